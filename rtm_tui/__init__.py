@@ -1,0 +1,3 @@
+"""rtm-tui: Real Time Management for contact-center Team Leaders, in the terminal."""
+
+__version__ = "0.1.0"

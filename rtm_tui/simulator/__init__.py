@@ -1,0 +1,1 @@
+"""rtm_tui.simulator"""
