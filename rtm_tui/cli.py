@@ -124,15 +124,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args([*(argv if argv is not None else sys.argv[1:]), "run"])
     command = args.command
     module_name, func_name, reads_config = COMMANDS[command]
-    handler = (
-        getattr(importlib.import_module(module_name), func_name, None)
-        if find_spec(module_name)
-        else None
-    )
-    if handler is None:
-        print(f"rtm {command}: not available yet", file=sys.stderr)
-        return 2
-
     settings = None
     if reads_config:
         from rtm_tui.config import ConfigError, load_settings
@@ -142,6 +133,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         except ConfigError as exc:
             print(f"rtm: {exc}", file=sys.stderr)
             return 2
+
+    handler = (
+        getattr(importlib.import_module(module_name), func_name, None)
+        if find_spec(module_name)
+        else None
+    )
+    if handler is None:
+        print(f"rtm {command}: not available yet", file=sys.stderr)
+        return 2
     try:
         return int(handler(args, settings) or 0)
     except KeyboardInterrupt:

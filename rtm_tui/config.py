@@ -1,0 +1,458 @@
+"""Settings: one pydantic model for the whole config file, its loading and writing.
+
+Lookup order: `--config PATH`, else `$RTM_CONFIG`, else `<user config dir>/config.toml`.
+Without a file every default applies, so `rtm demo` needs no config at all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import tomllib
+from datetime import datetime, time, timedelta
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import platformdirs
+import tomli_w
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from rtm_tui.domain.types import (
+    AttendanceRules,
+    AuxRule,
+    BreakDefinition,
+    Direction,
+    KpiOptions,
+    KpiTarget,
+    RotgRules,
+    ServiceLevelFormula,
+    ShiftDefinition,
+    StaffingRules,
+)
+
+APP_NAME = "rtm-tui"
+CONFIG_ENV = "RTM_CONFIG"
+DATA_DIR_ENV = "RTM_DATA_DIR"
+
+# Which way is better for each KPI id; targets are looked up by these ids.
+KPI_DIRECTIONS: dict[str, Direction] = {
+    "scr": Direction.HIGHER,
+    "service_level": Direction.HIGHER,
+    "abandon": Direction.LOWER,
+    "aht": Direction.LOWER,
+    "asa": Direction.LOWER,
+    "calls_waiting": Direction.LOWER,
+    "longest_wait": Direction.LOWER,
+    "response_time": Direction.LOWER,
+    "waiting_list": Direction.LOWER,
+    "nv_aht": Direction.LOWER,
+}
+
+
+class ConfigError(Exception):
+    """A config problem, worded for the user: names the key and what is wrong."""
+
+
+def _parse_hhmm(value: Any) -> Any:
+    if isinstance(value, time):
+        return value
+    if isinstance(value, str):
+        m = re.fullmatch(r"(\d{1,2}):(\d{2})", value.strip())
+        if m and int(m[1]) < 24 and int(m[2]) < 60:
+            return time(int(m[1]), int(m[2]))
+        if m and value.strip() == "24:00":
+            return time(0, 0)
+    raise ValueError(f"{value!r} is not a time (HH:MM, 00:00 to 23:59)")
+
+
+HHMM = Annotated[
+    time,
+    BeforeValidator(_parse_hhmm),
+    PlainSerializer(lambda t: t.strftime("%H:%M"), return_type=str),
+]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TlShift(_Section):
+    start: HHMM
+    end: HHMM
+
+
+class SiteSettings(_Section):
+    name: str = "Contact Center"
+    timezone: str = "Asia/Jakarta"
+    language: Literal["en", "id"] = "en"
+    tl_name: str = ""
+    tl_shifts: dict[str, TlShift] = Field(
+        default_factory=lambda: {
+            "pagi": TlShift(start=time(7), end=time(15)),
+            "siang": TlShift(start=time(15), end=time(23)),
+        }
+    )
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{value!r} is not a known timezone (e.g. Asia/Jakarta)") from None
+        return value
+
+
+class OmnichannelSettings(_Section):
+    base_url: str = ""
+    token_env: str = "RTM_OMNICHANNEL_TOKEN"
+    timeout_seconds: float = Field(10.0, gt=0, le=300)
+    verify_tls: bool = True
+
+
+class PollingSettings(_Section):
+    agents_seconds: float = Field(2.0, ge=0.5, le=3600)
+    voice_seconds: float = Field(5.0, ge=0.5, le=3600)
+    nonvoice_seconds: float = Field(10.0, ge=0.5, le=3600)
+    roster_seconds: float = Field(300.0, ge=5, le=86400)
+
+
+class KpiSettings(_Section):
+    exclude_short_abandons: bool = False
+    service_level_formula: ServiceLevelFormula = ServiceLevelFormula.OFFERED
+    warning_alert_after_minutes: float = Field(0, ge=0)  # 0 = warnings never alert
+
+
+class TargetSettings(_Section):
+    sla: float | None = None
+    slg: float | None = None
+    warn_margin: float = Field(0.0, ge=0)
+
+
+class AttendanceSettings(_Section):
+    late_grace: float = Field(5, ge=0, description="minutes")
+    no_show_after: float = Field(30, ge=0, description="minutes")
+    early_out_grace: float = Field(5, ge=0, description="minutes")
+    adherence_grace: float = Field(1, ge=0, description="minutes")
+
+
+class AuxRuleSettings(_Section):
+    max_minutes_each: float | None = Field(None, gt=0)
+    max_minutes_shift: float | None = Field(None, gt=0)
+    max_count_shift: int | None = Field(None, ge=1)
+    warn_ratio: float = Field(0.8, gt=0, le=1)
+
+
+class BreakSettings(_Section):
+    code: str
+    start: HHMM
+    end: HHMM
+
+
+class ShiftSettings(_Section):
+    start: HHMM
+    end: HHMM
+    breaks: list[BreakSettings] = Field(default_factory=list)
+
+
+class StaffingSettings(_Section):
+    shrinkage: float = Field(0.30, ge=0, lt=1)
+    service_level_target: float = Field(80.0, gt=0, le=100, description="percent")
+    service_level_seconds: int = Field(20, gt=0)
+    interval_minutes: int = Field(30, gt=0, le=120)
+    min_rest_hours: float = Field(8.0, ge=0)
+    min_shift_hours: float = Field(4.0, gt=0)
+    max_shift_hours: float = Field(12.0, gt=0)
+    max_on_break_share: float = Field(0.25, gt=0, le=1)
+
+    @model_validator(mode="after")
+    def _bounds(self) -> StaffingSettings:
+        if self.min_shift_hours > self.max_shift_hours:
+            raise ValueError("min_shift_hours is greater than max_shift_hours")
+        return self
+
+
+class RosterSettings(_Section):
+    source: str = "api"  # "api" or a path to a CSV/XLSX file
+    sheet: str = ""
+
+
+class StorageSettings(_Section):
+    database: str = ""  # empty = <data dir>/rtm.sqlite3
+
+
+class UiSettings(_Section):
+    bell: bool = True
+
+
+def _default_targets() -> dict[str, TargetSettings]:
+    t = TargetSettings
+    return {
+        "scr": t(sla=95, slg=90),
+        "abandon": t(sla=5, slg=10),
+        "service_level": t(sla=80, slg=70),
+        "aht": t(sla=300, slg=360),
+        "asa": t(sla=20, slg=40),
+        "calls_waiting": t(sla=5, slg=15),
+        "longest_wait": t(sla=60, slg=120),
+        "response_time": t(sla=60, slg=120),
+        "response_time.email": t(sla=3600, slg=7200),
+        "waiting_list": t(sla=10, slg=30),
+        "nv_aht": t(sla=600, slg=900),
+    }
+
+
+class RotgSettings(BaseModel):
+    """`[rotg]`: max_aux_minutes_shift, `[rotg.default]`, and one `[rotg.<CODE>]` per AUX code."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+    __pydantic_extra__: dict[str, AuxRuleSettings] = Field(init=False)  # type: ignore[assignment]
+
+    max_aux_minutes_shift: float | None = Field(90.0, gt=0)
+    default: AuxRuleSettings = Field(
+        default_factory=lambda: AuxRuleSettings(
+            max_minutes_each=15, max_minutes_shift=30, max_count_shift=4
+        )
+    )
+
+
+def _default_rotg() -> dict[str, AuxRuleSettings]:
+    r = AuxRuleSettings
+    return {
+        "ISTIRAHAT": r(max_minutes_each=60, max_minutes_shift=60, max_count_shift=1),
+        "TOILET": r(max_minutes_each=10, max_minutes_shift=30, max_count_shift=4),
+        "SHOLAT": r(max_minutes_each=15, max_minutes_shift=30, max_count_shift=2),
+        "BRIEFING": r(max_minutes_each=15, max_minutes_shift=30),
+        "COACHING": r(max_minutes_each=30, max_minutes_shift=60),
+        "TRAINING": r(max_minutes_each=120, max_minutes_shift=240),
+        "SYSTEM": r(max_minutes_each=10, max_minutes_shift=30),
+    }
+
+
+def _shift(start: str, end: str, brk: tuple[str, str] | None) -> ShiftSettings:
+    breaks = [BreakSettings(code="ISTIRAHAT", start=brk[0], end=brk[1])] if brk else []  # type: ignore[arg-type]
+    return ShiftSettings(start=start, end=end, breaks=breaks)  # type: ignore[arg-type]
+
+
+def _default_shifts() -> dict[str, ShiftSettings]:
+    return {
+        "P1": _shift("07:00", "16:00", ("11:30", "12:30")),
+        "P2": _shift("08:00", "17:00", ("12:00", "13:00")),
+        "S1": _shift("13:00", "22:00", ("17:30", "18:30")),
+        "S2": _shift("14:00", "23:00", ("18:30", "19:30")),
+        "M1": _shift("22:00", "07:00", ("02:00", "03:00")),
+    }
+
+
+class Settings(_Section):
+    site: SiteSettings = Field(default_factory=SiteSettings)
+    omnichannel: OmnichannelSettings = Field(default_factory=OmnichannelSettings)
+    polling: PollingSettings = Field(default_factory=PollingSettings)
+    kpi: KpiSettings = Field(default_factory=KpiSettings)
+    targets: dict[str, TargetSettings] = Field(default_factory=_default_targets)
+    attendance: AttendanceSettings = Field(default_factory=AttendanceSettings)
+    rotg: RotgSettings = Field(default_factory=lambda: RotgSettings(**_default_rotg()))
+    shifts: dict[str, ShiftSettings] = Field(default_factory=_default_shifts)
+    staffing: StaffingSettings = Field(default_factory=StaffingSettings)
+    roster: RosterSettings = Field(default_factory=RosterSettings)
+    storage: StorageSettings = Field(default_factory=StorageSettings)
+    ui: UiSettings = Field(default_factory=UiSettings)
+
+    @field_validator("targets")
+    @classmethod
+    def _targets_make_sense(cls, targets: dict[str, TargetSettings]) -> dict[str, TargetSettings]:
+        for key, target in targets.items():
+            kpi = key.split(".", 1)[0]
+            direction = KPI_DIRECTIONS.get(kpi)
+            if direction is None:
+                known = ", ".join(KPI_DIRECTIONS)
+                raise ValueError(f"{key}: unknown KPI {kpi!r} (known: {known})")
+            if target.sla is None or target.slg is None:
+                continue
+            if direction is Direction.HIGHER and target.slg > target.sla:
+                raise ValueError(
+                    f"{key}: slg {target.slg:g} is stricter than sla {target.sla:g} "
+                    "(higher is better here, so the guarantee must be <= the target)"
+                )
+            if direction is Direction.LOWER and target.slg < target.sla:
+                raise ValueError(
+                    f"{key}: slg {target.slg:g} is stricter than sla {target.sla:g} "
+                    "(lower is better here, so the guarantee must be >= the target)"
+                )
+        return targets
+
+    # ------------------------------------------------------------------ derived views
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.site.timezone)
+
+    def token(self) -> str | None:
+        return os.environ.get(self.omnichannel.token_env) or None
+
+    def kpi_targets(self) -> dict[str, KpiTarget]:
+        return {
+            key: KpiTarget(
+                kpi=key,
+                direction=KPI_DIRECTIONS[key.split(".", 1)[0]],
+                sla=t.sla,
+                slg=t.slg,
+                warn_margin=t.warn_margin,
+            )
+            for key, t in self.targets.items()
+        }
+
+    def kpi_options(self) -> KpiOptions:
+        after = self.kpi.warning_alert_after_minutes
+        return KpiOptions(
+            exclude_short_abandons=self.kpi.exclude_short_abandons,
+            service_level_formula=self.kpi.service_level_formula,
+            warning_alert_after=timedelta(minutes=after) if after > 0 else None,
+        )
+
+    def rotg_rules(self) -> RotgRules:
+        def rule(code: str, s: AuxRuleSettings) -> AuxRule:
+            return AuxRule(
+                code, s.max_minutes_each, s.max_minutes_shift, s.max_count_shift, s.warn_ratio
+            )
+
+        codes = self.rotg.model_extra or {}
+        return RotgRules(
+            rules={code: rule(code, s) for code, s in codes.items()},
+            default=rule("default", self.rotg.default),
+            max_aux_minutes_shift=self.rotg.max_aux_minutes_shift,
+        )
+
+    def attendance_rules(self) -> AttendanceRules:
+        a = self.attendance
+        return AttendanceRules(
+            late_grace=timedelta(minutes=a.late_grace),
+            no_show_after=timedelta(minutes=a.no_show_after),
+            early_out_grace=timedelta(minutes=a.early_out_grace),
+            adherence_grace=timedelta(minutes=a.adherence_grace),
+        )
+
+    def staffing_rules(self) -> StaffingRules:
+        s = self.staffing
+        return StaffingRules(
+            shrinkage=s.shrinkage,
+            service_level_target=s.service_level_target / 100,
+            service_level_seconds=s.service_level_seconds,
+            interval_minutes=s.interval_minutes,
+            min_rest_hours=s.min_rest_hours,
+            min_shift_hours=s.min_shift_hours,
+            max_shift_hours=s.max_shift_hours,
+            max_on_break_share=s.max_on_break_share,
+        )
+
+    def shift_definitions(self) -> dict[str, ShiftDefinition]:
+        return {
+            code: ShiftDefinition(
+                code=code,
+                start=s.start,
+                end=s.end,
+                breaks=tuple(BreakDefinition(b.code, b.start, b.end) for b in s.breaks),
+            )
+            for code, s in self.shifts.items()
+        }
+
+    def database_path(self) -> Path:
+        if self.storage.database:
+            return Path(self.storage.database).expanduser()
+        return data_dir() / "rtm.sqlite3"
+
+    def tl_shift_at(self, now: datetime) -> str | None:
+        """The TL shift ("pagi"/"siang") covering `now` in the site timezone, if any."""
+        t = now.astimezone(self.tz).time()
+        for name, s in self.site.tl_shifts.items():
+            inside = s.start <= t < s.end if s.start < s.end else (t >= s.start or t < s.end)
+            if inside:
+                return name
+        return None
+
+
+# ---------------------------------------------------------------------- paths
+
+
+def data_dir() -> Path:
+    override = os.environ.get(DATA_DIR_ENV)
+    return Path(override).expanduser() if override else Path(platformdirs.user_data_dir(APP_NAME))
+
+
+def default_config_path() -> Path:
+    return Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml"
+
+
+def resolve_config_path(path: Path | None) -> Path | None:
+    """The file to read, or None to run on defaults. An explicit path must exist."""
+    if path is not None:
+        return path
+    env = os.environ.get(CONFIG_ENV)
+    if env:
+        return Path(env)
+    default = default_config_path()
+    return default if default.exists() else None
+
+
+# ---------------------------------------------------------------------- load / write
+
+
+def _describe(error: dict[str, Any]) -> str:
+    where = ".".join(str(p) for p in error["loc"])
+    if error["type"] == "extra_forbidden":
+        return f"{where}: unknown key"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    # validators of a table ("targets") name the entry first: fold it into the key path
+    if m := re.match(r"([A-Za-z_][\w.]*): (.+)$", message):
+        where, message = f"{where}.{m[1]}" if where else m[1], m[2]
+    return f"{where}: {message}" if where else message
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    file = resolve_config_path(path)
+    if file is None:
+        return Settings()
+    try:
+        data = tomllib.loads(file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"config {file}: file not found (create one with `rtm init`)") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"config {file}: cannot read: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config {file}: not valid TOML: {exc}") from None
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        problems = [_describe(e) for e in exc.errors(include_url=False)]
+        raise ConfigError(f"config {file}: " + "; ".join(problems)) from None
+
+
+def starter_config() -> str:
+    header = (
+        "# rtm-tui configuration. Every key is documented in config.example.toml.\n"
+        "# The API token is read from the environment variable named by token_env.\n\n"
+    )
+    data = Settings().model_dump(mode="json", exclude_none=True)
+    return header + tomli_w.dumps(data)
+
+
+def init_command(args: argparse.Namespace, settings: object = None) -> int:
+    target: Path = args.path or default_config_path()
+    if target.exists() and not args.force:
+        print(f"rtm init: {target} already exists; use --force to overwrite it")
+        return 1
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(starter_config(), encoding="utf-8")
+    print(target)
+    return 0
