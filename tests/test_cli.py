@@ -15,6 +15,9 @@ def test_version_is_printed(capsys):
 
 def test_console_script_runs_as_module():
     out = subprocess.run(
-        [sys.executable, "-m", "rtm_tui.cli", "--version"], capture_output=True, text=True, check=True
+        [sys.executable, "-m", "rtm_tui.cli", "--version"],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert out.stdout.strip() == f"rtm-tui {__version__}"
