@@ -1,1 +1,39 @@
-"""rtm_tui.store"""
+"""SQLite persistence: recovery plans with their history, and the shift record (KPI
+values per interval, observed agent events, alerts, the monitor's restart state).
+
+    store = Store.open(settings.database_path())
+    plan = store.save_plan(plan, who="Rina")          # insert; id is set
+    store.set_status(plan.id, PlanStatus.IN_PROGRESS, "Rina", now)
+
+Every failure the TL can meet (busy, read-only, disk full, damaged file) is a StoreError
+whose message can be shown as is.
+"""
+
+from rtm_tui.store.errors import PlanNotFoundError, StoreError
+from rtm_tui.store.interface import PlanStore
+from rtm_tui.store.records import AgentEvent, AlertRecord, KpiRecord, events_from_snapshot
+from rtm_tui.store.schema import MIGRATIONS, SCHEMA_VERSION
+from rtm_tui.store.sqlite_store import (
+    DEFAULT_BUSY_TIMEOUT,
+    MIN_RETENTION,
+    RetentionError,
+    Store,
+    apply_migrations,
+)
+
+__all__ = [
+    "DEFAULT_BUSY_TIMEOUT",
+    "MIGRATIONS",
+    "MIN_RETENTION",
+    "SCHEMA_VERSION",
+    "AgentEvent",
+    "AlertRecord",
+    "KpiRecord",
+    "PlanNotFoundError",
+    "PlanStore",
+    "RetentionError",
+    "Store",
+    "StoreError",
+    "apply_migrations",
+    "events_from_snapshot",
+]

@@ -1,0 +1,40 @@
+"""The plan-keeping interface the UI and reports use. SQLite implements it today; a
+site-wide PostgreSQL backend would implement the same methods."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Protocol
+
+from rtm_tui.domain.plans import PlanChange, PlanStatus, RecoveryPlan
+
+
+class PlanStore(Protocol):
+    def save_plan(
+        self, plan: RecoveryPlan, who: str, at: datetime | None = None
+    ) -> RecoveryPlan: ...
+
+    def get_plan(self, plan_id: int) -> RecoveryPlan | None: ...
+
+    def list_plans(
+        self,
+        since: date | None = None,
+        until: date | None = None,
+        status: PlanStatus | str | None = None,
+        kpi: str | None = None,
+        tl_shift: str | None = None,
+    ) -> list[RecoveryPlan]: ...
+
+    def plan_history(self, plan_id: int) -> list[PlanChange]: ...
+
+    def set_status(
+        self, plan_id: int, status: PlanStatus | str, who: str, at: datetime
+    ) -> RecoveryPlan: ...
+
+    def verify(
+        self, plan_id: int, value: float | None, achieved: bool, who: str, at: datetime
+    ) -> RecoveryPlan: ...
+
+    def overdue_plans(self, now: datetime) -> list[RecoveryPlan]: ...
+
+    def purge_plans(self, older_than: timedelta, now: datetime, dry_run: bool = False) -> int: ...

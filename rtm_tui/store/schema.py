@@ -1,0 +1,118 @@
+"""Schema migrations. `PRAGMA user_version` = how many of MIGRATIONS have been applied.
+
+Append new migrations; never edit one that has shipped. Each migration is a tuple of
+single SQL statements (run one by one inside the migrating transaction, so a crash half
+way leaves the previous version intact).
+
+Datetimes are stored twice: ISO 8601 text with its offset (what the TL saw, readable in
+any SQLite shell) and `*_ts` Unix seconds for range queries, since ISO strings with
+different offsets do not sort by instant.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    # 1: recovery plans, their actions and their change history
+    (
+        """CREATE TABLE plans (
+            id INTEGER PRIMARY KEY,
+            created_at TEXT NOT NULL,
+            created_ts REAL NOT NULL,
+            updated_at TEXT NOT NULL,
+            date TEXT NOT NULL,
+            tl_shift TEXT NOT NULL,
+            interval_start TEXT NOT NULL,
+            kpi TEXT NOT NULL,
+            scope TEXT NOT NULL,
+            sla REAL,
+            slg REAL,
+            actual REAL,
+            counts TEXT NOT NULL DEFAULT '{}',
+            root_cause TEXT NOT NULL,
+            analysis TEXT NOT NULL,
+            tl_name TEXT NOT NULL,
+            note TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL DEFAULT 'open',
+            verified_value REAL,
+            verified_achieved INTEGER,
+            verified_at TEXT,
+            due_at TEXT,
+            due_ts REAL
+        )""",
+        """CREATE TABLE plan_actions (
+            plan_id INTEGER NOT NULL REFERENCES plans(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            what TEXT NOT NULL,
+            pic TEXT NOT NULL,
+            due TEXT NOT NULL,
+            PRIMARY KEY (plan_id, position)
+        )""",
+        """CREATE TABLE plan_history (
+            id INTEGER PRIMARY KEY,
+            plan_id INTEGER NOT NULL REFERENCES plans(id) ON DELETE CASCADE,
+            at TEXT NOT NULL,
+            who TEXT NOT NULL,
+            field TEXT NOT NULL,
+            old TEXT,
+            new TEXT
+        )""",
+        "CREATE INDEX plans_date ON plans(date)",
+        "CREATE INDEX plan_history_plan ON plan_history(plan_id, id)",
+    ),
+    # 2: suggested actions shown on the form when it was opened
+    ("ALTER TABLE plans ADD COLUMN suggested_actions TEXT NOT NULL DEFAULT '[]'",),
+    # 3: what the shift handover report is built from, and the monitor's restart state
+    (
+        """CREATE TABLE interval_kpis (
+            day TEXT NOT NULL,
+            kpi TEXT NOT NULL,
+            scope TEXT NOT NULL,
+            period TEXT NOT NULL,
+            period_start TEXT NOT NULL,
+            period_ts REAL NOT NULL,
+            value REAL,
+            status TEXT NOT NULL,
+            counts TEXT NOT NULL DEFAULT '{}',
+            PRIMARY KEY (kpi, scope, period, period_ts)
+        )""",
+        "CREATE INDEX interval_kpis_day ON interval_kpis(day, period_ts)",
+        """CREATE TABLE agent_events (
+            day TEXT NOT NULL,
+            agent_id TEXT NOT NULL,
+            at TEXT NOT NULL,
+            at_ts REAL NOT NULL,
+            state TEXT NOT NULL,
+            aux_code TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (agent_id, at_ts, state, aux_code)
+        )""",
+        "CREATE INDEX agent_events_day ON agent_events(day, at_ts)",
+        """CREATE TABLE alerts (
+            id INTEGER PRIMARY KEY,
+            day TEXT NOT NULL,
+            key TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            severity TEXT NOT NULL,
+            at TEXT NOT NULL,
+            at_ts REAL NOT NULL,
+            message TEXT NOT NULL,
+            agent_id TEXT,
+            code TEXT,
+            kpi TEXT,
+            scope TEXT,
+            value REAL,
+            limit_value REAL,
+            acknowledged_at TEXT,
+            UNIQUE (key, at_ts)
+        )""",
+        "CREATE INDEX alerts_day ON alerts(day, at_ts)",
+        """CREATE TABLE monitor_state (
+            day TEXT PRIMARY KEY,
+            state TEXT NOT NULL,
+            saved_at TEXT NOT NULL
+        )""",
+    ),
+    # 4: the dashboard asks for overdue plans often
+    ("CREATE INDEX plans_due ON plans(status, due_ts)",),
+)
+
+SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,739 @@
+"""The SQLite store: recovery plans with their history, and the shift record.
+
+Durability: WAL with `synchronous=FULL`. In WAL mode NORMAL already survives a killed
+process (a commit is in the WAL file once `COMMIT` returns); FULL also fsyncs the WAL at
+every commit, so a saved plan survives a power cut or an OS crash too. Writes are a few
+per poll and a few per plan, so the fsync (about a millisecond on an SSD) costs nothing
+a TL would notice.
+
+Concurrency: every write starts with `BEGIN IMMEDIATE`, which takes the write lock up
+front and waits up to the busy timeout (5 s) for another instance to finish. A deferred
+transaction that upgrades from read to write can fail at once with "database is locked"
+in WAL mode; IMMEDIATE never does that. Readers never wait in WAL mode.
+
+One connection per Store, guarded by a lock, so the UI may call from worker threads.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from rtm_tui.domain.plans import (
+    CONTENT_FIELDS,
+    PlanAction,
+    PlanChange,
+    PlanError,
+    PlanStatus,
+    PlanValidationError,
+    RecoveryPlan,
+    RootCause,
+    check_transition,
+    plan_due,
+    validate_plan,
+)
+from rtm_tui.domain.types import Alert, AlertKind, KpiValue, Severity, Status
+from rtm_tui.store.codec import (
+    day_out,
+    dt_in,
+    dt_in_opt,
+    dt_out,
+    dt_out_opt,
+    json_in,
+    json_out,
+    ts,
+)
+from rtm_tui.store.errors import PlanNotFoundError, StoreError, store_error
+from rtm_tui.store.records import AgentEvent, AlertRecord, KpiRecord
+from rtm_tui.store.schema import MIGRATIONS, SCHEMA_VERSION
+
+MIN_RETENTION = timedelta(days=730)  # the Form Recovery Plan is a 2-year record
+DEFAULT_BUSY_TIMEOUT = 5.0
+
+
+class RetentionError(PlanError):
+    def __init__(self, older_than: timedelta) -> None:
+        super().__init__(
+            f"refusing to purge plans younger than {MIN_RETENTION.days} days "
+            f"(asked for {older_than.days} days): recovery plans are records kept at least "
+            "2 years"
+        )
+
+
+def apply_migrations(conn: sqlite3.Connection, upto: int = SCHEMA_VERSION) -> int:
+    """Bring `conn` (autocommit mode) to schema version `upto` in one transaction.
+
+    Returns the version found before. Two instances opening an old file at once are safe:
+    the second one sees the new version once it gets the lock and does nothing.
+    """
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        found = conn.execute("PRAGMA user_version").fetchone()[0]
+        for migration in MIGRATIONS[found:upto]:
+            for statement in migration:
+                conn.execute(statement)
+        if found < upto:
+            # PRAGMA takes no parameters; the value is an int we computed
+            conn.execute(f"PRAGMA user_version = {int(upto)}")
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    return found
+
+
+def _text(value: Any) -> str | None:
+    """How a value reads in the history table."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return dt_out(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "achieved" if value else "not achieved"
+    if isinstance(value, Mapping | list | tuple):
+        return json_out(value)
+    return str(value)
+
+
+def _action_text(a: PlanAction) -> str:
+    return f"{a.what} | {a.pic} | {dt_out(a.due)}"
+
+
+def _diff(old: RecoveryPlan, new: RecoveryPlan) -> list[tuple[str, str | None, str | None]]:
+    changes: list[tuple[str, str | None, str | None]] = []
+    for name in CONTENT_FIELDS:
+        if name == "actions":
+            continue
+        a, b = getattr(old, name), getattr(new, name)
+        if isinstance(a, Mapping):
+            a, b = dict(a), dict(b)
+        if a != b:
+            changes.append((name, _text(a), _text(b)))
+    for i in range(max(len(old.actions), len(new.actions))):
+        if i >= len(new.actions):
+            changes.append((f"actions.{i}", _action_text(old.actions[i]), None))
+        elif i >= len(old.actions):
+            changes.append((f"actions.{i}", None, _action_text(new.actions[i])))
+        else:
+            for attr in ("what", "pic", "due"):
+                a, b = getattr(old.actions[i], attr), getattr(new.actions[i], attr)
+                if a != b:
+                    changes.append((f"actions.{i}.{attr}", _text(a), _text(b)))
+    return changes
+
+
+# Static SQL (no string building): a NULL parameter means "no filter".
+_SELECT_PLANS = """
+    SELECT p.* FROM plans p
+    WHERE (:since IS NULL OR p.date >= :since) AND (:until IS NULL OR p.date <= :until)
+    AND (:status IS NULL OR p.status = :status) AND (:kpi IS NULL OR p.kpi = :kpi)
+    AND (:tl_shift IS NULL OR p.tl_shift = :tl_shift)
+    ORDER BY p.date, p.created_ts, p.id
+"""
+_SELECT_PLAN_ACTIONS = """
+    SELECT a.* FROM plan_actions a JOIN plans p ON p.id = a.plan_id
+    WHERE (:since IS NULL OR p.date >= :since) AND (:until IS NULL OR p.date <= :until)
+    AND (:status IS NULL OR p.status = :status) AND (:kpi IS NULL OR p.kpi = :kpi)
+    AND (:tl_shift IS NULL OR p.tl_shift = :tl_shift)
+    ORDER BY a.plan_id, a.position
+"""
+
+
+class Store:
+    """Open with `Store.open(path)`; close with `.close()` or use as a context manager."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self._conn = conn
+        self.path = path
+        self._lock = threading.RLock()
+
+    # ------------------------------------------------------------------ lifecycle
+
+    @classmethod
+    def open(cls, path: Path | str, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> Store:
+        path = Path(path).expanduser()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(
+                "io", f"cannot create the data folder {path.parent}: {exc.strerror}"
+            ) from exc
+        conn: sqlite3.Connection | None = None
+        try:
+            conn = sqlite3.connect(
+                path, timeout=busy_timeout, isolation_level=None, check_same_thread=False
+            )
+            conn.row_factory = sqlite3.Row
+            conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA synchronous = FULL")
+            found = conn.execute("PRAGMA user_version").fetchone()[0]
+            if found > SCHEMA_VERSION:
+                raise StoreError(
+                    "newer_schema",
+                    f"the database {path} was written by a newer rtm (schema {found}, this "
+                    f"version knows {SCHEMA_VERSION}); upgrade rtm to open it",
+                )
+            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")  # stays set in the file
+            if found < SCHEMA_VERSION:
+                apply_migrations(conn)
+        except sqlite3.Error as exc:
+            if conn is not None:
+                conn.close()
+            raise store_error(exc, path, "open the database") from exc
+        except BaseException:
+            if conn is not None:
+                conn.close()
+            raise
+        return cls(conn, path)
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def schema_version(self) -> int:
+        with self._read("read the schema version") as conn:
+            return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+    @contextmanager
+    def _write(self, doing: str) -> Iterator[sqlite3.Connection]:
+        """One write transaction; committed before this returns, or nothing changed."""
+        with self._lock:
+            conn = self._conn
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                yield conn
+                conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                self._rollback()
+                raise store_error(exc, self.path, doing) from exc
+            except BaseException:
+                self._rollback()
+                raise
+
+    @contextmanager
+    def _read(self, doing: str) -> Iterator[sqlite3.Connection]:
+        """A consistent snapshot across several SELECTs."""
+        with self._lock:
+            conn = self._conn
+            try:
+                conn.execute("BEGIN")
+                yield conn
+                conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                self._rollback()
+                raise store_error(exc, self.path, doing) from exc
+            except BaseException:
+                self._rollback()
+                raise
+
+    def _rollback(self) -> None:
+        if self._conn.in_transaction:
+            try:
+                self._conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass  # SQLite already rolled back (e.g. after SQLITE_FULL)
+
+    # ------------------------------------------------------------------ plans
+
+    def save_plan(self, plan: RecoveryPlan, who: str, at: datetime | None = None) -> RecoveryPlan:
+        """Insert (id None) or update a plan; returns it as stored.
+
+        A new plan always starts open. An update changes the form's content only (status
+        and verification have their own steps) and writes one history row per changed
+        field in the same transaction. `at` is when the change is made (default: now).
+        Raises PlanValidationError, PlanNotFoundError or StoreError; on any error nothing
+        is written.
+        """
+        errors = validate_plan(plan)
+        if errors:
+            raise PlanValidationError(errors)
+        if not who.strip():
+            raise PlanError("who is saving the plan is required")
+        if plan.id is None:
+            at = at or plan.created_at
+            return self._insert_plan(plan, who, at)
+        at = at or datetime.now(plan.created_at.tzinfo)
+        ts(at)
+        with self._write("save the recovery plan") as conn:
+            current = self._load_plan(conn, plan.id)
+            if current is None:
+                raise PlanNotFoundError(plan.id)
+            changes = _diff(current, plan)
+            if not changes:
+                return current
+            stored = dataclasses.replace(
+                plan,
+                created_at=current.created_at,
+                status=current.status,
+                verified_value=current.verified_value,
+                verified_achieved=current.verified_achieved,
+                verified_at=current.verified_at,
+                updated_at=at,
+            )
+            due = plan_due(stored)
+            conn.execute(
+                """UPDATE plans SET updated_at = :updated_at, date = :date,
+                    tl_shift = :tl_shift, interval_start = :interval_start, kpi = :kpi,
+                    scope = :scope, sla = :sla, slg = :slg, actual = :actual, counts = :counts,
+                    suggested_actions = :suggested_actions, root_cause = :root_cause,
+                    analysis = :analysis, tl_name = :tl_name, note = :note,
+                    due_at = :due_at, due_ts = :due_ts
+                WHERE id = :id""",
+                self._plan_params(stored) | {"due_at": dt_out_opt(due), "id": plan.id},
+            )
+            conn.execute("DELETE FROM plan_actions WHERE plan_id = ?", (plan.id,))
+            self._insert_actions(conn, plan.id, stored.actions)
+            conn.executemany(
+                "INSERT INTO plan_history (plan_id, at, who, field, old, new) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [(plan.id, dt_out(at), who, f, old, new) for f, old, new in changes],
+            )
+            return stored
+
+    def _insert_plan(self, plan: RecoveryPlan, who: str, at: datetime) -> RecoveryPlan:
+        stored = dataclasses.replace(
+            plan,
+            status=PlanStatus.OPEN,
+            verified_value=None,
+            verified_achieved=None,
+            verified_at=None,
+            updated_at=at,
+        )
+        due = plan_due(stored)
+        with self._write("save the recovery plan") as conn:
+            cur = conn.execute(
+                """INSERT INTO plans (created_at, created_ts, updated_at, date, tl_shift,
+                    interval_start, kpi, scope, sla, slg, actual, counts, suggested_actions,
+                    root_cause, analysis, tl_name, note, status, due_at, due_ts)
+                VALUES (:created_at, :created_ts, :updated_at, :date, :tl_shift,
+                    :interval_start, :kpi, :scope, :sla, :slg, :actual, :counts,
+                    :suggested_actions, :root_cause, :analysis, :tl_name, :note, 'open',
+                    :due_at, :due_ts)""",
+                self._plan_params(stored)
+                | {
+                    "created_at": dt_out(stored.created_at),
+                    "created_ts": ts(stored.created_at),
+                    "due_at": dt_out_opt(due),
+                },
+            )
+            plan_id = int(cur.lastrowid or 0)
+            self._insert_actions(conn, plan_id, stored.actions)
+            conn.execute(
+                "INSERT INTO plan_history (plan_id, at, who, field, old, new) "
+                "VALUES (?, ?, ?, 'created', NULL, 'open')",
+                (plan_id, dt_out(at), who),
+            )
+        return dataclasses.replace(stored, id=plan_id)
+
+    @staticmethod
+    def _plan_params(p: RecoveryPlan) -> dict[str, Any]:
+        due = plan_due(p)
+        return {
+            "updated_at": dt_out_opt(p.updated_at),
+            "date": day_out(p.date),
+            "tl_shift": p.tl_shift,
+            "interval_start": dt_out(p.interval_start),
+            "kpi": p.kpi,
+            "scope": p.scope,
+            "sla": p.sla,
+            "slg": p.slg,
+            "actual": p.actual,
+            "counts": json_out(p.counts),
+            "suggested_actions": json_out(list(p.suggested_actions)),
+            "root_cause": str(RootCause(p.root_cause)),
+            "analysis": p.analysis,
+            "tl_name": p.tl_name,
+            "note": p.note,
+            "due_ts": None if due is None else ts(due),
+        }
+
+    @staticmethod
+    def _insert_actions(
+        conn: sqlite3.Connection, plan_id: int, actions: Iterable[PlanAction]
+    ) -> None:
+        conn.executemany(
+            "INSERT INTO plan_actions (plan_id, position, what, pic, due) VALUES (?, ?, ?, ?, ?)",
+            [(plan_id, i, a.what, a.pic, dt_out(a.due)) for i, a in enumerate(actions)],
+        )
+
+    @staticmethod
+    def _row_to_plan(row: sqlite3.Row, actions: Iterable[sqlite3.Row]) -> RecoveryPlan:
+        achieved = row["verified_achieved"]
+        return RecoveryPlan(
+            id=row["id"],
+            created_at=dt_in(row["created_at"]),
+            updated_at=dt_in(row["updated_at"]),
+            date=date.fromisoformat(row["date"]),
+            tl_shift=row["tl_shift"],
+            interval_start=dt_in(row["interval_start"]),
+            kpi=row["kpi"],
+            scope=row["scope"],
+            sla=row["sla"],
+            slg=row["slg"],
+            actual=row["actual"],
+            counts=json_in(row["counts"]) or {},
+            suggested_actions=tuple(json_in(row["suggested_actions"]) or ()),
+            root_cause=RootCause(row["root_cause"]),
+            analysis=row["analysis"],
+            actions=tuple(PlanAction(a["what"], a["pic"], dt_in(a["due"])) for a in actions),
+            tl_name=row["tl_name"],
+            note=row["note"],
+            status=PlanStatus(row["status"]),
+            verified_value=row["verified_value"],
+            verified_achieved=None if achieved is None else bool(achieved),
+            verified_at=dt_in_opt(row["verified_at"]),
+        )
+
+    def _load_plan(self, conn: sqlite3.Connection, plan_id: int) -> RecoveryPlan | None:
+        row = conn.execute("SELECT * FROM plans WHERE id = ?", (plan_id,)).fetchone()
+        if row is None:
+            return None
+        actions = conn.execute(
+            "SELECT * FROM plan_actions WHERE plan_id = ? ORDER BY position", (plan_id,)
+        ).fetchall()
+        return self._row_to_plan(row, actions)
+
+    def get_plan(self, plan_id: int) -> RecoveryPlan | None:
+        with self._read("read the recovery plan") as conn:
+            return self._load_plan(conn, plan_id)
+
+    def list_plans(
+        self,
+        since: date | None = None,
+        until: date | None = None,
+        status: PlanStatus | str | None = None,
+        kpi: str | None = None,
+        tl_shift: str | None = None,
+    ) -> list[RecoveryPlan]:
+        """Plans whose site day is within [since, until] (both inclusive), oldest first."""
+        params = {
+            "since": None if since is None else day_out(since),
+            "until": None if until is None else day_out(until),
+            "status": None if status is None else str(PlanStatus(status)),
+            "kpi": kpi,
+            "tl_shift": tl_shift,
+        }
+        with self._read("list the recovery plans") as conn:
+            rows = conn.execute(_SELECT_PLANS, params).fetchall()
+            actions: dict[int, list[sqlite3.Row]] = {}
+            for a in conn.execute(_SELECT_PLAN_ACTIONS, params):
+                actions.setdefault(a["plan_id"], []).append(a)
+        return [self._row_to_plan(r, actions.get(r["id"], ())) for r in rows]
+
+    def plan_history(self, plan_id: int) -> list[PlanChange]:
+        with self._read("read the plan history") as conn:
+            rows = conn.execute(
+                "SELECT * FROM plan_history WHERE plan_id = ? ORDER BY id", (plan_id,)
+            ).fetchall()
+        return [
+            PlanChange(r["plan_id"], dt_in(r["at"]), r["who"], r["field"], r["old"], r["new"])
+            for r in rows
+        ]
+
+    def set_status(
+        self, plan_id: int, status: PlanStatus | str, who: str, at: datetime
+    ) -> RecoveryPlan:
+        """Move a plan along the flow (not to verified: use `verify`). Same status: no-op."""
+        wanted = PlanStatus(status)
+        with self._write("change the plan status") as conn:
+            current = self._load_plan(conn, plan_id)
+            if current is None:
+                raise PlanNotFoundError(plan_id)
+            if current.status is wanted:
+                return current
+            check_transition(current.status, wanted)
+            conn.execute(
+                "UPDATE plans SET status = ?, updated_at = ? WHERE id = ?",
+                (str(wanted), dt_out(at), plan_id),
+            )
+            conn.execute(
+                "INSERT INTO plan_history (plan_id, at, who, field, old, new) "
+                "VALUES (?, ?, ?, 'status', ?, ?)",
+                (plan_id, dt_out(at), who, str(current.status), str(wanted)),
+            )
+            return dataclasses.replace(current, status=wanted, updated_at=at)
+
+    def verify(
+        self, plan_id: int, value: float | None, achieved: bool, who: str, at: datetime
+    ) -> RecoveryPlan:
+        """Record the KPI value now (beside `actual`, its value when filed) and whether the
+        target is achieved; the plan becomes verified. Only a done plan can be verified."""
+        with self._write("verify the plan") as conn:
+            current = self._load_plan(conn, plan_id)
+            if current is None:
+                raise PlanNotFoundError(plan_id)
+            check_transition(current.status, PlanStatus.VERIFIED, verifying=True)
+            conn.execute(
+                """UPDATE plans SET status = 'verified', verified_value = ?,
+                    verified_achieved = ?, verified_at = ?, updated_at = ? WHERE id = ?""",
+                (value, int(bool(achieved)), dt_out(at), dt_out(at), plan_id),
+            )
+            conn.executemany(
+                "INSERT INTO plan_history (plan_id, at, who, field, old, new) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    (plan_id, dt_out(at), who, "status", str(current.status), "verified"),
+                    (plan_id, dt_out(at), who, "verified_value", None, _text(value)),
+                    (plan_id, dt_out(at), who, "verified_achieved", None, _text(bool(achieved))),
+                ],
+            )
+            return dataclasses.replace(
+                current,
+                status=PlanStatus.VERIFIED,
+                verified_value=value,
+                verified_achieved=bool(achieved),
+                verified_at=at,
+                updated_at=at,
+            )
+
+    def overdue_plans(self, now: datetime) -> list[RecoveryPlan]:
+        """Plans past their due time (latest action due) and not verified, most late first."""
+        with self._read("list overdue plans") as conn:
+            ids = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT id FROM plans WHERE status != 'verified' AND due_ts < ? "
+                    "ORDER BY due_ts, id",
+                    (ts(now),),
+                )
+            ]
+            plans = [self._load_plan(conn, i) for i in ids]
+        return [p for p in plans if p is not None]
+
+    def purge_plans(self, older_than: timedelta, now: datetime, dry_run: bool = False) -> int:
+        """Delete plans filed before `now - older_than`, with their actions and history.
+        Refuses anything below 730 days. Returns how many plans were (or would be) deleted."""
+        if older_than < MIN_RETENTION:
+            raise RetentionError(older_than)
+        cutoff = ts(now - older_than)
+        with self._write("purge old plans") as conn:
+            count = conn.execute(
+                "SELECT COUNT(*) FROM plans WHERE created_ts < ?", (cutoff,)
+            ).fetchone()[0]
+            if not dry_run and count:
+                conn.execute("DELETE FROM plans WHERE created_ts < ?", (cutoff,))
+        return int(count)
+
+    # ------------------------------------------------------------------ shift record
+
+    def record_interval_kpis(
+        self, day: date, period_start: datetime, kpis: Iterable[KpiValue]
+    ) -> int:
+        """Keep KPI values for the period starting at `period_start`. Recording the same
+        (kpi, scope, period, start) again replaces it: the last value of an interval wins."""
+        rows = [
+            (
+                day_out(day),
+                k.kpi,
+                k.scope,
+                k.period,
+                dt_out(period_start),
+                ts(period_start),
+                k.value,
+                str(k.status),
+                json_out(k.counts),
+            )
+            for k in kpis
+        ]
+        with self._write("record KPI values") as conn:
+            conn.executemany(
+                """INSERT INTO interval_kpis (day, kpi, scope, period, period_start, period_ts,
+                    value, status, counts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (kpi, scope, period, period_ts) DO UPDATE SET
+                    day = excluded.day, value = excluded.value, status = excluded.status,
+                    counts = excluded.counts""",
+                rows,
+            )
+        return len(rows)
+
+    def record_agent_events(self, day: date, events: Iterable[AgentEvent]) -> int:
+        """Keep observed state changes; an event already kept is ignored. Returns how many
+        were new."""
+        rows = [
+            (day_out(day), e.agent_id, dt_out(e.at), ts(e.at), str(e.state), e.aux_code or "")
+            for e in events
+        ]
+        with self._write("record agent events") as conn:
+            before = conn.total_changes
+            conn.executemany(
+                "INSERT OR IGNORE INTO agent_events (day, agent_id, at, at_ts, state, aux_code) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+            return conn.total_changes - before
+
+    def record_alert(self, day: date, alert: Alert) -> None:
+        """Keep an alert; the same key raised at the same instant is updated, not doubled."""
+        with self._write("record the alert") as conn:
+            conn.execute(
+                """INSERT INTO alerts (day, key, kind, severity, at, at_ts, message, agent_id,
+                    code, kpi, scope, value, limit_value)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (key, at_ts) DO UPDATE SET severity = excluded.severity,
+                    message = excluded.message, value = excluded.value,
+                    limit_value = excluded.limit_value""",
+                (
+                    day_out(day),
+                    alert.key,
+                    str(alert.kind),
+                    str(alert.severity),
+                    dt_out(alert.raised_at),
+                    ts(alert.raised_at),
+                    alert.message,
+                    alert.agent_id,
+                    alert.code,
+                    alert.kpi,
+                    alert.scope,
+                    alert.value,
+                    alert.limit,
+                ),
+            )
+
+    def acknowledge_alert(self, key: str, at: datetime) -> int:
+        """Mark every unacknowledged alert with this key as acknowledged at `at`."""
+        with self._write("acknowledge the alert") as conn:
+            cur = conn.execute(
+                "UPDATE alerts SET acknowledged_at = ? WHERE key = ? AND acknowledged_at IS NULL",
+                (dt_out(at), key),
+            )
+            return cur.rowcount
+
+    def save_monitor_state(self, day: date, state_json: str, at: datetime | None = None) -> None:
+        saved = at or datetime.now().astimezone()
+        with self._write("save the monitor state") as conn:
+            conn.execute(
+                """INSERT INTO monitor_state (day, state, saved_at) VALUES (?, ?, ?)
+                ON CONFLICT (day) DO UPDATE SET state = excluded.state,
+                    saved_at = excluded.saved_at""",
+                (day_out(day), state_json, dt_out(saved)),
+            )
+
+    def load_monitor_state(self, day: date) -> str | None:
+        with self._read("load the monitor state") as conn:
+            row = conn.execute(
+                "SELECT state FROM monitor_state WHERE day = ?", (day_out(day),)
+            ).fetchone()
+        return None if row is None else str(row[0])
+
+    @staticmethod
+    def _range(day: date | None, since: datetime | None, until: datetime | None) -> dict[str, Any]:
+        return {
+            "day": None if day is None else day_out(day),
+            "since": None if since is None else ts(since),
+            "until": None if until is None else ts(until),
+        }
+
+    def interval_kpis(
+        self,
+        day: date | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        kpi: str | None = None,
+        scope: str | None = None,
+        period: str | None = None,
+    ) -> list[KpiRecord]:
+        """KPI values of a site day and/or with period start in [since, until)."""
+        params = self._range(day, since, until) | {"kpi": kpi, "scope": scope, "period": period}
+        with self._read("read KPI values") as conn:
+            rows = conn.execute(
+                """SELECT * FROM interval_kpis WHERE (:day IS NULL OR day = :day)
+                    AND (:since IS NULL OR period_ts >= :since)
+                    AND (:until IS NULL OR period_ts < :until)
+                    AND (:kpi IS NULL OR kpi = :kpi) AND (:scope IS NULL OR scope = :scope)
+                    AND (:period IS NULL OR period = :period)
+                ORDER BY period_ts, kpi, scope, period""",
+                params,
+            ).fetchall()
+        return [
+            KpiRecord(
+                date.fromisoformat(r["day"]),
+                r["kpi"],
+                r["scope"],
+                r["period"],
+                dt_in(r["period_start"]),
+                r["value"],
+                Status(r["status"]),
+                json_in(r["counts"]) or {},
+            )
+            for r in rows
+        ]
+
+    def agent_events(
+        self,
+        day: date | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        agent_id: str | None = None,
+    ) -> list[AgentEvent]:
+        """Events of a site day and/or at in [since, until), in time order."""
+        params = self._range(day, since, until) | {"agent_id": agent_id}
+        with self._read("read agent events") as conn:
+            rows = conn.execute(
+                """SELECT * FROM agent_events WHERE (:day IS NULL OR day = :day)
+                    AND (:since IS NULL OR at_ts >= :since)
+                    AND (:until IS NULL OR at_ts < :until)
+                    AND (:agent_id IS NULL OR agent_id = :agent_id)
+                ORDER BY at_ts, agent_id""",
+                params,
+            ).fetchall()
+        return [
+            AgentEvent(r["agent_id"], dt_in(r["at"]), r["state"], r["aux_code"] or None)
+            for r in rows
+        ]
+
+    def alerts(
+        self,
+        day: date | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        kind: AlertKind | str | None = None,
+    ) -> list[AlertRecord]:
+        """Alerts of a site day and/or raised in [since, until), in time order."""
+        params = self._range(day, since, until) | {"kind": None if kind is None else str(kind)}
+        with self._read("read alerts") as conn:
+            rows = conn.execute(
+                """SELECT * FROM alerts WHERE (:day IS NULL OR day = :day)
+                    AND (:since IS NULL OR at_ts >= :since)
+                    AND (:until IS NULL OR at_ts < :until)
+                    AND (:kind IS NULL OR kind = :kind)
+                ORDER BY at_ts, id""",
+                params,
+            ).fetchall()
+        return [
+            AlertRecord(
+                date.fromisoformat(r["day"]),
+                Alert(
+                    key=r["key"],
+                    kind=AlertKind(r["kind"]),
+                    severity=Severity(r["severity"]),
+                    raised_at=dt_in(r["at"]),
+                    message=r["message"],
+                    agent_id=r["agent_id"],
+                    code=r["code"],
+                    kpi=r["kpi"],
+                    scope=r["scope"],
+                    value=r["value"],
+                    limit=r["limit_value"],
+                ),
+                dt_in_opt(r["acknowledged_at"]),
+            )
+            for r in rows
+        ]
