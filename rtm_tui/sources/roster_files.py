@@ -18,7 +18,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 
-from rtm_tui.domain.types import Break, Roster, RosterEntry, RosterStatus, ShiftDefinition
+from rtm_tui.domain.types import (
+    Break,
+    BreakDefinition,
+    Roster,
+    RosterEntry,
+    RosterStatus,
+    ShiftDefinition,
+)
 
 __all__ = [
     "FileProblem",
@@ -334,7 +341,8 @@ class _Builder:
         self.problems.append(self.table.problem(row, column, value, msg))
 
     def shift(self, code: str) -> ShiftDefinition | None:
-        return self.shifts.get(code) or self.shifts.get(code.upper())
+        # codes are matched case-insensitively: "p1" in a file is the config's "P1"
+        return self.shifts.get(code.upper())
 
     def unknown_shift(self, row: int, column: str, code: str) -> None:
         known = ", ".join(sorted(self.shifts)) or "none defined"
@@ -388,13 +396,14 @@ _BREAK_ITEM = re.compile(
 )
 
 
-def _parse_breaks(
-    b: _Builder, row: int, column: str, text: str, day: date, start: datetime, end: datetime
-) -> tuple[Break, ...] | None:
-    items = [part.strip() for part in re.split(r"[;\n]", text) if part.strip()]
-    out: list[Break] = []
+def _parse_breaks(b: _Builder, row: int, column: str, text: str) -> list[BreakDefinition] | None:
+    """`ISTIRAHAT 12:00-13:00; TOILET 04:00-04:10` -> (code, start, end) items, or None
+    after reporting every item that is not a break."""
+    out: list[BreakDefinition] = []
     ok = True
-    for item in items:
+    for item in (part.strip() for part in re.split(r"[;\n]", text)):
+        if not item:
+            continue
         m = _BREAK_ITEM.match(item)
         bs = parse_time(m["start"]) if m else None
         be = parse_time(m["end"], allow_24=True) if m else None
@@ -404,8 +413,8 @@ def _parse_breaks(
             )
             ok = False
             continue
-        out.append(b.break_at(day, start, end, clean_text(m["code"]).upper(), bs, be))
-    return tuple(out) if ok else None
+        out.append(BreakDefinition(clean_text(m["code"]).upper(), bs, be))
+    return out if ok else None
 
 
 def _status_of(text: str) -> RosterStatus | None:
@@ -473,6 +482,13 @@ def _read_long(b: _Builder, columns: dict[str, int]) -> None:
         if definition is not None:
             start_t = start_t or definition.start
             end_t = end_t or definition.end
+        breaks_text = _text(cells, columns.get("breaks"))
+        listed: list[BreakDefinition] | None = None
+        if breaks_text and breaks_text.upper() not in _NO_BREAKS:
+            listed = _parse_breaks(b, row, header["breaks"], breaks_text)
+            bad_time = bad_time or listed is None
+        elif breaks_text:
+            listed = []
         if day is None or not agent or status is None or bad_time:
             continue
         if code and definition is None:
@@ -491,18 +507,25 @@ def _read_long(b: _Builder, columns: dict[str, int]) -> None:
             )
             continue
         start, end = b.span(day, start_t, end_t)
-        breaks_text = _text(cells, columns.get("breaks"))
-        if breaks_text.upper() in _NO_BREAKS:
-            breaks: tuple[Break, ...] | None = ()
-        elif breaks_text:
-            breaks = _parse_breaks(b, row, header["breaks"], breaks_text, day, start, end)
+        if listed is not None:
+            breaks = tuple(b.break_at(day, start, end, x.code, x.start, x.end) for x in listed)
         elif definition is not None:
             breaks = b.breaks_from_definition(day, start, end, definition)
         else:
             breaks = ()
-        if breaks is None:
-            continue
-        b.add(RosterEntry(day, agent, name, team, status, code or None, start, end, breaks))
+        b.add(
+            RosterEntry(
+                day,
+                agent,
+                name,
+                team,
+                status,
+                definition.code if definition else code or None,
+                start,
+                end,
+                breaks,
+            )
+        )
 
 
 _CELL_SPAN = re.compile(r"^(\d{1,2}[:.]\d{2})\s*[-–—]\s*(\d{1,2}[:.]\d{2})$")
@@ -581,7 +604,15 @@ def _read_matrix(b: _Builder, columns: dict[str, int]) -> None:
             breaks = b.breaks_from_definition(day, start, end, definition)
             b.add(
                 RosterEntry(
-                    day, agent, name, team, RosterStatus.SCHEDULED, code, start, end, breaks
+                    day,
+                    agent,
+                    name,
+                    team,
+                    RosterStatus.SCHEDULED,
+                    definition.code,
+                    start,
+                    end,
+                    breaks,
                 )
             )
     for day in dates.values():
@@ -599,7 +630,8 @@ def read_roster_file(
     Raises RosterFileError with every problem found; nothing is returned partially.
     """
     table = read_table(path, sheet)
-    b = _Builder(table, shifts, tz, [], {}, {})
+    by_code = {code.upper(): definition for code, definition in shifts.items()}
+    b = _Builder(table, by_code, tz, [], {}, {})
     columns: dict[str, int] = {}
     for i, title in enumerate(table.header):
         key = _norm_header(title)
