@@ -1,0 +1,128 @@
+"""KPI formulas (shared/contract/kpi.md): raw counts in, KPI values out.
+
+Rates are percent 0..100, durations seconds. A ratio whose denominator is zero (or
+negative, which only bad data can produce) is None: "no data", never 0 % or 100 %.
+Several queues are summed first (`VoiceCounts.__add__`), then the formula is applied.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from .types import (
+    Direction,
+    KpiOptions,
+    KpiTarget,
+    NonVoiceCounts,
+    NonVoiceNow,
+    ServiceLevelFormula,
+    Status,
+    VoiceCounts,
+    VoiceNow,
+)
+
+VOICE_KPIS = ("scr", "abandon", "service_level", "aht", "asa", "calls_waiting", "longest_wait")
+NONVOICE_KPIS = ("response_time", "waiting_list", "nv_aht")
+RATE_KPIS = frozenset({"scr", "abandon", "service_level"})
+DURATION_KPIS = frozenset({"aht", "asa", "longest_wait", "response_time", "nv_aht"})
+COUNT_KPIS = frozenset({"calls_waiting", "waiting_list", "offered", "handled"})
+# instantaneous KPIs: a picture of the queue now, not a tally over a period
+NOW_KPIS = frozenset({"calls_waiting", "longest_wait", "waiting_list"})
+
+DEFAULT_OPTIONS = KpiOptions()
+
+# float noise tolerance for "meets" comparisons (e.g. 94.99999999999999 vs 95)
+_EPS = 1e-9
+
+
+def ratio(numerator: float, denominator: float) -> float | None:
+    return numerator / denominator if denominator > 0 else None
+
+
+def percent(numerator: float, denominator: float) -> float | None:
+    # 100 * n / d (not n / d * 100): exact when the true result is representable
+    return 100.0 * numerator / denominator if denominator > 0 else None
+
+
+def voice_kpis(
+    counts: VoiceCounts, now: VoiceNow | None, options: KpiOptions = DEFAULT_OPTIONS
+) -> dict[str, float | None]:
+    """The voice KPIs for one queue or the sum of several."""
+    short = counts.short_abandoned if options.exclude_short_abandons else 0
+    base = counts.offered - short
+    formula = options.service_level_formula
+    if formula == ServiceLevelFormula.ANSWERED:
+        sl_den: float = counts.answered
+    elif formula == ServiceLevelFormula.NO_ABANDONS:
+        # as written in kpi.md: short abandons always leave this denominator
+        sl_den = counts.answered + counts.abandoned - counts.short_abandoned
+    else:
+        sl_den = base
+    return {
+        "scr": percent(counts.answered, base),
+        "abandon": percent(counts.abandoned - short, base),
+        "service_level": percent(counts.answered_within_sl, sl_den),
+        "aht": ratio(counts.handle_seconds, counts.answered),
+        "asa": ratio(counts.answer_wait_seconds, counts.answered),
+        "calls_waiting": float(now.waiting) if now is not None else None,
+        "longest_wait": float(now.longest_wait_seconds) if now is not None else None,
+    }
+
+
+def nonvoice_kpis(counts: NonVoiceCounts, now: NonVoiceNow | None) -> dict[str, float | None]:
+    """The non-voice KPIs for one channel or the sum of several."""
+    return {
+        "response_time": ratio(counts.first_response_seconds, counts.responded),
+        "waiting_list": float(now.waiting) if now is not None else None,
+        "nv_aht": ratio(counts.handle_seconds, counts.handled),
+    }
+
+
+def sum_voice(counts: Iterable[VoiceCounts]) -> VoiceCounts:
+    total = VoiceCounts()
+    for c in counts:
+        total = total + c
+    return total
+
+
+def sum_nonvoice(counts: Iterable[NonVoiceCounts]) -> NonVoiceCounts:
+    total = NonVoiceCounts()
+    for c in counts:
+        total = total + c
+    return total
+
+
+def _meets(value: float, level: float, direction: Direction) -> bool:
+    if direction == Direction.HIGHER:
+        return value >= level - _EPS
+    return value <= level + _EPS
+
+
+def status_of(value: float | None, target: KpiTarget | None) -> Status:
+    """ok / warning / breach / no_data against a target's SLA and SLG.
+
+    No value: no_data. No target (or neither SLA nor SLG): ok, nothing to miss.
+    Only an SLG: meets it = ok, else breach. SLA and SLG: meets SLA = ok, meets SLG =
+    warning, else breach. SLA without SLG: within `warn_margin` of the SLA (inclusive)
+    = warning, beyond = breach.
+    """
+    if value is None:
+        return Status.NO_DATA
+    if target is None or (target.sla is None and target.slg is None):
+        return Status.OK
+    d = target.direction
+    if target.sla is None:
+        assert target.slg is not None
+        return Status.OK if _meets(value, target.slg, d) else Status.BREACH
+    if _meets(value, target.sla, d):
+        return Status.OK
+    if target.slg is not None:
+        return Status.WARNING if _meets(value, target.slg, d) else Status.BREACH
+    margin = abs(target.warn_margin)
+    floor = target.sla - margin if d == Direction.HIGHER else target.sla + margin
+    return Status.WARNING if margin > 0 and _meets(value, floor, d) else Status.BREACH
+
+
+def target_for(targets: Mapping[str, KpiTarget], kpi: str, scope: str) -> KpiTarget | None:
+    """`"<kpi>.<scope>"` (e.g. `response_time.email`) before `"<kpi>"`."""
+    return targets.get(f"{kpi}.{scope}") or targets.get(kpi)
