@@ -1,0 +1,482 @@
+"""What the recovery plan form opens with: the context of the miss, pre-filled, and the
+actions the data suggests. Pure: `now` and every snapshot come in as arguments.
+
+    draft_plan(now, tl_shift, tl_name, view, selected, voice, staffing, interval_minutes)
+        -> PlanDraft
+
+`selected` is what the TL had under the cursor when pressing `r`: a KPI gauge
+(KpiValue), an alert (Alert) or an agent (AgentRow); None means "the worst KPI now".
+For an agent, the "KPI" is the agent's indicator (AGENT_INDICATORS), the scope is
+`agent:<agent_id>` and the actual value is in that indicator's unit (seconds, %).
+
+Suggestions (one line each, so each can become an action as is):
+- every agent over an AUX limit, by name (from the rows and the open ROTG alerts);
+- the absent agents, by name, on one line;
+- Erlang C: the agents needed next interval to meet the staffing SL target, from the
+  current interval's offered calls projected to a full interval and its AHT, against how
+  many are available or on a contact now and how many are in AUX.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from rtm_tui.domain.erlang import agents_needed, traffic
+from rtm_tui.domain.format import fmt_duration, fmt_kpi
+from rtm_tui.domain.plans import RootCause
+from rtm_tui.domain.types import (
+    AgentRow,
+    AgentState,
+    Alert,
+    AlertKind,
+    Direction,
+    KpiValue,
+    LoginStatus,
+    MonitorView,
+    Severity,
+    StaffingRules,
+    Status,
+    VoiceQueue,
+    VoiceSnapshot,
+)
+
+# Below this much of an interval, projecting its volume to a full interval is noise.
+MIN_PROJECTION_SECONDS = 5 * 60
+# One suggestion line names at most this many absent agents ("+N more" after).
+MAX_NAMES_PER_LINE = 8
+
+VOICE_KPIS = frozenset(
+    {"scr", "abandon", "service_level", "aht", "asa", "calls_waiting", "longest_wait"}
+)
+
+KPI_LABELS: Mapping[str, str] = {
+    "scr": "SCR",
+    "abandon": "Abandon rate",
+    "service_level": "Service level",
+    "aht": "AHT",
+    "asa": "ASA",
+    "calls_waiting": "Calls waiting",
+    "longest_wait": "Longest wait",
+    "response_time": "Response time",
+    "waiting_list": "Waiting list",
+    "nv_aht": "Non-voice AHT",
+}
+
+# Agent indicators used as the plan's KPI when an agent (or an agent alert) is selected.
+# Units of `actual`: seconds, except adherence (%).
+AGENT_INDICATORS: Mapping[str, str] = {
+    "aux_over_limit": "AUX over its limit",
+    "aux_over_allowance": "AUX over the shift allowance",
+    "late_login": "Late login",
+    "absent": "Absent (no-show)",
+    "early_out": "Early out",
+    "not_rostered": "Logged in, not rostered",
+    "adherence": "Schedule adherence",
+    "agent": "Agent follow-up",
+}
+
+AGENT_SCOPE_PREFIX = "agent:"
+
+
+def kpi_label(kpi: str) -> str:
+    return KPI_LABELS.get(kpi) or AGENT_INDICATORS.get(kpi) or kpi
+
+
+@dataclass(frozen=True, slots=True)
+class PlanDraft:
+    """The form's starting point. Everything here is shown read-only except `tl_shift`
+    and `tl_name` (editable) and `suggestions` (each may be turned into an action)."""
+
+    created_at: datetime
+    date: date
+    tl_shift: str | None  # "pagi" | "siang" | None (outside the TL shifts: the TL picks)
+    tl_name: str
+    interval_start: datetime
+    interval_minutes: int
+    kpi: str  # a KPI id or an AGENT_INDICATORS key
+    scope: str  # "all", a queue id, a channel, or "agent:<agent_id>"
+    scope_label: str  # what the TL reads: queue name, agent name (plain text, not markup)
+    period: str  # "interval" | "today" | "now" (agent indicators)
+    actual: float | None
+    status: Status | None = None
+    sla: float | None = None
+    slg: float | None = None
+    direction: Direction | None = None
+    counts: Mapping[str, float] = field(default_factory=dict)
+    suggestions: tuple[str, ...] = ()
+    root_cause_hint: RootCause | None = None
+    agent_id: str | None = None
+
+    @property
+    def interval_end(self) -> datetime:
+        return self.interval_start + timedelta(minutes=self.interval_minutes)
+
+    @property
+    def default_due(self) -> datetime:
+        """A new action's due time: the end of the next interval (the one to recover)."""
+        return self.interval_start + timedelta(minutes=2 * self.interval_minutes)
+
+    @property
+    def kpi_text(self) -> str:
+        return kpi_label(self.kpi)
+
+    def value_text(self, value: float | None) -> str:
+        """A value of this draft's KPI, formatted in its unit."""
+        return format_value(self.kpi, value)
+
+
+def format_value(kpi: str, value: float | None) -> str:
+    if kpi in AGENT_INDICATORS:
+        if value is None:
+            return "—"
+        if kpi == "adherence":
+            return f"{value:.1f} %"
+        return fmt_duration(value)
+    return fmt_kpi(kpi, value)
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def draft_plan(
+    now: datetime,
+    tl_shift: str | None,
+    tl_name: str,
+    view: MonitorView,
+    selected: KpiValue | Alert | AgentRow | None,
+    voice: VoiceSnapshot | None,
+    staffing: StaffingRules,
+    interval_minutes: int,
+) -> PlanDraft:
+    interval_minutes = interval_minutes or (voice.interval_minutes if voice else 30)
+    interval_start = _interval_start(now, voice, interval_minutes)
+    rows_by_id = {r.agent_id: r for r in view.rows}
+
+    row: AgentRow | None = None
+    kv: KpiValue | None = None
+    alert: Alert | None = None
+    if isinstance(selected, AgentRow):
+        row = selected
+    elif isinstance(selected, KpiValue):
+        kv = selected
+    elif isinstance(selected, Alert):
+        alert = selected
+        if selected.kind is AlertKind.KPI and selected.kpi:
+            kv = _find_kpi(view.kpis, selected.kpi, selected.scope or "all")
+        elif selected.agent_id:
+            row = rows_by_id.get(selected.agent_id)
+    else:
+        kv = worst_kpi(view.kpis)
+
+    base = {
+        "created_at": now,
+        "date": interval_start.date(),
+        "tl_shift": tl_shift,
+        "tl_name": tl_name,
+        "interval_start": interval_start,
+        "interval_minutes": interval_minutes,
+    }
+    if row is not None or (alert is not None and alert.kind is not AlertKind.KPI):
+        fields_ = _agent_fields(now, row, alert)
+    elif kv is not None:
+        fields_ = _kpi_fields(kv, voice, alert)
+    elif alert is not None:  # a KPI alert whose gauge is gone: keep what the alert says
+        fields_ = {
+            "kpi": alert.kpi or "",
+            "scope": alert.scope or "all",
+            "scope_label": _scope_label(alert.scope or "all", voice),
+            "period": "interval",
+            "actual": alert.value,
+            "status": Status.BREACH if alert.severity is Severity.BREACH else Status.WARNING,
+            "slg": alert.limit,
+        }
+    else:  # nothing to go on: an empty "other" plan for the whole site
+        fields_ = {
+            "kpi": "",
+            "scope": "all",
+            "scope_label": "All queues",
+            "period": "interval",
+            "actual": None,
+        }
+
+    scope = str(fields_["scope"])
+    queue_scope = "all" if scope.startswith(AGENT_SCOPE_PREFIX) else scope
+    suggestions = (
+        *aux_suggestions(now, view.rows, view.open_alerts, first=fields_.get("agent_id")),
+        *absent_suggestions(view.rows),
+    )
+    erlang = erlang_suggestion(view.rows, voice, staffing, queue_scope)
+    if erlang:
+        suggestions = (*suggestions, erlang)
+    hint = _root_cause_hint(str(fields_["kpi"]))
+    return PlanDraft(**base, **fields_, suggestions=suggestions, root_cause_hint=hint)
+
+
+# --------------------------------------------------------------------------- selection
+
+
+def worst_kpi(kpis: Sequence[KpiValue]) -> KpiValue | None:
+    """The KPI to plan for when nothing is selected: a breach before a warning, the
+    interval before today, in the order given."""
+    rank = {Status.BREACH: 0, Status.WARNING: 1}
+    candidates = [k for k in kpis if k.status in rank]
+    if not candidates:
+        return None
+    return min(candidates, key=lambda k: (rank[k.status], k.period != "interval"))
+
+
+def _find_kpi(kpis: Sequence[KpiValue], kpi: str, scope: str) -> KpiValue | None:
+    matches = [k for k in kpis if k.kpi == kpi and k.scope == scope]
+    # an alert does not say its period: the interval is what a recovery plan acts on
+    matches.sort(key=lambda k: k.period != "interval")
+    return matches[0] if matches else None
+
+
+def _interval_start(now: datetime, voice: VoiceSnapshot | None, minutes: int) -> datetime:
+    if voice is not None and voice.queues:
+        start = voice.queues[0].interval_start
+        if start <= now < start + timedelta(minutes=voice.interval_minutes):
+            return start.astimezone(now.tzinfo)
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    elapsed = int((now - midnight).total_seconds() // 60)
+    return midnight + timedelta(minutes=elapsed - elapsed % minutes)
+
+
+def _scope_label(scope: str, voice: VoiceSnapshot | None) -> str:
+    if scope == "all":
+        return "All queues and channels"
+    if voice is not None:
+        for q in voice.queues:
+            if q.queue_id == scope:
+                return f"{q.name} ({q.queue_id})" if q.name and q.name != q.queue_id else scope
+    return scope
+
+
+def _kpi_fields(kv: KpiValue, voice: VoiceSnapshot | None, alert: Alert | None) -> dict:
+    target = kv.target
+    return {
+        "kpi": kv.kpi,
+        "scope": kv.scope,
+        "scope_label": _scope_label(kv.scope, voice),
+        "period": kv.period,
+        "actual": kv.value if kv.value is not None else (alert.value if alert else None),
+        "status": kv.status,
+        "sla": target.sla if target else None,
+        "slg": target.slg if target else None,
+        "direction": target.direction if target else None,
+        "counts": dict(kv.counts),
+    }
+
+
+def agent_indicator(row: AgentRow, now: datetime) -> tuple[str, float | None, float | None]:
+    """(indicator, actual, limit) for the agent's most pressing problem."""
+    in_state = (now - row.state_since).total_seconds()
+    if row.login_status is LoginStatus.ABSENT:
+        return "absent", None, None
+    if (
+        row.state is AgentState.AUX
+        and row.aux_limit_each_seconds is not None
+        and in_state > row.aux_limit_each_seconds
+    ):
+        return "aux_over_limit", in_state, row.aux_limit_each_seconds
+    if row.aux_allowance_seconds is not None and row.aux_used_seconds > row.aux_allowance_seconds:
+        return "aux_over_allowance", row.aux_used_seconds, row.aux_allowance_seconds
+    if row.login_status is LoginStatus.LATE:
+        late = row.late_by.total_seconds() if row.late_by is not None else None
+        return "late_login", late, None
+    if row.login_status is LoginStatus.EARLY_OUT:
+        return "early_out", None, None
+    if row.login_status is LoginStatus.NOT_ROSTERED:
+        return "not_rostered", None, None
+    if row.adherence is not None:
+        return "adherence", row.adherence * 100, None
+    return "agent", None, None
+
+
+def _agent_fields(now: datetime, row: AgentRow | None, alert: Alert | None) -> dict:
+    agent_id = row.agent_id if row else (alert.agent_id if alert else None) or ""
+    name = row.name if row else agent_id
+    kpi, actual, limit = "agent", (alert.value if alert else None), None
+    if row is not None:
+        kpi, actual, limit = agent_indicator(row, now)
+    if (
+        alert is not None
+        and alert.kind is AlertKind.ROTG
+        and kpi not in ("aux_over_limit", "aux_over_allowance")
+    ):
+        # the AUX occurrence may be over by now; the alert still says which limit was crossed
+        on_allowance = row is not None and alert.limit == row.aux_allowance_seconds
+        kpi = "aux_over_allowance" if on_allowance else "aux_over_limit"
+        actual, limit = alert.value, alert.limit
+    counts: dict[str, float] = {}
+    if row is not None:
+        counts["aux_used_seconds"] = row.aux_used_seconds
+        if row.aux_allowance_seconds is not None:
+            counts["aux_allowance_seconds"] = row.aux_allowance_seconds
+        if row.state is AgentState.AUX:
+            counts["in_aux_seconds"] = (now - row.state_since).total_seconds()
+        if row.late_by is not None:
+            counts["late_seconds"] = row.late_by.total_seconds()
+    return {
+        "kpi": kpi,
+        "scope": AGENT_SCOPE_PREFIX + agent_id,
+        "scope_label": f"{name} ({agent_id})" if name != agent_id else agent_id,
+        "period": "now",
+        "actual": actual,
+        "status": Status.BREACH,
+        "sla": limit,
+        "direction": Direction.LOWER if limit is not None else None,
+        "counts": counts,
+        "agent_id": agent_id,
+    }
+
+
+# --------------------------------------------------------------------------- suggestions
+
+
+def aux_suggestions(
+    now: datetime, rows: Sequence[AgentRow], alerts: Sequence[Alert], first: str | None = None
+) -> tuple[str, ...]:
+    """One line per agent over an AUX limit; the selected agent (`first`) leads."""
+    lines: dict[str, str] = {}
+    for row in rows:
+        in_state = (now - row.state_since).total_seconds()
+        if (
+            row.state is AgentState.AUX
+            and row.aux_limit_each_seconds is not None
+            and in_state > row.aux_limit_each_seconds
+        ):
+            lines[row.agent_id] = (
+                f"Bring {row.name} back from AUX {row.aux_code or '?'} "
+                f"(in AUX {fmt_duration(in_state)}, limit {fmt_duration(row.aux_limit_each_seconds)})"
+            )
+        elif (
+            row.aux_allowance_seconds is not None
+            and row.aux_used_seconds > row.aux_allowance_seconds
+        ):
+            lines[row.agent_id] = (
+                f"{row.name}: no more AUX this shift (used {fmt_duration(row.aux_used_seconds)}, "
+                f"allowance {fmt_duration(row.aux_allowance_seconds)})"
+            )
+    names = {r.agent_id: r.name for r in rows}
+    for a in alerts:
+        if a.kind is AlertKind.ROTG and a.agent_id and a.agent_id not in lines:
+            lines[a.agent_id] = f"{names.get(a.agent_id, a.agent_id)}: {a.message}"
+    if first in lines:
+        return (lines.pop(first), *lines.values())  # type: ignore[arg-type]
+    return tuple(lines.values())
+
+
+def absent_suggestions(rows: Sequence[AgentRow]) -> tuple[str, ...]:
+    absent = [r.name for r in rows if r.login_status is LoginStatus.ABSENT]
+    if not absent:
+        return ()
+    shown = ", ".join(absent[:MAX_NAMES_PER_LINE])
+    more = (
+        f" and {len(absent) - MAX_NAMES_PER_LINE} more" if len(absent) > MAX_NAMES_PER_LINE else ""
+    )
+    return (f"Call the absent agents ({len(absent)}): {shown}{more}; ask for a replacement",)
+
+
+@dataclass(frozen=True, slots=True)
+class StaffingEstimate:
+    """Erlang C for the next interval, from the current one projected to a full interval."""
+
+    projected_calls: float
+    aht: float
+    traffic: float
+    needed: int
+    target: float  # 0..1
+    seconds: int
+    working: int  # available + on a contact now
+    in_aux: int
+
+    @property
+    def short(self) -> int:
+        return max(0, self.needed - self.working)
+
+    @property
+    def from_aux(self) -> int:
+        return min(self.short, self.in_aux)
+
+
+def staffing_estimate(
+    rows: Sequence[AgentRow],
+    voice: VoiceSnapshot | None,
+    staffing: StaffingRules,
+    scope: str = "all",
+) -> StaffingEstimate | None:
+    if voice is None or not voice.queues:
+        return None
+    queues: Sequence[VoiceQueue] = [q for q in voice.queues if q.queue_id == scope] or list(
+        voice.queues
+    )
+    interval_seconds = voice.interval_minutes * 60
+    elapsed = (voice.as_of - queues[0].interval_start).total_seconds()
+    if elapsed < MIN_PROJECTION_SECONDS:
+        return None
+    offered = sum(q.interval.offered for q in queues)
+    answered = sum(q.interval.answered for q in queues)
+    handle = sum(q.interval.handle_seconds for q in queues)
+    if answered == 0:  # no AHT yet this interval: today's is the best guess
+        answered = sum(q.today.answered for q in queues)
+        handle = sum(q.today.handle_seconds for q in queues)
+    if offered == 0 or answered == 0 or handle <= 0:
+        return None
+    aht = handle / answered
+    calls = offered * interval_seconds / min(elapsed, interval_seconds)
+    a = traffic(calls, aht, interval_seconds)
+    needed = agents_needed(a, aht, staffing.service_level_seconds, staffing.service_level_target)
+    working = sum(q.now.agents_available + q.now.agents_on_contact for q in queues)
+    in_aux = sum(1 for r in rows if r.state is AgentState.AUX)
+    return StaffingEstimate(
+        projected_calls=calls,
+        aht=aht,
+        traffic=a,
+        needed=needed,
+        target=staffing.service_level_target,
+        seconds=staffing.service_level_seconds,
+        working=working,
+        in_aux=in_aux,
+    )
+
+
+def _percent(fraction: float) -> str:
+    p = fraction * 100
+    return f"{p:.0f}" if math.isclose(p, round(p)) else f"{p:.1f}"
+
+
+def erlang_suggestion(
+    rows: Sequence[AgentRow],
+    voice: VoiceSnapshot | None,
+    staffing: StaffingRules,
+    scope: str = "all",
+) -> str | None:
+    est = staffing_estimate(rows, voice, staffing, scope)
+    if est is None:
+        return None
+    head = (
+        f"Erlang C: {est.needed} agents needed next interval for {_percent(est.target)} % "
+        f"in {est.seconds} s (now available+on contact: {est.working}, in AUX: {est.in_aux})"
+    )
+    if est.short == 0:
+        return f"{head} — enough agents now; keep AUX in check"
+    if est.from_aux == est.short:
+        return f"{head} — bring {est.from_aux} back from AUX"
+    extra = est.short - est.from_aux
+    if est.from_aux == 0:
+        return f"{head} — find {extra} more agents (backup, overtime)"
+    return f"{head} — bring {est.from_aux} back from AUX and find {extra} more (backup, overtime)"
+
+
+def _root_cause_hint(kpi: str) -> RootCause | None:
+    if kpi in ("aux_over_limit", "aux_over_allowance"):
+        return RootCause.EXCESS_AUX
+    if kpi in ("absent", "late_login", "early_out"):
+        return RootCause.UNDERSTAFFING
+    if kpi in ("aht", "nv_aht"):
+        return RootCause.LONG_AHT
+    return None
