@@ -1,0 +1,682 @@
+"""The live agent board: a Line-API ScrollView over a plain list of AgentRows.
+
+Why not a DataTable: the board is refreshed every poll (2 s) and its timers every second;
+a DataTable refilled each poll (or `update_cell` per timer) throws its render caches away
+and re-measures every row. Here only the visible lines are rendered (`render_line(y)`), the
+static cells of a row are cached by (agent id, row version) and a 1 Hz `tick` repaints only
+the timer columns of the visible rows.
+
+Agent names, teams and codes are data: cells are plain `Segment`s built from strings, never
+markup, so `Ann [/]` shows literally.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding
+from textual.cache import LRUCache
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from rtm_tui.domain.types import AgentRow, AgentState, LoginStatus
+
+try:  # the domain helper's formatters; a local fallback until they land
+    from rtm_tui.domain.format import fmt_duration, fmt_percent
+except ImportError:  # pragma: no cover - removed once domain/format.py is committed
+
+    def fmt_duration(seconds: float | None) -> str:
+        if seconds is None:
+            return "—"
+        total = int(max(0.0, seconds))
+        hours, rest = divmod(total, 3600)
+        minutes, secs = divmod(rest, 60)
+        return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+    def fmt_percent(value: float | None) -> str:
+        return "—" if value is None else f"{value:.1f} %"
+
+
+HEADER_LINES = 2  # summary line + column titles; both stay put while the body scrolls
+NAME_MIN, NAME_MAX = 14, 32
+SEP = " "
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    key: str
+    title: str
+    width: int
+    right: bool = False
+
+
+# The name column takes what is left between NAME_MIN and NAME_MAX.
+COLUMNS: tuple[Column, ...] = (
+    Column("name", "Name", NAME_MIN),
+    Column("team", "Team", 12),
+    Column("state", "State", 10),
+    Column("aux_code", "AUX code", 11),
+    Column("time", "In state", 9, right=True),
+    Column("aux_used", "AUX used", 15, right=True),
+    Column("login", "Login", 14),
+    Column("adherence", "Adher.", 7, right=True),
+)
+_FIXED_WIDTH = sum(c.width for c in COLUMNS[1:]) + len(SEP) * (len(COLUMNS) - 1)
+
+# Sort orders: those most worth a look first.
+_STATE_ORDER = {
+    AgentState.AUX: 0,
+    AgentState.ON_CONTACT: 1,
+    AgentState.ACW: 2,
+    AgentState.AVAILABLE: 3,
+    AgentState.LOGGED_OUT: 4,
+}
+_LOGIN_ORDER = {
+    LoginStatus.ABSENT: 0,
+    LoginStatus.LATE: 1,
+    LoginStatus.EARLY_OUT: 2,
+    LoginStatus.NOT_ROSTERED: 3,
+    LoginStatus.NOT_YET_IN: 4,
+    LoginStatus.ON_TIME: 5,
+    LoginStatus.TRAINING: 6,
+    LoginStatus.SICK: 7,
+    LoginStatus.LEAVE: 8,
+    LoginStatus.OFF: 9,
+    LoginStatus.NOT_SCHEDULED: 10,
+}
+
+
+def _name_key(row: AgentRow) -> tuple[str, str]:
+    return (row.name.casefold(), row.agent_id)
+
+
+SortKey = Callable[[AgentRow], tuple]
+SORTS: tuple[tuple[str, str, SortKey], ...] = (
+    # (label shown in the header, column key marked, key function)
+    ("name", "name", lambda r: _name_key(r)),
+    ("team", "team", lambda r: (r.team.casefold(), *_name_key(r))),
+    ("state", "state", lambda r: (_STATE_ORDER.get(r.state, 9), *_name_key(r))),
+    ("time in state", "time", lambda r: (r.state_since, *_name_key(r))),
+    ("AUX used", "aux_used", lambda r: (-r.aux_used_seconds, *_name_key(r))),
+    ("login status", "login", lambda r: (_LOGIN_ORDER.get(r.login_status, 99), *_name_key(r))),
+)
+
+# --------------------------------------------------------------------------- cells
+
+# Control characters would move the terminal cursor: the client sanitises text, but a cell
+# is the last line of defence, so C0/C1 controls become "?".
+_CONTROLS = {c: "?" for c in (*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0))}
+
+_STATE_LABELS = {
+    AgentState.LOGGED_OUT: "logged out",
+    AgentState.AVAILABLE: "available",
+    AgentState.ON_CONTACT: "on contact",
+    AgentState.ACW: "ACW",
+    AgentState.AUX: "AUX",
+}
+_LOGIN_LABELS = {
+    LoginStatus.ON_TIME: "on time",
+    LoginStatus.LATE: "late",
+    LoginStatus.NOT_YET_IN: "not yet in",
+    LoginStatus.ABSENT: "absent",
+    LoginStatus.EARLY_OUT: "early out",
+    LoginStatus.NOT_ROSTERED: "not rostered",
+    LoginStatus.OFF: "off",
+    LoginStatus.LEAVE: "leave",
+    LoginStatus.SICK: "sick",
+    LoginStatus.TRAINING: "training",
+    LoginStatus.NOT_SCHEDULED: "—",
+}
+
+
+def plain(text: str) -> str:
+    """External text made safe for a Segment: no control characters."""
+    return text.translate(_CONTROLS)
+
+
+def fit(text: str, width: int, right: bool = False) -> str:
+    """Pad or cut `text` to exactly `width` cells (wide characters counted right)."""
+    text = plain(text)
+    length = cell_len(text)
+    if length > width:
+        return set_cell_size(text, width - 1) + "…" if width > 1 else set_cell_size(text, width)
+    padding = " " * (width - length)
+    return padding + text if right else text + padding
+
+
+def fmt_minutes(seconds: float) -> str:
+    """AUX used vs allowance reads in minutes, as the rules are written: 60:00, 95:30."""
+    minutes, secs = divmod(int(max(0.0, seconds)), 60)
+    return f"{minutes}:{secs:02d}"
+
+
+def state_label(state: AgentState) -> str:
+    return _STATE_LABELS.get(state, str(state))
+
+
+def login_label(row: AgentRow) -> str:
+    if row.login_status == LoginStatus.LATE and row.late_by is not None:
+        return f"late +{int(row.late_by.total_seconds() // 60)}m"
+    return _LOGIN_LABELS.get(row.login_status, str(row.login_status))
+
+
+def aux_used_seconds(row: AgentRow, now: datetime, polled_at: datetime | None) -> float:
+    """AUX used today, still counting while the agent sits in AUX between polls."""
+    used = row.aux_used_seconds
+    if row.state == AgentState.AUX and polled_at is not None and now > polled_at:
+        used += (now - polled_at).total_seconds()
+    return used
+
+
+_WARN = "agent-board--warning"
+_BREACH = "agent-board--breach"
+_MUTED = "agent-board--muted"
+
+
+def timer_level(row: AgentRow, now: datetime) -> str | None:
+    """ROTG colour of the time-in-state cell: None, "warning" or "breach"."""
+    limit = row.aux_limit_each_seconds
+    if row.state != AgentState.AUX or not limit:
+        return None
+    elapsed = (now - row.state_since).total_seconds()
+    if elapsed > limit:
+        return "breach"
+    if elapsed >= row.aux_warn_ratio * limit:
+        return "warning"
+    return None
+
+
+def aux_used_level(row: AgentRow, used: float) -> str | None:
+    """Colour of AUX used against the shift allowance (same warn ratio as the timer)."""
+    allowance = row.aux_allowance_seconds
+    if not allowance:
+        return None
+    if used > allowance:
+        return "breach"
+    if used >= row.aux_warn_ratio * allowance:
+        return "warning"
+    return None
+
+
+def login_level(status: LoginStatus) -> str | None:
+    if status == LoginStatus.ABSENT:
+        return "breach"
+    if status in (LoginStatus.LATE, LoginStatus.EARLY_OUT, LoginStatus.NOT_ROSTERED):
+        return "warning"
+    if status in (
+        LoginStatus.NOT_YET_IN,
+        LoginStatus.OFF,
+        LoginStatus.LEAVE,
+        LoginStatus.SICK,
+        LoginStatus.NOT_SCHEDULED,
+    ):
+        return "muted"
+    return None
+
+
+def haystack(row: AgentRow) -> str:
+    """What `/` searches: name, id, team, state, AUX code, login status (value and label)."""
+    return "\x00".join(
+        (
+            row.name,
+            row.agent_id,
+            row.team,
+            row.state.value,
+            state_label(row.state),
+            row.aux_code or "",
+            row.login_status.value,
+            login_label(row),
+        )
+    ).casefold()
+
+
+class AgentBoard(ScrollView, can_focus=True):
+    """Agent rows with live timers. Feed it with `update_rows` and `tick`."""
+
+    COMPONENT_CLASSES = {
+        "agent-board--summary",
+        "agent-board--header",
+        "agent-board--cursor",
+        _WARN,
+        _BREACH,
+        _MUTED,
+    }
+
+    DEFAULT_CSS = """
+    AgentBoard {
+        background: $surface;
+        color: $foreground;
+        height: 1fr;
+        & > .agent-board--summary { color: $text-muted; }
+        & > .agent-board--header { text-style: bold; background: $panel; color: $foreground; }
+        & > .agent-board--cursor { background: $block-cursor-blurred-background; }
+        &:focus > .agent-board--cursor { background: $block-cursor-background; }
+        & > .agent-board--warning { color: $warning; }
+        & > .agent-board--breach { color: $error; text-style: bold; }
+        & > .agent-board--muted { color: $text-muted; }
+    }
+    """
+
+    BINDINGS = [
+        Binding("up", "cursor_up", "Up", show=False),
+        Binding("down", "cursor_down", "Down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("home", "first", "First", show=False),
+        Binding("end", "last", "Last", show=False),
+    ]
+
+    class RowSelected(Message):
+        """The cursor moved to another agent (or the rows under it changed)."""
+
+        def __init__(self, board: AgentBoard, row: AgentRow) -> None:
+            super().__init__()
+            self.board = board
+            self.row = row
+
+        @property
+        def control(self) -> AgentBoard:
+            return self.board
+
+    def __init__(
+        self,
+        *,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._rows: list[AgentRow] = []
+        self._version: dict[str, int] = {}
+        self._haystack: dict[str, tuple[int, str]] = {}
+        self._visible: list[AgentRow] = []
+        self._now: datetime | None = None
+        self._rows_now: datetime | None = None  # `now` of the last poll (AUX used basis)
+        self._filter = ""
+        self._exceptions_only = False
+        self._sort_index = 0
+        self._cursor = 0
+        self._selected_id: str | None = None
+        # static cells of a row: (agent_id, version, name_width) -> (left, right) segments
+        self._cells: LRUCache[tuple, tuple[list[Segment], list[Segment]]] = LRUCache(4096)
+        # whole lines: (agent_id, version, now, cursor, name_width) -> Strip
+        self._lines: LRUCache[tuple, Strip] = LRUCache(512)
+        self._name_width = NAME_MIN
+
+    # ------------------------------------------------------------------ public API
+
+    @property
+    def rows(self) -> Sequence[AgentRow]:
+        """All rows of the last poll."""
+        return self._rows
+
+    @property
+    def visible_rows(self) -> Sequence[AgentRow]:
+        """Rows after filter and sort, in screen order."""
+        return self._visible
+
+    @property
+    def selected_row(self) -> AgentRow | None:
+        if not self._visible:
+            return None
+        return self._visible[self._cursor]
+
+    @property
+    def sort_label(self) -> str:
+        return SORTS[self._sort_index][0]
+
+    @property
+    def filter_text(self) -> str:
+        return self._filter
+
+    @property
+    def exceptions_only(self) -> bool:
+        return self._exceptions_only
+
+    def update_rows(self, rows: Sequence[AgentRow], now: datetime) -> None:
+        """New poll result: re-filter, re-sort, repaint only the lines that changed."""
+        before = self._window_keys()
+        old_now = self._now
+        versions = self._version
+        old_by_id = {row.agent_id: row for row in self._rows}
+        new_versions: dict[str, int] = {}
+        for row in rows:
+            old = old_by_id.get(row.agent_id)
+            version = versions.get(row.agent_id, 0)
+            if old is not None and old is not row and old != row:
+                version += 1
+            new_versions[row.agent_id] = version
+        self._version = new_versions
+        self._rows = list(rows)
+        self._now = now
+        self._rows_now = now
+        self._rebuild(keep_scroll=True)
+        if self._sizes_changed():
+            return  # virtual size changed: a full refresh is on its way
+        after = self._window_keys()
+        self._refresh_changed_lines(before, after)
+        if old_now != now:
+            self._refresh_timers()
+
+    def tick(self, now: datetime) -> None:
+        """1 Hz: repaint the timer cells of the visible rows. No sorting, no filtering."""
+        if now == self._now:
+            return
+        self._now = now
+        self._refresh_timers()
+
+    def set_filter(self, text: str) -> None:
+        """Case-insensitive substring over name, id, team, state, AUX code, login status."""
+        if text == self._filter:
+            return
+        self._filter = text
+        self._rebuild(keep_scroll=False)
+        self.refresh()
+
+    def toggle_exceptions(self) -> bool:
+        """Show only rows flagged `exception` (or all again). Returns the new setting."""
+        self._exceptions_only = not self._exceptions_only
+        self._rebuild(keep_scroll=False)
+        self.refresh()
+        return self._exceptions_only
+
+    def cycle_sort(self) -> str:
+        """Next sort order; returns its label."""
+        self._sort_index = (self._sort_index + 1) % len(SORTS)
+        self._rebuild(keep_scroll=False)
+        self.refresh()
+        return self.sort_label
+
+    # ------------------------------------------------------------------ cursor actions
+
+    def action_cursor_up(self) -> None:
+        self._move_cursor(self._cursor - 1)
+
+    def action_cursor_down(self) -> None:
+        self._move_cursor(self._cursor + 1)
+
+    def action_page_up(self) -> None:
+        self._move_cursor(self._cursor - max(1, self._body_height()))
+
+    def action_page_down(self) -> None:
+        self._move_cursor(self._cursor + max(1, self._body_height()))
+
+    def action_first(self) -> None:
+        self._move_cursor(0)
+
+    def action_last(self) -> None:
+        self._move_cursor(len(self._visible) - 1)
+
+    def _on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None or offset.y < HEADER_LINES:
+            return
+        self._move_cursor(int(self.scroll_offset.y) + offset.y - HEADER_LINES)
+
+    def _move_cursor(self, index: int) -> None:
+        if not self._visible:
+            return
+        index = max(0, min(index, len(self._visible) - 1))
+        old = self._cursor
+        self._cursor = index
+        self._scroll_cursor_into_view()
+        if old != index:
+            self._refresh_row(old)
+            self._refresh_row(index)
+        self._note_selection()
+
+    # ------------------------------------------------------------------ internals
+
+    def _rebuild(self, *, keep_scroll: bool) -> None:
+        """Filter and sort `_rows` into `_visible`; keep the cursor on the same agent."""
+        rows: Sequence[AgentRow] = self._rows
+        if self._exceptions_only:
+            rows = [row for row in rows if row.exception]
+        needle = self._filter.strip().casefold()
+        if needle:
+            rows = [row for row in rows if needle in self._haystack_of(row)]
+        self._visible = sorted(rows, key=SORTS[self._sort_index][2])
+        self._prune_haystacks()
+        index = 0
+        if self._selected_id is not None:
+            for i, row in enumerate(self._visible):
+                if row.agent_id == self._selected_id:
+                    index = i
+                    break
+            else:
+                index = min(self._cursor, max(0, len(self._visible) - 1))
+        self._cursor = index
+        self._update_virtual_size()
+        if not keep_scroll:
+            self._scroll_cursor_into_view()
+        self._note_selection()
+
+    def _haystack_of(self, row: AgentRow) -> str:
+        version = self._version.get(row.agent_id, 0)
+        cached = self._haystack.get(row.agent_id)
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        text = haystack(row)
+        self._haystack[row.agent_id] = (version, text)
+        return text
+
+    def _prune_haystacks(self) -> None:
+        if len(self._haystack) > 2 * len(self._version) + 64:
+            self._haystack = {k: v for k, v in self._haystack.items() if k in self._version}
+
+    def _note_selection(self) -> None:
+        row = self.selected_row
+        new_id = row.agent_id if row is not None else None
+        if new_id != self._selected_id:
+            self._selected_id = new_id
+            if row is not None:
+                self.post_message(self.RowSelected(self, row))
+
+    def _body_height(self) -> int:
+        height = self.container_size.height - self.scrollbar_size_horizontal
+        return max(0, height - HEADER_LINES)
+
+    def _scroll_cursor_into_view(self) -> None:
+        body = self._body_height()
+        if body <= 0:
+            return
+        top = int(self.scroll_offset.y)
+        if self._cursor < top:
+            top = self._cursor
+        elif self._cursor >= top + body:
+            top = self._cursor - body + 1
+        if top != int(self.scroll_offset.y):
+            self.scroll_to(y=top, animate=False)
+
+    def _sizes_changed(self) -> bool:
+        return self._update_virtual_size()
+
+    def _update_virtual_size(self) -> bool:
+        width = self._name_width + _FIXED_WIDTH
+        size = Size(width, len(self._visible) + HEADER_LINES)
+        if size != self.virtual_size:
+            self.virtual_size = size
+            self.refresh()
+            return True
+        return False
+
+    def _window_keys(self) -> list[tuple[str, int]]:
+        """(agent id, version) of each body line on screen, for repaint diffs."""
+        top = int(self.scroll_offset.y)
+        window = self._visible[top : top + self._body_height()]
+        return [(row.agent_id, self._version.get(row.agent_id, 0)) for row in window]
+
+    def _refresh_changed_lines(
+        self, before: list[tuple[str, int]], after: list[tuple[str, int]]
+    ) -> None:
+        self.refresh_lines(0, 1)  # the summary (counts) line
+        top = int(self.scroll_offset.y)
+        changed = [
+            i
+            for i in range(max(len(before), len(after)))
+            if i >= len(before) or i >= len(after) or before[i] != after[i]
+        ]
+        # coalesce into runs so a big reshuffle is one region, not hundreds
+        start = prev = None
+        for i in changed:
+            if start is None:
+                start = prev = i
+            elif i == prev + 1:
+                prev = i
+            else:
+                self.refresh_lines(top + HEADER_LINES + start, prev - start + 1)
+                start = prev = i
+        if start is not None and prev is not None:
+            self.refresh_lines(top + HEADER_LINES + start, prev - start + 1)
+
+    def _refresh_row(self, index: int) -> None:
+        self.refresh_lines(index + HEADER_LINES, 1)
+
+    def _refresh_timers(self) -> None:
+        """Mark only the two timer columns of the visible body dirty."""
+        body = self._body_height()
+        if not self._visible or body <= 0:
+            return
+        x = self._column_x("time") - int(self.scroll_offset.x)
+        width = COLUMNS[4].width + len(SEP) + COLUMNS[5].width
+        self.refresh(Region(x, HEADER_LINES, width, body))
+
+    def _column_x(self, key: str) -> int:
+        x = 0
+        for column in COLUMNS:
+            if column.key == key:
+                return x
+            x += (self._name_width if column.key == "name" else column.width) + len(SEP)
+        raise KeyError(key)
+
+    def on_resize(self, event: events.Resize) -> None:
+        width = self.container_size.width - _FIXED_WIDTH
+        name_width = max(NAME_MIN, min(NAME_MAX, width))
+        if name_width != self._name_width:
+            self._name_width = name_width
+            self._lines.clear()
+            self._update_virtual_size()
+        self._scroll_cursor_into_view()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        # focus, theme or CSS changed: cached lines hold the old colours
+        self._lines.clear()
+        self._cells.clear()
+
+    # ------------------------------------------------------------------ rendering
+
+    def _style(self, level: str | None) -> Style | None:
+        if level is None:
+            return None
+        return self.get_component_rich_style(f"agent-board--{level}", partial=True)
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if y == 0:
+            return self._summary_strip().crop_extend(0, width, base)
+        if y == 1:
+            header = self._header_strip()
+            header_style = base + self.get_component_rich_style("agent-board--header")
+            return header.crop_extend(scroll_x, scroll_x + width, header_style)
+        index = scroll_y + y - HEADER_LINES
+        if index == 0 and not self._visible:
+            message = "No agents match" if (self._filter or self._exceptions_only) else ""
+            strip = Strip([Segment(message or "No agents yet", self._style("muted"))])
+            return strip.apply_style(base).crop_extend(0, width, base)
+        if not 0 <= index < len(self._visible):
+            return Strip.blank(width, base)
+        row = self._visible[index]
+        is_cursor = index == self._cursor
+        strip = self._row_strip(row, is_cursor)
+        line_style = base
+        if is_cursor:
+            line_style = base + self.get_component_rich_style("agent-board--cursor")
+        return strip.apply_style(line_style).crop_extend(scroll_x, scroll_x + width, line_style)
+
+    def _summary_strip(self) -> Strip:
+        total = len(self._rows)
+        shown = len(self._visible)
+        text = f"{shown:,} of {total:,} agents · sort: {self.sort_label}"
+        if self._exceptions_only:
+            text += " · exceptions only"
+        if self._filter:
+            text += f' · filter: "{plain(self._filter)}"'
+        style = self.rich_style + self.get_component_rich_style("agent-board--summary")
+        return Strip([Segment(text, style)])
+
+    def _header_strip(self) -> Strip:
+        marked = SORTS[self._sort_index][1]
+        segments: list[Segment] = []
+        for column in COLUMNS:
+            width = self._name_width if column.key == "name" else column.width
+            title = column.title + ("▾" if column.key == marked else "")
+            segments.append(Segment(fit(title, width, column.right)))
+            segments.append(Segment(SEP))
+        return Strip(segments[:-1])
+
+    def _row_strip(self, row: AgentRow, is_cursor: bool) -> Strip:
+        version = self._version.get(row.agent_id, 0)
+        key = (row.agent_id, version, self._now, is_cursor, self._name_width)
+        cached = self._lines.get(key)
+        if cached is not None:
+            return cached
+        left, right = self._static_cells(row, version)
+        now = self._now or row.state_since
+        elapsed = max(0.0, (now - row.state_since).total_seconds())
+        used = aux_used_seconds(row, now, self._rows_now)
+        aux_text = fmt_minutes(used)
+        if row.aux_allowance_seconds:
+            aux_text += "/" + fmt_minutes(row.aux_allowance_seconds)
+        segments = [
+            *left,
+            Segment(
+                fit(fmt_duration(elapsed), COLUMNS[4].width, True),
+                self._style(timer_level(row, now)),
+            ),
+            Segment(SEP),
+            Segment(fit(aux_text, COLUMNS[5].width, True), self._style(aux_used_level(row, used))),
+            Segment(SEP),
+            *right,
+        ]
+        strip = Strip(segments)
+        self._lines[key] = strip
+        return strip
+
+    def _static_cells(self, row: AgentRow, version: int) -> tuple[list[Segment], list[Segment]]:
+        key = (row.agent_id, version, self._name_width)
+        cached = self._cells.get(key)
+        if cached is not None:
+            return cached
+        muted = self._style("muted")
+        state_style = muted if row.state == AgentState.LOGGED_OUT else None
+        left = [
+            Segment(fit(row.name, self._name_width)),
+            Segment(SEP),
+            Segment(fit(row.team, COLUMNS[1].width)),
+            Segment(SEP),
+            Segment(fit(state_label(row.state), COLUMNS[2].width), state_style),
+            Segment(SEP),
+            Segment(fit(row.aux_code or "", COLUMNS[3].width)),
+            Segment(SEP),
+        ]
+        adherence = None if row.adherence is None else row.adherence * 100.0
+        right = [
+            Segment(
+                fit(login_label(row), COLUMNS[6].width), self._style(login_level(row.login_status))
+            ),
+            Segment(SEP),
+            Segment(fit(fmt_percent(adherence), COLUMNS[7].width, True)),
+        ]
+        self._cells[key] = (left, right)
+        return left, right
