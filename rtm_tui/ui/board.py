@@ -27,23 +27,8 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from rtm_tui.domain.format import fmt_duration, fmt_percent
 from rtm_tui.domain.types import AgentRow, AgentState, LoginStatus
-
-try:  # the domain helper's formatters; a local fallback until they land
-    from rtm_tui.domain.format import fmt_duration, fmt_percent
-except ImportError:  # pragma: no cover - removed once domain/format.py is committed
-
-    def fmt_duration(seconds: float | None) -> str:
-        if seconds is None:
-            return "—"
-        total = int(max(0.0, seconds))
-        hours, rest = divmod(total, 3600)
-        minutes, secs = divmod(rest, 60)
-        return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
-
-    def fmt_percent(value: float | None) -> str:
-        return "—" if value is None else f"{value:.1f} %"
-
 
 HEADER_LINES = 2  # summary line + column titles; both stay put while the body scrolls
 NAME_MIN, NAME_MAX = 14, 32
