@@ -63,6 +63,11 @@ def store_error(exc: sqlite3.Error, path: Path, doing: str) -> StoreError:
         f"({path}); keep a copy and restore from a backup",
         "io": f"could not {doing}: {exc} ({path})",
     }[kind]
+    if code == "SQLITE_CANTOPEN":
+        message = (
+            f"could not {doing}: cannot open or create the database file {path}; "
+            "check that its folder exists and is writable"
+        )
     err = StoreError(kind, message)
     err.__cause__ = exc
     return err

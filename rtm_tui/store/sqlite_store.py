@@ -66,7 +66,11 @@ class RetentionError(PlanError):
         )
 
 
-def apply_migrations(conn: sqlite3.Connection, upto: int = SCHEMA_VERSION) -> int:
+def apply_migrations(
+    conn: sqlite3.Connection,
+    upto: int = SCHEMA_VERSION,
+    migrations: tuple[tuple[str, ...], ...] = MIGRATIONS,
+) -> int:
     """Bring `conn` (autocommit mode) to schema version `upto` in one transaction.
 
     Returns the version found before. Two instances opening an old file at once are safe:
@@ -75,7 +79,7 @@ def apply_migrations(conn: sqlite3.Connection, upto: int = SCHEMA_VERSION) -> in
     conn.execute("BEGIN IMMEDIATE")
     try:
         found = conn.execute("PRAGMA user_version").fetchone()[0]
-        for migration in MIGRATIONS[found:upto]:
+        for migration in migrations[found:upto]:
             for statement in migration:
                 conn.execute(statement)
         if found < upto:
