@@ -62,7 +62,9 @@ def test_two_store_instances_in_threads_lose_nothing(db_path, make_plan):
         except BaseException as exc:  # reported below
             errors.append(exc)
 
-    threads = [threading.Thread(target=work, args=(s, w)) for s, w in zip(stores, "AB", strict=True)]
+    threads = [
+        threading.Thread(target=work, args=(s, w)) for s, w in zip(stores, "AB", strict=True)
+    ]
     for t in threads:
         t.start()
     for t in threads:
