@@ -29,6 +29,87 @@ from textual.strip import Strip
 
 from rtm_tui.domain.format import fmt_duration, fmt_percent
 from rtm_tui.domain.types import AgentRow, AgentState, LoginStatus
+from rtm_tui.ui.i18n import language, register, t
+
+register(
+    "en",
+    {
+        "board.col.name": "Name",
+        "board.col.team": "Team",
+        "board.col.state": "State",
+        "board.col.aux_code": "AUX code",
+        "board.col.time": "In state",
+        "board.col.aux_used": "AUX used",
+        "board.col.login": "Login",
+        "board.col.adherence": "Adher.",
+        "board.sort.name": "name",
+        "board.sort.team": "team",
+        "board.sort.state": "state",
+        "board.sort.time": "time in state",
+        "board.sort.aux_used": "AUX used",
+        "board.sort.login": "login status",
+        "board.summary": "{shown} of {total} agents · sort: {sort}",
+        "board.summary.exceptions": "exceptions only",
+        "board.summary.filter": 'filter: "{text}"',
+        "board.empty": "No agents yet",
+        "board.no_match": "No agents match",
+        "board.state.logged_out": "logged out",
+        "board.state.available": "available",
+        "board.state.on_contact": "on contact",
+        "board.state.acw": "ACW",
+        "board.state.aux": "AUX",
+        "board.login.on_time": "on time",
+        "board.login.late": "late",
+        "board.login.late_by": "late +{minutes}m",
+        "board.login.not_yet_in": "not yet in",
+        "board.login.absent": "absent",
+        "board.login.early_out": "early out",
+        "board.login.not_rostered": "not rostered",
+        "board.login.off": "off",
+        "board.login.leave": "leave",
+        "board.login.sick": "sick",
+        "board.login.training": "training",
+        "board.login.not_scheduled": "—",
+    },
+)
+register(
+    "id",
+    {
+        "board.col.name": "Nama",
+        "board.col.team": "Tim",
+        "board.col.state": "Status",
+        "board.col.aux_code": "Kode AUX",
+        "board.col.time": "Durasi",
+        "board.col.aux_used": "AUX terpakai",
+        "board.col.login": "Login",
+        "board.col.adherence": "Adher.",
+        "board.sort.name": "nama",
+        "board.sort.team": "tim",
+        "board.sort.state": "status",
+        "board.sort.time": "durasi status",
+        "board.sort.aux_used": "AUX terpakai",
+        "board.sort.login": "status login",
+        "board.summary": "{shown} dari {total} agen · urut: {sort}",
+        "board.summary.exceptions": "hanya pengecualian",
+        "board.summary.filter": 'saring: "{text}"',
+        "board.empty": "Belum ada agen",
+        "board.no_match": "Tidak ada agen yang cocok",
+        "board.state.logged_out": "logout",
+        "board.state.available": "tersedia",
+        "board.state.on_contact": "melayani",
+        "board.login.on_time": "tepat waktu",
+        "board.login.late": "terlambat",
+        "board.login.late_by": "telat +{minutes}m",
+        "board.login.not_yet_in": "belum masuk",
+        "board.login.absent": "tidak hadir",
+        "board.login.early_out": "pulang cepat",
+        "board.login.not_rostered": "tanpa jadwal",
+        "board.login.off": "libur",
+        "board.login.leave": "cuti",
+        "board.login.sick": "sakit",
+        "board.login.training": "pelatihan",
+    },
+)
 
 HEADER_LINES = 2  # summary line + column titles; both stay put while the body scrolls
 NAME_MIN, NAME_MAX = 14, 32
@@ -37,22 +118,25 @@ SEP = " "
 
 @dataclass(frozen=True, slots=True)
 class Column:
-    key: str
-    title: str
+    key: str  # also the i18n key "board.col.<key>"
     width: int
     right: bool = False
+
+    @property
+    def title(self) -> str:
+        return t(f"board.col.{self.key}")
 
 
 # The name column takes what is left between NAME_MIN and NAME_MAX.
 COLUMNS: tuple[Column, ...] = (
-    Column("name", "Name", NAME_MIN),
-    Column("team", "Team", 12),
-    Column("state", "State", 10),
-    Column("aux_code", "AUX code", 11),
-    Column("time", "In state", 9, right=True),
-    Column("aux_used", "AUX used", 15, right=True),
-    Column("login", "Login", 14),
-    Column("adherence", "Adher.", 7, right=True),
+    Column("name", NAME_MIN),
+    Column("team", 12),
+    Column("state", 10),
+    Column("aux_code", 11),
+    Column("time", 9, right=True),
+    Column("aux_used", 15, right=True),
+    Column("login", 14),
+    Column("adherence", 7, right=True),
 )
 _FIXED_WIDTH = sum(c.width for c in COLUMNS[1:]) + len(SEP) * (len(COLUMNS) - 1)
 
@@ -84,14 +168,14 @@ def _name_key(row: AgentRow) -> tuple[str, str]:
 
 
 SortKey = Callable[[AgentRow], tuple]
-SORTS: tuple[tuple[str, str, SortKey], ...] = (
-    # (label shown in the header, column key marked, key function)
-    ("name", "name", lambda r: _name_key(r)),
-    ("team", "team", lambda r: (r.team.casefold(), *_name_key(r))),
-    ("state", "state", lambda r: (_STATE_ORDER.get(r.state, 9), *_name_key(r))),
-    ("time in state", "time", lambda r: (r.state_since, *_name_key(r))),
-    ("AUX used", "aux_used", lambda r: (-r.aux_used_seconds, *_name_key(r))),
-    ("login status", "login", lambda r: (_LOGIN_ORDER.get(r.login_status, 99), *_name_key(r))),
+SORTS: tuple[tuple[str, SortKey], ...] = (
+    # (column key: marked in the header, label "board.sort.<key>"; key function)
+    ("name", lambda r: _name_key(r)),
+    ("team", lambda r: (r.team.casefold(), *_name_key(r))),
+    ("state", lambda r: (_STATE_ORDER.get(r.state, 9), *_name_key(r))),
+    ("time", lambda r: (r.state_since, *_name_key(r))),  # longest in state first
+    ("aux_used", lambda r: (-r.aux_used_seconds, *_name_key(r))),
+    ("login", lambda r: (_LOGIN_ORDER.get(r.login_status, 99), *_name_key(r))),
 )
 
 # --------------------------------------------------------------------------- cells
@@ -99,27 +183,6 @@ SORTS: tuple[tuple[str, str, SortKey], ...] = (
 # Control characters would move the terminal cursor: the client sanitises text, but a cell
 # is the last line of defence, so C0/C1 controls become "?".
 _CONTROLS = {c: "?" for c in (*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0))}
-
-_STATE_LABELS = {
-    AgentState.LOGGED_OUT: "logged out",
-    AgentState.AVAILABLE: "available",
-    AgentState.ON_CONTACT: "on contact",
-    AgentState.ACW: "ACW",
-    AgentState.AUX: "AUX",
-}
-_LOGIN_LABELS = {
-    LoginStatus.ON_TIME: "on time",
-    LoginStatus.LATE: "late",
-    LoginStatus.NOT_YET_IN: "not yet in",
-    LoginStatus.ABSENT: "absent",
-    LoginStatus.EARLY_OUT: "early out",
-    LoginStatus.NOT_ROSTERED: "not rostered",
-    LoginStatus.OFF: "off",
-    LoginStatus.LEAVE: "leave",
-    LoginStatus.SICK: "sick",
-    LoginStatus.TRAINING: "training",
-    LoginStatus.NOT_SCHEDULED: "—",
-}
 
 
 def plain(text: str) -> str:
@@ -144,13 +207,13 @@ def fmt_minutes(seconds: float) -> str:
 
 
 def state_label(state: AgentState) -> str:
-    return _STATE_LABELS.get(state, str(state))
+    return t(f"board.state.{state.value}")
 
 
 def login_label(row: AgentRow) -> str:
     if row.login_status == LoginStatus.LATE and row.late_by is not None:
-        return f"late +{int(row.late_by.total_seconds() // 60)}m"
-    return _LOGIN_LABELS.get(row.login_status, str(row.login_status))
+        return t("board.login.late_by", minutes=int(row.late_by.total_seconds() // 60))
+    return t(f"board.login.{row.login_status.value}")
 
 
 def aux_used_seconds(row: AgentRow, now: datetime, polled_at: datetime | None) -> float:
@@ -316,7 +379,7 @@ class AgentBoard(ScrollView, can_focus=True):
 
     @property
     def sort_label(self) -> str:
-        return SORTS[self._sort_index][0]
+        return t(f"board.sort.{SORTS[self._sort_index][0]}")
 
     @property
     def filter_text(self) -> str:
@@ -428,7 +491,7 @@ class AgentBoard(ScrollView, can_focus=True):
         needle = self._filter.strip().casefold()
         if needle:
             rows = [row for row in rows if needle in self._haystack_of(row)]
-        self._visible = sorted(rows, key=SORTS[self._sort_index][2])
+        self._visible = sorted(rows, key=SORTS[self._sort_index][1])
         self._prune_haystacks()
         index = 0
         if self._selected_id is not None:
@@ -576,8 +639,9 @@ class AgentBoard(ScrollView, can_focus=True):
             return header.crop_extend(scroll_x, scroll_x + width, header_style)
         index = scroll_y + y - HEADER_LINES
         if index == 0 and not self._visible:
-            message = "No agents match" if (self._filter or self._exceptions_only) else ""
-            strip = Strip([Segment(message or "No agents yet", self._style("muted"))])
+            filtered = self._filter or self._exceptions_only
+            message = t("board.no_match") if filtered else t("board.empty")
+            strip = Strip([Segment(message, self._style("muted"))])
             return strip.apply_style(base).crop_extend(0, width, base)
         if not 0 <= index < len(self._visible):
             return Strip.blank(width, base)
@@ -592,16 +656,16 @@ class AgentBoard(ScrollView, can_focus=True):
     def _summary_strip(self) -> Strip:
         total = len(self._rows)
         shown = len(self._visible)
-        text = f"{shown:,} of {total:,} agents · sort: {self.sort_label}"
+        text = t("board.summary", shown=f"{shown:,}", total=f"{total:,}", sort=self.sort_label)
         if self._exceptions_only:
-            text += " · exceptions only"
+            text += " · " + t("board.summary.exceptions")
         if self._filter:
-            text += f' · filter: "{plain(self._filter)}"'
+            text += " · " + t("board.summary.filter", text=plain(self._filter))
         style = self.rich_style + self.get_component_rich_style("agent-board--summary")
         return Strip([Segment(text, style)])
 
     def _header_strip(self) -> Strip:
-        marked = SORTS[self._sort_index][1]
+        marked = SORTS[self._sort_index][0]
         segments: list[Segment] = []
         for column in COLUMNS:
             width = self._name_width if column.key == "name" else column.width
@@ -612,7 +676,7 @@ class AgentBoard(ScrollView, can_focus=True):
 
     def _row_strip(self, row: AgentRow, is_cursor: bool) -> Strip:
         version = self._version.get(row.agent_id, 0)
-        key = (row.agent_id, version, self._now, is_cursor, self._name_width)
+        key = (row.agent_id, version, self._now, is_cursor, self._name_width, language())
         cached = self._lines.get(key)
         if cached is not None:
             return cached
@@ -639,7 +703,7 @@ class AgentBoard(ScrollView, can_focus=True):
         return strip
 
     def _static_cells(self, row: AgentRow, version: int) -> tuple[list[Segment], list[Segment]]:
-        key = (row.agent_id, version, self._name_width)
+        key = (row.agent_id, version, self._name_width, language())
         cached = self._cells.get(key)
         if cached is not None:
             return cached

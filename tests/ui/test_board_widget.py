@@ -4,14 +4,21 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+import pytest
 from rich.segment import Segment
 from textual.app import App, ComposeResult
 
 from rtm_tui.domain.types import AgentRow, AgentState, LoginStatus
 from rtm_tui.ui.board import HEADER_LINES, AgentBoard
+from rtm_tui.ui.i18n import set_language
 
 WIB = timezone(timedelta(hours=7))
 T0 = datetime(2025, 3, 3, 10, 0, tzinfo=WIB)
+
+
+@pytest.fixture(autouse=True)
+def english() -> None:
+    set_language("en")
 
 
 def make_row(i: int, **changes: object) -> AgentRow:
@@ -327,3 +334,16 @@ async def test_update_keeps_the_cursor_on_the_same_agent_and_reflects_changes() 
         assert board.selected_row.aux_code == "BRIEFING"
         assert "BRIEFING" in body_texts(board)[2]
         assert "49 of 49 agents" in board.render_line(0).text
+
+
+async def test_indonesian_labels_when_the_site_language_is_id() -> None:
+    rows = [make_row(1, login_status=LoginStatus.ABSENT, state=AgentState.LOGGED_OUT)]
+    app = BoardApp()
+    async with app.run_test(size=(160, 48)) as pilot:
+        set_language("id")
+        board = app.query_one(AgentBoard)
+        board.update_rows(rows, T0)
+        await pilot.pause()
+        assert board.render_line(1).text.startswith("Nama")
+        assert "1 dari 1 agen · urut: nama" in board.render_line(0).text
+        assert "tidak hadir" in board.render_line(HEADER_LINES).text
