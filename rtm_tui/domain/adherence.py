@@ -1,0 +1,146 @@
+"""Schedule adherence, time-based, for the shift so far (kpi.md).
+
+In adherence: scheduled to work and available / on_contact / acw; or on a scheduled
+break and in AUX or logged out. Out of adherence otherwise. Only scheduled time so far
+counts ([start, min(now, end))); time outside the shift counts in neither, and so does
+time before the first observed state (we do not know what the agent did).
+
+Grace: when a state change lies within `adherence_grace` (inclusive) of a roster change
+(shift start, break start, break end), the out-of-adherence time between the two is not
+counted against the agent: it counts as in adherence. Excused periods likewise.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, NamedTuple
+
+from .types import WORKING_STATES, AgentState, RosterEntry
+
+BREAK_OK_STATES = frozenset({AgentState.AUX, AgentState.LOGGED_OUT})
+
+# a timeline: (since, state, ...) tuples sorted by since; extra fields are ignored
+Timeline = Sequence[tuple[Any, ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class Excuse:
+    """A period a TL excused; it counts as in adherence. The reason is kept."""
+
+    start: datetime
+    end: datetime
+    reason: str
+
+
+class AdherenceTotals(NamedTuple):
+    in_seconds: float = 0.0
+    out_seconds: float = 0.0
+
+    @property
+    def ratio(self) -> float | None:
+        """0..1, None when nothing scheduled has been observed yet."""
+        return adherence_ratio(self.in_seconds, self.out_seconds)
+
+    def __add__(self, other: object) -> AdherenceTotals:  # type: ignore[override]
+        assert isinstance(other, AdherenceTotals)
+        return AdherenceTotals(
+            self.in_seconds + other.in_seconds, self.out_seconds + other.out_seconds
+        )
+
+
+def adherence_ratio(in_seconds: float, out_seconds: float) -> float | None:
+    total = in_seconds + out_seconds
+    return in_seconds / total if total > 0 else None
+
+
+def team_adherence(totals: Iterable[AdherenceTotals]) -> float | None:
+    """Time-weighted over agents (never the mean of percentages)."""
+    t = AdherenceTotals()
+    for x in totals:
+        t = t + x
+    return t.ratio
+
+
+def _since(seg: tuple[Any, ...]) -> datetime:
+    return seg[0]
+
+
+def adherence_totals(
+    entry: RosterEntry | None,
+    timeline: Timeline,
+    now: datetime,
+    grace: timedelta,
+    excused: Iterable[Excuse] = (),
+    since: datetime | None = None,
+) -> AdherenceTotals:
+    """In / out of adherence seconds over [max(start, since), min(now, end)).
+
+    `since` lets a caller add a short tail to totals it already has (the result over
+    [start, x) plus the result with since=x equals the result over the whole range).
+    Cost: O(log n) in the timeline plus the pieces inside the range.
+    """
+    if entry is None or not entry.works or entry.start is None or entry.end is None:
+        return AdherenceTotals()
+    start, end = entry.start, entry.end
+    lo = start if since is None else max(start, since)
+    hi = min(now, end)
+    if hi <= lo or not timeline:
+        return AdherenceTotals()
+
+    breaks = sorted(
+        (max(b.start, start), min(b.end, end))
+        for b in entry.breaks
+        if b.end > b.start and b.end > start and b.start < end
+    )
+    changes = [start]
+    for b_start, b_end in breaks:
+        changes.append(b_start)
+        if b_end < end:
+            changes.append(b_end)
+
+    forgiven: list[tuple[datetime, datetime]] = []
+    for c in changes:
+        i = bisect_left(timeline, c - grace, key=_since)
+        while i < len(timeline) and timeline[i][0] <= c + grace:
+            s = timeline[i][0]
+            if s != c:
+                forgiven.append((min(s, c), max(s, c)))
+            i += 1
+    forgiven.extend((e.start, e.end) for e in excused)
+    forgiven = [(max(a, lo), min(b, hi)) for a, b in forgiven if b > lo and a < hi and b > a]
+
+    first = bisect_right(timeline, lo, key=_since)
+    last = bisect_left(timeline, hi, key=_since)
+    points = {lo, hi}
+    points.update(seg[0] for seg in timeline[first:last])
+    for a, b in breaks:
+        if lo < a < hi:
+            points.add(a)
+        if lo < b < hi:
+            points.add(b)
+    for a, b in forgiven:
+        points.add(a)
+        points.add(b)
+    pts = sorted(points)
+
+    seg_i = first - 1  # the segment in force at lo (-1: before the first observation)
+    in_s = out_s = 0.0
+    for a, b in zip(pts, pts[1:], strict=False):
+        while seg_i + 1 < len(timeline) and timeline[seg_i + 1][0] <= a:
+            seg_i += 1
+        if seg_i < 0:
+            continue  # not observed yet: counts in neither
+        state = timeline[seg_i][1]
+        on_break = any(bs <= a < be for bs, be in breaks)
+        ok = state in BREAK_OK_STATES if on_break else state in WORKING_STATES
+        if not ok and any(fa <= a < fb for fa, fb in forgiven):
+            ok = True
+        secs = (b - a).total_seconds()
+        if ok:
+            in_s += secs
+        else:
+            out_s += secs
+    return AdherenceTotals(in_s, out_s)

@@ -1,0 +1,123 @@
+"""Attendance and login timeliness per agent against the roster (kpi.md).
+
+Boundaries: a first login exactly at start + late_grace is on time; an agent with no
+login is absent from exactly start + no_show_after; a logout exactly at
+end - early_out_grace is not an early out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import NamedTuple
+
+from .types import (
+    AgentRow,
+    AttendanceCounts,
+    AttendanceRules,
+    LoginStatus,
+    RosterEntry,
+    RosterStatus,
+)
+
+_NOT_EXPECTED = {
+    RosterStatus.OFF: LoginStatus.OFF,
+    RosterStatus.LEAVE: LoginStatus.LEAVE,
+    RosterStatus.SICK: LoginStatus.SICK,
+    RosterStatus.TRAINING: LoginStatus.TRAINING,
+}
+PRESENT = frozenset({LoginStatus.ON_TIME, LoginStatus.LATE, LoginStatus.EARLY_OUT})
+SCHEDULED = PRESENT | {LoginStatus.NOT_YET_IN, LoginStatus.ABSENT}
+ON_LEAVE = frozenset({LoginStatus.OFF, LoginStatus.LEAVE, LoginStatus.SICK})
+# statuses a TL should look at
+EXCEPTIONS = frozenset(
+    {LoginStatus.LATE, LoginStatus.ABSENT, LoginStatus.EARLY_OUT, LoginStatus.NOT_ROSTERED}
+)
+
+
+class LoginResult(NamedTuple):
+    status: LoginStatus
+    late_by: timedelta | None = None  # set when the first login was late
+
+
+def login_status(
+    entry: RosterEntry | None,
+    now: datetime,
+    rules: AttendanceRules,
+    first_login: datetime | None,
+    last_logout: datetime | None,
+    logged_in: bool,
+) -> LoginResult:
+    """One agent's status at `now`.
+
+    `first_login`/`last_logout` are the agent's first login and last logout for this
+    shift; `logged_in` whether a session is open now.
+    """
+    if entry is None or (entry.status == RosterStatus.SCHEDULED and not entry.works):
+        # no shift today: logged in at all today is "not rostered"
+        if first_login is not None or logged_in:
+            return LoginResult(LoginStatus.NOT_ROSTERED)
+        return LoginResult(LoginStatus.NOT_SCHEDULED)
+    if entry.status != RosterStatus.SCHEDULED:
+        # off / leave / sick but working anyway is worth a look: "not rostered"
+        if entry.status != RosterStatus.TRAINING and (first_login is not None or logged_in):
+            return LoginResult(LoginStatus.NOT_ROSTERED)
+        return LoginResult(_NOT_EXPECTED[entry.status])
+
+    assert entry.start is not None and entry.end is not None
+    if first_login is None:
+        if logged_in:  # a session without a known start: count it as starting now
+            first_login = now
+        elif now < entry.start + rules.no_show_after:
+            return LoginResult(LoginStatus.NOT_YET_IN)
+        else:
+            return LoginResult(LoginStatus.ABSENT)
+
+    late_by = first_login - entry.start if first_login > entry.start + rules.late_grace else None
+    if (
+        not logged_in
+        and last_logout is not None
+        and last_logout >= first_login
+        and last_logout < entry.end - rules.early_out_grace
+        and not _on_scheduled_break(entry, last_logout, now)
+    ):
+        return LoginResult(LoginStatus.EARLY_OUT, late_by)
+    return LoginResult(LoginStatus.LATE if late_by is not None else LoginStatus.ON_TIME, late_by)
+
+
+def _on_scheduled_break(entry: RosterEntry, logout: datetime, now: datetime) -> bool:
+    """Logging out for a scheduled break is fine until the break is over."""
+    return any(b.start <= logout < b.end and now < b.end for b in entry.breaks)
+
+
+def attendance_counts(rows: Iterable[AgentRow]) -> AttendanceCounts:
+    """Header counts. `late` counts everyone who came late, also if they left early."""
+    scheduled = present = late = absent = leave = not_rostered = not_yet_in = early_out = 0
+    for row in rows:
+        s = row.login_status
+        if s in SCHEDULED:
+            scheduled += 1
+            if s in PRESENT:
+                present += 1
+                if row.late_by is not None:
+                    late += 1
+                if s == LoginStatus.EARLY_OUT:
+                    early_out += 1
+            elif s == LoginStatus.ABSENT:
+                absent += 1
+            else:
+                not_yet_in += 1
+        elif s in ON_LEAVE:
+            leave += 1
+        elif s == LoginStatus.NOT_ROSTERED:
+            not_rostered += 1
+    return AttendanceCounts(
+        scheduled=scheduled,
+        present=present,
+        late=late,
+        absent=absent,
+        leave=leave,
+        not_rostered=not_rostered,
+        not_yet_in=not_yet_in,
+        early_out=early_out,
+    )
