@@ -1,0 +1,276 @@
+"""The Omnichannel API client: one async httpx client, one method per endpoint.
+
+Each `fetch_*` makes exactly one request (retrying is the poller's job, so backoff is
+decided in one place) and returns a frozen domain snapshot, or raises `SourceError`.
+
+The bearer token is only ever put in the request header: it is not kept in an
+attribute, not shown by `repr`, and scrubbed from any error message just in case a
+server echoes it back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import logging
+import math
+import ssl
+from collections.abc import Callable
+from datetime import UTC, date, datetime, tzinfo
+from importlib import metadata
+from types import TracebackType
+from typing import Any, Literal, TypeVar
+
+import httpx
+
+from rtm_tui.domain.types import AgentsSnapshot, NonVoiceSnapshot, Roster, VoiceSnapshot
+from rtm_tui.sources import wire
+
+log = logging.getLogger(__name__)
+
+ErrorKind = Literal["auth", "rate_limited", "server", "timeout", "network", "contract"]
+
+# A response larger than this is refused: 2,000 agents are ~0.8 MB.
+MAX_RESPONSE_BYTES = 64 * 1024 * 1024
+
+
+def _version() -> str:
+    try:
+        return metadata.version("rtm-tui")
+    except metadata.PackageNotFoundError:  # running from a source tree
+        return "0"
+
+
+USER_AGENT = f"rtm-tui/{_version()}"
+
+T = TypeVar("T")
+
+
+class SourceError(Exception):
+    """A failed fetch. `kind` tells the poller how to retry; `message` is for the TL."""
+
+    def __init__(
+        self,
+        endpoint: str,
+        kind: ErrorKind,
+        message: str,
+        retry_after: float | None = None,
+        status: int | None = None,
+    ) -> None:
+        self.endpoint = endpoint
+        self.kind = kind
+        self.message = message
+        self.retry_after = retry_after
+        self.status = status
+        super().__init__(f"{endpoint}: {message}")
+
+    def __repr__(self) -> str:
+        return (
+            f"SourceError(endpoint={self.endpoint!r}, kind={self.kind!r}, "
+            f"message={self.message!r}, retry_after={self.retry_after!r}, status={self.status!r})"
+        )
+
+
+class OmnichannelClient:
+    """Async client for the Omnichannel API v1. Use as `async with` or call `aclose()`."""
+
+    def __init__(
+        self,
+        base_url: str,
+        token: str | None = None,
+        timeout: float = 10.0,
+        verify_tls: bool = True,
+        transport: httpx.AsyncBaseTransport | None = None,
+        user_agent: str = USER_AGENT,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+        headers = {"User-Agent": user_agent, "Accept": "application/json"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        # Kept only to scrub it from messages; never shown (see __repr__).
+        self._secrets = (token,) if token else ()
+        self._http = httpx.AsyncClient(
+            base_url=self.base_url + "/",
+            headers=headers,
+            timeout=httpx.Timeout(timeout),
+            verify=verify_tls,
+            transport=transport,
+            follow_redirects=False,
+        )
+        # conditional GET: endpoint -> (ETag, decoded snapshot)
+        self._etags: dict[str, tuple[str, Any]] = {}
+
+    def __repr__(self) -> str:
+        auth = "token set" if self._secrets else "no token"
+        return f"OmnichannelClient({self.base_url!r}, {auth}, timeout={self.timeout})"
+
+    async def __aenter__(self) -> OmnichannelClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    # ------------------------------------------------------------------ endpoints
+
+    async def fetch_agents(self) -> AgentsSnapshot:
+        return await self._get(wire.AGENTS, wire.decode_agents)
+
+    async def fetch_voice(self) -> VoiceSnapshot:
+        return await self._get(wire.VOICE, wire.decode_voice)
+
+    async def fetch_nonvoice(self) -> NonVoiceSnapshot:
+        return await self._get(wire.NONVOICE, wire.decode_nonvoice)
+
+    async def fetch_roster(self, day: date, tz: tzinfo | None = None) -> Roster:
+        """The roster for `day`, times converted to `tz` (the site timezone)."""
+        return await self._get(
+            wire.ROSTER,
+            lambda data: wire.decode_roster(data, day=day, tz=tz),
+            params={"date": day.isoformat()},
+            cache_key=f"{wire.ROSTER}?{day.isoformat()}",
+        )
+
+    # ------------------------------------------------------------------ plumbing
+
+    async def _get(
+        self,
+        endpoint: str,
+        decode: Callable[[bytes], T],
+        params: dict[str, str] | None = None,
+        cache_key: str | None = None,
+    ) -> T:
+        key = cache_key or endpoint
+        headers = {}
+        cached = self._etags.get(key)
+        if cached:
+            headers["If-None-Match"] = cached[0]
+        try:
+            async with asyncio.timeout(self.timeout):
+                status, resp_headers, body = await self._request(endpoint, params, headers)
+        except (TimeoutError, httpx.TimeoutException):
+            raise self._error(endpoint, "timeout", f"no answer within {self.timeout:g} s") from None
+        except httpx.TransportError as exc:
+            raise self._error(endpoint, "network", _describe_transport(exc)) from None
+
+        if status == 304 and cached:
+            snapshot: T = cached[1]
+            return snapshot
+        if status >= 300:
+            raise self._status_error(endpoint, status, resp_headers)
+        try:
+            snapshot = decode(body)
+        except wire.ContractError as exc:
+            raise self._error(endpoint, "contract", _after_endpoint(str(exc))) from None
+        etag = resp_headers.get("etag")
+        if etag:
+            self._etags[key] = (etag, snapshot)
+        return snapshot
+
+    async def _request(
+        self, endpoint: str, params: dict[str, str] | None, headers: dict[str, str]
+    ) -> tuple[int, httpx.Headers, bytes]:
+        async with self._http.stream(
+            "GET", endpoint.lstrip("/"), params=params, headers=headers
+        ) as resp:
+            if not 200 <= resp.status_code < 300:
+                return resp.status_code, resp.headers, b""
+            chunks: list[bytes] = []
+            size = 0
+            async for chunk in resp.aiter_bytes():
+                size += len(chunk)
+                if size > MAX_RESPONSE_BYTES:
+                    raise self._error(
+                        endpoint,
+                        "contract",
+                        f"response larger than {MAX_RESPONSE_BYTES // 2**20} MB, refused",
+                    )
+                chunks.append(chunk)
+            return resp.status_code, resp.headers, b"".join(chunks)
+
+    def _status_error(self, endpoint: str, status: int, headers: httpx.Headers) -> SourceError:
+        if status in (401, 403):
+            return self._error(endpoint, "auth", "credentials rejected", status=status)
+        retry_after = parse_retry_after(headers.get("retry-after"))
+        if status == 429 or (status == 503 and retry_after is not None):
+            wait = f", retry after {retry_after:g} s" if retry_after is not None else ""
+            return self._error(
+                endpoint,
+                "rate_limited",
+                f"server busy (HTTP {status}){wait}",
+                retry_after=retry_after,
+                status=status,
+            )
+        if status >= 500:
+            return self._error(endpoint, "server", f"server error (HTTP {status})", status=status)
+        if 300 <= status < 400:
+            where = headers.get("location", "?")
+            return self._error(
+                endpoint,
+                "contract",
+                f"HTTP {status} redirect to {where}: set base_url to the final address",
+                status=status,
+            )
+        if status == 404:
+            return self._error(
+                endpoint, "contract", "HTTP 404: not found, check base_url", status=status
+            )
+        return self._error(endpoint, "contract", f"unexpected HTTP {status}", status=status)
+
+    def _error(
+        self,
+        endpoint: str,
+        kind: ErrorKind,
+        message: str,
+        retry_after: float | None = None,
+        status: int | None = None,
+    ) -> SourceError:
+        for secret in self._secrets:
+            message = message.replace(secret, "***")
+        return SourceError(endpoint, kind, message, retry_after=retry_after, status=status)
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """`Retry-After` as seconds from now: delta-seconds or an HTTP date; None if absent/bad."""
+    if value is None:
+        return None
+    value = value.strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        seconds = (when - (now or datetime.now(UTC))).total_seconds()
+    if not math.isfinite(seconds):
+        return None
+    return max(0.0, seconds)
+
+
+def _after_endpoint(message: str) -> str:
+    # ContractError's text starts with the endpoint, which SourceError adds itself
+    return message.split(": ", 1)[1] if ": " in message else message
+
+
+def _describe_transport(exc: httpx.TransportError) -> str:
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            return f"TLS certificate not trusted ({cause.verify_message})"
+        cause = cause.__cause__ or cause.__context__
+    if isinstance(exc, httpx.ConnectError):
+        return f"cannot connect ({exc or 'connection failed'})"
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return f"connection dropped ({exc or 'protocol error'})"
+    return f"network error ({type(exc).__name__}: {exc})"

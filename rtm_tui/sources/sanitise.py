@@ -1,0 +1,61 @@
+"""Text from the Omnichannel API made safe to show, on arrival.
+
+Names, teams, codes and queue names are data. They reach a terminal, so anything that
+could move the cursor, retitle the window, clear the screen or reorder the text is
+dropped here, once, before the rest of the app sees the string:
+
+- C0 controls (U+0000-U+001F), DEL (U+007F) and C1 controls (U+0080-U+009F) are
+  dropped. The ESC byte goes, so an escape sequence such as ``ESC [2J`` becomes the
+  harmless literal text ``[2J``. Tab, line feed, carriage return, vertical tab, form
+  feed and the Unicode line/paragraph separators become one space so that words do not
+  run together in a one-line table cell.
+- Bidirectional overrides, embeddings and isolates (U+202A-U+202E, U+2066-U+2069), the
+  directional marks (U+200E, U+200F, U+061C), the byte order mark (U+FEFF) and lone
+  surrogates are dropped: they are invisible and can make a name display as another.
+- Long strings are cut to a limit with a trailing ellipsis (names 80, codes 32).
+
+Markup-looking text (``Ann [/]``, ``[bold red]x``) is *not* touched: it is ordinary
+text and the UI shows it through ``rich.text.Text`` without markup parsing.
+
+Most strings are clean; ``str.isprintable`` (C speed) lets them through untouched.
+"""
+
+from __future__ import annotations
+
+NAME_MAX = 80
+CODE_MAX = 32
+ELLIPSIS = "…"
+
+_SPACE_LIKE = "\t\n\v\f\r\u2028\u2029"
+_DROPPED = (
+    [chr(c) for c in range(0x00, 0x20) if chr(c) not in _SPACE_LIKE]
+    + [chr(c) for c in range(0x7F, 0xA0)]
+    + [chr(c) for c in range(0x202A, 0x202F)]
+    + [chr(c) for c in range(0x2066, 0x206A)]
+    + ["\u200e", "\u200f", "\u061c", "\ufeff"]
+    + [chr(c) for c in range(0xD800, 0xE000)]
+)
+_TABLE: dict[int, str | None] = {ord(c): None for c in _DROPPED}
+_TABLE.update({ord(c): " " for c in _SPACE_LIKE})
+
+
+def clean(text: str, limit: int = NAME_MAX) -> str:
+    """`text` without control, bidi and other unsafe characters, cut to `limit` chars."""
+    if len(text) <= limit and text.isprintable():
+        return text  # fast path: nothing to do
+    # Not printable covers harmless characters too (no-break space, private use,
+    # unassigned); translate() keeps those and only drops or replaces the listed ones.
+    text = text.translate(_TABLE)
+    if len(text) > limit:
+        text = text[: limit - 1] + ELLIPSIS
+    return text
+
+
+def clean_name(text: str) -> str:
+    """Agent names, team names, queue and channel display names."""
+    return clean(text, NAME_MAX)
+
+
+def clean_code(text: str) -> str:
+    """Identifiers and codes: agent ids, AUX codes, shift codes, queue ids, channels."""
+    return clean(text, CODE_MAX)

@@ -1,0 +1,79 @@
+"""Text sanitising: what may reach the terminal from the API."""
+
+from __future__ import annotations
+
+import pytest
+
+from rtm_tui.sources.sanitise import CODE_MAX, NAME_MAX, clean, clean_code, clean_name
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Siti Rahmawati",
+        "Ann [/]",
+        "[bold red]x",
+        "Nguyễn Thị Ánh",
+        "山田 太郎",
+        "O’Brien",
+        "👩‍💻 Rina",
+        "",
+    ],
+)
+def test_clean_text_is_returned_unchanged(text):
+    assert clean_name(text) == text
+
+
+def test_clean_fast_path_returns_same_object():
+    text = "Budi Santoso"
+    assert clean_name(text) is text
+
+
+@pytest.mark.parametrize(
+    ("raw", "safe"),
+    [
+        ("\x1b]0;title\x07", "]0;title"),  # OSC retitle: ESC and BEL dropped
+        ("\x1b[2J", "[2J"),  # clear screen
+        ("a\x1b[31mred\x1b[0m", "a[31mred[0m"),
+        ("\x9b31m", "31m"),  # C1 CSI
+        ("nul\x00byte", "nulbyte"),
+        ("del\x7f", "del"),
+        ("bell\x07", "bell"),
+        ("back\x08space", "backspace"),
+        ("two\nlines", "two lines"),
+        ("tab\there", "tab here"),
+        ("cr\r\n", "cr  "),
+        ("line\u2028sep", "line sep"),
+    ],
+)
+def test_control_characters(raw, safe):
+    assert clean_name(raw) == safe
+
+
+@pytest.mark.parametrize("char", [chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))])
+def test_bidi_overrides_and_isolates_dropped(char):
+    assert clean_name(f"abc{char}def") == "abcdef"
+
+
+@pytest.mark.parametrize("char", ["\u200e", "\u200f", "\u061c", "\ufeff"])
+def test_invisible_marks_dropped(char):
+    assert clean_code(f"{char}TOILET") == "TOILET"
+
+
+def test_harmless_non_printables_kept():
+    # no-break space and zero-width joiner are not dangerous and matter for some names
+    assert clean_name("Ana\u00a0Maria") == "Ana\u00a0Maria"
+    assert clean_name("\u0915\u094d\u200d\u0937") == "\u0915\u094d\u200d\u0937"
+
+
+def test_lengths_capped_with_ellipsis():
+    assert len(clean_name("x" * 500)) == NAME_MAX
+    assert clean_name("x" * 500).endswith("…")
+    assert clean_code("C" * 40) == "C" * (CODE_MAX - 1) + "…"
+    assert clean_code("C" * CODE_MAX) == "C" * CODE_MAX
+    assert clean("abcdef", limit=4) == "abc…"
+
+
+def test_cut_happens_after_dropping():
+    # 80 visible letters padded with escapes fit: the escapes do not count
+    assert clean_name("\x1b" * 50 + "y" * 80) == "y" * 80
