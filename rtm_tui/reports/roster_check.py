@@ -1,0 +1,230 @@
+"""`rtm roster check FILE [--date D] [--forecast FILE] [--sheet S] [--json]`: H-1 validation.
+
+Exit codes: 0 = no problem, 1 = problems or under-staffed intervals, 2 = the input cannot
+be used (every file problem listed; nothing else is judged).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from rtm_tui.domain.coverage import IntervalCoverage, IntervalForecast
+from rtm_tui.domain.roster_check import Finding, RosterCheckResult, check_roster
+from rtm_tui.domain.types import Roster
+from rtm_tui.sources.forecast_files import read_forecast_file
+from rtm_tui.sources.roster_files import RosterFileError, RosterProblem, read_roster_file
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def _console(stderr: bool = False) -> Console:
+    return Console(file=sys.stderr if stderr else sys.stdout, highlight=False, markup=False)
+
+
+def _num(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value:g}" if float(value).is_integer() else f"{value:.2f}"
+
+
+def _signed(value: float | None) -> str:
+    return "—" if value is None else ("+" if value > 0 else "") + _num(value)
+
+
+def _when(at: datetime | None, day: date) -> str:
+    if at is None:
+        return ""
+    return f"{at:%H:%M}" if at.date() == day else f"{at:%Y-%m-%d %H:%M}"
+
+
+def _sheet_for(args: argparse.Namespace, settings: Any) -> str | None:
+    if args.sheet:
+        return args.sheet
+    # the configured sheet applies when checking the configured roster file itself
+    roster = getattr(settings, "roster", None)
+    source, sheet = getattr(roster, "source", ""), getattr(roster, "sheet", "")
+    if sheet and source and source != "api":
+        try:
+            if Path(source).expanduser().resolve() == args.file.resolve():
+                return sheet
+        except OSError:
+            return None
+    return None
+
+
+# --------------------------------------------------------------------------- output
+
+
+def _problem_dict(p: RosterProblem) -> dict[str, Any]:
+    return {
+        "file": p.file,
+        "sheet": p.sheet,
+        "row": p.row,
+        "column": p.column,
+        "value": p.value,
+        "message": p.message,
+    }
+
+
+def _finding_dict(f: Finding) -> dict[str, Any]:
+    return {
+        "kind": f.kind.value,
+        "agent_id": f.agent_id,
+        "name": f.name or None,
+        "at": f.at.isoformat() if f.at else None,
+        "message": f.message,
+    }
+
+
+def _interval_dict(c: IntervalCoverage, day: date) -> dict[str, Any]:
+    return {
+        "interval": _when(c.start, day),
+        "start": c.start.isoformat(),
+        "scheduled": c.scheduled,
+        "needed": c.needed,
+        "gap": c.gap,
+        "short": c.short,
+        "on_break": c.on_break,
+        "agents_needed": c.agents_needed,
+        "calls": c.calls,
+        "aht": c.aht_seconds,
+    }
+
+
+def _print_file_problems(problems: list[RosterProblem]) -> None:
+    console = _console(stderr=True)
+    table = Table(title=Text(f"The input cannot be used: {len(problems)} problem(s)"))
+    for col in ("file", "sheet", "row", "column", "value", "problem"):
+        table.add_column(col, overflow="fold")
+    for p in problems:
+        table.add_row(
+            Text(p.file),
+            Text(p.sheet or ""),
+            Text("" if p.row is None else str(p.row)),
+            Text(p.column or ""),
+            Text("" if p.value is None else repr(p.value)),
+            Text(p.message),
+        )
+    console.print(table)
+
+
+def _print_result(result: RosterCheckResult, source: str) -> None:
+    console = _console()
+    day = result.day
+    console.print(
+        Text(
+            f"Roster check {day} — {source}: {result.agents} agents, {result.working} with a shift"
+        )
+    )
+    if result.problems:
+        table = Table(title=Text(f"Problems ({len(result.problems)})"), title_justify="left")
+        for col in ("time", "agent", "name", "problem"):
+            table.add_column(col, overflow="fold")
+        for f in result.problems:
+            table.add_row(
+                Text(_when(f.at, day)), Text(f.agent_id or ""), Text(f.name), Text(f.message)
+            )
+        console.print(table)
+    short = result.understaffed
+    if short:
+        table = Table(
+            title=Text(f"Under-staffed intervals ({len(short)} of {len(result.coverage)})"),
+            title_justify="left",
+        )
+        for col in ("interval", "scheduled", "needed", "gap", "calls", "AHT s"):
+            table.add_column(col, justify="right")
+        for c in short:
+            table.add_row(
+                Text(_when(c.start, day)),
+                Text(_num(c.scheduled)),
+                Text(_num(c.needed)),
+                Text(_signed(c.gap), style="red"),
+                Text(_num(c.calls)),
+                Text(_num(round(c.aht_seconds, 1) if c.aht_seconds is not None else None)),
+            )
+        console.print(table)
+    elif result.coverage:
+        console.print(Text(f"Staffing: all {len(result.coverage)} intervals covered."))
+    for note in result.notes:
+        console.print(Text(f"Note: {note}"))
+    if result.ok:
+        console.print(Text("OK: no problems found.", style="green"))
+    else:
+        console.print(
+            Text(
+                f"{len(result.problems)} problem(s), {len(short)} under-staffed interval(s).",
+                style="red",
+            )
+        )
+
+
+# --------------------------------------------------------------------------- command
+
+
+def main(args: argparse.Namespace, settings: Any) -> int:
+    tz = settings.tz
+    if args.date:
+        try:
+            day = date.fromisoformat(args.date)
+        except ValueError:
+            print(
+                f"rtm roster check: --date {args.date!r} is not a date (YYYY-MM-DD)",
+                file=sys.stderr,
+            )
+            return EXIT_BAD_INPUT
+    else:
+        day = datetime.now(tz).date() + timedelta(days=1)  # H-1: tomorrow at the site
+    rules = settings.staffing_rules()
+
+    problems: list[RosterProblem] = []
+    rosters: dict[date, Roster] = {}
+    forecast: dict[date, tuple[IntervalForecast, ...]] | None = None
+    try:
+        rosters = read_roster_file(
+            args.file, settings.shift_definitions(), tz, _sheet_for(args, settings)
+        )
+    except RosterFileError as exc:
+        problems.extend(exc.problems)
+    if args.forecast is not None:
+        try:
+            forecast = read_forecast_file(args.forecast, tz, rules.interval_minutes)
+        except RosterFileError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        if args.json:
+            doc = {
+                "date": day.isoformat(),
+                "ok": False,
+                "file_problems": [_problem_dict(p) for p in problems],
+            }
+            print(json.dumps(doc, ensure_ascii=False, indent=2))
+        else:
+            _print_file_problems(problems)
+        return EXIT_BAD_INPUT
+
+    day_forecast = None if forecast is None else forecast.get(day, ())
+    result = check_roster(day, rosters, rules, day_forecast)
+    if args.json:
+        doc = {
+            "date": day.isoformat(),
+            "file": str(args.file),
+            "ok": result.ok,
+            "agents": result.agents,
+            "with_shift": result.working,
+            "problems": [_finding_dict(f) for f in result.problems],
+            "intervals": [_interval_dict(c, day) for c in result.coverage],
+            "notes": list(result.notes),
+        }
+        print(json.dumps(doc, ensure_ascii=False, indent=2))
+    else:
+        _print_result(result, args.file.name)
+    return EXIT_OK if result.ok else EXIT_PROBLEMS
