@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -211,9 +211,13 @@ def state_label(state: AgentState) -> str:
 
 
 def login_label(row: AgentRow) -> str:
-    if row.login_status == LoginStatus.LATE and row.late_by is not None:
-        return t("board.login.late_by", minutes=int(row.late_by.total_seconds() // 60))
-    return t(f"board.login.{row.login_status.value}")
+    return login_text(row.login_status, row.late_by)
+
+
+def login_text(status: LoginStatus, late_by: timedelta | None = None) -> str:
+    if status == LoginStatus.LATE and late_by is not None:
+        return t("board.login.late_by", minutes=int(late_by.total_seconds() // 60))
+    return t(f"board.login.{status.value}")
 
 
 def aux_used_seconds(row: AgentRow, now: datetime, polled_at: datetime | None) -> float:
