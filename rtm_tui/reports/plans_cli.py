@@ -1,0 +1,191 @@
+"""`rtm plans list|export|purge`: recovery plans from the command line.
+
+    rtm plans list [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--status open|in_progress|
+                   done|verified|overdue]
+    rtm plans export --format csv|xlsx|md [--since] [--until] [--output FILE]
+    rtm plans purge --older-than 730d [--dry-run]
+
+Dates are site days (the site timezone), both ends included. Exit codes: 0 done,
+1 the database failed (message says why), 2 bad arguments or a refused purge.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import re
+import sys
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from rtm_tui.domain.plan_draft import kpi_label
+from rtm_tui.domain.plans import PlanError, is_overdue, plan_due
+from rtm_tui.reports.exports import (
+    fmt_value,
+    load_exports,
+    render_markdown,
+    status_text,
+    write_csv,
+    write_xlsx,
+)
+from rtm_tui.store import Store, StoreError
+
+STATUS_CHOICES = ("open", "in_progress", "done", "verified", "overdue")
+
+
+class UsageError(Exception):
+    pass
+
+
+def _parse_day(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"{option}: expected a date YYYY-MM-DD, got {value!r}") from None
+
+
+def parse_age(value: str) -> timedelta:
+    """`730d`, `104w`, `2y` (a year is 365 days) or a bare number of days."""
+    m = re.fullmatch(r"\s*(\d+)\s*([dwy]?)\s*", value.lower())
+    if not m:
+        raise UsageError(f"--older-than: expected a number of days like 730d, got {value!r}")
+    return timedelta(days=int(m[1]) * {"": 1, "d": 1, "w": 7, "y": 365}[m[2]])
+
+
+def _status(value: str | None) -> str | None:
+    if value is None:
+        return None
+    normal = value.strip().lower().replace("-", "_").replace(" ", "_")
+    if normal not in STATUS_CHOICES:
+        raise UsageError(f"--status: expected one of {', '.join(STATUS_CHOICES)}, got {value!r}")
+    return normal
+
+
+def main(args: argparse.Namespace, settings: Any) -> int:
+    try:
+        return _run(args, settings)
+    except UsageError as exc:
+        print(f"rtm plans: {exc}", file=sys.stderr)
+        return 2
+    except PlanError as exc:  # e.g. a purge below the 2-year retention
+        print(f"rtm plans: {exc}", file=sys.stderr)
+        return 2
+    except StoreError as exc:
+        print(f"rtm plans: {exc}", file=sys.stderr)
+        return 1
+
+
+def _run(args: argparse.Namespace, settings: Any) -> int:
+    tz = settings.tz
+    now = datetime.now(tz)
+    command = args.plans_command
+    since = _parse_day(getattr(args, "since", None), "--since")
+    until = _parse_day(getattr(args, "until", None), "--until")
+    if since and until and since > until:
+        raise UsageError(f"--since {since} is after --until {until}")
+    # check every argument before touching the database
+    older_than = parse_age(args.older_than) if command == "purge" else timedelta(0)
+    if command == "export" and args.format == "xlsx" and args.output is None:
+        raise UsageError("--format xlsx writes a file: give it with --output FILE.xlsx")
+    status = _status(getattr(args, "status", None))
+    path = settings.database_path()
+    with Store.open(path) as store:
+        if command == "list":
+            return _list(store, path, since, until, status, now, tz)
+        if command == "export":
+            return _export(store, args, since, until, now, tz, settings.site.name)
+        if command == "purge":
+            return _purge(store, older_than, now, args.dry_run, tz)
+    raise UsageError(f"unknown action {command!r}")
+
+
+def _list(
+    store: Store,
+    path: Path,
+    since: date | None,
+    until: date | None,
+    status: str | None,
+    now: datetime,
+    tz: Any,
+) -> int:
+    if status == "overdue":
+        plans = [p for p in store.list_plans(since=since, until=until) if is_overdue(p, now)]
+    else:
+        plans = store.list_plans(since=since, until=until, status=status)
+    if not plans:
+        print(f"no recovery plans found (database: {path})", file=sys.stderr)
+        return 0
+    header = ("ID", "DATE", "SHIFT", "INTERVAL", "KPI", "SCOPE", "ACTUAL", "DUE", "STATUS", "TL")
+    rows = [
+        (
+            str(p.id),
+            p.date.isoformat(),
+            p.tl_shift,
+            p.interval_start.astimezone(tz).strftime("%H:%M"),
+            kpi_label(p.kpi),
+            p.scope,
+            fmt_value(p.kpi, p.actual),
+            _due(p, tz),
+            status_text(p, now),
+            p.tl_name,
+        )
+        for p in plans
+    ]
+    widths = [max(len(r[i]) for r in (header, *rows)) for i in range(len(header))]
+    for row in (header, *rows):
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+    return 0
+
+
+def _due(plan: Any, tz: Any) -> str:
+    due = plan_due(plan)
+    return "—" if due is None else due.astimezone(tz).strftime("%m-%d %H:%M")
+
+
+def _export(
+    store: Store,
+    args: argparse.Namespace,
+    since: date | None,
+    until: date | None,
+    now: datetime,
+    tz: Any,
+    site: str,
+) -> int:
+    items = load_exports(store, since, until)
+    output: Path | None = args.output
+    try:
+        if args.format == "xlsx":
+            assert output is not None
+            write_xlsx(items, output, tz, site, now)
+        else:
+            buffer = io.StringIO()
+            if args.format == "csv":
+                write_csv(items, buffer, tz, now)
+            else:
+                buffer.write(render_markdown(items, tz, site, now))
+            if output is None:
+                sys.stdout.write(buffer.getvalue())
+            else:
+                # write aside then rename: a failed export never leaves half a file
+                tmp = output.with_name(output.name + ".tmp")
+                tmp.write_text(buffer.getvalue(), encoding="utf-8", newline="")
+                tmp.replace(output)
+    except OSError as exc:
+        print(f"rtm plans export: cannot write {output}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    if output is not None:
+        print(f"{len(items)} plan(s) written to {output}", file=sys.stderr)
+    return 0
+
+
+def _purge(store: Store, older_than: timedelta, now: datetime, dry_run: bool, tz: Any) -> int:
+    count = store.purge_plans(older_than, now, dry_run=dry_run)
+    cutoff = (now - older_than).astimezone(tz).strftime("%Y-%m-%d %H:%M")
+    if dry_run:
+        print(f"dry run: {count} plan(s) filed before {cutoff} would be deleted; nothing deleted")
+    else:
+        print(f"deleted {count} plan(s) filed before {cutoff}, with their actions and history")
+    return 0
