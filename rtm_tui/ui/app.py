@@ -1,0 +1,552 @@
+"""The Textual app: header, KPI gauges, agent board, alerts, roster view; keys; data flow.
+
+The app owns no polling: a `Feed` (feed.py) runs one poller per source as workers and
+posts `MonitorUpdated` / `FreshnessChanged`; handlers here hand each widget only what it
+shows. A 1 Hz tick redraws clocks and timers from `now`, without polling.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from importlib.util import find_spec
+from typing import TYPE_CHECKING, Any
+
+from textual import on
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding, BindingsMap
+from textual.containers import Horizontal
+from textual.css.query import NoMatches
+from textual.dom import DOMNode
+from textual.events import DescendantFocus, Resize
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer, Input, Static, TabbedContent, TabPane
+
+from rtm_tui.clock import Clock
+from rtm_tui.domain.types import (
+    AgentRow,
+    Alert,
+    AttendanceCounts,
+    KpiValue,
+    MonitorView,
+    Roster,
+    Severity,
+)
+from rtm_tui.ui.alerts_pane import AlertsPane
+from rtm_tui.ui.gauges import GaugePanel, KpiGauge, TrendKeeper
+from rtm_tui.ui.header import FreshnessScreen, RtmHeader, SourceStatus
+from rtm_tui.ui.help_screen import HelpScreen
+from rtm_tui.ui.i18n import set_language, t
+from rtm_tui.ui.messages import FreshnessChanged, MonitorUpdated, PlansChanged, RosterChanged
+
+if TYPE_CHECKING:
+    from rtm_tui.config import Settings
+    from rtm_tui.ui.feed import Feed
+
+NARROW_WIDTH = 130  # below this, the alerts go under the board
+OVERDUE_CHECK_SECONDS = 30.0
+# at most this many toasts for one update; more new red alerts make one summary toast
+MAX_TOASTS = 3
+
+
+def _optional(module: str) -> Any | None:
+    """A UI module another helper is building; None until it has landed."""
+    return importlib.import_module(module) if find_spec(module) else None
+
+
+def translate_bindings(node: DOMNode) -> None:
+    """Binding descriptions from the catalog (`key.<binding id>`), in the UI language."""
+    translated = BindingsMap()
+    for key, bindings in node._bindings.key_to_bindings.items():
+        translated.key_to_bindings[key] = [_translated(b) for b in bindings]
+    node._bindings = translated
+
+
+def _translated(binding: Binding) -> Binding:
+    if binding.id:
+        return replace(binding, description=t(f"key.{binding.id}"))
+    if binding.action in ("command_palette", "app.command_palette"):
+        return replace(binding, description=t("key.palette"))
+    if binding.action in ("quit", "app.quit"):
+        return replace(binding, description=t("key.quit"))
+    return binding
+
+
+@dataclass
+class AppContext:
+    """What the app and its screens share: settings, clock, store, the live feed."""
+
+    settings: Settings
+    clock: Clock
+    store: Any | None = None  # rtm_tui.store.Store
+    feed: Feed | None = None
+    demo: bool = False
+    # for the screenshot tests: no toasts, no bell
+    quiet: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def tz(self) -> Any:
+        return self.settings.tz
+
+
+class RtmApp(App[int]):
+    """The TL's dashboard."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "RTM"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("question_mark", "help", "Help", key_display="?", id="help"),
+        Binding("q", "quit", "Quit", id="quit"),
+        Binding("r", "recovery_plan", "Recovery plan", id="recovery_plan"),
+        Binding("p", "plans", "Plans", id="plans"),
+        Binding("1", "show_view('dashboard')", "Dashboard", id="dashboard"),
+        Binding("2", "show_view('roster')", "Roster", id="roster"),
+        Binding("slash", "filter", "Filter", key_display="/", id="filter"),
+        Binding("e", "exceptions", "Exceptions", id="exceptions"),
+        Binding("s", "sort", "Sort", id="sort"),
+        Binding("t", "period", "Interval/today", id="period"),
+        Binding("a", "acknowledge", "Acknowledge", id="acknowledge"),
+        Binding("f", "freshness", "Data status", id="freshness"),
+    ]
+
+    def __init__(self, context: AppContext) -> None:
+        set_language(context.settings.site.language)
+        super().__init__()
+        translate_bindings(self)
+        self.context = context
+        self.settings = context.settings
+        self.clock = context.clock
+        self.feed = context.feed
+        self.store = context.store
+        self.view: MonitorView | None = None
+        self.roster: Roster | None = None
+        self.period = "interval"
+        self.trends = TrendKeeper()
+        self.acknowledged: set[str] = set()
+        self.overdue_count = 0
+        self.bells = 0  # rung so far (the terminal bell is silent in tests)
+        self.updates = 0  # MonitorUpdated handled so far
+        self._selection_kind: str | None = None  # "kpi" | "alert" | "agent"
+        self._last_gauge: KpiGauge | None = None
+        self._roster_dirty = False
+        self._board_dirty = False
+        self.sub_title = t("app.demo") if context.demo else t("app.sub_title")
+
+    # ------------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        site = self.settings.site
+        yield RtmHeader(site=site.name, tl_name=site.tl_name, demo=self.context.demo, id="header")
+        with TabbedContent(id="views", initial="dashboard"):
+            with TabPane(t("tab.dashboard"), id="dashboard"):
+                yield GaugePanel(self.settings.kpi_targets(), id="gauges")
+                with Horizontal(id="main"):
+                    yield self._make_board()
+                    yield AlertsPane(self.settings.tz, id="alerts")
+                filter_input = Input(placeholder=t("filter.placeholder"), id="filter")
+                filter_input.display = False
+                yield filter_input
+            with TabPane(t("tab.roster"), id="roster"):
+                yield self._make_roster_view()
+        yield Footer()
+
+    def _make_board(self) -> Widget:
+        module = _optional("rtm_tui.ui.board")
+        if module is not None and hasattr(module, "AgentBoard"):
+            return module.AgentBoard(id="board")
+        return Static(t("placeholder.board"), id="board", classes="placeholder")
+
+    def _make_roster_view(self) -> Widget:
+        module = _optional("rtm_tui.ui.roster_view")
+        if module is not None and hasattr(module, "RosterView"):
+            return module.RosterView(id="roster-view")
+        return Static(t("placeholder.roster"), id="roster-view", classes="placeholder")
+
+    def on_mount(self) -> None:
+        self._restore_trends()
+        self._tick()
+        self.set_interval(1.0, self._tick, name="tick")
+        self.set_interval(OVERDUE_CHECK_SECONDS, self._check_overdue, name="overdue")
+        self._check_overdue()
+        if self.feed is not None:
+            self.feed.start(self)
+        gauges = self.query(KpiGauge)
+        if gauges:
+            gauges.first().focus()
+
+    async def on_unmount(self) -> None:
+        if self.feed is not None:
+            await self.feed.stop()
+
+    def on_resize(self, event: Resize) -> None:
+        self.screen.set_class(event.size.width < NARROW_WIDTH, "-narrow")
+
+    # ------------------------------------------------------------------ widgets
+
+    @property
+    def header(self) -> RtmHeader:
+        return self.query_one("#header", RtmHeader)
+
+    @property
+    def gauge_panel(self) -> GaugePanel:
+        return self.query_one("#gauges", GaugePanel)
+
+    @property
+    def alerts_pane(self) -> AlertsPane:
+        return self.query_one("#alerts", AlertsPane)
+
+    @property
+    def board(self) -> Any | None:
+        """The AgentBoard, or None while it is a placeholder."""
+        try:
+            widget = self.query_one("#board")
+        except NoMatches:
+            return None
+        return None if isinstance(widget, Static) else widget
+
+    @property
+    def roster_view(self) -> Any | None:
+        try:
+            widget = self.query_one("#roster-view")
+        except NoMatches:
+            return None
+        return None if isinstance(widget, Static) else widget
+
+    @property
+    def active_view(self) -> str:
+        return self.query_one("#views", TabbedContent).active or "dashboard"
+
+    # ------------------------------------------------------------------ data flow
+
+    def on_monitor_updated(self, message: MonitorUpdated) -> None:
+        view = message.view
+        previous = self.view
+        self.view = view
+        self.updates += 1
+        minutes = message.interval_minutes or self.settings.staffing.interval_minutes
+        self.trends.record(view, minutes)
+        if previous is None or previous.kpis != view.kpis:
+            self.gauge_panel.update_kpis(view.kpis, self.trends)
+        if previous is None or previous.open_alerts != view.open_alerts:
+            open_keys = {a.key for a in view.open_alerts}
+            self.acknowledged &= open_keys  # a closed alert that comes back is new again
+            self.alerts_pane.update_alerts(view.open_alerts, self.acknowledged)
+            self.header.update_header(open_alerts=self.alerts_pane.open_count)
+        if view.new_alerts:
+            self._announce(view.new_alerts)
+        if self.active_view == "dashboard":
+            self._update_board()
+        else:
+            self._board_dirty = True
+        if self.active_view == "roster":
+            self._update_roster_view()
+        else:
+            self._roster_dirty = True
+
+    def _update_board(self) -> None:
+        board = self.board
+        if board is not None and self.view is not None:
+            board.update_rows(self.view.rows, self.view.now)
+        self._board_dirty = False
+
+    def _update_roster_view(self) -> None:
+        roster_view = self.roster_view
+        if roster_view is not None and self.view is not None:
+            roster_view.update_view(self.view, self.roster)
+        self._roster_dirty = False
+
+    def on_freshness_changed(self, message: FreshnessChanged) -> None:
+        now = self.clock.now()
+        level = self._level(message.freshness, now)
+        self.header.update_header(sources={message.source: SourceStatus(level, message.freshness)})
+
+    def on_roster_changed(self, message: RosterChanged) -> None:
+        self.roster = message.roster
+        if self.active_view == "roster":
+            self._update_roster_view()
+        else:
+            self._roster_dirty = True
+
+    def on_plans_changed(self, message: PlansChanged) -> None:
+        self._check_overdue()
+
+    @staticmethod
+    def _level(freshness: Any | None, now: datetime) -> str:
+        if freshness is None:
+            return "off"
+        try:
+            return str(freshness.level(now))
+        except Exception:  # a freshness we cannot read is shown as such, never a crash
+            return "never"
+
+    def source_statuses(self, now: datetime) -> dict[str, SourceStatus]:
+        if self.feed is None:
+            return {}
+        return {
+            name: SourceStatus(self._level(fr, now), fr)
+            for name, fr in self.feed.freshness().items()
+        }
+
+    def _tick(self) -> None:
+        now = self.clock.now()
+        self.header.update_header(
+            now=now.astimezone(self.settings.tz),
+            shift=self.settings.tl_shift_at(now),
+            sources=self.source_statuses(now),
+        )
+        if self.active_view == "dashboard":
+            board = self.board
+            if board is not None and self.view is not None:
+                board.tick(now)
+
+    def _announce(self, alerts: Iterable[Alert]) -> None:
+        """A toast and a bell for each new red alert (one summary toast for many)."""
+        red = [a for a in alerts if a.severity is Severity.BREACH]
+        if not red or self.context.quiet:
+            return
+        if len(red) > MAX_TOASTS:
+            self.notify(
+                t("alerts.new_many", count=len(red)), severity="error", markup=False
+            )
+        else:
+            for alert in red:
+                self.notify(alert.message, title=t("alerts.new_one"), severity="error", markup=False)
+        if self.settings.ui.bell:
+            self.bells += 1
+            self.bell()
+
+    def _check_overdue(self) -> None:
+        if self.store is None:
+            return
+        try:
+            count = len(self.store.overdue_plans(self.clock.now()))
+        except Exception as exc:  # a busy or broken database must not stop the dashboard
+            self.log.warning(f"overdue plans: {exc}")
+            return
+        self.overdue_count = count
+        self.alerts_pane.set_overdue(count)
+        self.header.update_header(overdue_plans=count)
+
+    def _restore_trends(self) -> None:
+        """Sparklines survive a restart: seed them from today's stored interval values."""
+        if self.store is None or not hasattr(self.store, "interval_kpis"):
+            return
+        today = self.clock.now().astimezone(self.settings.tz).date()
+        try:
+            records = self.store.interval_kpis(day=today, period="interval")
+        except Exception as exc:
+            self.log.warning(f"restore trends: {exc}")
+            return
+        for r in records:
+            self.trends.seed(r.kpi, r.scope, r.period_start, r.value)
+
+    # ------------------------------------------------------------------ selection
+
+    def on_descendant_focus(self, event: DescendantFocus) -> None:
+        widget = event.widget
+        if isinstance(widget, KpiGauge):
+            self._selection_kind = "kpi"
+            self._last_gauge = widget
+        elif widget.id == "alerts-list":
+            self._selection_kind = "alert"
+        elif widget.id == "board":
+            self._selection_kind = "agent"
+
+    def selection(self) -> KpiValue | Alert | AgentRow | None:
+        """What `r` files a plan for: the focused (or last focused) gauge, alert or agent."""
+        kind = self._selection_kind
+        if kind == "alert":
+            return self.alerts_pane.selected_alert
+        if kind == "agent":
+            board = self.board
+            return board.selected_row if board is not None else None
+        if kind == "kpi":
+            gauge = self._selected_gauge()
+            return gauge.current if gauge is not None else None
+        return None
+
+    def _selected_gauge(self) -> KpiGauge | None:
+        focused = self.focused
+        if isinstance(focused, KpiGauge):
+            return focused
+        gauge = self._last_gauge
+        return gauge if gauge is not None and gauge.is_attached else None
+
+    # ------------------------------------------------------------------ actions
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen(self.help_rows()))
+
+    def help_rows(self) -> list[tuple[str, str]]:
+        """Every key: the app's, the gauges' and the system ones; keys for one action
+        are listed together ("q, ^q")."""
+        keys: dict[str, list[str]] = {}
+
+        def add(key: str, description: str) -> None:
+            if description and key not in keys.setdefault(description, []):
+                keys[description].append(key)
+
+        for bindings in self._bindings.key_to_bindings.values():
+            for b in bindings:
+                add(b.key_display or self.get_key_display(b), b.description)
+        for b in KpiGauge.BINDINGS:
+            if isinstance(b, Binding):
+                for key in b.key.split(","):
+                    add(self.get_key_display(replace(b, key=key)), t(f"key.{b.id}"))
+        add("tab, shift+tab", t("key.next_pane"))
+        add("esc", t("key.close"))
+        return [(", ".join(k), description) for description, k in keys.items()]
+
+    def action_show_view(self, view: str) -> None:
+        tabs = self.query_one("#views", TabbedContent)
+        if tabs.active == view:
+            return
+        # A focused widget left in the pane being hidden would pull the tabs back to it
+        # (TabbedContent follows focus), so let go of the focus first.
+        self.set_focus(None)
+        tabs.active = view
+        self.call_after_refresh(self._focus_view, view)
+
+    def _focus_view(self, view: str) -> None:
+        target: Widget | None
+        if view == "roster":
+            target = self.roster_view
+        else:
+            target = self._last_gauge if self._selection_kind == "kpi" else self.board
+            target = target or self.board or next(iter(self.query(KpiGauge)), None)
+        if target is not None and target.focusable:
+            target.focus()
+
+    @on(TabbedContent.TabActivated)
+    def _view_activated(self, event: TabbedContent.TabActivated) -> None:
+        # hidden views are not redrawn on each poll: catch them up when shown
+        if self.active_view == "roster" and self._roster_dirty:
+            self._update_roster_view()
+        if self.active_view == "dashboard" and self._board_dirty:
+            self._update_board()
+
+    def action_filter(self) -> None:
+        self.action_show_view("dashboard")
+        box = self.query_one("#filter", Input)
+        box.display = True
+        box.focus()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        board = self.board
+        if board is not None:
+            board.set_filter(event.value)
+
+    @on(Input.Submitted, "#filter")
+    def _filter_kept(self, event: Input.Submitted) -> None:
+        box = self.query_one("#filter", Input)
+        box.display = bool(box.value)
+        self._focus_board()
+
+    def _focus_board(self) -> None:
+        board = self.board
+        if board is not None:
+            board.focus()
+
+    def on_key(self, event: Any) -> None:
+        # escape in the filter box clears the filter and hides the box
+        if event.key == "escape" and isinstance(self.focused, Input) and self.focused.id == "filter":
+            box = self.focused
+            box.value = ""
+            box.display = False
+            self._focus_board()
+            event.stop()
+
+    def action_exceptions(self) -> None:
+        self.action_show_view("dashboard")
+        board = self.board
+        if board is not None:
+            board.toggle_exceptions()
+
+    def action_sort(self) -> None:
+        self.action_show_view("dashboard")
+        board = self.board
+        if board is not None:
+            board.cycle_sort()
+
+    def action_period(self) -> None:
+        self.period = "today" if self.period == "interval" else "interval"
+        self.gauge_panel.set_period(self.period, self.trends)
+
+    def action_acknowledge(self) -> None:
+        pane = self.alerts_pane
+        alert = pane.selected_alert
+        if alert is None:
+            # nothing highlighted: the newest unacknowledged alert
+            alert = next((a for a in pane.alerts if a.key not in self.acknowledged), None)
+        if alert is None:
+            self.notify(t("alerts.nothing_to_ack"), severity="warning")
+            return
+        self.acknowledged.add(alert.key)
+        if self.feed is not None:
+            self.feed.acknowledge(alert.key)
+        pane.update_alerts(pane.alerts, self.acknowledged)
+        self.header.update_header(open_alerts=pane.open_count)
+
+    def action_freshness(self) -> None:
+        now = self.clock.now()
+        self.push_screen(FreshnessScreen(self.header.sources, now, self.settings.tz))
+
+    def on_rtm_header_freshness_requested(self, message: RtmHeader.FreshnessRequested) -> None:
+        self.action_freshness()
+
+    def action_recovery_plan(self) -> None:
+        form_module = _optional("rtm_tui.ui.plan_form")
+        if form_module is None or self.store is None:
+            self.notify(t("placeholder.plans"), severity="warning")
+            return
+        from rtm_tui.domain.plan_draft import draft_plan
+
+        now = self.clock.now()
+        view = self.view or MonitorView(now, (), (), AttendanceCounts(), (), ())
+        feed = self.feed
+        draft = draft_plan(
+            now,
+            self.settings.tl_shift_at(now),
+            self.settings.site.tl_name,
+            view,
+            self.selection(),
+            feed.last_voice if feed is not None else None,
+            self.settings.staffing_rules(),
+            feed.interval_minutes if feed is not None and feed.interval_minutes else 0,
+        )
+        form = form_module.RecoveryPlanForm(draft, self.store, self.settings.tz)
+        self.push_screen(form, lambda _plan: self._check_overdue())
+
+    def action_plans(self) -> None:
+        module = _optional("rtm_tui.ui.plans_screen")
+        if module is None or self.store is None or not hasattr(module, "PlansScreen"):
+            self.notify(t("placeholder.plans"), severity="warning")
+            return
+        self.push_screen(
+            module.PlansScreen(self.store, self.clock, self.settings),
+            lambda _result: self._check_overdue(),
+        )
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand(t("key.recovery_plan"), t("cmd.recovery_plan"), self.action_recovery_plan)
+        yield SystemCommand(t("key.plans"), t("cmd.plans"), self.action_plans)
+        yield SystemCommand(
+            t("key.dashboard"), t("cmd.dashboard"), lambda: self.action_show_view("dashboard")
+        )
+        yield SystemCommand(
+            t("key.roster"), t("cmd.roster"), lambda: self.action_show_view("roster")
+        )
+        yield SystemCommand(t("key.filter"), t("cmd.filter"), self.action_filter)
+        yield SystemCommand(t("key.exceptions"), t("cmd.exceptions"), self.action_exceptions)
+        yield SystemCommand(t("key.sort"), t("cmd.sort"), self.action_sort)
+        yield SystemCommand(t("key.period"), t("cmd.period"), self.action_period)
+        yield SystemCommand(t("key.acknowledge"), t("cmd.acknowledge"), self.action_acknowledge)
+        yield SystemCommand(t("key.freshness"), t("cmd.freshness"), self.action_freshness)
+        yield SystemCommand(t("key.help"), t("cmd.help"), self.action_help)

@@ -1,0 +1,384 @@
+"""KPI gauges: value, SLA/SLG, status colour, a trend of recent intervals, counts on demand.
+
+One gauge shows one KPI for one scope. Voice gauges are for all queues together; non-voice
+gauges are per channel (response time and waiting list). `t` switches every gauge between
+the running interval and today. Gauges take the keyboard focus (left/right move between
+them), so `r` can open a recovery plan for the selected one.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime, timedelta
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Vertical
+from textual.events import Resize
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Label, Static
+
+from rtm_tui.domain.format import fmt_kpi
+from rtm_tui.domain.kpi import target_for
+from rtm_tui.domain.types import KpiTarget, KpiValue, MonitorView, Status
+from rtm_tui.ui.i18n import t
+
+VOICE_KPIS = ("scr", "abandon", "service_level", "aht", "asa", "calls_waiting", "longest_wait")
+NONVOICE_KPIS = ("response_time", "waiting_list")
+# "now" values: the same for the interval and for today
+NOW_KPIS = frozenset({"calls_waiting", "longest_wait", "waiting_list"})
+PERIODS = ("interval", "today")
+TREND_LENGTH = 8
+GAUGE_WIDTH = 20  # cells, border included: 8 gauges across 160 columns
+
+_BLOCKS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(values: Sequence[float | None], width: int = TREND_LENGTH) -> str:
+    """Unicode blocks scaled between the lowest and highest value; a gap for no data."""
+    recent = list(values)[-width:]
+    present = [v for v in recent if v is not None]
+    if not present:
+        return ""
+    low, high = min(present), max(present)
+    span = high - low
+    out = []
+    for v in recent:
+        if v is None:
+            out.append(" ")
+        elif span == 0:
+            out.append(_BLOCKS[3])
+        else:
+            out.append(_BLOCKS[round((v - low) / span * (len(_BLOCKS) - 1))])
+    return "".join(out)
+
+
+def interval_start(now: datetime, minutes: int) -> datetime:
+    """Start of the KPI interval holding `now` (intervals counted from local midnight)."""
+    minutes = max(1, minutes)
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    elapsed = int((now - midnight).total_seconds() // 60)
+    return midnight + timedelta(minutes=elapsed - elapsed % minutes)
+
+
+class TrendKeeper:
+    """The last few interval values of each KPI, kept by the app (the API has no history).
+
+    An interval's value is the last one seen while it ran. `record` returns the intervals
+    that just closed, so the caller can store their final values.
+    """
+
+    def __init__(self, length: int = TREND_LENGTH) -> None:
+        self.length = length
+        self._values: dict[tuple[str, str], OrderedDict[datetime, float | None]] = {}
+
+    def record(
+        self, view: MonitorView, minutes: int
+    ) -> list[tuple[datetime, str, str, float | None]]:
+        start = interval_start(view.now, minutes)
+        closed: list[tuple[datetime, str, str, float | None]] = []
+        for kv in view.kpis:
+            if kv.period != "interval":
+                continue
+            series = self._values.setdefault((kv.kpi, kv.scope), OrderedDict())
+            if series and next(reversed(series)) < start:
+                last_start, last_value = next(reversed(series.items()))
+                closed.append((last_start, kv.kpi, kv.scope, last_value))
+            series[start] = kv.value
+            while len(series) > self.length:
+                series.popitem(last=False)
+        return closed
+
+    def seed(self, kpi: str, scope: str, start: datetime, value: float | None) -> None:
+        """Restore a stored interval value (on start)."""
+        series = self._values.setdefault((kpi, scope), OrderedDict())
+        series[start] = value
+        for key in sorted(series)[: max(0, len(series) - self.length)]:
+            del series[key]
+        self._values[(kpi, scope)] = OrderedDict(sorted(series.items()))
+
+    def trend(self, kpi: str, scope: str) -> list[float | None]:
+        return list(self._values.get((kpi, scope), {}).values())
+
+
+def kpi_label(kpi: str, scope: str) -> str:
+    label = t(f"kpi.{kpi}")
+    return label if scope == "all" else f"{scope} {label}"
+
+
+def _target_lines(
+    kv: KpiValue | None, kpi: str, fallback: KpiTarget | None = None
+) -> tuple[str, str]:
+    target = kv.target if kv and kv.target else fallback
+    if target is None or (target.sla is None and target.slg is None):
+        return t("gauge.no_target"), ""
+    sla = f"{t('gauge.sla')} {fmt_kpi(kpi, target.sla)}" if target.sla is not None else ""
+    slg = f"{t('gauge.slg')} {fmt_kpi(kpi, target.slg)}" if target.slg is not None else ""
+    return sla, slg
+
+
+class KpiGauge(Widget, can_focus=True):
+    """One KPI for one scope: value and trend, SLA, SLG; the border shows the status."""
+
+    DEFAULT_CSS = """
+    KpiGauge {
+        width: 1fr;
+        min-width: 16;
+        height: 5;
+        border: round $foreground 30%;
+        border-title-color: $foreground;
+        border-subtitle-color: $foreground 60%;
+        padding: 0 1;
+    }
+    KpiGauge.-ok { border: round $success; }
+    KpiGauge.-warning { border: round $warning; border-subtitle-color: $warning; }
+    KpiGauge.-breach { border: round $error; border-subtitle-color: $error; }
+    KpiGauge.-no_data { border: round $foreground 20%; }
+    KpiGauge:focus { border: heavy $accent; background: $boost; }
+    KpiGauge > .gauge--ok { color: $text-success; text-style: bold; }
+    KpiGauge > .gauge--warning { color: $text-warning; text-style: bold; }
+    KpiGauge > .gauge--breach { color: $text-error; text-style: bold; }
+    KpiGauge > .gauge--no_data { color: $foreground 50%; }
+    KpiGauge > .gauge--trend { color: $foreground 70%; }
+    KpiGauge > .gauge--target { color: $foreground 80%; }
+    """
+    COMPONENT_CLASSES = {
+        "gauge--ok",
+        "gauge--warning",
+        "gauge--breach",
+        "gauge--no_data",
+        "gauge--trend",
+        "gauge--target",
+    }
+    BINDINGS = [
+        Binding("left", "move(-1)", "Previous gauge", show=False, id="gauge_prev"),
+        Binding("right", "move(1)", "Next gauge", show=False, id="gauge_next"),
+        Binding("enter,c", "counts", "Counts", id="counts"),
+    ]
+
+    def __init__(
+        self,
+        kpi: str,
+        scope: str = "all",
+        *,
+        target: KpiTarget | None = None,
+        id: str | None = None,
+    ) -> None:
+        super().__init__(id=id)
+        self.kpi = kpi
+        self.scope = scope
+        # from the config, shown before the first data arrives
+        self.target = target
+        self.period = "interval"
+        self.values: dict[str, KpiValue | None] = {"interval": None, "today": None}
+        self.trend: list[float | None] = []
+        self.border_title = Text(kpi_label(kpi, scope))
+        self._set_status(Status.NO_DATA)
+
+    @property
+    def current(self) -> KpiValue | None:
+        """The value shown: for the chosen period, else the other one (for "now" KPIs)."""
+        other = "today" if self.period == "interval" else "interval"
+        return self.values.get(self.period) or self.values.get(other)
+
+    def update_gauge(
+        self,
+        values: dict[str, KpiValue | None],
+        trend: Sequence[float | None],
+        period: str,
+    ) -> None:
+        trend = list(trend)
+        if values == self.values and trend == self.trend and period == self.period:
+            return  # nothing changed: no redraw
+        self.values = values
+        self.trend = trend
+        self.period = period
+        kv = self.current
+        self._set_status(kv.status if kv else Status.NO_DATA)
+        self.refresh()
+
+    def _set_status(self, status: Status) -> None:
+        for s in Status:
+            self.set_class(s is status, f"-{s.value}")
+        self.border_subtitle = Text(t(f"status.{status.value}"))
+
+    def render(self) -> Text:
+        kv = self.current
+        status = kv.status if kv else Status.NO_DATA
+        value = fmt_kpi(self.kpi, kv.value if kv else None)
+        spark = sparkline(self.trend)
+        width = max(1, self.content_region.width or (GAUGE_WIDTH - 4))
+        line = Text(value, style=self.get_component_rich_style(f"gauge--{status.value}"))
+        gap = width - len(value) - len(spark)
+        if spark and gap >= 1:
+            line.append(" " * gap)
+            line.append(spark, style=self.get_component_rich_style("gauge--trend"))
+        sla, slg = _target_lines(kv, self.kpi, self.target)
+        target_style = self.get_component_rich_style("gauge--target")
+        line.append("\n")
+        line.append(sla, style=target_style)
+        line.append("\n")
+        line.append(slg, style=target_style)
+        line.no_wrap = True
+        line.overflow = "ellipsis"
+        return line
+
+    def action_move(self, step: int) -> None:
+        gauges = list(self.screen.query(KpiGauge))
+        if self in gauges and gauges:
+            gauges[(gauges.index(self) + step) % len(gauges)].focus()
+
+    def action_counts(self) -> None:
+        self.app.push_screen(CountsScreen(self.kpi, self.scope, dict(self.values)))
+
+
+class GaugeGrid(Grid):
+    """A row of gauges that wraps at narrow widths (one column per GAUGE_WIDTH cells)."""
+
+    DEFAULT_CSS = """
+    GaugeGrid {
+        height: auto;
+        grid-size: 8;
+        grid-rows: 5;
+        grid-gutter: 0 0;
+    }
+    """
+
+    def on_resize(self, event: Resize) -> None:
+        self._fit(event.size.width)
+
+    def _fit(self, width: int) -> None:
+        count = max(1, len(self.children))
+        columns = max(1, min(count, width // GAUGE_WIDTH if width else count))
+        self.styles.grid_size_columns = columns
+
+
+class GaugePanel(Vertical):
+    """The period line, the voice gauges and the non-voice gauges (per channel)."""
+
+    DEFAULT_CSS = """
+    GaugePanel { height: auto; }
+    GaugePanel > #gauge-period { height: 1; color: $foreground 70%; padding: 0 1; }
+    GaugePanel > #gauge-nonvoice-wait { height: 1; color: $foreground 50%; padding: 0 1; }
+    """
+
+    def __init__(self, targets: Mapping[str, KpiTarget] | None = None, *, id: str | None = None):
+        super().__init__(id=id)
+        self.targets: Mapping[str, KpiTarget] = targets or {}
+        self.period = "interval"
+        self._channels: tuple[str, ...] = ()
+        self._kpis: dict[tuple[str, str, str], KpiValue] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Label(self._period_text(), id="gauge-period", markup=False)
+        with GaugeGrid(id="gauges-voice"):
+            for kpi in VOICE_KPIS:
+                yield KpiGauge(kpi, "all", target=self._target(kpi, "all"), id=f"gauge-{kpi}")
+        yield Static(t("gauge.nonvoice_waiting"), id="gauge-nonvoice-wait", markup=False)
+        yield GaugeGrid(id="gauges-nonvoice")
+
+    def _target(self, kpi: str, scope: str) -> KpiTarget | None:
+        return target_for(self.targets, kpi, scope)
+
+    def _period_text(self) -> str:
+        return t("gauge.period_hint", period=t(f"gauge.period.{self.period}"))
+
+    def gauges(self) -> list[KpiGauge]:
+        return list(self.query(KpiGauge))
+
+    def set_period(self, period: str, trends: TrendKeeper) -> None:
+        self.period = period
+        self.query_one("#gauge-period", Label).update(self._period_text())
+        self._refresh_gauges(trends)
+
+    def update_kpis(self, kpis: Iterable[KpiValue], trends: TrendKeeper) -> None:
+        self._kpis = {(kv.kpi, kv.scope, kv.period): kv for kv in kpis}
+        channels = tuple(
+            sorted(
+                {scope for (kpi, scope, _p) in self._kpis if kpi in NONVOICE_KPIS}
+                - ({"all"} if self._has_channel_scopes() else set())
+            )
+        )
+        if channels != self._channels:
+            self._channels = channels
+            self._rebuild_nonvoice(channels)
+        self._refresh_gauges(trends)
+
+    def _has_channel_scopes(self) -> bool:
+        return any(kpi in NONVOICE_KPIS and scope != "all" for (kpi, scope, _p) in self._kpis)
+
+    def _rebuild_nonvoice(self, channels: Sequence[str]) -> None:
+        grid = self.query_one("#gauges-nonvoice", GaugeGrid)
+        focused_key = None
+        focused = self.screen.focused if self.is_attached else None
+        if isinstance(focused, KpiGauge) and focused.parent is grid:
+            focused_key = (focused.kpi, focused.scope)
+        grid.remove_children()
+        new = [
+            KpiGauge(kpi, ch, target=self._target(kpi, ch))
+            for ch in channels
+            for kpi in NONVOICE_KPIS
+        ]
+        grid.mount_all(new)
+        grid._fit(grid.size.width)
+        self.query_one("#gauge-nonvoice-wait").display = not channels
+        if focused_key:
+            for g in new:
+                if (g.kpi, g.scope) == focused_key:
+                    self.call_after_refresh(g.focus)
+
+    def _refresh_gauges(self, trends: TrendKeeper) -> None:
+        for gauge in self.gauges():
+            values = {p: self._kpis.get((gauge.kpi, gauge.scope, p)) for p in PERIODS}
+            gauge.update_gauge(values, trends.trend(gauge.kpi, gauge.scope), self.period)
+
+
+class CountsScreen(ModalScreen[None]):
+    """The raw counts behind a gauge, so every number can be traced to its inputs."""
+
+    DEFAULT_CSS = """
+    CountsScreen { align: center middle; }
+    CountsScreen > #counts-box {
+        width: 64; height: auto; max-height: 90%;
+        border: round $accent; padding: 0 1; background: $surface;
+    }
+    """
+    BINDINGS = [
+        Binding("escape,enter,c,q", "dismiss", "Close", id="close"),
+    ]
+
+    def __init__(self, kpi: str, scope: str, values: dict[str, KpiValue | None]) -> None:
+        super().__init__()
+        self.kpi = kpi
+        self.scope = scope
+        self.values = values
+
+    def compose(self) -> ComposeResult:
+        box = Static(self._body(), id="counts-box")
+        box.border_title = Text(t("counts.title", kpi=t(f"kpi.{self.kpi}"), scope=self.scope))
+        box.border_subtitle = t("counts.close")
+        yield box
+
+    def _body(self) -> Text:
+        out = Text(no_wrap=False)
+        any_counts = False
+        for period in PERIODS:
+            kv = self.values.get(period)
+            if kv is None:
+                continue
+            out.append(t(f"counts.{period}"), style="bold")
+            out.append(f"   {t('counts.value')}: {fmt_kpi(self.kpi, kv.value)}")
+            out.append(f"   ({t(f'status.{kv.status.value}')})\n")
+            sla, slg = _target_lines(kv, self.kpi)
+            out.append(f"  {t('counts.target')}: {sla}  {slg}\n")
+            for name, number in kv.counts.items():
+                any_counts = True
+                shown = f"{number:,.0f}" if float(number).is_integer() else f"{number:,.1f}"
+                out.append(f"  {name:<24}{shown:>14}\n")
+            out.append("\n")
+        if not any_counts:
+            out.append(t("counts.none"))
+        return out

@@ -1,0 +1,244 @@
+"""The header: site, date and time, TL shift and name, freshness of each source, alerts.
+
+Two lines, redrawn by the 1 Hz tick (clock, freshness ages) and on each update (alert
+count). A click, or `f`, opens the freshness detail with each source's last error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.events import Click
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Static
+
+from rtm_tui.ui.i18n import t
+
+SOURCES = ("agents", "voice", "nonvoice", "roster")
+LEVELS = ("fresh", "late", "stale", "never", "off")
+
+
+@dataclass(frozen=True, slots=True)
+class SourceStatus:
+    """What the header knows of one source: its level now and the poller's freshness."""
+
+    level: str  # fresh | late | stale | never | off
+    freshness: Any | None = None  # rtm_tui.sources.pollers.Freshness
+
+
+def short_age(seconds: float) -> str:
+    """3s, 4m, 2h: how long ago, in the least room."""
+    seconds = max(0.0, seconds)
+    if seconds < 60:
+        return f"{int(seconds)}s"
+    if seconds < 3600:
+        return f"{int(seconds // 60)}m"
+    return f"{int(seconds // 3600)}h"
+
+
+def date_text(now: datetime) -> str:
+    """"Tue 24 Nov 2026 08:15:03 WIB" with day and month names in the UI language."""
+    day = t(f"day.{now.weekday()}")
+    month = t(f"month.{now.month}")
+    return f"{day} {now.day} {month} {now.year} {now:%H:%M:%S} {now:%Z}".rstrip()
+
+
+class RtmHeader(Widget):
+    """Site, time, shift, TL; source freshness; open alerts and overdue plans."""
+
+    DEFAULT_CSS = """
+    RtmHeader {
+        dock: top;
+        height: 2;
+        background: $panel;
+        color: $foreground;
+        padding: 0 1;
+    }
+    RtmHeader > .header--demo { background: $warning; color: $background; text-style: bold; }
+    RtmHeader > .header--site { text-style: bold; }
+    RtmHeader > .header--muted { color: $foreground 60%; }
+    RtmHeader > .header--fresh { color: $text-success; }
+    RtmHeader > .header--late { color: $text-warning; }
+    RtmHeader > .header--stale { color: $text-error; text-style: bold; }
+    RtmHeader > .header--never { color: $foreground 50%; }
+    RtmHeader > .header--off { color: $foreground 40%; }
+    RtmHeader > .header--alerts { color: $text-error; text-style: bold; }
+    RtmHeader > .header--overdue { color: $text-warning; text-style: bold; }
+    """
+    COMPONENT_CLASSES = {
+        "header--demo",
+        "header--site",
+        "header--muted",
+        "header--alerts",
+        "header--overdue",
+        *(f"header--{level}" for level in LEVELS),
+    }
+
+    class FreshnessRequested(Message):
+        """The header was clicked: show the freshness detail."""
+
+    def __init__(
+        self,
+        *,
+        site: str,
+        tl_name: str,
+        demo: bool = False,
+        id: str | None = None,
+    ) -> None:
+        super().__init__(id=id)
+        self.site = site
+        self.tl_name = tl_name
+        self.demo = demo
+        self.now: datetime | None = None
+        self.shift: str | None = None
+        self.sources: dict[str, SourceStatus] = {s: SourceStatus("never") for s in SOURCES}
+        self.open_alerts = 0
+        self.overdue_plans = 0
+
+    def update_header(
+        self,
+        *,
+        now: datetime | None = None,
+        shift: str | None = None,
+        sources: Mapping[str, SourceStatus] | None = None,
+        open_alerts: int | None = None,
+        overdue_plans: int | None = None,
+    ) -> None:
+        before = self._state()
+        if now is not None:
+            self.now = now
+            self.shift = shift
+        if sources is not None:
+            self.sources.update(sources)
+        if open_alerts is not None:
+            self.open_alerts = open_alerts
+        if overdue_plans is not None:
+            self.overdue_plans = overdue_plans
+        if self._state() != before:
+            self.refresh()
+
+    def _state(self) -> tuple[Any, ...]:
+        ages = tuple(
+            (name, s.level, self._age(s)) for name, s in sorted(self.sources.items())
+        )
+        stamp = self.now.replace(microsecond=0) if self.now else None
+        return (stamp, self.shift, ages, self.open_alerts, self.overdue_plans)
+
+    def _age(self, status: SourceStatus) -> str:
+        last = getattr(status.freshness, "last_success", None)
+        if last is None or self.now is None:
+            return ""
+        return short_age((self.now - last).total_seconds())
+
+    def render(self) -> Text:
+        style = self.get_component_rich_style
+        sep = Text(" │ ", style=style("header--muted"))
+        top = Text(no_wrap=True, overflow="ellipsis")
+        if self.demo:
+            top.append(f" {t('app.demo')} ", style=style("header--demo"))
+            top.append(" ")
+        top.append(self.site, style=style("header--site"))
+        if self.now is not None:
+            top.append_text(sep)
+            top.append(date_text(self.now))
+        top.append_text(sep)
+        if self.shift:
+            top.append(t("header.shift", shift=t(f"shift.{self.shift}")))
+        else:
+            top.append(t("header.no_shift"), style=style("header--muted"))
+        if self.tl_name:
+            top.append_text(sep)
+            top.append(t("header.tl", name=self.tl_name))
+
+        bottom = Text(no_wrap=True, overflow="ellipsis")
+        for i, name in enumerate(SOURCES):
+            status = self.sources.get(name, SourceStatus("never"))
+            level_style = style(f"header--{status.level}")
+            if i:
+                bottom.append("  ")
+            bottom.append("● ", style=level_style)
+            bottom.append(t(f"source.{name}"))
+            age = self._age(status)
+            if status.level in ("late", "stale", "never", "off"):
+                bottom.append(f" {t(f'fresh.{status.level}')}", style=level_style)
+            if age:
+                bottom.append(f" {age}", style=style("header--muted"))
+        bottom.append_text(sep)
+        alerts = t("header.alerts", count=self.open_alerts)
+        bottom.append(alerts, style=style("header--alerts") if self.open_alerts else "")
+        if self.overdue_plans:
+            bottom.append_text(sep)
+            bottom.append(
+                t("header.overdue", count=self.overdue_plans), style=style("header--overdue")
+            )
+        top.append("\n")
+        top.append_text(bottom)
+        return top
+
+    def on_click(self, event: Click) -> None:
+        self.post_message(self.FreshnessRequested())
+
+
+class FreshnessScreen(ModalScreen[None]):
+    """Each source: status, when data last came, the last error and how many in a row."""
+
+    DEFAULT_CSS = """
+    FreshnessScreen { align: center middle; }
+    FreshnessScreen > #freshness-box {
+        width: 100; max-width: 95%; height: auto; max-height: 90%;
+        border: round $accent; padding: 0 1; background: $surface;
+    }
+    """
+    BINDINGS = [Binding("escape,f,q,enter", "dismiss", "Close", id="close")]
+
+    def __init__(self, sources: Mapping[str, SourceStatus], now: datetime, tz: Any) -> None:
+        super().__init__()
+        self.sources = dict(sources)
+        self.now = now
+        self.tz = tz
+
+    def compose(self) -> ComposeResult:
+        box = Static(self._body(), id="freshness-box")
+        box.border_title = t("fresh.title")
+        box.border_subtitle = t("counts.close")
+        yield box
+
+    def _when(self, moment: datetime | None) -> str:
+        if moment is None:
+            return t("fresh.none")
+        local = moment.astimezone(self.tz)
+        age = short_age((self.now - moment).total_seconds())
+        return f"{local:%H:%M:%S} ({t('fresh.ago', age=age)})"
+
+    def _body(self) -> Text:
+        out = Text()
+        for name in SOURCES:
+            status = self.sources.get(name, SourceStatus("never"))
+            fr = status.freshness
+            colour = {"fresh": "green", "late": "yellow", "stale": "red"}.get(status.level, "")
+            out.append("● ", style=colour)
+            out.append(f"{t(f'source.{name}'):<12}", style="bold")
+            out.append(f"{t(f'fresh.{status.level}'):<16}")
+            out.append(f"{t('fresh.col_last_ok')}: {self._when(getattr(fr, 'last_success', None))}")
+            out.append("\n")
+            error = getattr(fr, "last_error", None)
+            if error:
+                failures = getattr(fr, "consecutive_failures", 0) or 0
+                out.append(f"    {t('fresh.col_error')} ")
+                out.append(self._when(getattr(fr, "last_error_at", None)))
+                if failures:
+                    out.append(f", {t('fresh.failures', count=failures)}")
+                out.append(":\n    ")
+                out.append(str(error), style="red")  # data: a Text, never markup
+                out.append("\n")
+        out.append("\n")
+        out.append(t("fresh.hint"), style="dim")
+        return out

@@ -1,0 +1,164 @@
+"""`rtm demo` and `rtm run`: build the app's parts and open the dashboard.
+
+`rtm demo` needs no network and no config: the simulator runs in-process behind
+`httpx.ASGITransport`, on one FastClock shared by the simulator and the app. Its store is
+a separate `demo.sqlite3` in the data dir, so demo plans never mix with real ones.
+`rtm run` reads the configured Omnichannel API and the real store.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+from rtm_tui.clock import Clock, FastClock
+from rtm_tui.ui.app import AppContext, RtmApp
+from rtm_tui.ui.feed import Feed
+from rtm_tui.ui.i18n import set_language, t
+
+if TYPE_CHECKING:
+    from rtm_tui.config import Settings
+
+SIM_BASE_URL = "http://sim/api/v1"
+DEMO_DATABASE = "demo.sqlite3"
+
+
+def make_monitor(settings: Settings) -> Any:
+    from rtm_tui.domain.monitor import ShiftMonitor
+
+    return ShiftMonitor(
+        settings.kpi_targets(),
+        settings.kpi_options(),
+        settings.rotg_rules(),
+        settings.attendance_rules(),
+    )
+
+
+def open_store(path: Path) -> Any | None:
+    """The SQLite store, or None (with a message) when it cannot be opened: the
+    dashboard still works without it, only plans and the shift record are off."""
+    from rtm_tui.store import Store
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return Store.open(path)
+    except Exception as exc:
+        print(t("run.store_error", path=path, error=exc), file=sys.stderr)
+        return None
+
+
+def simulator_client(
+    sim: Any, *, faults: Any | None = None, token: str | None = None
+) -> Any:
+    """An OmnichannelClient talking to an in-process simulator (no sockets)."""
+    from rtm_tui.simulator import make_asgi_app
+    from rtm_tui.sources.client import OmnichannelClient
+
+    transport = httpx.ASGITransport(app=make_asgi_app(sim, token=token, faults=faults))
+    return OmnichannelClient(base_url=SIM_BASE_URL, token=token, transport=transport)
+
+
+def build_app(
+    settings: Settings,
+    clock: Clock,
+    client: Any,
+    *,
+    store: Any | None = None,
+    demo: bool = False,
+    quiet: bool = False,
+    restore_state: bool = True,
+) -> RtmApp:
+    """The app on any client (real API, in-process simulator, or a test's transport)."""
+    feed = Feed(
+        settings=settings,
+        clock=clock,
+        client=client,
+        monitor=make_monitor(settings),
+        store=store,
+        restore_state=restore_state,
+    )
+    context = AppContext(
+        settings=settings, clock=clock, store=store, feed=feed, demo=demo, quiet=quiet
+    )
+    return RtmApp(context)
+
+
+def build_demo_app(
+    settings: Settings,
+    clock: Clock,
+    *,
+    agents: int = 60,
+    seed: int = 7,
+    store: Any | None = None,
+    faults: Any | None = None,
+    quiet: bool = False,
+) -> tuple[RtmApp, Any]:
+    """The app on a fresh in-process simulator sharing `clock`. Returns (app, simulator)."""
+    from rtm_tui.simulator import Simulator
+
+    sim = Simulator(agents=agents, seed=seed, clock=clock, tz=settings.tz)
+    client = simulator_client(sim, faults=faults)
+    # a new simulator is a new day of events: yesterday's demo state would not match it
+    app = build_app(
+        settings, clock, client, store=store, demo=True, quiet=quiet, restore_state=False
+    )
+    return app, sim
+
+
+def demo(args: argparse.Namespace, settings: Settings | None) -> int:
+    from rtm_tui.config import Settings, data_dir
+
+    settings = settings or Settings()
+    set_language(settings.site.language)
+    clock = FastClock(datetime.now(settings.tz), getattr(args, "speed", 1.0) or 1.0)
+    store = open_store(data_dir() / DEMO_DATABASE)
+    app, _sim = build_demo_app(
+        settings,
+        clock,
+        agents=getattr(args, "agents", 60),
+        seed=getattr(args, "seed", 7),
+        store=store,
+    )
+    try:
+        app.run()
+    finally:
+        if store is not None:
+            store.close()
+    return app.return_code or 0
+
+
+def run(args: argparse.Namespace, settings: Settings | None) -> int:
+    from rtm_tui.config import Settings, resolve_config_path
+    from rtm_tui.sources.client import OmnichannelClient
+
+    settings = settings or Settings()
+    set_language(settings.site.language)
+    base_url = settings.omnichannel.base_url.strip()
+    if not base_url:
+        path = resolve_config_path(getattr(args, "config", None))
+        if path is None:
+            from rtm_tui.config import default_config_path
+
+            path = default_config_path()
+        print(t("run.no_base_url", path=path), file=sys.stderr)
+        return 2
+    clock = Clock(settings.tz)
+    client = OmnichannelClient(
+        base_url=base_url,
+        token=settings.token(),
+        timeout=settings.omnichannel.timeout_seconds,
+        verify_tls=settings.omnichannel.verify_tls,
+    )
+    store = open_store(settings.database_path())
+    app = build_app(settings, clock, client, store=store)
+    try:
+        app.run()
+    finally:
+        if store is not None:
+            store.close()
+    return app.return_code or 0
