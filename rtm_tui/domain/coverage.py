@@ -87,7 +87,8 @@ def need_for(calls: float, aht_seconds: float, rules: StaffingRules) -> Need:
 
 
 def _overlap(a0: datetime, a1: datetime, b0: datetime, b1: datetime) -> float:
-    return max(0.0, (min(a1, b1) - max(a0, b0)).total_seconds())
+    # timestamps, not datetime subtraction: same-zone subtraction ignores DST changes
+    return max(0.0, min(a1, b1).timestamp() - max(a0, b0).timestamp())
 
 
 def _merged(spans: Iterable[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
@@ -110,7 +111,7 @@ def staffed_in(
     entries: Iterable[RosterEntry], start: datetime, end: datetime
 ) -> tuple[float, float]:
     """(agents on shift and not on break, agents on break) in [start, end), time-weighted."""
-    length = (end - start).total_seconds()
+    length = end.timestamp() - start.timestamp()
     on_shift = on_break = 0.0
     for e in entries:
         if not takes_contacts(e):

@@ -100,7 +100,7 @@ class _Checker:
 
     def shift_lengths(self, e: RosterEntry) -> None:
         assert e.start is not None and e.end is not None
-        length = (e.end - e.start).total_seconds()
+        length = e.end.timestamp() - e.start.timestamp()  # real seconds, DST-proof
         if length < self.rules.min_shift_hours * 3600:
             self.add(
                 FindingKind.SHORT_SHIFT,
@@ -151,7 +151,7 @@ class _Checker:
                 continue
             before = ordered[i - 1]
             assert before.end is not None
-            rest = (later.start - before.end).total_seconds()
+            rest = later.start.timestamp() - before.end.timestamp()
             if 0 <= rest < self.rules.min_rest_hours * 3600:
                 self.add(
                     FindingKind.SHORT_REST,

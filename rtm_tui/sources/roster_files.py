@@ -549,7 +549,13 @@ def _read_matrix(b: _Builder, columns: dict[str, int]) -> None:
             continue
         day = parse_date(title)
         if day is None:
-            b.add_problem(t.header_row, title or f"#{i + 1}", title, "is not a date (YYYY-MM-DD)")
+            b.add_problem(
+                t.header_row,
+                title or f"#{i + 1}",
+                title,
+                "is not a date (YYYY-MM-DD); in the matrix layout every column after "
+                "agent_id, name and team is a date",
+            )
         elif day in seen_dates:
             b.add_problem(
                 t.header_row, title, title, f"repeats the date column {seen_dates[day]!r}"
