@@ -511,16 +511,18 @@ class Store:
     def overdue_plans(self, now: datetime) -> list[RecoveryPlan]:
         """Plans past their due time (latest action due) and not verified, most late first."""
         with self._read("list overdue plans") as conn:
-            ids = [
-                r[0]
-                for r in conn.execute(
-                    "SELECT id FROM plans WHERE status != 'verified' AND due_ts < ? "
-                    "ORDER BY due_ts, id",
-                    (ts(now),),
-                )
-            ]
-            plans = [self._load_plan(conn, i) for i in ids]
-        return [p for p in plans if p is not None]
+            rows = conn.execute(
+                "SELECT * FROM plans WHERE status != 'verified' AND due_ts < ? ORDER BY due_ts, id",
+                (ts(now),),
+            ).fetchall()
+            actions: dict[int, list[sqlite3.Row]] = {}
+            for a in conn.execute(
+                "SELECT a.* FROM plan_actions a JOIN plans p ON p.id = a.plan_id "
+                "WHERE p.status != 'verified' AND p.due_ts < ? ORDER BY a.plan_id, a.position",
+                (ts(now),),
+            ):
+                actions.setdefault(a["plan_id"], []).append(a)
+        return [self._row_to_plan(r, actions.get(r["id"], ())) for r in rows]
 
     def purge_plans(self, older_than: timedelta, now: datetime, dry_run: bool = False) -> int:
         """Delete plans filed before `now - older_than`, with their actions and history.
