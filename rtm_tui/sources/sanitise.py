@@ -12,7 +12,7 @@ dropped here, once, before the rest of the app sees the string:
 - Bidirectional overrides, embeddings and isolates (U+202A-U+202E, U+2066-U+2069), the
   directional marks (U+200E, U+200F, U+061C), the byte order mark (U+FEFF) and lone
   surrogates are dropped: they are invisible and can make a name display as another.
-- Long strings are cut to a limit with a trailing ellipsis (names 80, codes 32).
+- Long strings are cut to a limit with a trailing ellipsis (names 80, codes 32, ids 64).
 
 Markup-looking text (``Ann [/]``, ``[bold red]x``) is *not* touched: it is ordinary
 text and the UI shows it through ``rich.text.Text`` without markup parsing.
@@ -24,6 +24,7 @@ from __future__ import annotations
 
 NAME_MAX = 80
 CODE_MAX = 32
+ID_MAX = 64  # room for a UUID: an id cut short would no longer match the roster
 ELLIPSIS = "…"
 
 _SPACE_LIKE = "\t\n\v\f\r\u2028\u2029"
@@ -57,5 +58,10 @@ def clean_name(text: str) -> str:
 
 
 def clean_code(text: str) -> str:
-    """Identifiers and codes: agent ids, AUX codes, shift codes, queue ids, channels."""
+    """Codes: AUX codes, shift codes, break codes, channels."""
     return clean(text, CODE_MAX)
+
+
+def clean_id(text: str) -> str:
+    """Identifiers: agent ids, queue ids."""
+    return clean(text, ID_MAX)

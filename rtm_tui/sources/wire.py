@@ -46,7 +46,7 @@ from rtm_tui.domain.types import (
     VoiceQueue,
     VoiceSnapshot,
 )
-from rtm_tui.sources.sanitise import CODE_MAX, NAME_MAX, clean_code, clean_name
+from rtm_tui.sources.sanitise import CODE_MAX, ID_MAX, NAME_MAX, clean_code, clean_id, clean_name
 
 AGENTS = "/agents"
 VOICE = "/queues/voice"
@@ -78,14 +78,17 @@ _CONFIG = cs.CoreConfig(strict=True, extra_fields_behavior="ignore")
 
 @dataclasses.dataclass(frozen=True)
 class _Text:
-    """How text fields are validated: `code` (ids, codes) and `name` (display names)."""
+    """How text fields are validated: `id` (agent/queue ids), `code` (AUX, shift, break
+    codes, channels) and `name` (display names)."""
 
+    id: cs.CoreSchema
     code: cs.CoreSchema
     name: cs.CoreSchema
 
 
 # Every string goes through the sanitiser (a Python call per string).
 _SANITISED = _Text(
+    id=cs.no_info_after_validator_function(clean_id, cs.str_schema(min_length=1, strict=True)),
     code=cs.no_info_after_validator_function(clean_code, cs.str_schema(min_length=1, strict=True)),
     name=cs.no_info_after_validator_function(clean_name, cs.str_schema(strict=True)),
 )
@@ -93,6 +96,7 @@ _SANITISED = _Text(
 # only the length limits remain to check, in Rust. A too-long string sends the payload
 # to the sanitising path, which cuts it instead of rejecting it.
 _CLEAN = _Text(
+    id=cs.str_schema(min_length=1, max_length=ID_MAX, strict=True),
     code=cs.str_schema(min_length=1, max_length=CODE_MAX, strict=True),
     name=cs.str_schema(max_length=NAME_MAX, strict=True),
 )
@@ -182,7 +186,7 @@ def _agents_schema(text: _Text) -> cs.CoreSchema:
     )
     agent = _dataclass(
         Agent,
-        agent_id=text.code,
+        agent_id=text.id,
         name=text.name,
         team=_default(text.name, ""),
         state=_enum(AgentState),
@@ -252,7 +256,7 @@ def _build_voice_queue(d: dict[str, Any]) -> VoiceQueue:
 
 def _voice_schema(text: _Text) -> cs.CoreSchema:
     queue = _object(
-        queue_id=text.code,
+        queue_id=text.id,
         name=text.name,
         interval=_object(**_voice_counts(start=_TIME)),
         today=_dataclass(VoiceCounts, **_voice_counts()),
@@ -340,7 +344,7 @@ def decode_nonvoice(data: bytes | str) -> NonVoiceSnapshot:
 def _roster_schema(text: _Text) -> cs.CoreSchema:
     brk = _dataclass(Break, code=text.code, start=_TIME, end=_TIME)
     entry = _object(
-        agent_id=text.code,
+        agent_id=text.id,
         name=_default(text.name, ""),
         team=_default(text.name, ""),
         shift_code=_nullable(text.code),

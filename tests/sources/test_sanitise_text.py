@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from rtm_tui.sources.sanitise import CODE_MAX, NAME_MAX, clean, clean_code, clean_name
+from rtm_tui.sources.sanitise import (
+    CODE_MAX,
+    ID_MAX,
+    NAME_MAX,
+    clean,
+    clean_code,
+    clean_id,
+    clean_name,
+)
 
 
 @pytest.mark.parametrize(
@@ -77,3 +85,9 @@ def test_lengths_capped_with_ellipsis():
 def test_cut_happens_after_dropping():
     # 80 visible letters padded with escapes fit: the escapes do not count
     assert clean_name("\x1b" * 50 + "y" * 80) == "y" * 80
+
+
+def test_ids_have_room_for_a_uuid():
+    uuid = "3f2b8c1e-9a4d-4e6f-b2c7-8d9e0f1a2b3c"
+    assert clean_id(uuid) == uuid
+    assert clean_id("I" * 70) == "I" * (ID_MAX - 1) + "…"

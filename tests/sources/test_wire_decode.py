@@ -317,3 +317,13 @@ def test_clean_and_sanitising_paths_agree(agents_doc):
 
 def test_str_input_accepted(agents_doc):
     assert wire.decode_agents(json.dumps(agents_doc)).agents[0].agent_id == "A0012"
+
+
+def test_uuid_agent_ids_are_kept_whole(agents_doc, roster_doc):
+    uuid = "3f2b8c1e-9a4d-4e6f-b2c7-8d9e0f1a2b3c"
+    agents_doc["agents"][0]["agent_id"] = uuid
+    roster_doc["entries"][0]["agent_id"] = uuid
+    assert wire.decode_agents(dumps(agents_doc)).agents[0].agent_id == uuid
+    assert wire.decode_roster(dumps(roster_doc)).entries[0].agent_id == uuid
+    agents_doc["agents"][0]["agent_id"] = "X" * 100
+    assert len(wire.decode_agents(dumps(agents_doc)).agents[0].agent_id) == 64
