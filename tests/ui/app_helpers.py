@@ -1,0 +1,73 @@
+"""Shared bits for the app tests: settings, clocks, the rendered screen as text."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from rich.console import Console
+from textual.pilot import Pilot
+
+from rtm_tui.clock import FrozenClock
+from rtm_tui.config import Settings
+
+JAKARTA = ZoneInfo("Asia/Jakarta")
+SIZE = (160, 48)
+# a Tuesday morning, inside TL shift pagi and the P1/P2 shifts
+MORNING = datetime(2026, 11, 24, 9, 40, 0, tzinfo=JAKARTA)
+
+
+def make_settings(**sections: Any) -> Settings:
+    """Default settings with some sections replaced, e.g. site={"language": "id"}."""
+    data: dict[str, Any] = {
+        "site": {"name": "Contact Center Jakarta", "tl_name": "Rina"},
+        # fast polls: tests run a few seconds
+        "polling": {
+            "agents_seconds": 0.5,
+            "voice_seconds": 0.5,
+            "nonvoice_seconds": 0.5,
+            "roster_seconds": 5,
+        },
+        "ui": {"bell": True},
+    }
+    for name, value in sections.items():
+        data[name] = {**data.get(name, {}), **value}
+    return Settings.model_validate(data)
+
+
+def frozen(at: datetime = MORNING) -> FrozenClock:
+    return FrozenClock(at)
+
+
+def screen_text(app: Any) -> str:
+    """The screen as plain text, as the terminal would show it (styles dropped)."""
+    width, height = app.size
+    console = Console(
+        width=width,
+        height=height,
+        file=io.StringIO(),
+        record=True,
+        color_system=None,
+        legacy_windows=False,
+        safe_box=False,
+    )
+    console.print(
+        app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
+    )
+    return console.export_text()
+
+
+async def wait_for(
+    pilot: Pilot[Any], condition: Callable[[], bool], timeout: float = 10.0
+) -> None:
+    """Let the app run until `condition()` holds (fails the test after `timeout`)."""
+    steps = int(timeout / 0.05)
+    for _ in range(steps):
+        if condition():
+            await pilot.pause()
+            return
+        await pilot.pause(0.05)
+    raise AssertionError(f"condition not met within {timeout} s")
