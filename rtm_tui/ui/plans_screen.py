@@ -9,6 +9,8 @@ Entry point (the app pushes it on `p`):
 - `current_kpi(kpi, scope) -> KpiValue | None`: the KPI now, for verification (the app
   looks it up in its latest MonitorView, interval period first). None = no live value; the
   TL still decides achieved / not achieved.
+- Also accepted: `PlansScreen(store, clock, settings)` (tz and TL name from the settings,
+  the KPI now from `app.view`, the app's latest MonitorView).
 - `clock` gives "now" for overdue marks and the time of each change (default: wall clock
   in `tz`); `who` is written in the history (default: the plan's TL name).
 
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta, tzinfo
+from typing import Any
 
 from rich.text import Text
 from textual import on
@@ -169,19 +172,37 @@ class PlansScreen(ModalScreen[None]):
     def __init__(
         self,
         store: PlanStore,
-        tz: tzinfo,
-        current_kpi: CurrentKpi | None = None,
+        tz: tzinfo | Clock,
+        current_kpi: CurrentKpi | Any | None = None,
         *,
         clock: Clock | None = None,
         who: str = "",
     ) -> None:
         super().__init__()
+        # Also accepts the app's `PlansScreen(store, clock, settings)`: a Clock in place of
+        # tz, and the Settings (tz, site.tl_name) in place of current_kpi.
+        if isinstance(tz, Clock):
+            clock = clock or tz
+            tz = tz.tz
+        if current_kpi is not None and not callable(current_kpi):
+            settings = current_kpi
+            current_kpi = None
+            tz = getattr(settings, "tz", tz)
+            who = who or getattr(getattr(settings, "site", None), "tl_name", "") or ""
         self.store = store
-        self.tz = tz
-        self.current_kpi = current_kpi
+        self.tz: tzinfo = tz
+        self._current_kpi: CurrentKpi | None = current_kpi
         self.clock = clock or Clock(tz)
         self.who = who
         self.plans: list[RecoveryPlan] = []
+
+    def current_kpi(self, kpi: str, scope: str) -> KpiValue | None:
+        """The KPI now: from the callable given, else from the app's latest MonitorView."""
+        if self._current_kpi is not None:
+            return self._current_kpi(kpi, scope)
+        view = getattr(self.app, "view", None)
+        kpis = getattr(view, "kpis", None)
+        return kpi_now_from_view(kpis, kpi, scope) if kpis else None
 
     # ------------------------------------------------------------------ layout
 
@@ -413,11 +434,10 @@ class PlansScreen(ModalScreen[None]):
             )
             return
         now_value = None
-        if self.current_kpi is not None:
-            try:
-                now_value = self.current_kpi(plan.kpi, plan.scope)
-            except Exception as exc:  # a lookup failure must not block the verification
-                self.log.warning(f"current KPI for plan {plan.id}: {exc}")
+        try:
+            now_value = self.current_kpi(plan.kpi, plan.scope)
+        except Exception as exc:  # a lookup failure must not block the verification
+            self.log.warning(f"current KPI for plan {plan.id}: {exc}")
 
         def decided(achieved: bool | None) -> None:
             if achieved is None:
