@@ -159,13 +159,14 @@ class PlansScreen(ModalScreen[None]):
     PlansScreen { layout: vertical; background: $background; }
     PlansScreen #plans-title { text-style: bold; padding: 0 1; height: 1; }
     PlansScreen #filters { height: auto; padding: 0 1; }
-    PlansScreen #filters > Vertical { height: auto; width: 1fr; }
+    PlansScreen #filters > Vertical { height: auto; width: 1fr; margin-right: 1; }
     PlansScreen #filters Label { color: $text-muted; }
     PlansScreen #filter-error { color: $error; padding: 0 1; height: auto; }
     PlansScreen #filter-error.-empty { display: none; }
     PlansScreen #plans-body { height: 1fr; }
+    PlansScreen #plans-body { margin-top: 1; }
     PlansScreen #plans-table { width: 3fr; height: 1fr; }
-    PlansScreen #plan-detail { width: 2fr; height: 1fr; border-left: vkey $primary; padding: 0 1; }
+    PlansScreen #plan-detail { width: 2fr; min-width: 36; height: 1fr; border-left: vkey $primary; padding: 0 1; }
     PlansScreen #plans-message { height: auto; padding: 0 1; }
     """
 
@@ -213,23 +214,24 @@ class PlansScreen(ModalScreen[None]):
         with Horizontal(id="filters"):
             with Vertical():
                 yield Label("Since")
-                yield Input(since.isoformat(), placeholder="YYYY-MM-DD", id="f-since")
+                yield Input(since.isoformat(), placeholder="YYYY-MM-DD", id="f-since", compact=True)
             with Vertical():
                 yield Label("Until")
-                yield Input(placeholder="YYYY-MM-DD", id="f-until")
+                yield Input(placeholder="YYYY-MM-DD", id="f-until", compact=True)
             with Vertical():
                 yield Label("Status")
                 yield Select(
                     [(STATUS_LABELS[s], str(s)) for s in PlanStatus],
-                    prompt="Any status",
+                    prompt="Any",
                     id="f-status",
+                    compact=True,
                 )
             with Vertical():
                 yield Label("KPI")
-                yield Input(placeholder="any, e.g. scr", id="f-kpi")
+                yield Input(placeholder="any, e.g. scr", id="f-kpi", compact=True)
             with Vertical():
                 yield Label("Shift")
-                yield Select([(s, s) for s in TL_SHIFTS], prompt="Any shift", id="f-shift")
+                yield Select([(s, s) for s in TL_SHIFTS], prompt="Any", id="f-shift", compact=True)
         yield Static("", id="filter-error", classes="-empty")
         with Horizontal(id="plans-body"):
             yield DataTable(id="plans-table", cursor_type="row", zebra_stripes=True)
@@ -242,14 +244,14 @@ class PlansScreen(ModalScreen[None]):
         table = self.query_one("#plans-table", DataTable)
         for label, key in (
             ("#", "id"),
-            ("Date", "date"),
-            ("Shift", "shift"),
-            ("Interval", "interval"),
+            ("Status", "status"),
+            ("Due", "due"),
             ("KPI", "kpi"),
             ("Scope", "scope"),
             ("Filed", "actual"),
-            ("Due", "due"),
-            ("Status", "status"),
+            ("Date", "date"),
+            ("Shift", "shift"),
+            ("Interval", "interval"),
             ("TL", "tl"),
         ):
             table.add_column(label, key=key)
@@ -308,14 +310,14 @@ class PlansScreen(ModalScreen[None]):
             day = p.date
             table.add_row(
                 Text(str(p.id), style=style),
-                Text(p.date.isoformat(), style=style),
-                Text(p.tl_shift, style=style),
-                Text(_when(p.interval_start, self.tz, day), style=style),
+                status_text(p, now),
+                Text(_when(plan_due(p), self.tz, day), style=style),
                 Text(kpi_label(p.kpi), style=style),
                 Text(p.scope, style=style),
                 Text(format_value(p.kpi, p.actual), style=style),
-                Text(_when(plan_due(p), self.tz, day), style=style),
-                status_text(p, now),
+                Text(p.date.isoformat(), style=style),
+                Text(p.tl_shift, style=style),
+                Text(_when(p.interval_start, self.tz, day), style=style),
                 Text(p.tl_name, style=style),
                 key=str(p.id),
             )
