@@ -39,7 +39,7 @@ class AlertsPane(Vertical):
 
     DEFAULT_CSS = """
     AlertsPane {
-        width: 52;
+        width: 46;
         height: 1fr;
         border-left: vkey $foreground 20%;
     }
@@ -70,7 +70,9 @@ class AlertsPane(Vertical):
     def option_list(self) -> OptionList:
         return self.query_one("#alerts-list", OptionList)
 
-    def update_alerts(self, alerts: Sequence[Alert], acknowledged: Collection[str]) -> None:
+    def update_alerts(
+        self, alerts: Sequence[Alert], acknowledged: Collection[str] = ()
+    ) -> None:
         """Newest first. Redraws only when the alerts or their acknowledgement changed."""
         ordered = tuple(sorted(alerts, key=lambda a: (a.raised_at, a.key), reverse=True))
         acked = frozenset(a.key for a in ordered if a.key in acknowledged)

@@ -18,7 +18,6 @@ from textual import on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingsMap
 from textual.containers import Horizontal
-from textual.css.query import NoMatches
 from textual.dom import DOMNode
 from textual.events import DescendantFocus, Resize
 from textual.screen import Screen
@@ -133,6 +132,8 @@ class RtmApp(App[int]):
         self.updates = 0  # MonitorUpdated handled so far
         self._selection_kind: str | None = None  # "kpi" | "alert" | "agent"
         self._last_gauge: KpiGauge | None = None
+        self.board: Any | None = None  # AgentBoard, None while a placeholder
+        self.roster_view: Any | None = None  # RosterView, None while a placeholder
         self._roster_dirty = False
         self._board_dirty = False
         self.sub_title = t("app.demo") if context.demo else t("app.sub_title")
@@ -140,19 +141,31 @@ class RtmApp(App[int]):
     # ------------------------------------------------------------------ layout
 
     def compose(self) -> ComposeResult:
+        # Widgets are kept by reference: `App.query_one` searches the active screen,
+        # which is a modal one while help or a form is open.
         site = self.settings.site
-        yield RtmHeader(site=site.name, tl_name=site.tl_name, demo=self.context.demo, id="header")
-        with TabbedContent(id="views", initial="dashboard"):
+        self.header = RtmHeader(
+            site=site.name, tl_name=site.tl_name, demo=self.context.demo, id="header"
+        )
+        self.gauge_panel = GaugePanel(self.settings.kpi_targets(), id="gauges")
+        self.alerts_pane = AlertsPane(self.settings.tz, id="alerts")
+        self.tabs = TabbedContent(id="views", initial="dashboard")
+        self.filter_input = Input(placeholder=t("filter.placeholder"), id="filter")
+        self.filter_input.display = False
+        board = self._make_board()
+        roster_view = self._make_roster_view()
+        self.board = None if isinstance(board, Static) else board
+        self.roster_view = None if isinstance(roster_view, Static) else roster_view
+        yield self.header
+        with self.tabs:
             with TabPane(t("tab.dashboard"), id="dashboard"):
-                yield GaugePanel(self.settings.kpi_targets(), id="gauges")
+                yield self.gauge_panel
                 with Horizontal(id="main"):
-                    yield self._make_board()
-                    yield AlertsPane(self.settings.tz, id="alerts")
-                filter_input = Input(placeholder=t("filter.placeholder"), id="filter")
-                filter_input.display = False
-                yield filter_input
+                    yield board
+                    yield self.alerts_pane
+                yield self.filter_input
             with TabPane(t("tab.roster"), id="roster"):
-                yield self._make_roster_view()
+                yield roster_view
         yield Footer()
 
     def _make_board(self) -> Widget:
@@ -175,9 +188,9 @@ class RtmApp(App[int]):
         self._check_overdue()
         if self.feed is not None:
             self.feed.start(self)
-        gauges = self.query(KpiGauge)
+        gauges = self.gauge_panel.gauges()
         if gauges:
-            gauges.first().focus()
+            gauges[0].focus()
 
     async def on_unmount(self) -> None:
         if self.feed is not None:
@@ -189,37 +202,8 @@ class RtmApp(App[int]):
     # ------------------------------------------------------------------ widgets
 
     @property
-    def header(self) -> RtmHeader:
-        return self.query_one("#header", RtmHeader)
-
-    @property
-    def gauge_panel(self) -> GaugePanel:
-        return self.query_one("#gauges", GaugePanel)
-
-    @property
-    def alerts_pane(self) -> AlertsPane:
-        return self.query_one("#alerts", AlertsPane)
-
-    @property
-    def board(self) -> Any | None:
-        """The AgentBoard, or None while it is a placeholder."""
-        try:
-            widget = self.query_one("#board")
-        except NoMatches:
-            return None
-        return None if isinstance(widget, Static) else widget
-
-    @property
-    def roster_view(self) -> Any | None:
-        try:
-            widget = self.query_one("#roster-view")
-        except NoMatches:
-            return None
-        return None if isinstance(widget, Static) else widget
-
-    @property
     def active_view(self) -> str:
-        return self.query_one("#views", TabbedContent).active or "dashboard"
+        return self.tabs.active or "dashboard"
 
     # ------------------------------------------------------------------ data flow
 
@@ -232,11 +216,13 @@ class RtmApp(App[int]):
         self.trends.record(view, minutes)
         if previous is None or previous.kpis != view.kpis:
             self.gauge_panel.update_kpis(view.kpis, self.trends)
+        self.gauge_panel.update_attendance(view.attendance)
         if previous is None or previous.open_alerts != view.open_alerts:
             open_keys = {a.key for a in view.open_alerts}
-            self.acknowledged &= open_keys  # a closed alert that comes back is new again
-            self.alerts_pane.update_alerts(view.open_alerts, self.acknowledged)
-            self.header.update_header(open_alerts=self.alerts_pane.open_count)
+            # an acknowledged alert leaves the monitor's open list on its next view; until
+            # then (a message already on its way) it stays hidden here
+            self.acknowledged &= open_keys
+            self._show_alerts(view.open_alerts)
         if view.new_alerts:
             self._announce(view.new_alerts)
         if self.active_view == "dashboard":
@@ -248,6 +234,11 @@ class RtmApp(App[int]):
         else:
             self._roster_dirty = True
 
+    def _show_alerts(self, alerts: Iterable[Alert]) -> None:
+        shown = [a for a in alerts if a.key not in self.acknowledged]
+        self.alerts_pane.update_alerts(shown, ())
+        self.header.update_header(open_alerts=len(shown))
+
     def _update_board(self) -> None:
         board = self.board
         if board is not None and self.view is not None:
@@ -258,6 +249,8 @@ class RtmApp(App[int]):
         roster_view = self.roster_view
         if roster_view is not None and self.view is not None:
             roster_view.update_view(self.view, self.roster)
+        self.board: Any | None = None  # AgentBoard, None while a placeholder
+        self.roster_view: Any | None = None  # RosterView, None while a placeholder
         self._roster_dirty = False
 
     def on_freshness_changed(self, message: FreshnessChanged) -> None:
@@ -299,10 +292,13 @@ class RtmApp(App[int]):
             shift=self.settings.tl_shift_at(now),
             sources=self.source_statuses(now),
         )
+        if self.view is None:
+            return
         if self.active_view == "dashboard":
-            board = self.board
-            if board is not None and self.view is not None:
-                board.tick(now)
+            if self.board is not None:
+                self.board.tick(now)
+        elif self.roster_view is not None:
+            self.roster_view.tick(now)
 
     def _announce(self, alerts: Iterable[Alert]) -> None:
         """A toast and a bell for each new red alert (one summary toast for many)."""
@@ -403,7 +399,7 @@ class RtmApp(App[int]):
         return [(", ".join(k), description) for description, k in keys.items()]
 
     def action_show_view(self, view: str) -> None:
-        tabs = self.query_one("#views", TabbedContent)
+        tabs = self.tabs
         if tabs.active == view:
             return
         # A focused widget left in the pane being hidden would pull the tabs back to it
@@ -418,7 +414,7 @@ class RtmApp(App[int]):
             target = self.roster_view
         else:
             target = self._last_gauge if self._selection_kind == "kpi" else self.board
-            target = target or self.board or next(iter(self.query(KpiGauge)), None)
+            target = target or self.board or next(iter(self.gauge_panel.gauges()), None)
         if target is not None and target.focusable:
             target.focus()
 
@@ -432,7 +428,7 @@ class RtmApp(App[int]):
 
     def action_filter(self) -> None:
         self.action_show_view("dashboard")
-        box = self.query_one("#filter", Input)
+        box = self.filter_input
         box.display = True
         box.focus()
 
@@ -444,7 +440,7 @@ class RtmApp(App[int]):
 
     @on(Input.Submitted, "#filter")
     def _filter_kept(self, event: Input.Submitted) -> None:
-        box = self.query_one("#filter", Input)
+        box = self.filter_input
         box.display = bool(box.value)
         self._focus_board()
 
@@ -483,15 +479,15 @@ class RtmApp(App[int]):
         alert = pane.selected_alert
         if alert is None:
             # nothing highlighted: the newest unacknowledged alert
-            alert = next((a for a in pane.alerts if a.key not in self.acknowledged), None)
+            alert = pane.alerts[0] if pane.alerts else None
         if alert is None:
             self.notify(t("alerts.nothing_to_ack"), severity="warning")
             return
         self.acknowledged.add(alert.key)
         if self.feed is not None:
             self.feed.acknowledge(alert.key)
-        pane.update_alerts(pane.alerts, self.acknowledged)
-        self.header.update_header(open_alerts=pane.open_count)
+        self._show_alerts(pane.alerts)
+        self.notify(t("alerts.ack_done"), timeout=2)
 
     def action_freshness(self) -> None:
         now = self.clock.now()
@@ -528,10 +524,21 @@ class RtmApp(App[int]):
         if module is None or self.store is None or not hasattr(module, "PlansScreen"):
             self.notify(t("placeholder.plans"), severity="warning")
             return
-        self.push_screen(
-            module.PlansScreen(self.store, self.clock, self.settings),
-            lambda _result: self._check_overdue(),
+        screen = module.PlansScreen(
+            self.store,
+            self.settings.tz,
+            self.current_kpi,
+            clock=self.clock,
+            who=self.settings.site.tl_name,
         )
+        self.push_screen(screen, lambda _result: self._check_overdue())
+
+    def current_kpi(self, kpi: str, scope: str) -> KpiValue | None:
+        """The KPI now (interval first, else today), for verifying a plan."""
+        if self.view is None:
+            return None
+        found = {(k.period): k for k in self.view.kpis if k.kpi == kpi and k.scope == scope}
+        return found.get("interval") or found.get("today")
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

@@ -71,6 +71,8 @@ class Feed:
         self._post: Callable[[Message], Any] | None = None
         self._app: App[Any] | None = None
         self._rosters: dict[date, Roster] = {}
+        self._yesterday_roster: Roster | None = None
+        self._api_yesterday: tuple[date, Roster | None] | None = None
         self._roster_watcher: Any | None = None
         self._kpis_recorded_at: datetime | None = None
         self._kpi_interval: datetime | None = None
@@ -152,13 +154,18 @@ class Feed:
             self.interval_minutes = snapshot.interval_minutes
         self._apply("nonvoice", nonvoice=snapshot)
 
-    def _on_roster(self, roster: Roster) -> None:
-        if roster == self.roster:
+    def _on_roster(self, rosters: tuple[Roster | None, Roster]) -> None:
+        yesterday, today = rosters
+        if today == self.roster and yesterday == self._yesterday_roster:
             self._freshness_changed("roster")
             return  # unchanged file or API answer: nothing to fold
-        self.roster = roster
-        self._send(RosterChanged(roster))
-        self._apply("roster", roster=roster)
+        self.roster = today
+        self._send(RosterChanged(today))
+        if yesterday is not None and yesterday != self._yesterday_roster:
+            # overnight shifts that started yesterday still run: the monitor keeps both
+            self._yesterday_roster = yesterday
+            self._apply("roster", roster=yesterday)
+        self._apply("roster", roster=today)
 
     def _on_error(self, source: str, error: BaseException) -> None:
         self._freshness_changed(source)
@@ -184,13 +191,23 @@ class Feed:
         source = self.settings.roster.source.strip()
         return None if source in ("", "api") else Path(source).expanduser()
 
-    async def _fetch_roster(self) -> Roster:
-        now = self.clock.now().astimezone(self.tz)
-        day = now.date()
+    async def _fetch_roster(self) -> tuple[Roster | None, Roster]:
+        """(yesterday's roster if known, today's): the poller's one fetch."""
+        day = self.clock.now().astimezone(self.tz).date()
+        yesterday = day - timedelta(days=1)
         path = self._roster_file()
-        if path is None:
-            return await self.client.fetch_roster(day, self.tz)
-        return await self._read_roster_file(path, day)
+        if path is not None:
+            today_roster = await self._read_roster_file(path, day)
+            return self._rosters.get(yesterday), today_roster
+        today_roster = await self.client.fetch_roster(day, self.tz)
+        if self._api_yesterday is None or self._api_yesterday[0] != yesterday:
+            # once a day; a platform without past rosters just has no overnight carry-over
+            try:
+                old: Roster | None = await self.client.fetch_roster(yesterday, self.tz)
+            except Exception:
+                old = None
+            self._api_yesterday = (yesterday, old)
+        return self._api_yesterday[1], today_roster
 
     async def _read_roster_file(self, path: Path, day: date) -> Roster:
         from rtm_tui.sources.roster_files import RosterFileWatcher, read_roster_file
@@ -261,7 +278,7 @@ class Feed:
         self._kpi_interval = start
 
     def _save_state(self, force: bool = False) -> None:
-        if self.store is None or not hasattr(self.monitor, "state_json"):
+        if self.store is None:
             return
         now = self.clock.now()
         if not force and self._state_saved_at is not None:
@@ -269,20 +286,22 @@ class Feed:
                 return
         self._state_saved_at = now
         try:
-            state = self.monitor.state_json()
-        except Exception:
+            state = json.dumps(self.monitor.export_state(), separators=(",", ":"))
+        except (TypeError, ValueError):
             return
         self._store_call("save_monitor_state", self._today(), state, now)
 
     def _restore_state(self) -> None:
-        if self.store is None or not hasattr(self.monitor, "restore_json"):
+        """AUX used, first logins and open alerts survive a restart of the app."""
+        if self.store is None:
             return
         state = self._store_call("load_monitor_state", self._today())
-        if state:
-            try:
-                self.monitor.restore_json(state)
-            except (ValueError, KeyError, TypeError, json.JSONDecodeError):
-                pass  # a state from an older version: start fresh rather than fail
+        if not state:
+            return
+        try:
+            self.monitor.restore_state(json.loads(state))
+        except (ValueError, KeyError, TypeError, AttributeError):
+            pass  # a state from another version: start fresh rather than fail
 
 
 def _roster_error(path: Path, exc: Exception) -> Exception:

@@ -23,7 +23,7 @@ from textual.widgets import Label, Static
 
 from rtm_tui.domain.format import fmt_kpi
 from rtm_tui.domain.kpi import target_for
-from rtm_tui.domain.types import KpiTarget, KpiValue, MonitorView, Status
+from rtm_tui.domain.types import AttendanceCounts, KpiTarget, KpiValue, MonitorView, Status
 from rtm_tui.ui.i18n import t
 
 VOICE_KPIS = ("scr", "abandon", "service_level", "aht", "asa", "calls_waiting", "longest_wait")
@@ -105,8 +105,10 @@ class TrendKeeper:
 
 
 def kpi_label(kpi: str, scope: str) -> str:
-    label = t(f"kpi.{kpi}")
-    return label if scope == "all" else f"{scope} {label}"
+    """"SCR" for all queues; "whatsapp Resp" for one channel (short: it is a border title)."""
+    if scope == "all":
+        return t(f"kpi.{kpi}")
+    return f"{scope} {t(f'kpi.short.{kpi}')}"
 
 
 def _target_lines(
@@ -235,6 +237,51 @@ class KpiGauge(Widget, can_focus=True):
         self.app.push_screen(CountsScreen(self.kpi, self.scope, dict(self.values)))
 
 
+class AttendanceCard(Static):
+    """Attendance against today's roster, in the slot beside the voice gauges."""
+
+    DEFAULT_CSS = """
+    AttendanceCard {
+        width: 1fr;
+        height: 5;
+        border: round $foreground 30%;
+        border-title-color: $foreground;
+        border-subtitle-color: $text-warning;
+        padding: 0 1;
+    }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.counts: AttendanceCounts | None = None
+        self.border_title = t("att.title")
+
+    def on_mount(self) -> None:
+        self.update(self._body())
+
+    def update_counts(self, counts: AttendanceCounts) -> None:
+        if counts == self.counts:
+            return
+        self.counts = counts
+        self.update(self._body())
+        extra = counts.not_rostered
+        self.border_subtitle = t("att.not_rostered", count=extra) if extra else ""
+
+    def _body(self) -> Text:
+        c = self.counts
+        if c is None:
+            return Text("—")
+        out = Text(no_wrap=True, overflow="ellipsis")
+        out.append(f"{c.present}/{c.scheduled}", style="bold")
+        out.append(f" {t('att.present')}\n")
+        out.append(f"{t('att.late')} ")
+        out.append(str(c.late), style="bold yellow" if c.late else "")
+        out.append(f" {t('att.absent')} ")
+        out.append(str(c.absent), style="bold red" if c.absent else "")
+        out.append(f"\n{t('att.not_yet_in')} {c.not_yet_in} {t('att.leave')} {c.leave}")
+        return out
+
+
 class GaugeGrid(Grid):
     """A row of gauges that wraps at narrow widths (one column per GAUGE_WIDTH cells)."""
 
@@ -251,9 +298,8 @@ class GaugeGrid(Grid):
         self._fit(event.size.width)
 
     def _fit(self, width: int) -> None:
-        count = max(1, len(self.children))
-        columns = max(1, min(count, width // GAUGE_WIDTH if width else count))
-        self.styles.grid_size_columns = columns
+        # the same column width in every grid, so the gauges line up
+        self.styles.grid_size_columns = max(1, width // GAUGE_WIDTH) if width else 8
 
 
 class GaugePanel(Vertical):
@@ -277,6 +323,7 @@ class GaugePanel(Vertical):
         with GaugeGrid(id="gauges-voice"):
             for kpi in VOICE_KPIS:
                 yield KpiGauge(kpi, "all", target=self._target(kpi, "all"), id=f"gauge-{kpi}")
+            yield AttendanceCard(id="attendance")
         yield Static(t("gauge.nonvoice_waiting"), id="gauge-nonvoice-wait", markup=False)
         yield GaugeGrid(id="gauges-nonvoice")
 
@@ -293,6 +340,9 @@ class GaugePanel(Vertical):
         self.period = period
         self.query_one("#gauge-period", Label).update(self._period_text())
         self._refresh_gauges(trends)
+
+    def update_attendance(self, counts: AttendanceCounts) -> None:
+        self.query_one("#attendance", AttendanceCard).update_counts(counts)
 
     def update_kpis(self, kpis: Iterable[KpiValue], trends: TrendKeeper) -> None:
         self._kpis = {(kv.kpi, kv.scope, kv.period): kv for kv in kpis}

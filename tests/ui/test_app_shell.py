@@ -230,7 +230,7 @@ async def test_narrow_terminal_puts_alerts_under_the_board() -> None:
 SHELL_AREAS = (
     "app.", "tab.", "key.", "cmd.", "header.", "shift.", "source.", "fresh.", "gauge.",
     "status.", "kpi.", "counts.", "alerts.", "severity.", "help.", "placeholder.",
-    "filter.", "plan.", "run.", "day.", "month.",
+    "filter.", "plan.", "run.", "day.", "month.", "att.",
 )
 
 
