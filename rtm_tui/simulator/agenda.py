@@ -31,7 +31,7 @@ class SessionPlan:
 
 
 def _lognormal(rng: random.Random, mean: float, sigma: float) -> float:
-    return rng.lognormvariate(math.log(mean) - sigma * sigma / 2, sigma)
+    return mean * math.exp(sigma * rng.gauss(0.0, 1.0) - sigma * sigma / 2)
 
 
 def plan_session(line: RosterLine, kind: str, day_midnight: int, rng: random.Random) -> SessionPlan:

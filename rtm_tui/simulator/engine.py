@@ -215,6 +215,7 @@ class Simulator:
         self._nint: dict[tuple[int, int], list[int]] = {}
         self._nday: dict[tuple[int, int], list[int]] = {}
         self._arr_acc = [float(self.t)] * (len(QUEUES) + len(CHANNELS))
+        self._rate_memo = [(-1, 0.0)] * (len(QUEUES) + len(CHANNELS))
 
         self._begin()
         self.advance_to(self.start)
@@ -399,12 +400,17 @@ class Simulator:
         return table
 
     def _rate(self, stream: int, t: int) -> float:
+        minute = t // 60
+        cached = self._rate_memo[stream]
+        if cached[0] == minute:
+            return cached[1]
         local = self.tb.local(t)
         rate = self._rate_table(local // DAY)[stream][(local % DAY) // 60]
         if stream == MAIN:
-            for a, b, factor in self._spikes:
+            for a, b, factor in self._spikes:  # spikes start and end on whole minutes
                 if a <= t < b:
                     rate *= factor
+        self._rate_memo[stream] = (minute, rate)
         return rate
 
     def _next_arrival(self, stream: int, t: int, kind: int) -> None:

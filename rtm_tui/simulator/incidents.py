@@ -109,5 +109,6 @@ def draw_incidents(
         inc.unrostered[idx] = (anchor - round(rng.uniform(40, 60) * MIN), anchor + 4 * 3600)
 
     # a burst of calls on the main queue that breaks the service level
-    inc.spikes.append((anchor - 12 * MIN, anchor + 25 * MIN, 1.8))
+    minute = anchor - anchor % MIN
+    inc.spikes.append((minute - 12 * MIN, minute + 25 * MIN, 1.8))
     return inc
