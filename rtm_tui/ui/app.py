@@ -249,8 +249,6 @@ class RtmApp(App[int]):
         roster_view = self.roster_view
         if roster_view is not None and self.view is not None:
             roster_view.update_view(self.view, self.roster)
-        self.board: Any | None = None  # AgentBoard, None while a placeholder
-        self.roster_view: Any | None = None  # RosterView, None while a placeholder
         self._roster_dirty = False
 
     def on_freshness_changed(self, message: FreshnessChanged) -> None:

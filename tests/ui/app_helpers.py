@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import httpx
 from rich.console import Console
 from textual.pilot import Pilot
 
@@ -71,3 +72,65 @@ async def wait_for(
             return
         await pilot.pause(0.05)
     raise AssertionError(f"condition not met within {timeout} s")
+
+
+# ---------------------------------------------------------------------- live apps
+
+
+class Switchable(httpx.AsyncBaseTransport):
+    """An httpx transport that can be cut like a network cable (ConnectError)."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner = inner
+        self.down = False
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self.down:
+            raise httpx.ConnectError("connection refused", request=request)
+        return await self.inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+def sim_app(
+    settings: Settings | None = None,
+    clock: Any | None = None,
+    *,
+    names: list[str] | None = None,
+    store: Any | None = None,
+    agents: int = 40,
+    switch: bool = False,
+    quiet: bool = True,
+    restore_state: bool = True,
+) -> tuple[Any, Any, Switchable | None]:
+    """The real app on an in-process simulator. Returns (app, simulator, switch)."""
+    from rtm_tui.simulator import Simulator, make_asgi_app
+    from rtm_tui.sources.client import OmnichannelClient
+    from rtm_tui.ui.launch import SIM_BASE_URL, build_app
+
+    settings = settings or make_settings()
+    clock = clock or frozen()
+    sim = Simulator(agents=agents, seed=7, clock=clock, tz=settings.tz, names=names)
+    transport: Any = httpx.ASGITransport(app=make_asgi_app(sim))
+    cable = Switchable(transport) if switch else None
+    client = OmnichannelClient(base_url=SIM_BASE_URL, transport=cable or transport)
+    app = build_app(
+        settings, clock, client, store=store, demo=True, quiet=quiet, restore_state=restore_state
+    )
+    return app, sim, cable
+
+
+SOURCES = ("agents", "voice", "nonvoice", "roster")
+
+
+async def wait_live(pilot: Pilot[Any], app: Any, sources: tuple[str, ...] = SOURCES) -> None:
+    """Until every source has delivered once and the app has a view."""
+
+    def ready() -> bool:
+        pollers = app.feed.pollers
+        return app.view is not None and all(
+            pollers[s].freshness.last_success is not None for s in sources
+        )
+
+    await wait_for(pilot, ready, timeout=20)
