@@ -170,7 +170,7 @@ def _name_key(row: AgentRow) -> tuple[str, str]:
 SortKey = Callable[[AgentRow], tuple]
 SORTS: tuple[tuple[str, SortKey], ...] = (
     # (column key: marked in the header, label "board.sort.<key>"; key function)
-    ("name", lambda r: _name_key(r)),
+    ("name", _name_key),
     ("team", lambda r: (r.team.casefold(), *_name_key(r))),
     ("state", lambda r: (_STATE_ORDER.get(r.state, 9), *_name_key(r))),
     ("time", lambda r: (r.state_since, *_name_key(r))),  # longest in state first
@@ -348,6 +348,8 @@ class AgentBoard(ScrollView, can_focus=True):
         super().__init__(name=name, id=id, classes=classes)
         self._rows: list[AgentRow] = []
         self._version: dict[str, int] = {}
+        self._by_id: dict[str, AgentRow] = {}
+        self._serial = 0
         self._haystack: dict[str, tuple[int, str]] = {}
         self._visible: list[AgentRow] = []
         self._now: datetime | None = None
@@ -357,10 +359,11 @@ class AgentBoard(ScrollView, can_focus=True):
         self._sort_index = 0
         self._cursor = 0
         self._selected_id: str | None = None
-        # static cells of a row: (agent_id, version, name_width) -> (left, right) segments
+        # static cells: (agent_id, version, name_width, language, cursor) -> (left, right)
         self._cells: LRUCache[tuple, tuple[list[Segment], list[Segment]]] = LRUCache(4096)
-        # whole lines: (agent_id, version, now, cursor, name_width) -> Strip
+        # finished lines: (agent_id, version, now, cursor, scroll_x, width, language) -> Strip
         self._lines: LRUCache[tuple, Strip] = LRUCache(512)
+        self._cell_styles: dict[tuple[bool, str | None], Style] = {}
         self._name_width = NAME_MIN
 
     # ------------------------------------------------------------------ public API
@@ -398,14 +401,21 @@ class AgentBoard(ScrollView, can_focus=True):
         before = self._window_keys()
         old_now = self._now
         versions = self._version
-        old_by_id = {row.agent_id: row for row in self._rows}
+        old_by_id = self._by_id
         new_versions: dict[str, int] = {}
+        by_id: dict[str, AgentRow] = {}
         for row in rows:
-            old = old_by_id.get(row.agent_id)
-            version = versions.get(row.agent_id, 0)
-            if old is not None and old is not row and old != row:
-                version += 1
-            new_versions[row.agent_id] = version
+            agent_id = row.agent_id
+            old = old_by_id.get(agent_id)
+            # a fresh version number for a new or changed row: never reused, so a cached
+            # line can not come back for an agent who left and returned
+            if old is None or (old is not row and old != row):
+                self._serial += 1
+                new_versions[agent_id] = self._serial
+            else:
+                new_versions[agent_id] = versions[agent_id]
+            by_id[agent_id] = row
+        self._by_id = by_id
         self._version = new_versions
         self._rows = list(rows)
         self._now = now
@@ -620,42 +630,53 @@ class AgentBoard(ScrollView, can_focus=True):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        # focus, theme or CSS changed: cached lines hold the old colours
+        # focus, theme or CSS changed: cached lines and styles hold the old colours
         self._lines.clear()
         self._cells.clear()
+        self._cell_styles.clear()
 
     # ------------------------------------------------------------------ rendering
 
     def _style(self, level: str | None) -> Style | None:
+        """The colour of a level alone (partial style), None for no level."""
         if level is None:
             return None
         return self.get_component_rich_style(f"agent-board--{level}", partial=True)
 
+    def _cell_style(self, is_cursor: bool, level: str | None) -> Style:
+        """Final style of a cell: widget base (+ cursor) + level colour, computed once."""
+        key = (is_cursor, level)
+        style = self._cell_styles.get(key)
+        if style is None:
+            style = self.rich_style
+            if is_cursor:
+                style += self.get_component_rich_style("agent-board--cursor")
+            if level is not None:
+                style += self.get_component_rich_style(f"agent-board--{level}", partial=True)
+            self._cell_styles[key] = style
+        return style
+
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self._cell_style(False, None)
         if y == 0:
             return self._summary_strip().crop_extend(0, width, base)
         if y == 1:
             header = self._header_strip()
             header_style = base + self.get_component_rich_style("agent-board--header")
-            return header.crop_extend(scroll_x, scroll_x + width, header_style)
+            return header.apply_style(header_style).crop_extend(
+                scroll_x, scroll_x + width, header_style
+            )
         index = scroll_y + y - HEADER_LINES
         if index == 0 and not self._visible:
             filtered = self._filter or self._exceptions_only
             message = t("board.no_match") if filtered else t("board.empty")
-            strip = Strip([Segment(message, self._style("muted"))])
-            return strip.apply_style(base).crop_extend(0, width, base)
+            strip = Strip([Segment(message, self._cell_style(False, "muted"))])
+            return strip.crop_extend(0, width, base)
         if not 0 <= index < len(self._visible):
             return Strip.blank(width, base)
-        row = self._visible[index]
-        is_cursor = index == self._cursor
-        strip = self._row_strip(row, is_cursor)
-        line_style = base
-        if is_cursor:
-            line_style = base + self.get_component_rich_style("agent-board--cursor")
-        return strip.apply_style(line_style).crop_extend(scroll_x, scroll_x + width, line_style)
+        return self._row_strip(self._visible[index], index == self._cursor, scroll_x, width)
 
     def _summary_strip(self) -> Strip:
         total = len(self._rows)
@@ -678,58 +699,71 @@ class AgentBoard(ScrollView, can_focus=True):
             segments.append(Segment(SEP))
         return Strip(segments[:-1])
 
-    def _row_strip(self, row: AgentRow, is_cursor: bool) -> Strip:
+    def _row_strip(self, row: AgentRow, is_cursor: bool, scroll_x: int, width: int) -> Strip:
+        """The finished line (styles applied, cropped to the view), cached for this `now`."""
         version = self._version.get(row.agent_id, 0)
-        key = (row.agent_id, version, self._now, is_cursor, self._name_width, language())
+        key = (row.agent_id, version, self._now, is_cursor, scroll_x, width, language())
         cached = self._lines.get(key)
         if cached is not None:
             return cached
-        left, right = self._static_cells(row, version)
+        left, right = self._static_cells(row, version, is_cursor)
         now = self._now or row.state_since
         elapsed = max(0.0, (now - row.state_since).total_seconds())
         used = aux_used_seconds(row, now, self._rows_now)
         aux_text = fmt_minutes(used)
         if row.aux_allowance_seconds:
             aux_text += "/" + fmt_minutes(row.aux_allowance_seconds)
+        plain_style = self._cell_style(is_cursor, None)
         segments = [
             *left,
             Segment(
                 fit(fmt_duration(elapsed), COLUMNS[4].width, True),
-                self._style(timer_level(row, now)),
+                self._cell_style(is_cursor, timer_level(row, now)),
             ),
-            Segment(SEP),
-            Segment(fit(aux_text, COLUMNS[5].width, True), self._style(aux_used_level(row, used))),
-            Segment(SEP),
+            Segment(SEP, plain_style),
+            Segment(
+                fit(aux_text, COLUMNS[5].width, True),
+                self._cell_style(is_cursor, aux_used_level(row, used)),
+            ),
+            Segment(SEP, plain_style),
             *right,
         ]
-        strip = Strip(segments)
+        total = self._name_width + _FIXED_WIDTH
+        if scroll_x == 0 and width >= total:
+            if width > total:
+                segments.append(Segment(" " * (width - total), plain_style))
+            strip = Strip(segments, width)
+        else:
+            strip = Strip(segments, total).crop_extend(scroll_x, scroll_x + width, plain_style)
         self._lines[key] = strip
         return strip
 
-    def _static_cells(self, row: AgentRow, version: int) -> tuple[list[Segment], list[Segment]]:
-        key = (row.agent_id, version, self._name_width, language())
+    def _static_cells(
+        self, row: AgentRow, version: int, is_cursor: bool
+    ) -> tuple[list[Segment], list[Segment]]:
+        key = (row.agent_id, version, self._name_width, language(), is_cursor)
         cached = self._cells.get(key)
         if cached is not None:
             return cached
-        muted = self._style("muted")
-        state_style = muted if row.state == AgentState.LOGGED_OUT else None
+        style = self._cell_style(is_cursor, None)
+        state_level = "muted" if row.state == AgentState.LOGGED_OUT else None
         left = [
-            Segment(fit(row.name, self._name_width)),
-            Segment(SEP),
-            Segment(fit(row.team, COLUMNS[1].width)),
-            Segment(SEP),
-            Segment(fit(state_label(row.state), COLUMNS[2].width), state_style),
-            Segment(SEP),
-            Segment(fit(row.aux_code or "", COLUMNS[3].width)),
-            Segment(SEP),
+            Segment(
+                fit(row.name, self._name_width) + SEP + fit(row.team, COLUMNS[1].width) + SEP, style
+            ),
+            Segment(
+                fit(state_label(row.state), COLUMNS[2].width),
+                self._cell_style(is_cursor, state_level),
+            ),
+            Segment(SEP + fit(row.aux_code or "", COLUMNS[3].width) + SEP, style),
         ]
         adherence = None if row.adherence is None else row.adherence * 100.0
         right = [
             Segment(
-                fit(login_label(row), COLUMNS[6].width), self._style(login_level(row.login_status))
+                fit(login_label(row), COLUMNS[6].width),
+                self._cell_style(is_cursor, login_level(row.login_status)),
             ),
-            Segment(SEP),
-            Segment(fit(fmt_percent(adherence), COLUMNS[7].width, True)),
+            Segment(SEP + fit(fmt_percent(adherence), COLUMNS[7].width, True), style),
         ]
         self._cells[key] = (left, right)
         return left, right

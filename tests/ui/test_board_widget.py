@@ -347,3 +347,19 @@ async def test_indonesian_labels_when_the_site_language_is_id() -> None:
         assert board.render_line(1).text.startswith("Nama")
         assert "1 dari 1 agen · urut: nama" in board.render_line(0).text
         assert "tidak hadir" in board.render_line(HEADER_LINES).text
+
+
+async def test_an_agent_who_leaves_and_returns_shows_new_data() -> None:
+    app = BoardApp()
+    async with app.run_test(size=(160, 48)) as pilot:
+        board = app.query_one(AgentBoard)
+        board.update_rows([make_row(1, name="Old Name"), make_row(2)], T0)
+        await pilot.pause()
+        assert board.render_line(HEADER_LINES).text.startswith("Agent 0002")
+        assert board.render_line(HEADER_LINES + 1).text.startswith("Old Name")
+        board.update_rows([make_row(2)], T0)
+        await pilot.pause()
+        board.update_rows([make_row(1, name="New Name"), make_row(2)], T0)
+        await pilot.pause()
+        texts = body_texts(board)
+        assert texts[1].startswith("New Name") and not any("Old Name" in t for t in texts)
