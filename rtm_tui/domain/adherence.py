@@ -78,17 +78,79 @@ def adherence_totals(
 ) -> AdherenceTotals:
     """In / out of adherence seconds over [max(start, since), min(now, end)).
 
-    `since` lets a caller add a short tail to totals it already has (the result over
-    [start, x) plus the result with since=x equals the result over the whole range).
-    Cost: O(log n) in the timeline plus the pieces inside the range.
+    `since` lets a caller add a tail to totals it already has: the result up to x plus
+    the result with since=x equals the result over the whole range.
     """
+    return _measure(entry, timeline, now, grace, tuple(excused), since)[0]
+
+
+class AdherenceMeter:
+    """One agent's adherence, cheap to ask again and again as `now` moves on.
+
+    A full sweep happens only when the inputs change (`version`) or `now` crosses the
+    next point where the agent's in/out category could change; in between, the elapsed
+    time is added to the category in force.
+    """
+
+    __slots__ = ("_entry", "_version", "_at", "_totals", "_in_now", "_next")
+
+    def __init__(self) -> None:
+        self._entry: RosterEntry | None = None
+        self._version: object = None
+        self._at: datetime | None = None
+        self._totals: tuple[float, float] = (0.0, 0.0)
+        self._in_now: bool | None = None
+        self._next: datetime | None = None
+
+    def totals(
+        self,
+        entry: RosterEntry | None,
+        timeline: Timeline,
+        now: datetime,
+        grace: timedelta,
+        excused: Sequence[Excuse],
+        version: object,
+    ) -> tuple[float, float]:
+        """(in, out) seconds so far."""
+        at = self._at
+        # identity, not equality: cheap, and the meter keeps the entry alive
+        if entry is self._entry and version == self._version and at is not None and at <= now:
+            nxt = self._next
+            if nxt is None or now <= nxt:
+                in_now = self._in_now
+                if in_now is not None and now > at:
+                    d = (now - at).total_seconds()
+                    i, o = self._totals
+                    self._totals = (i + d, o) if in_now else (i, o + d)
+                self._at = now
+                return self._totals
+        totals, in_now, nxt = _measure(entry, timeline, now, grace, tuple(excused), None)
+        self._entry, self._version = entry, version
+        self._at, self._totals, self._in_now, self._next = now, (totals[0], totals[1]), in_now, nxt
+        return totals
+
+
+def _measure(
+    entry: RosterEntry | None,
+    timeline: Timeline,
+    now: datetime,
+    grace: timedelta,
+    excused: tuple[Excuse, ...],
+    since: datetime | None,
+) -> tuple[AdherenceTotals, bool | None, datetime | None]:
+    """Totals over the range, the category at its end (None: nothing accrues), and the
+    next instant after it where the category may change (None: never)."""
     if entry is None or not entry.works or entry.start is None or entry.end is None:
-        return AdherenceTotals()
+        return AdherenceTotals(), None, None
     start, end = entry.start, entry.end
     lo = start if since is None else max(start, since)
     hi = min(now, end)
+    if not timeline or now >= end:
+        nxt = None
+    else:
+        nxt = start if now < start else None  # filled in below
     if hi <= lo or not timeline:
-        return AdherenceTotals()
+        return AdherenceTotals(), None, nxt
 
     breaks = sorted(
         (max(b.start, start), min(b.end, end))
@@ -101,16 +163,16 @@ def adherence_totals(
         if b_end < end:
             changes.append(b_end)
 
-    forgiven: list[tuple[datetime, datetime]] = []
+    forgiven_all: list[tuple[datetime, datetime]] = []
     for c in changes:
         i = bisect_left(timeline, c - grace, key=_since)
         while i < len(timeline) and timeline[i][0] <= c + grace:
             s = timeline[i][0]
             if s != c:
-                forgiven.append((min(s, c), max(s, c)))
+                forgiven_all.append((min(s, c), max(s, c)))
             i += 1
-    forgiven.extend((e.start, e.end) for e in excused)
-    forgiven = [(max(a, lo), min(b, hi)) for a, b in forgiven if b > lo and a < hi and b > a]
+    forgiven_all.extend((e.start, e.end) for e in excused if e.end > e.start)
+    forgiven = [(max(a, lo), min(b, hi)) for a, b in forgiven_all if b > lo and a < hi]
 
     first = bisect_right(timeline, lo, key=_since)
     last = bisect_left(timeline, hi, key=_since)
@@ -126,21 +188,35 @@ def adherence_totals(
         points.add(b)
     pts = sorted(points)
 
+    def category(t: datetime, seg_i: int) -> bool | None:
+        if seg_i < 0:
+            return None  # not observed yet: counts in neither
+        state = timeline[seg_i][1]
+        on_break = any(bs <= t < be for bs, be in breaks)
+        ok = state in BREAK_OK_STATES if on_break else state in WORKING_STATES
+        return ok or any(fa <= t < fb for fa, fb in forgiven_all)
+
     seg_i = first - 1  # the segment in force at lo (-1: before the first observation)
     in_s = out_s = 0.0
     for a, b in zip(pts, pts[1:], strict=False):
         while seg_i + 1 < len(timeline) and timeline[seg_i + 1][0] <= a:
             seg_i += 1
-        if seg_i < 0:
-            continue  # not observed yet: counts in neither
-        state = timeline[seg_i][1]
-        on_break = any(bs <= a < be for bs, be in breaks)
-        ok = state in BREAK_OK_STATES if on_break else state in WORKING_STATES
-        if not ok and any(fa <= a < fb for fa, fb in forgiven):
-            ok = True
+        ok = category(a, seg_i)
+        if ok is None:
+            continue
         secs = (b - a).total_seconds()
         if ok:
             in_s += secs
         else:
             out_s += secs
-    return AdherenceTotals(in_s, out_s)
+    totals = AdherenceTotals(in_s, out_s)
+    if hi >= end:
+        return totals, None, None
+    # what accrues from hi on, and until when
+    while seg_i + 1 < len(timeline) and timeline[seg_i + 1][0] <= hi:
+        seg_i += 1
+    later = [t for t in (end, *(x for br in breaks for x in br)) if t > hi]
+    later.extend(x for fw in forgiven_all for x in fw if x > hi)
+    if seg_i + 1 < len(timeline):
+        later.append(timeline[seg_i + 1][0])
+    return totals, category(hi, seg_i), min(later)

@@ -121,3 +121,15 @@ def attendance_counts(rows: Iterable[AgentRow]) -> AttendanceCounts:
         not_yet_in=not_yet_in,
         early_out=early_out,
     )
+
+
+def status_valid_until(
+    entry: RosterEntry | None, now: datetime, rules: AttendanceRules
+) -> datetime | None:
+    """With the same logins, `login_status` gives the same answer until this instant
+    (None: forever). Lets a caller with thousands of agents skip recomputing."""
+    if entry is None or not entry.works or entry.start is None:
+        return None
+    times = [entry.start + rules.no_show_after, *(b.end for b in entry.breaks)]
+    later = [t for t in times if t > now]
+    return min(later) if later else None

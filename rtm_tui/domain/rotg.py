@@ -73,9 +73,13 @@ def timer_status(elapsed_seconds: float, limit_seconds: float | None, warn_ratio
     return Status.OK
 
 
-def in_scheduled_break(code: str | None, breaks: Iterable[Break], now: datetime) -> bool:
-    """Is the agent in `code` inside a scheduled break window of that code?"""
-    return code is not None and any(b.code == code and b.start <= now < b.end for b in breaks)
+def in_scheduled_break(code: str | None, breaks: Iterable[Break], now: datetime) -> datetime | None:
+    """If `code` is inside a scheduled break window of that code: the window's end."""
+    if code is not None:
+        for b in breaks:
+            if b.code == code and b.start <= now < b.end:
+                return b.end
+    return None
 
 
 def each_violation(

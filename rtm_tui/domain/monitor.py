@@ -1,0 +1,911 @@
+"""ShiftMonitor: folds snapshots into what the dashboard shows, and raises alerts.
+
+`apply(now, agents, voice, nonvoice, roster)` is called on every poll (any snapshot may
+be None: keep the last one). It keeps, per agent, a timeline of observed states and the
+AUX time, AUX count, first login and last logout of each workday, and builds the agent
+rows, the KPI values with their status, the attendance counts and the alerts.
+
+Observation rules (decisions where the contract is silent):
+- Only what is observed counts: two state changes between polls are seen as one, at the
+  new state's `state_since`.
+- A workday is the roster date of the agent's relevant shift (an overnight shift stays
+  on the day it started), else the local date of `now`. AUX totals, counts and logins
+  are kept per workday.
+- With the platform's `today` block (and the workday being today's date), its totals
+  are preferred. Its `aux_seconds` are taken as closed occurrences only: the running
+  occurrence (now - state_since) is added by us. Its `aux_count` includes the running
+  occurrence.
+- Alerts: one per key (see rotg.py for ROTG keys); KPI breaches once per breach episode
+  (re-armed when the KPI is back to ok or a new interval/day starts); absent once per
+  agent and roster date. `open_alerts` holds alerts until acknowledged, newest first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from .adherence import AdherenceMeter, Excuse, adherence_ratio
+from .attendance import EXCEPTIONS, attendance_counts, login_status, status_valid_until
+from .format import fmt_kpi
+from .kpi import NOW_KPIS, nonvoice_kpis, status_of, sum_nonvoice, sum_voice, target_for
+from .kpi import voice_kpis as compute_voice_kpis
+from .rotg import code_label, each_violation, in_scheduled_break, shift_violations
+from .types import (
+    Agent,
+    AgentRow,
+    AgentsSnapshot,
+    AgentState,
+    Alert,
+    AlertKind,
+    AttendanceCounts,
+    AttendanceRules,
+    KpiOptions,
+    KpiTarget,
+    KpiValue,
+    LoginStatus,
+    MonitorView,
+    NonVoiceNow,
+    NonVoiceSnapshot,
+    Roster,
+    RosterEntry,
+    RotgRules,
+    Severity,
+    Status,
+    VoiceNow,
+    VoiceSnapshot,
+)
+
+STATE_VERSION = 1
+# enum members as module constants: attribute access on an Enum class is slow in a hot loop
+_AUX = AgentState.AUX
+_LOGGED_OUT = AgentState.LOGGED_OUT
+_ABSENT = LoginStatus.ABSENT
+# a working shift is the agent's relevant one from this long before its start ...
+BEFORE_SHIFT = timedelta(hours=3)
+# ... until this long after its end (late logouts belong to it)
+AFTER_SHIFT = timedelta(hours=2)
+# timelines and per-day tallies older than this are dropped
+KEEP = timedelta(hours=36)
+KEEP_DAYS = 3  # roster dates kept (yesterday's overnight shifts still run today)
+
+KPI_LABELS = {
+    "scr": "SCR",
+    "abandon": "Abandon rate",
+    "service_level": "Service level",
+    "aht": "AHT",
+    "asa": "ASA",
+    "calls_waiting": "Calls waiting",
+    "longest_wait": "Longest wait",
+    "response_time": "Response time",
+    "waiting_list": "Waiting list",
+    "nv_aht": "Non-voice AHT",
+}
+
+
+@dataclass(slots=True)
+class _Day:
+    """One agent's tally for one workday, from what we observed."""
+
+    first_login: datetime | None = None
+    last_logout: datetime | None = None
+    aux_seconds: dict[str, float] = field(default_factory=dict)  # closed occurrences
+    aux_count: dict[str, int] = field(default_factory=dict)  # occurrences started
+
+    def login(self, at: datetime) -> None:
+        if self.first_login is None or at < self.first_login:
+            self.first_login = at
+
+    def logout(self, at: datetime) -> None:
+        if self.last_logout is None or at > self.last_logout:
+            self.last_logout = at
+
+
+@dataclass(slots=True)
+class _Track:
+    """Everything the monitor keeps about one agent."""
+
+    agent_id: str
+    agent: Agent | None = None  # last observed
+    last: tuple[AgentState, str | None, datetime] | None = None  # state, code, since
+    last_login_at: datetime | None = None
+    timeline: list[tuple[datetime, AgentState, str | None]] = field(default_factory=list)
+    version: int = 0  # bumped whenever the timeline or excuses change
+    days: dict[date, _Day] = field(default_factory=dict)
+    open_day: date | None = None  # workday of the running AUX occurrence
+    excuses: list[Excuse] = field(default_factory=list)
+    dirty: bool = True  # totals may have changed: judge the shift limits again
+    judged_day: date | None = None
+    next_judge: datetime | None = None  # in AUX: when the next limit could be crossed
+    over_limit: bool = False
+    meter: AdherenceMeter = field(default_factory=AdherenceMeter)
+    entry: RosterEntry | None = None
+    entry_valid: tuple[int, datetime] | None = None  # (roster version, valid until)
+    login_cache: tuple[Any, ...] | None = None  # (entry, logins, valid until, result)
+    row: AgentRow | None = None
+    row_sig: tuple[Any, ...] = ()
+
+    def day(self, workday: date) -> _Day:
+        d = self.days.get(workday)
+        if d is None:
+            d = self.days[workday] = _Day()
+        return d
+
+
+@dataclass(slots=True)
+class _KpiEpisode:
+    epoch: str = ""  # interval start or date: a new one re-arms
+    breach_since: datetime | None = None
+    warn_since: datetime | None = None
+    warn_alerted: bool = False
+
+
+_EMPTY_DAY = _Day()
+
+
+def _iso(t: datetime | None) -> str | None:
+    return None if t is None else t.isoformat()
+
+
+def _dt(s: str | None) -> datetime | None:
+    return None if s is None else datetime.fromisoformat(s)
+
+
+def _next_midnight(now: datetime) -> datetime:
+    return datetime(now.year, now.month, now.day, tzinfo=now.tzinfo) + timedelta(days=1)
+
+
+class ShiftMonitor:
+    def __init__(
+        self,
+        targets: Mapping[str, KpiTarget],
+        options: KpiOptions,
+        rotg: RotgRules,
+        attendance: AttendanceRules,
+    ) -> None:
+        self.targets = targets
+        self.options = options
+        self.rotg = rotg
+        self.rules = attendance
+        self._agents: AgentsSnapshot | None = None
+        self._voice: VoiceSnapshot | None = None
+        self._nonvoice: NonVoiceSnapshot | None = None
+        self._rosters: dict[date, Roster] = {}
+        self._entries: dict[str, list[RosterEntry]] = {}
+        self._roster_version = 0
+        self._tracks: dict[str, _Track] = {}
+        self._order: list[str] = []
+        self._order_dirty = True
+        self._kpis: tuple[KpiValue, ...] = ()
+        self._kpi_epochs: dict[tuple[str, str, str], str] = {}
+        self._episodes: dict[tuple[str, str, str], _KpiEpisode] = {}
+        self._open: list[Alert] = []
+        self._open_tuple: tuple[Alert, ...] = ()
+        self._raised: dict[str, datetime] = {}  # every key raised, for one-alert-per-key
+        self._new: list[Alert] = []
+        self._today: date | None = None
+        self.team_adherence: float | None = None
+
+    # ------------------------------------------------------------------ public
+
+    def apply(
+        self,
+        now: datetime,
+        agents: AgentsSnapshot | None = None,
+        voice: VoiceSnapshot | None = None,
+        nonvoice: NonVoiceSnapshot | None = None,
+        roster: Roster | None = None,
+    ) -> MonitorView:
+        """Fold the new snapshots (None = keep the last) into the view at `now`.
+
+        Rosters are kept per date (the last three dates): pass yesterday's too when
+        overnight shifts run, so they stay attached to the day they started.
+        """
+        self._new = []
+        if now.date() != self._today:
+            self._today = now.date()
+            self._prune(now)
+        if roster is not None:
+            self._set_roster(roster)
+        if agents is not None:
+            self._agents = agents
+            for agent in agents.agents:
+                self._observe(agent, now)
+        kpis_changed = False
+        if voice is not None and voice is not self._voice:
+            self._voice = voice
+            kpis_changed = True
+        if nonvoice is not None and nonvoice is not self._nonvoice:
+            self._nonvoice = nonvoice
+            kpis_changed = True
+        if kpis_changed:
+            self._kpis = self._build_kpis()
+        self._judge_kpis(now)
+        rows = self._build_rows(now)
+        return MonitorView(
+            now=now,
+            rows=rows,
+            kpis=self._kpis,
+            attendance=attendance_counts(rows),
+            new_alerts=tuple(self._new),
+            open_alerts=self._open_tuple,
+        )
+
+    def acknowledge(self, alert_key: str) -> bool:
+        """Take an alert out of the open list; False if it was not open."""
+        for i, alert in enumerate(self._open):
+            if alert.key == alert_key:
+                del self._open[i]
+                self._open_tuple = tuple(self._open)
+                return True
+        return False
+
+    def excuse(self, agent_id: str, start: datetime, end: datetime, reason: str) -> Excuse:
+        """A TL excuses a period: it counts as in adherence; the reason is kept."""
+        if end <= start:
+            raise ValueError("an excused period must end after it starts")
+        track = self._track(agent_id)
+        excuse = Excuse(start, end, reason)
+        track.excuses.append(excuse)
+        track.version += 1
+        return excuse
+
+    def excuses(self, agent_id: str) -> tuple[Excuse, ...]:
+        track = self._tracks.get(agent_id)
+        return tuple(track.excuses) if track else ()
+
+    # ------------------------------------------------------------------ roster
+
+    def _set_roster(self, roster: Roster) -> None:
+        self._rosters[roster.date] = roster
+        for d in sorted(self._rosters)[:-KEEP_DAYS]:
+            del self._rosters[d]
+        entries: dict[str, list[RosterEntry]] = {}
+        for r in self._rosters.values():
+            for e in r.entries:
+                entries.setdefault(e.agent_id, []).append(e)
+        self._entries = entries
+        self._roster_version += 1
+        for agent_id in entries:
+            self._track(agent_id)
+
+    def _entry_for(self, track: _Track, now: datetime) -> RosterEntry | None:
+        """The agent's relevant roster entry at `now`, cached until it could change."""
+        cached = track.entry_valid
+        if cached is not None and cached[0] == self._roster_version and now < cached[1]:
+            return track.entry
+        entries = self._entries.get(track.agent_id, ())
+        valid = _next_midnight(now)
+        best: RosterEntry | None = None
+        best_rank: tuple[int, float] | None = None
+        today = now.date()
+        for e in entries:
+            if e.works and e.start is not None and e.end is not None:
+                for t in (e.start - BEFORE_SHIFT, e.start, e.end, e.end + AFTER_SHIFT):
+                    if now < t < valid:
+                        valid = t
+                if e.start <= now < e.end:
+                    rank = (0, -e.start.timestamp())
+                elif e.start - BEFORE_SHIFT <= now < e.end + AFTER_SHIFT:
+                    gap = e.start - now if now < e.start else now - e.end
+                    rank = (1, gap.total_seconds())
+                elif e.date == today:
+                    rank = (2, 0.0)
+                else:
+                    continue
+            elif e.date == today:
+                rank = (2, 0.0)
+            else:
+                continue
+            if best_rank is None or rank < best_rank:
+                best, best_rank = e, rank
+        track.entry = best
+        track.entry_valid = (self._roster_version, valid)
+        return best
+
+    def _workday(self, track: _Track, now: datetime) -> date:
+        entry = self._entry_for(track, now)
+        return entry.date if entry is not None else now.date()
+
+    # ------------------------------------------------------------------ agents
+
+    def _track(self, agent_id: str) -> _Track:
+        track = self._tracks.get(agent_id)
+        if track is None:
+            track = self._tracks[agent_id] = _Track(agent_id)
+            self._order_dirty = True
+        return track
+
+    def _observe(self, agent: Agent, now: datetime) -> None:
+        track = self._track(agent.agent_id)
+        track.agent = agent
+        last = track.last
+        state, code, since = agent.state, agent.aux_code, agent.state_since
+        if last is not None and last[0] == state and last[1] == code and last[2] == since:
+            if agent.login_at is not None and agent.login_at != track.last_login_at:
+                # logged out and in again between polls: the login still counts
+                track.last_login_at = agent.login_at
+                track.day(self._workday(track, now)).login(agent.login_at)
+            return
+        workday = self._workday(track, now)
+        day = track.day(workday)
+        track.dirty = True
+        track.version += 1
+        if last is None or not track.timeline:
+            change = since
+            if state == AgentState.LOGGED_OUT and agent.logout_at is not None:
+                day.logout(agent.logout_at)
+        else:
+            prev_state, prev_code = last[0], last[1]
+            seg_start = track.timeline[-1][0]
+            change = max(since, seg_start)  # never let the timeline run backwards
+            if prev_state == AgentState.AUX:
+                self._close_aux(track, prev_code, seg_start, change, workday)
+            if prev_state != AgentState.LOGGED_OUT and state == AgentState.LOGGED_OUT:
+                day.logout(agent.logout_at or change)
+        if state != AgentState.LOGGED_OUT and (
+            last is None
+            or last[0] == AgentState.LOGGED_OUT
+            or agent.login_at != track.last_login_at
+        ):
+            # without login_at, the state's start is the best we know
+            day.login(agent.login_at or change)
+        if state == AgentState.AUX:
+            label = code_label(code)
+            day.aux_count[label] = day.aux_count.get(label, 0) + 1
+            track.open_day = workday
+        if track.timeline and track.timeline[-1][0] == change:
+            track.timeline[-1] = (change, state, code)  # same instant: the later one wins
+        else:
+            track.timeline.append((change, state, code))
+        track.last = (state, code, since)  # as reported, to compare with the next poll
+        track.last_login_at = agent.login_at
+
+    def _close_aux(
+        self, track: _Track, code: str | None, start: datetime, end: datetime, workday: date
+    ) -> None:
+        day = track.day(track.open_day or workday)
+        label = code_label(code)
+        day.aux_seconds[label] = day.aux_seconds.get(label, 0.0) + max(
+            0.0, (end - start).total_seconds()
+        )
+        track.open_day = None
+        entry = track.entry
+        breaks = entry.breaks if entry is not None else ()
+        v = each_violation(track.agent_id, code, start, end, self.rotg, breaks)
+        if v is not None:
+            self._raise_rotg(track, v, end)
+
+    # ------------------------------------------------------------------ rows
+
+    def _build_rows(self, now: datetime) -> tuple[AgentRow, ...]:
+        """One row per agent. Rows whose content did not change are reused as they are
+        (a frozen dataclass costs microseconds to build, times thousands of agents)."""
+        if self._order_dirty:
+            self._order = sorted(self._tracks)
+            self._order_dirty = False
+        rows = []
+        team_in = team_out = 0.0
+        allowance = self.rotg.max_aux_minutes_shift
+        allowance_s = None if allowance is None else allowance * 60.0
+        today = now.date()
+        grace = self.rules.adherence_grace
+        default_warn = self.rotg.default.warn_ratio
+        roster_version = self._roster_version
+        for agent_id in self._order:
+            track = self._tracks[agent_id]
+            cached = track.entry_valid
+            if cached is not None and cached[0] == roster_version and now < cached[1]:
+                entry = track.entry
+            else:
+                entry = self._entry_for(track, now)
+            workday = entry.date if entry is not None else today
+            agent = track.agent
+            day = track.days.get(workday) or _EMPTY_DAY
+            platform = agent.today if agent is not None and workday == today else None
+
+            # logins and AUX totals: the platform's tally when it sends one, else ours
+            if platform is not None:
+                first_login = platform.first_login_at or day.first_login
+                last_logout = platform.last_logout_at or day.last_logout
+                seconds: Mapping[str, float] = platform.aux_seconds
+                counts: Mapping[str, int] = platform.aux_count
+            else:
+                first_login, last_logout = day.first_login, day.last_logout
+                seconds, counts = day.aux_seconds, day.aux_count
+            in_aux = agent is not None and agent.state == _AUX
+            limit_each = None
+            warn_ratio = default_warn
+            aux_used = sum(seconds.values())
+            if in_aux:
+                assert agent is not None
+                rule = self.rotg.for_code(agent.aux_code)
+                warn_ratio = rule.warn_ratio
+                if rule.max_minutes_each is not None:
+                    limit_each = rule.max_minutes_each * 60.0
+                aux_used += max(0.0, (now - agent.state_since).total_seconds())
+
+            if (
+                track.dirty
+                or track.judged_day != workday
+                or (in_aux and track.next_judge is not None and now >= track.next_judge)
+            ):
+                self._judge_rotg(track, agent, entry, workday, seconds, counts, now)
+
+            logged_in = agent is not None and agent.state != _LOGGED_OUT
+            login_key = (first_login, last_logout, logged_in)
+            lc = track.login_cache
+            if (
+                lc is not None
+                and lc[0] is entry
+                and lc[1] == login_key
+                and (lc[2] is None or now < lc[2])
+            ):
+                result = lc[3]
+            else:
+                result = login_status(entry, now, self.rules, first_login, last_logout, logged_in)
+                track.login_cache = (
+                    entry,
+                    login_key,
+                    status_valid_until(entry, now, self.rules),
+                    result,
+                )
+                if result.status == _ABSENT and entry is not None:
+                    self._raise_absent(track, entry, now)
+
+            adh_in, adh_out = track.meter.totals(
+                entry, track.timeline, now, grace, track.excuses, track.version
+            )
+            team_in += adh_in
+            team_out += adh_out
+            # rounded to the display precision (0.1 %): lets unchanged rows be reused
+            adh = round(adh_in / (adh_in + adh_out), 3) if adh_in + adh_out > 0 else None
+
+            exception = (
+                track.over_limit or result.status in EXCEPTIONS or result.late_by is not None
+            )
+            if agent is not None:
+                name, team_name = agent.name, agent.team
+                state, code, state_since = agent.state, agent.aux_code, agent.state_since
+            else:
+                name = entry.name if entry is not None else agent_id
+                team_name = entry.team if entry is not None else ""
+                state, code = _LOGGED_OUT, None
+                state_since = entry.start if entry is not None and entry.start else now
+            sig = (
+                name,
+                team_name,
+                state,
+                code,
+                state_since,
+                entry,
+                aux_used,
+                limit_each,
+                warn_ratio,
+                result,
+                adh,
+                first_login,
+                last_logout,
+                exception,
+            )
+            if track.row is not None and track.row_sig == sig:
+                rows.append(track.row)
+                continue
+            row = AgentRow(
+                agent_id=agent_id,
+                name=name,
+                team=team_name,
+                state=state,
+                aux_code=code,
+                state_since=state_since,
+                aux_used_seconds=aux_used,
+                aux_allowance_seconds=allowance_s,
+                aux_limit_each_seconds=limit_each,
+                aux_warn_ratio=warn_ratio,
+                login_status=result.status,
+                late_by=result.late_by,
+                adherence=adh,
+                roster=entry,
+                first_login_at=first_login,
+                last_logout_at=last_logout,
+                exception=exception,
+            )
+            track.row, track.row_sig = row, sig
+            rows.append(row)
+        self.team_adherence = adherence_ratio(team_in, team_out)
+        return tuple(rows)
+
+    # ------------------------------------------------------------------ ROTG
+
+    def _judge_rotg(
+        self,
+        track: _Track,
+        agent: Agent | None,
+        entry: RosterEntry | None,
+        workday: date,
+        seconds: Mapping[str, float],
+        counts: Mapping[str, int],
+        now: datetime,
+    ) -> None:
+        """Judge the AUX limits, and work out when the next limit could be crossed."""
+        track.dirty = False
+        track.judged_day = workday
+        track.next_judge = None
+        breaks = entry.breaks if entry is not None else ()
+        exempt = None
+        over = False
+        if agent is not None and agent.state == AgentState.AUX:
+            code = agent.aux_code
+            label = code_label(code)
+            running = max(0.0, (now - agent.state_since).total_seconds())
+            seconds = dict(seconds)
+            seconds[label] = seconds.get(label, 0.0) + running
+            if label not in counts:  # the platform's count includes the running one
+                counts = {**counts, label: 1}
+            window_end = in_scheduled_break(code, breaks, now)
+            if window_end is not None:
+                exempt = label
+            v = each_violation(
+                track.agent_id, code, agent.state_since, now, self.rotg, breaks, running=True
+            )
+            if v is not None:
+                over = True
+                self._raise_rotg(track, v, now)
+            # the running occurrence only grows: the next limit it can cross
+            rule = self.rotg.for_code(code)
+            waits = [] if window_end is None else [(window_end - now).total_seconds()]
+            if rule.max_minutes_each is not None:
+                waits.append(rule.max_minutes_each * 60.0 - running)
+            if rule.max_minutes_shift is not None:
+                waits.append(rule.max_minutes_shift * 60.0 - seconds[label])
+            if self.rotg.max_aux_minutes_shift is not None:
+                waits.append(self.rotg.max_aux_minutes_shift * 60.0 - sum(seconds.values()))
+            waits = [w for w in waits if w >= 0]
+            if waits:
+                # "past" the limit is strictly greater: look again just after it
+                track.next_judge = now + timedelta(seconds=min(waits) + 0.001)
+        for v in shift_violations(track.agent_id, workday, seconds, counts, self.rotg, exempt):
+            over = True
+            self._raise_rotg(track, v, now)
+        track.over_limit = over
+
+    def _raise_rotg(self, track: _Track, v: Any, now: datetime) -> None:
+        if v.key in self._raised:
+            return
+        agent = track.agent
+        who = f"{agent.name} ({track.agent_id})" if agent is not None else track.agent_id
+        self._raise(
+            Alert(
+                key=v.key,
+                kind=AlertKind.ROTG,
+                severity=Severity.BREACH,
+                raised_at=now,
+                message=f"{who} {v.describe()}",
+                agent_id=track.agent_id,
+                code=v.code,
+                value=v.value,
+                limit=v.limit,
+            )
+        )
+
+    def _raise_absent(self, track: _Track, entry: RosterEntry, now: datetime) -> None:
+        key = f"attendance:{track.agent_id}:absent:{entry.date.isoformat()}"
+        if key in self._raised:
+            return
+        assert entry.start is not None
+        deadline = entry.start + self.rules.no_show_after
+        shift = f" {entry.shift_code}" if entry.shift_code else ""
+        self._raise(
+            Alert(
+                key=key,
+                kind=AlertKind.ATTENDANCE,
+                severity=Severity.BREACH,
+                raised_at=now,
+                message=(
+                    f"{entry.name} ({track.agent_id}) absent: no login for shift{shift} "
+                    f"{entry.start:%H:%M} by {deadline:%H:%M}"
+                ),
+                agent_id=track.agent_id,
+                code="absent",
+            )
+        )
+
+    def _raise(self, alert: Alert) -> None:
+        self._raised[alert.key] = alert.raised_at
+        self._new.append(alert)
+        self._open.insert(0, alert)
+        self._open_tuple = tuple(self._open)
+
+    # ------------------------------------------------------------------ KPIs
+
+    def _kpi_value(
+        self, kpi: str, scope: str, period: str, value: float | None, counts: Mapping[str, float]
+    ) -> KpiValue:
+        target = target_for(self.targets, kpi, scope)
+        return KpiValue(kpi, scope, period, value, status_of(value, target), target, counts)
+
+    def _build_kpis(self) -> tuple[KpiValue, ...]:
+        out: list[KpiValue] = []
+        epochs: dict[tuple[str, str, str], str] = {}
+        v = self._voice
+        if v is not None:
+            groups = [(q.queue_id, [q]) for q in v.queues]
+            if v.queues:
+                groups.insert(0, ("all", list(v.queues)))
+            for scope, queues in groups:
+                interval = sum_voice(q.interval for q in queues)
+                now = VoiceNow()
+                for q in queues:
+                    now = now + q.now
+                start = max(q.interval_start for q in queues).isoformat()
+                day = max(q.interval_start for q in queues).date().isoformat()
+                for period, counts, qnow in (
+                    ("interval", interval, now),
+                    ("today", sum_voice(q.today for q in queues), None),
+                ):
+                    raw: dict[str, float] = counts.as_dict()
+                    if qnow is not None:
+                        raw["waiting"] = qnow.waiting
+                        raw["longest_wait_seconds"] = qnow.longest_wait_seconds
+                    for kpi, value in compute_voice_kpis(counts, qnow, self.options).items():
+                        if period == "today" and kpi in NOW_KPIS:
+                            continue
+                        out.append(self._kpi_value(kpi, scope, period, value, raw))
+                        epochs[(kpi, scope, period)] = start if period == "interval" else day
+        nv = self._nonvoice
+        if nv is not None:
+            cgroups = [(c.channel, [c]) for c in nv.channels]
+            if nv.channels:
+                cgroups.insert(0, ("all", list(nv.channels)))
+            for scope, chans in cgroups:
+                cnow = NonVoiceNow()
+                for c in chans:
+                    cnow = cnow + c.now
+                start = max(c.interval_start for c in chans).isoformat()
+                day = max(c.interval_start for c in chans).date().isoformat()
+                for period, ncounts, nnow in (
+                    ("interval", sum_nonvoice(c.interval for c in chans), cnow),
+                    ("today", sum_nonvoice(c.today for c in chans), None),
+                ):
+                    raw = ncounts.as_dict()
+                    if nnow is not None:
+                        raw["waiting"] = nnow.waiting
+                        raw["oldest_waiting_seconds"] = nnow.oldest_waiting_seconds
+                    for kpi, value in nonvoice_kpis(ncounts, nnow).items():
+                        if period == "today" and kpi in NOW_KPIS:
+                            continue
+                        out.append(self._kpi_value(kpi, scope, period, value, raw))
+                        epochs[(kpi, scope, period)] = start if period == "interval" else day
+        self._kpi_epochs = epochs
+        return tuple(out)
+
+    def _judge_kpis(self, now: datetime) -> None:
+        after = self.options.warning_alert_after
+        for kv in self._kpis:
+            if kv.target is None:
+                continue
+            ident = (kv.kpi, kv.scope, kv.period)
+            ep = self._episodes.get(ident)
+            epoch = self._kpi_epochs.get(ident, "")
+            if ep is None or ep.epoch != epoch:
+                ep = self._episodes[ident] = _KpiEpisode(epoch)
+            status = kv.status
+            if status == Status.OK:
+                ep.breach_since = ep.warn_since = None
+                ep.warn_alerted = False
+            elif status == Status.BREACH:
+                if ep.warn_since is None:
+                    ep.warn_since = now
+                if ep.breach_since is None:
+                    ep.breach_since = now
+                    self._raise_kpi(kv, Severity.BREACH, now)
+            elif status == Status.WARNING:
+                if ep.warn_since is None:
+                    ep.warn_since = now
+                if (
+                    after is not None
+                    and not ep.warn_alerted
+                    and ep.breach_since is None
+                    and now - ep.warn_since > after
+                ):
+                    ep.warn_alerted = True
+                    self._raise_kpi(kv, Severity.WARNING, now, ep.warn_since)
+
+    def _raise_kpi(
+        self, kv: KpiValue, severity: Severity, now: datetime, since: datetime | None = None
+    ) -> None:
+        key = f"kpi:{kv.kpi}:{kv.scope}:{kv.period}:{severity.value}:{now.isoformat()}"
+        target = kv.target
+        assert target is not None
+        label = KPI_LABELS.get(kv.kpi, kv.kpi)
+        scope = "all" if kv.scope == "all" else kv.scope
+        parts = []
+        if target.sla is not None:
+            parts.append(f"SLA {fmt_kpi(kv.kpi, target.sla)}")
+        if target.slg is not None:
+            parts.append(f"SLG {fmt_kpi(kv.kpi, target.slg)}")
+        limit = target.slg if severity == Severity.BREACH and target.slg is not None else target.sla
+        what = "breach" if severity == Severity.BREACH else "warning"
+        lasting = ""
+        if since is not None:
+            lasting = f" for {int((now - since).total_seconds() // 60)} min"
+        self._raise(
+            Alert(
+                key=key,
+                kind=AlertKind.KPI,
+                severity=severity,
+                raised_at=now,
+                message=(
+                    f"{label} {scope} ({kv.period}) {fmt_kpi(kv.kpi, kv.value)}: "
+                    f"{what}{lasting} ({', '.join(parts)})"
+                ),
+                kpi=kv.kpi,
+                scope=kv.scope,
+                value=kv.value,
+                limit=limit,
+            )
+        )
+
+    # ------------------------------------------------------------------ housekeeping
+
+    def _prune(self, now: datetime) -> None:
+        """Once a day: forget timelines, tallies and alert keys older than KEEP."""
+        cutoff = now - KEEP
+        oldest_day = (now - KEEP).date()
+        for track in self._tracks.values():
+            tl = track.timeline
+            i = 0
+            while i + 1 < len(tl) and tl[i + 1][0] <= cutoff:
+                i += 1
+            if i:
+                del tl[:i]
+                track.version += 1
+            for d in [d for d in track.days if d < oldest_day]:
+                del track.days[d]
+            track.excuses = [e for e in track.excuses if e.end > cutoff]
+        self._raised = {k: t for k, t in self._raised.items() if t > cutoff}
+
+    # ------------------------------------------------------------------ persistence
+
+    def export_state(self) -> dict[str, Any]:
+        """What must survive a restart, as plain JSON-serialisable data."""
+        agents: dict[str, Any] = {}
+        for agent_id, t in self._tracks.items():
+            if t.last is None and not t.days and not t.excuses:
+                continue
+            agents[agent_id] = {
+                "last": None
+                if t.last is None
+                else [t.last[0].value, t.last[1], t.last[2].isoformat()],
+                "last_login_at": _iso(t.last_login_at),
+                "timeline": [[s.isoformat(), st.value, c] for s, st, c in t.timeline],
+                "days": {
+                    d.isoformat(): {
+                        "first_login": _iso(x.first_login),
+                        "last_logout": _iso(x.last_logout),
+                        "aux_seconds": dict(x.aux_seconds),
+                        "aux_count": dict(x.aux_count),
+                    }
+                    for d, x in t.days.items()
+                },
+                "open_day": None if t.open_day is None else t.open_day.isoformat(),
+                "excuses": [[e.start.isoformat(), e.end.isoformat(), e.reason] for e in t.excuses],
+            }
+        return {
+            "version": STATE_VERSION,
+            "agents": agents,
+            "raised": {k: t.isoformat() for k, t in self._raised.items()},
+            "open_alerts": [_alert_out(a) for a in self._open],
+            "kpi_episodes": [
+                {
+                    "kpi": k[0],
+                    "scope": k[1],
+                    "period": k[2],
+                    "epoch": e.epoch,
+                    "breach_since": _iso(e.breach_since),
+                    "warn_since": _iso(e.warn_since),
+                    "warn_alerted": e.warn_alerted,
+                }
+                for k, e in self._episodes.items()
+            ],
+        }
+
+    def restore_state(self, state: Mapping[str, Any]) -> None:
+        """Take back what `export_state` gave (call on a fresh monitor, before apply).
+
+        Raises ValueError for a state this version cannot read; the monitor is then
+        left unchanged.
+        """
+        try:
+            if state.get("version") != STATE_VERSION:
+                raise ValueError(f"unknown monitor state version {state.get('version')!r}")
+            tracks: dict[str, _Track] = {}
+            for agent_id, a in state.get("agents", {}).items():
+                t = _Track(str(agent_id))
+                if a.get("last") is not None:
+                    st, code, since = a["last"]
+                    t.last = (AgentState(st), code, datetime.fromisoformat(since))
+                t.last_login_at = _dt(a.get("last_login_at"))
+                t.timeline = [
+                    (datetime.fromisoformat(s), AgentState(st), c) for s, st, c in a["timeline"]
+                ]
+                for d, x in a.get("days", {}).items():
+                    t.days[date.fromisoformat(d)] = _Day(
+                        first_login=_dt(x.get("first_login")),
+                        last_logout=_dt(x.get("last_logout")),
+                        aux_seconds={str(k): float(v) for k, v in x["aux_seconds"].items()},
+                        aux_count={str(k): int(v) for k, v in x["aux_count"].items()},
+                    )
+                od = a.get("open_day")
+                t.open_day = None if od is None else date.fromisoformat(od)
+                t.excuses = [
+                    Excuse(datetime.fromisoformat(s), datetime.fromisoformat(e), str(r))
+                    for s, e, r in a.get("excuses", [])
+                ]
+                tracks[t.agent_id] = t
+            raised = {k: datetime.fromisoformat(v) for k, v in state.get("raised", {}).items()}
+            open_alerts = [_alert_in(x) for x in state.get("open_alerts", [])]
+            episodes = {
+                (e["kpi"], e["scope"], e["period"]): _KpiEpisode(
+                    e["epoch"],
+                    _dt(e.get("breach_since")),
+                    _dt(e.get("warn_since")),
+                    bool(e.get("warn_alerted")),
+                )
+                for e in state.get("kpi_episodes", [])
+            }
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise ValueError(f"cannot restore the monitor state: {exc}") from exc
+        for agent_id, t in tracks.items():
+            old = self._tracks.get(agent_id)
+            if old is not None:  # keep roster-created tracks' identity
+                t.entry, t.entry_valid = old.entry, old.entry_valid
+            self._tracks[agent_id] = t
+        self._order_dirty = True
+        self._raised.update(raised)
+        self._open = sorted(open_alerts, key=lambda a: a.raised_at, reverse=True)
+        self._open_tuple = tuple(self._open)
+        self._episodes.update(episodes)
+
+
+def _alert_out(a: Alert) -> dict[str, Any]:
+    return {
+        "key": a.key,
+        "kind": a.kind.value,
+        "severity": a.severity.value,
+        "raised_at": a.raised_at.isoformat(),
+        "message": a.message,
+        "agent_id": a.agent_id,
+        "code": a.code,
+        "kpi": a.kpi,
+        "scope": a.scope,
+        "value": a.value,
+        "limit": a.limit,
+    }
+
+
+def _alert_in(d: Mapping[str, Any]) -> Alert:
+    return Alert(
+        key=d["key"],
+        kind=AlertKind(d["kind"]),
+        severity=Severity(d["severity"]),
+        raised_at=datetime.fromisoformat(d["raised_at"]),
+        message=d["message"],
+        agent_id=d.get("agent_id"),
+        code=d.get("code"),
+        kpi=d.get("kpi"),
+        scope=d.get("scope"),
+        value=d.get("value"),
+        limit=d.get("limit"),
+    )
+
+
+def attendance_of(view: MonitorView) -> AttendanceCounts:
+    """Convenience for callers that only hold rows."""
+    return attendance_counts(view.rows)
+
+
+def rows_by_id(rows: Iterable[AgentRow]) -> dict[str, AgentRow]:
+    return {r.agent_id: r for r in rows}
