@@ -51,3 +51,35 @@ def shift(
 
 def off(agent_id: str, status: RosterStatus, day: date = DAY) -> RosterEntry:
     return RosterEntry(day, agent_id, f"Agent {agent_id}", "Inbound 1", status)
+
+
+def agent(
+    agent_id: str = "A0012",
+    state: str = "available",
+    since: datetime | None = None,
+    code: str | None = None,
+    login_at: datetime | None = None,
+    today: object = None,
+    name: str | None = None,
+) -> object:
+    """An Agent as the API would report it (state as its wire string)."""
+    from rtm_tui.domain.types import Agent, AgentState
+
+    st = AgentState(state)
+    return Agent(
+        agent_id=agent_id,
+        name=name or f"Agent {agent_id}",
+        team="Inbound 1",
+        state=st,
+        state_since=since or at(7),
+        aux_code=code,
+        channels=("voice",),
+        login_at=None if st == AgentState.LOGGED_OUT else (login_at or since or at(7)),
+        today=today,  # type: ignore[arg-type]
+    )
+
+
+def snapshot(now: datetime, *agents: object) -> object:
+    from rtm_tui.domain.types import AgentsSnapshot
+
+    return AgentsSnapshot(as_of=now, agents=tuple(agents))  # type: ignore[arg-type]

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from domain_helpers import at, shift
 
 from rtm_tui.domain.adherence import (
+    AdherenceMeter,
     AdherenceTotals,
     Excuse,
     adherence_totals,
@@ -119,3 +120,27 @@ def test_team_adherence_is_time_weighted() -> None:
 def test_not_working_entry_gives_nothing() -> None:
     assert adherence_totals(None, [(at(7), AV)], at(9), GRACE) == AdherenceTotals()
     assert adherence_totals(P1, [], at(9), GRACE) == AdherenceTotals()
+
+
+def test_meter_matches_a_full_sweep_at_every_step() -> None:
+    tl: list[tuple[datetime, AgentState]] = [(at(6, 50), OUT)]
+    changes = {
+        at(7, 0, 40): AV,
+        at(9, 0): AUX,
+        at(9, 20): CON,
+        at(11, 29, 30): AUX,
+        at(12, 31): AV,
+        at(15, 0): OUT,
+    }
+    meter = AdherenceMeter()
+    excused = [Excuse(at(9, 10), at(9, 15), "coaching")]
+    t = at(6, 40)
+    version = 0
+    while t <= at(16, 30):
+        if t in changes:
+            tl.append((t, changes[t]))
+            version += 1
+        got = meter.totals(P1, tl, t, GRACE, excused, version)
+        want = adherence_totals(P1, tl, t, GRACE, excused)
+        assert got == pytest.approx(tuple(want)), t
+        t += timedelta(seconds=10)
