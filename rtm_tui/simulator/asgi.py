@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import hmac
-import json
 import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -16,7 +15,8 @@ from urllib.parse import parse_qs
 from rtm_tui.simulator.engine import Simulator
 from rtm_tui.simulator.faults import FaultSpec
 from rtm_tui.simulator.payloads import (
-    agents_payload,
+    agents_json,
+    encode,
     nonvoice_payload,
     roster_payload,
     voice_payload,
@@ -29,16 +29,11 @@ Receive = Callable[[], Awaitable[dict[str, Any]]]
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
-_ENDPOINTS: dict[str, Callable[[Simulator], dict[str, Any]]] = {
-    "/agents": agents_payload,
-    "/queues/voice": voice_payload,
-    "/queues/nonvoice": nonvoice_payload,
+_ENDPOINTS: dict[str, Callable[[Simulator], bytes]] = {
+    "/agents": agents_json,
+    "/queues/voice": lambda sim: encode(voice_payload(sim)),
+    "/queues/nonvoice": lambda sim: encode(nonvoice_payload(sim)),
 }
-
-
-def _encode(doc: Any) -> bytes:
-    # ensure_ascii=False: names travel as UTF-8; control characters are still \u-escaped
-    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 @dataclass(slots=True)
@@ -52,7 +47,7 @@ class _Response:
 def _error(
     status: int, error: str, message: str, *headers: tuple[bytes, bytes], delay: float = 0.0
 ) -> _Response:
-    body = _encode({"error": error, "message": message})
+    body = encode({"error": error, "message": message})
     return _Response(status, body, list(headers), delay)
 
 
@@ -109,9 +104,9 @@ def make_asgi_app(
                     return _error(400, "bad_request", f"date {raw!r} is not YYYY-MM-DD")
             if abs((day - sim.today()).days) > 31:  # a platform keeps about a month
                 return _error(400, "bad_request", f"no roster for {day} (today +- 31 days)")
-            body = _encode(roster_payload(sim, day))
+            body = encode(roster_payload(sim, day))
         else:
-            body = _encode(_ENDPOINTS[endpoint](sim))
+            body = _ENDPOINTS[endpoint](sim)
         if fault == "malformed":
             body = body[: max(1, len(body) // 2)]
         return _Response(200, body)

@@ -132,6 +132,7 @@ class AgentSim:
         "pending_logout",
         "on_stream",
         "name",
+        "cache",
     )
 
     def __init__(self, p: Profile, t0: int) -> None:
@@ -152,6 +153,7 @@ class AgentSim:
         self.pending: deque[tuple[str, int]] = deque()  # AUX wished while busy
         self.pending_logout = False
         self.on_stream = -1  # voice queue on a call (for agents_on_contact)
+        self.cache: bytes | None = None  # this agent's JSON in /agents, until it changes
 
 
 def _as_tz(tz: str | tzinfo) -> tzinfo:
@@ -162,7 +164,7 @@ class Simulator:
     """A contact center that lives on `clock`.
 
     `warmup`: seconds of history simulated before the clock's start, so the screen has
-    data at once. Default: from local midnight (so `today` is complete), capped at 12 h.
+    data at once. Default: from local midnight, so `today` is complete from the first answer.
     `names`: names for the first agents (tests give hostile names this way).
     """
 
@@ -187,8 +189,7 @@ class Simulator:
                 self.profiles[i].name = name
         self.start = TimeBase.epoch(self.clock.now())
         if warmup is None:
-            since_midnight = self.tb.local(self.start) % DAY
-            warmup = min(since_midnight, 12 * 3600)
+            warmup = self.tb.local(self.start) % DAY
         self.t = self.start - max(0, int(warmup))
 
         self.agents = [AgentSim(p, self.t) for p in self.profiles]
@@ -248,6 +249,7 @@ class Simulator:
         agent = self._by_id[agent_id]
         agent.name = name
         agent.p.name = name
+        agent.cache = None
 
     def roster(self, day: date) -> list[RosterLine]:
         lines = self._rosters.get(day)
@@ -494,8 +496,8 @@ class Simulator:
         a.session = sid
         a.login_at = at
         a.logout_at = None
-        if a.first_login is None:
-            a.first_login = at
+        if a.first_login is None and self.tb.day_key(at) == self.tb.day_key(t):
+            a.first_login = at  # `today` counts only today's logins
         a.pending.clear()
         a.pending_logout = False
         self._set(a, "available", t)
@@ -518,6 +520,7 @@ class Simulator:
         a.aux_code = code
         a.since = t
         a.ver += 1
+        a.cache = None
 
     def _leave_idle(self, a: AgentSim) -> None:
         if a.state != "available":
@@ -721,8 +724,11 @@ class Simulator:
             a.aux_secs = {}
             a.aux_cnt = {a.aux_code: 1} if a.state == "aux" and a.aux_code else {}
             a.handled = 0
-            a.first_login = a.login_at  # a session running over midnight counts
+            # only logins of the new day count; a session carried over midnight keeps its
+            # login_at (yesterday), so the app can tell it belongs to yesterday's shift
+            a.first_login = None
             a.last_logout = None
+            a.cache = None
         if day > self.tb.day_of(self.start):
             self._plan_day(day, t)
         self._push(self.tb.midnight(day + timedelta(days=1)), E_MIDNIGHT, day)

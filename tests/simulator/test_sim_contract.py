@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date, datetime, timedelta
 
+from conftest import JAKARTA
 from simshapes import AGENTS, NONVOICE, ROSTER, VOICE, check
 
 from rtm_tui.clock import FrozenClock
@@ -29,6 +30,10 @@ async def test_agents_match_the_contract(sim, client_for):
         if a["login_at"] is not None:
             assert a["today"]["first_login_at"] is not None
             assert a["today"]["first_login_at"] <= a["login_at"]
+        # completed AUX in aux_seconds; the running one counted in aux_count already
+        assert set(a["today"]["aux_seconds"]) <= set(a["today"]["aux_count"])
+        if a["state"] == "aux":
+            assert a["today"]["aux_count"][a["aux_code"]] >= 1
     states = {a["state"] for a in agents}
     assert {"logged_out", "on_contact"} <= states, "mid-morning: some at work, some not"
 
@@ -136,3 +141,35 @@ def test_timezone_is_the_sites(clock):
     from rtm_tui.simulator.payloads import agents_payload
 
     assert agents_payload(sim)["as_of"].endswith("+08:00")
+
+
+def test_fast_agents_json_is_the_same_document():
+    from rtm_tui.simulator.payloads import agents_json, agents_payload
+
+    clock = FrozenClock(datetime(2026, 11, 24, 22, 0, tzinfo=JAKARTA))
+    sim = Simulator(agents=50, seed=8, clock=clock)
+    for step in (0, 1, 7, 60, 600, 3 * 3600):  # past midnight too
+        clock.advance(step)
+        fast = agents_json(sim)
+        assert json.loads(fast) == agents_payload(sim)
+        if step == 60:
+            sim.rename("A0003", "Zed\x1b[2J")
+            assert json.loads(agents_json(sim))["agents"][2]["name"] == "Zed\x1b[2J"
+
+
+def test_today_counts_only_todays_logins():
+    """A night shift carried over midnight keeps login_at (yesterday); today's
+    first_login_at stays empty until a login happens today."""
+    from rtm_tui.simulator.payloads import agents_payload
+
+    clock = FrozenClock(datetime(2026, 11, 24, 3, 0, tzinfo=JAKARTA))
+    sim = Simulator(agents=60, seed=7, clock=clock)
+    doc = agents_payload(sim)
+    carried = [a for a in doc["agents"] if a["login_at"] and a["login_at"] < "2026-11-24"]
+    assert carried, "the night shift is at work"
+    for a in carried:
+        assert a["today"]["first_login_at"] is None
+        assert a["login_at"].startswith("2026-11-23T2")
+    for a in doc["agents"]:
+        first = a["today"]["first_login_at"]
+        assert first is None or first >= "2026-11-24T00:00:00+07:00"

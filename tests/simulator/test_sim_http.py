@@ -116,7 +116,7 @@ def _free_socket() -> socket.socket:
 def served(clock) -> Iterator[str]:
     """The simulator under uvicorn on a loopback port picked by the OS."""
     sim = Simulator(agents=40, seed=2, clock=clock)
-    app = make_asgi_app(sim, token="tok", faults=FaultSpec.parse("timeout=0.5,timeout_seconds=2"))
+    app = make_asgi_app(sim, token="tok", faults=FaultSpec.parse("timeout=0.3,timeout_seconds=1"))
     sock = _free_socket()
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
