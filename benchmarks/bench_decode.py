@@ -3,8 +3,9 @@ decode + validate + sanitise + map into frozen domain snapshots (`wire.decode_ag
 
     python benchmarks/bench_decode.py [--agents 2000] [--runs 41]
 
-Prints the median time of each and the ratio (target: <= 3). It times both the usual
-clean payload and one with a few hostile names, which takes the sanitising path.
+Prints the median time of each and the ratio (target: <= 3). It times the usual clean
+payload, one with a few hostile names (which takes the sanitising path), and the
+simulator's own compact `/agents` body.
 """
 
 from __future__ import annotations
@@ -62,6 +63,17 @@ def agents_payload(n: int = 2000, seed: int = 7, hostile: bool = False) -> bytes
     return json.dumps({"as_of": as_of.isoformat(), "agents": agents}).encode()
 
 
+def simulator_payload(n: int) -> bytes:
+    from zoneinfo import ZoneInfo
+
+    from rtm_tui.clock import FrozenClock
+    from rtm_tui.simulator import Simulator
+    from rtm_tui.simulator.payloads import agents_json
+
+    start = datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("Asia/Jakarta"))
+    return agents_json(Simulator(agents=n, seed=7, clock=FrozenClock(start), warmup=3600))
+
+
 def median_ms(fn: Callable[[bytes], Any], data: bytes, runs: int) -> float:
     fn(data)  # warm up
     times = []
@@ -78,8 +90,13 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=41)
     args = parser.parse_args()
     worst = 0.0
-    for label, hostile in (("clean", False), ("hostile names", True)):
-        data = agents_payload(args.agents, hostile=hostile)
+    payloads = {
+        "clean": lambda: agents_payload(args.agents),
+        "hostile names": lambda: agents_payload(args.agents, hostile=True),
+        "simulator": lambda: simulator_payload(args.agents),
+    }
+    for label, build in payloads.items():
+        data = build()
         assert len(decode_agents(data).agents) == args.agents
         base = median_ms(json.loads, data, args.runs)
         full = median_ms(decode_agents, data, args.runs)
