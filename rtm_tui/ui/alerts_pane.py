@@ -57,18 +57,18 @@ class AlertsPane(Vertical):
         self.alerts: tuple[Alert, ...] = ()
         self.acknowledged: frozenset[str] = frozenset()
         self.overdue = 0
+        # kept by reference: updates may arrive while the app is closing
+        self.title_label = Label(t("alerts.title"), id="alerts-title", markup=False)
+        self.empty_note = Static(t("alerts.none"), id="alerts-empty", markup=False)
+        self.option_list = OptionList(id="alerts-list")
+        self.overdue_line = Static("", id="alerts-overdue", markup=False)
+        self.overdue_line.display = False
 
     def compose(self) -> ComposeResult:
-        yield Label(t("alerts.title"), id="alerts-title", markup=False)
-        yield Static(t("alerts.none"), id="alerts-empty", markup=False)
-        yield OptionList(id="alerts-list")
-        overdue = Static("", id="alerts-overdue", markup=False)
-        overdue.display = False
-        yield overdue
-
-    @property
-    def option_list(self) -> OptionList:
-        return self.query_one("#alerts-list", OptionList)
+        yield self.title_label
+        yield self.empty_note
+        yield self.option_list
+        yield self.overdue_line
 
     def update_alerts(
         self, alerts: Sequence[Alert], acknowledged: Collection[str] = ()
@@ -90,14 +90,14 @@ class AlertsPane(Vertical):
         elif ordered and options.has_focus:
             options.highlighted = 0
         open_count = len(ordered) - len(acked)
-        self.query_one("#alerts-title", Label).update(f"{t('alerts.title')} ({open_count})")
-        self.query_one("#alerts-empty").display = not ordered
+        self.title_label.update(f"{t('alerts.title')} ({open_count})")
+        self.empty_note.display = not ordered
 
     def set_overdue(self, count: int) -> None:
         if count == self.overdue:
             return
         self.overdue = count
-        line = self.query_one("#alerts-overdue", Static)
+        line = self.overdue_line
         line.update(t("alerts.overdue", count=count))
         line.display = count > 0
 

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 SOURCES = ("agents", "voice", "nonvoice", "roster")
 KPI_RECORD_SECONDS = 60.0  # how often the running interval's KPI values are upserted
 STATE_SAVE_SECONDS = 60.0  # how often the monitor's restart state is saved
+ROSTER_FILE_CHECK_SECONDS = 2.0  # a roster file is only stat()ed unless it changed
 
 
 class Feed:
@@ -109,7 +110,7 @@ class Feed:
     def _roster_interval(self) -> float:
         # a file is cheap to check (mtime): look often so an edit shows within seconds
         if self._roster_file() is not None:
-            return min(5.0, self.settings.polling.roster_seconds)
+            return min(ROSTER_FILE_CHECK_SECONDS, self.settings.polling.roster_seconds)
         return self.settings.polling.roster_seconds
 
     def start(self, app: App[Any]) -> None:
@@ -120,6 +121,12 @@ class Feed:
             app.run_worker(poller.run(), name=f"poll-{name}", group="feed", exit_on_error=False)
 
     async def stop(self) -> None:
+        view = self.last_view
+        if self.store is not None and view is not None:
+            # the running interval's latest values, so a restart misses nothing
+            minutes = self.interval_minutes or self.settings.staffing.interval_minutes
+            local = view.now.astimezone(self.tz)
+            self._record_kpis(view, local.date(), interval_start(local, minutes))
         self._save_state(force=True)
         try:
             await self.client.aclose()
@@ -271,6 +278,8 @@ class Feed:
     def _record_kpis(self, view: MonitorView, day: date, start: datetime) -> None:
         interval = [k for k in view.kpis if k.period == "interval"]
         today = [k for k in view.kpis if k.period == "today"]
+        if not view.kpis:
+            return  # no KPI source has answered yet
         midnight = start.replace(hour=0, minute=0)
         self._store_call("record_interval_kpis", day, start, interval)
         self._store_call("record_interval_kpis", day, midnight, today)

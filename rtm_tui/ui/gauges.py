@@ -317,15 +317,22 @@ class GaugePanel(Vertical):
         self.period = "interval"
         self._channels: tuple[str, ...] = ()
         self._kpis: dict[tuple[str, str, str], KpiValue] = {}
+        # kept by reference: updates may arrive while the app is closing
+        self.period_label = Label(self._period_text(), id="gauge-period", markup=False)
+        self.attendance = AttendanceCard(id="attendance")
+        self.waiting_note = Static(
+            t("gauge.nonvoice_waiting"), id="gauge-nonvoice-wait", markup=False
+        )
+        self.nonvoice_grid = GaugeGrid(id="gauges-nonvoice")
 
     def compose(self) -> ComposeResult:
-        yield Label(self._period_text(), id="gauge-period", markup=False)
+        yield self.period_label
         with GaugeGrid(id="gauges-voice"):
             for kpi in VOICE_KPIS:
                 yield KpiGauge(kpi, "all", target=self._target(kpi, "all"), id=f"gauge-{kpi}")
-            yield AttendanceCard(id="attendance")
-        yield Static(t("gauge.nonvoice_waiting"), id="gauge-nonvoice-wait", markup=False)
-        yield GaugeGrid(id="gauges-nonvoice")
+            yield self.attendance
+        yield self.waiting_note
+        yield self.nonvoice_grid
 
     def _target(self, kpi: str, scope: str) -> KpiTarget | None:
         return target_for(self.targets, kpi, scope)
@@ -338,11 +345,11 @@ class GaugePanel(Vertical):
 
     def set_period(self, period: str, trends: TrendKeeper) -> None:
         self.period = period
-        self.query_one("#gauge-period", Label).update(self._period_text())
+        self.period_label.update(self._period_text())
         self._refresh_gauges(trends)
 
     def update_attendance(self, counts: AttendanceCounts) -> None:
-        self.query_one("#attendance", AttendanceCard).update_counts(counts)
+        self.attendance.update_counts(counts)
 
     def update_kpis(self, kpis: Iterable[KpiValue], trends: TrendKeeper) -> None:
         self._kpis = {(kv.kpi, kv.scope, kv.period): kv for kv in kpis}
@@ -361,7 +368,7 @@ class GaugePanel(Vertical):
         return any(kpi in NONVOICE_KPIS and scope != "all" for (kpi, scope, _p) in self._kpis)
 
     def _rebuild_nonvoice(self, channels: Sequence[str]) -> None:
-        grid = self.query_one("#gauges-nonvoice", GaugeGrid)
+        grid = self.nonvoice_grid
         focused_key = None
         focused = self.screen.focused if self.is_attached else None
         if isinstance(focused, KpiGauge) and focused.parent is grid:
@@ -374,7 +381,7 @@ class GaugePanel(Vertical):
         ]
         grid.mount_all(new)
         grid._fit(grid.size.width)
-        self.query_one("#gauge-nonvoice-wait").display = not channels
+        self.waiting_note.display = not channels
         if focused_key:
             for g in new:
                 if (g.kpi, g.scope) == focused_key:
