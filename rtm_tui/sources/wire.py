@@ -12,7 +12,8 @@ decoded every few seconds, and building BaseModel instances and then copying the
 the domain dataclasses measured about 4.6x the cost of a bare `json.loads`. The schemas
 below are the same pydantic validation engine, but they fill the frozen domain
 dataclasses directly in Rust (JSON parsing, ISO 8601 times, enums, bounds), which keeps
-the whole decode near 2x `json.loads`. Only text sanitising calls back into Python.
+the whole decode at about 1-2x `json.loads` (benchmarks/bench_decode.py). Text
+sanitising calls back into Python, and only for payloads that may need it.
 
 Validation is strict: counts must be JSON integers >= 0 (no "3", 3.0 or true), durations
 JSON numbers >= 0, times ISO 8601 strings with a UTC offset.
@@ -108,8 +109,8 @@ _UNSAFE_LEAD_BYTES = (b"\\", b"\x7f", b"\xc2", b"\xe2", b"\xd8", b"\xef")
 
 
 def _maybe_unsafe(data: bytes) -> bool:
-    # bytes.find is a memchr: ~1 % of json.loads. A hit is usually harmless (a curly
-    # apostrophe, an accented capital) and only costs the slower sanitising path.
+    # bytes.find is a memchr: ~1 % of json.loads. A hit is often harmless (a curly
+    # apostrophe, a no-break space) and only costs the slower sanitising path.
     return any(data.find(b) >= 0 for b in _UNSAFE_LEAD_BYTES)
 
 
