@@ -395,6 +395,7 @@ class Simulator:
             [r * CHAT_SHARE for r in chat],
             email,
             [r * (1 - CHAT_SHARE) for r in chat],
+            [c * (1 - AUX_SHRINKAGE) for c in cap[VOICE]],  # voice agents, for spikes
         ]
         self._rates[day_key] = table
         if len(self._rates) > 4:
@@ -407,11 +408,18 @@ class Simulator:
         if cached[0] == minute:
             return cached[1]
         local = self.tb.local(t)
-        rate = self._rate_table(local // DAY)[stream][(local % DAY) // 60]
+        table = self._rate_table(local // DAY)
+        m = (local % DAY) // 60
+        rate = table[stream][m]
         if stream == MAIN:
-            for a, b, factor in self._spikes:  # spikes start and end on whole minutes
-                if a <= t < b:
-                    rate *= factor
+            for a, b, overload in self._spikes:  # spikes start and end on whole minutes
+                if a <= t < b and rate > 0:
+                    # lift the load past what the staff can take: a big site running
+                    # hot needs less of a burst than a small one to break its SL
+                    staff = max(1.0, table[-1][m])
+                    occupancy = (rate + table[VIP][m]) * VOICE_AHT / staff
+                    want = overload + 0.6 / math.sqrt(staff)  # small teams absorb more
+                    rate *= min(1.8, max(1.2, want / max(occupancy, 0.1)))
         self._rate_memo[stream] = (minute, rate)
         return rate
 

@@ -24,7 +24,8 @@ class Incidents:
     early_out: dict[int, int] = field(default_factory=dict)  # idx -> logout epoch
     extra_aux: dict[int, list[tuple[int, str, int]]] = field(default_factory=dict)
     unrostered: dict[int, tuple[int, int]] = field(default_factory=dict)  # idx -> (in, out)
-    spikes: list[tuple[int, int, float]] = field(default_factory=list)  # (from, to, factor)
+    # (from, to, offered load as a share of the staff's capacity)
+    spikes: list[tuple[int, int, float]] = field(default_factory=list)
 
     def touched(self) -> set[int]:
         return (
@@ -110,5 +111,5 @@ def draw_incidents(
 
     # a burst of calls on the main queue that breaks the service level
     minute = anchor - anchor % MIN
-    inc.spikes.append((minute - 12 * MIN, minute + 25 * MIN, 1.8))
+    inc.spikes.append((minute - 12 * MIN, minute + 25 * MIN, 1.18))
     return inc
