@@ -30,8 +30,8 @@ from rtm_tui.simulator.agenda import (
     plan_session,
     voice_handle,
 )
+from rtm_tui.simulator.forecast import SL_SECONDS, STAFF, day_rates, spike_factor
 from rtm_tui.simulator.incidents import Incidents, draw_incidents
-from rtm_tui.simulator.load import carried_traffic
 from rtm_tui.simulator.roster import (
     CHAT,
     EMAIL,
@@ -44,17 +44,14 @@ from rtm_tui.simulator.roster import (
 from rtm_tui.simulator.timebase import DAY, TimeBase
 
 INTERVAL = 1800
-SL_SECONDS = 20
 SHORT_ABANDON = 5  # seconds: a caller who hangs up sooner is a short abandon
 QUICK_HANGUP_P = 0.02  # callers who hang up during the greeting (wrong number, changed mind)
 
 # voice queues and non-voice channels served
 QUEUES = (("INB-1500", "Inbound"), ("INB-VIP", "Priority"))
 MAIN, VIP = 0, 1
-VIP_CALL_SHARE = 0.12
 CHANNELS = (("chat", "Chat"), ("email", "Email"), ("whatsapp", "WhatsApp"))
 NV_CHAT, NV_EMAIL, NV_WA = 0, 1, 2
-CHAT_SHARE = 0.45  # of chat + WhatsApp contacts, the rest is WhatsApp
 
 # voice counts: list positions
 OFF, ANS, ABD, SAB, WSL, HND, TLK, HLD, ACW, WAIT = range(10)
@@ -73,25 +70,6 @@ VOICE_FIELDS = (
 # non-voice counts
 REC, RSP, FRS, NHD, NHS = range(5)
 NONVOICE_FIELDS = ("received", "responded", "first_response_seconds", "handled", "handle_seconds")
-
-# The forecast loads each minute with what its rostered staff can carry at this service
-# level (per half hour): so the day has a shape (busier mid-morning and after lunch, where
-# the service level runs close to the edge) and staff follow the forecast.
-SL_TARGET = (
-    [0.80] * 14  # 00:00-07:00
-    + [0.80, 0.78, 0.76, 0.74]  # 07:00-09:00
-    + [0.70, 0.64, 0.60, 0.60, 0.66]  # 09:00-11:30 mid-morning peak
-    + [0.74, 0.74, 0.72]  # 11:30-13:00 lunch
-    + [0.66, 0.60, 0.60, 0.66]  # 13:00-15:00 after lunch
-    + [0.72] * 4  # 15:00-17:00
-    + [0.76] * 10  # 17:00-22:00
-    + [0.80] * 4  # 22:00-00:00
-)
-AUX_SHRINKAGE = 0.04  # share of logged-in time in AUX besides the rostered break
-MAX_OCC = 0.95  # no site runs its agents hotter than this, however large
-VOICE_AHT, CHAT_AHT = 280.0, 460.0
-# e-mail arrives around the clock, mostly in office hours (weights per hour)
-EMAIL_HOURLY = (1, 1, 1, 1, 1, 1, 2, 3, 5, 6, 6, 6, 5, 5, 6, 6, 5, 4, 3, 3, 2, 2, 2, 1)
 
 # event kinds
 (
@@ -349,57 +327,14 @@ class Simulator:
     # ------------------------------------------------------------------ arrival rates
 
     def _rate_table(self, day_key: int) -> list[list[float]]:
-        """Per stream (queues, then channels), contacts per second for each minute."""
         table = self._rates.get(day_key)
-        if table is not None:
-            return table
-        day = date.fromordinal(719_163 + day_key)
-        midnight_local = day_key * DAY
-        diff = {VOICE: [0] * 1441, CHAT: [0] * 1441, EMAIL: [0] * 1441}
-
-        def cover(arr: list[int], t0: int, t1: int, step: int) -> None:
-            lo = min(1440, max(0, (self.tb.local(t0) - midnight_local) // 60))
-            hi = min(1440, max(0, (self.tb.local(t1) - midnight_local) // 60))
-            arr[lo] += step
-            arr[hi] -= step
-
-        for d in (day - timedelta(days=1), day):
-            for line in self.roster(d):
-                if line.status != "scheduled" or line.start is None or line.end is None:
-                    continue
-                arr = diff[self.profiles[line.idx].kind]
-                cover(arr, line.start, line.end, 1)
-                for _, b0, b1 in line.breaks:  # the roster's breaks are not capacity
-                    cover(arr, b0, b1, -1)
-        cap = {k: list(itertools.accumulate(v[:1440])) for k, v in diff.items()}
-        rng = random.Random(f"{self.seed}:rates:{day.isoformat()}")
-        noise = [rng.gauss(1.0, 0.05) for _ in range(48)]
-
-        def rates(capacity: list[int], aht: float, seconds: float) -> list[float]:
-            out = []
-            for m in range(1440):
-                target = SL_TARGET[m // 30]
-                agents = int(capacity[m] * (1 - AUX_SHRINKAGE))
-                erlangs = min(carried_traffic(agents, aht, seconds, target), MAX_OCC * agents)
-                out.append(erlangs * noise[m // 30] / aht)
-            return out
-
-        voice = rates(cap[VOICE], VOICE_AHT, SL_SECONDS)
-        chat = rates(cap[CHAT], CHAT_AHT, 60)
-        email_per_day = sum(cap[EMAIL]) * 60 / 500 * 0.85 * (1 - AUX_SHRINKAGE)
-        weight = sum(EMAIL_HOURLY) * 60
-        email = [email_per_day * EMAIL_HOURLY[m // 60] / weight / 60 for m in range(1440)]
-        table = [
-            [r * (1 - VIP_CALL_SHARE) for r in voice],
-            [r * VIP_CALL_SHARE for r in voice],
-            [r * CHAT_SHARE for r in chat],
-            email,
-            [r * (1 - CHAT_SHARE) for r in chat],
-            [c * (1 - AUX_SHRINKAGE) for c in cap[VOICE]],  # voice agents, for spikes
-        ]
-        self._rates[day_key] = table
-        if len(self._rates) > 4:
-            del self._rates[min(self._rates)]
+        if table is None:
+            day = date.fromordinal(719_163 + day_key)
+            lines = [*self.roster(day - timedelta(days=1)), *self.roster(day)]
+            table = day_rates(day, lines, self.profiles, self.tb, self.seed)
+            self._rates[day_key] = table
+            if len(self._rates) > 4:
+                del self._rates[min(self._rates)]
         return table
 
     def _rate(self, stream: int, t: int) -> float:
@@ -414,12 +349,7 @@ class Simulator:
         if stream == MAIN:
             for a, b, overload in self._spikes:  # spikes start and end on whole minutes
                 if a <= t < b and rate > 0:
-                    # lift the load past what the staff can take: a big site running
-                    # hot needs less of a burst than a small one to break its SL
-                    staff = max(1.0, table[-1][m])
-                    occupancy = (rate + table[VIP][m]) * VOICE_AHT / staff
-                    want = overload + 0.6 / math.sqrt(staff)  # small teams absorb more
-                    rate *= min(1.8, max(1.2, want / max(occupancy, 0.1)))
+                    rate *= spike_factor(rate + table[VIP][m], table[STAFF][m], overload)
         self._rate_memo[stream] = (minute, rate)
         return rate
 
