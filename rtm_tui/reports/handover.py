@@ -1,0 +1,778 @@
+"""`rtm report`: the shift handover report (TL pagi hands over to TL siang).
+
+    rtm report [--date YYYY-MM-DD] [--shift pagi|siang] [--format md|csv|xlsx] [--output FILE]
+
+Built from the shift record the running app keeps in the store (see shift_summary.py),
+so it works after the app was closed or restarted. Formats: `md` a readable handover
+document; `csv` one long table, one fact per row with a `section` column (KPIs, attendance,
+AUX, alerts, plans: a spreadsheet filters or pivots it); `xlsx` one printable sheet per
+section. md and csv go to stdout unless `--output`; xlsx needs `--output`.
+
+Exit codes: 0 written; 1 nothing recorded for that shift, or the database or the output
+file failed (the message says which); 2 bad arguments.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import sys
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, timedelta, tzinfo
+from pathlib import Path
+from typing import Any, TextIO
+
+from openpyxl import Workbook
+
+from rtm_tui.domain.format import fmt_count, fmt_duration, fmt_kpi
+from rtm_tui.domain.plan_draft import kpi_label
+from rtm_tui.domain.plans import ROOT_CAUSE_LABELS, RecoveryPlan
+from rtm_tui.domain.types import LoginStatus, Roster, Status
+from rtm_tui.reports.exports import (
+    _BOLD,
+    _BOX,
+    _HEAD_FILL,
+    _HEADING,
+    _TITLE,
+    _WRAP,
+    _page_setup,
+    _put,
+    _safe_text,
+    fmt_value,
+    md,
+    status_text,
+)
+from rtm_tui.reports.shift_summary import (
+    NONVOICE_PERIOD_KPIS,
+    VOICE_PERIOD_KPIS,
+    AgentAttendance,
+    AuxOver,
+    KpiLine,
+    ReportRules,
+    ScopeFigures,
+    ShiftSummary,
+    build_shift_summary,
+    default_shift,
+    shift_window,
+)
+from rtm_tui.store import AlertRecord, Store, StoreError
+
+
+class UsageError(Exception):
+    pass
+
+
+# ---------------------------------------------------------------------- CLI
+
+
+def main(args: argparse.Namespace, settings: Any) -> int:
+    try:
+        return _run(args, settings)
+    except UsageError as exc:
+        print(f"rtm report: {exc}", file=sys.stderr)
+        return 2
+    except StoreError as exc:
+        print(f"rtm report: {exc}", file=sys.stderr)
+        return 1
+
+
+def _parse_day(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"--date: expected a date YYYY-MM-DD, got {value!r}") from None
+
+
+def _run(args: argparse.Namespace, settings: Any) -> int:
+    tz = settings.tz
+    now = datetime.now(tz)
+    fmt = getattr(args, "format", None) or "md"
+    output: Path | None = getattr(args, "output", None)
+    if fmt == "xlsx" and output is None:
+        raise UsageError("--format xlsx writes a file: give it with --output FILE.xlsx")
+    day = _parse_day(getattr(args, "date", None))
+    shifts = {name: (s.start, s.end) for name, s in settings.site.tl_shifts.items()}
+    shift = getattr(args, "shift", None)
+    if shift is None:
+        picked = default_shift(shifts, now, tz, day)
+        if picked is None:
+            raise UsageError("no TL shifts in the config ([site.tl_shifts])")
+        day, shift = picked
+    elif shift not in shifts:
+        raise UsageError(f"--shift: unknown TL shift {shift!r} (known: {', '.join(shifts)})")
+    day = day or now.date()
+    window = shift_window(day, *shifts[shift], tz)
+    label = f"TL shift {shift} on {day.isoformat()} ({_hm(window[0], tz)}–{_hm(window[1], tz)})"
+    if window[0] > now:
+        print(f"rtm report: {label} has not started yet", file=sys.stderr)
+        return 1
+    path = settings.database_path()
+    if not path.exists():
+        print(f"rtm report: nothing recorded: no database at {path}", file=sys.stderr)
+        return 1
+    rules = ReportRules(
+        targets=settings.kpi_targets(),
+        options=settings.kpi_options(),
+        attendance=settings.attendance_rules(),
+        interval_minutes=settings.staffing.interval_minutes,
+    )
+    with Store.open(path) as store:
+        summary = build_shift_summary(
+            store,
+            day=day,
+            shift=shift,
+            window=window,
+            rules=rules,
+            now=now,
+            roster=recorded_roster(store, day),
+            site=settings.site.name,
+            tl_name=settings.site.tl_name,
+        )
+    if not summary.recorded:
+        print(
+            f"rtm report: nothing recorded for {label} in {path}: was rtm running then? "
+            "No report written.",
+            file=sys.stderr,
+        )
+        return 1
+    return _write(summary, fmt, output, tz, now)
+
+
+def recorded_roster(store: Store, day: date) -> Roster | None:
+    """The day's roster as the app recorded it, once the store keeps rosters (it does not
+    yet: the report then names absences only; see shift_summary.py)."""
+    load = getattr(store, "load_roster", None)
+    if load is None:
+        return None
+    roster = load(day)
+    return roster if isinstance(roster, Roster) else None
+
+
+def _write(summary: ShiftSummary, fmt: str, output: Path | None, tz: tzinfo, now: datetime) -> int:
+    try:
+        if fmt == "xlsx":
+            assert output is not None
+            write_xlsx(summary, output, tz, now)
+        else:
+            buffer = io.StringIO()
+            if fmt == "csv":
+                write_csv(summary, buffer, tz, now)
+            else:
+                buffer.write(render_markdown(summary, tz, now))
+            if output is None:
+                sys.stdout.write(buffer.getvalue())
+            else:
+                # write aside then rename: a failed write never leaves half a report
+                tmp = output.with_name(output.name + ".tmp")
+                tmp.write_text(buffer.getvalue(), encoding="utf-8", newline="")
+                tmp.replace(output)
+    except OSError as exc:
+        print(f"rtm report: cannot write {output}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    if output is not None:
+        print(f"handover report written to {output}", file=sys.stderr)
+    return 0
+
+
+# ---------------------------------------------------------------------- shared wording
+
+STATUS_MARK = {Status.OK: "", Status.WARNING: " ⚠", Status.BREACH: " ✖", Status.NO_DATA: ""}
+STATUS_WORD = {
+    Status.OK: "ok",
+    Status.WARNING: "warning",
+    Status.BREACH: "breach",
+    Status.NO_DATA: "no data",
+}
+LOGIN_WORD = {
+    LoginStatus.LATE: "late",
+    LoginStatus.ABSENT: "absent",
+    LoginStatus.EARLY_OUT: "early out",
+    LoginStatus.NOT_ROSTERED: "not rostered",
+}
+LIMIT_WORD = {
+    "each": "one occurrence",
+    "shift": "minutes in the shift",
+    "count": "times in the shift",
+    "total": "all AUX in the shift",
+}
+SCOPE_ALL = {"voice": "all queues", "nonvoice": "all channels"}
+
+
+def _hm(value: datetime | None, tz: tzinfo) -> str:
+    return "" if value is None else value.astimezone(tz).strftime("%H:%M")
+
+
+def _local(value: datetime | None, tz: tzinfo) -> str:
+    return "" if value is None else value.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+
+
+def _scope_name(family: str, scope: str) -> str:
+    return SCOPE_ALL[family] if scope == "all" else scope
+
+
+def _late(delta: timedelta | None) -> str:
+    return "" if delta is None else f"+{int(delta.total_seconds() // 60)} min"
+
+
+def _limit_value(over: AuxOver, value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{int(value)}×" if over.limit_kind == "count" else fmt_duration(value)
+
+
+def _aux_code(code: str) -> str:
+    return "all AUX" if code == "*" else code
+
+
+def basis(fig: ScopeFigures, kpi: str) -> str:
+    """The counts a shift KPI is computed from, e.g. "answered 412 / offered 450"."""
+    c = fig.counts
+    n = fmt_count
+    return {
+        "scr": f"answered {n(c.get('answered'))} / offered {n(c.get('offered'))}",
+        "abandon": f"abandoned {n(c.get('abandoned'))} / offered {n(c.get('offered'))}",
+        "service_level": (
+            f"within SL {n(c.get('answered_within_sl'))} / offered {n(c.get('offered'))}"
+        ),
+        "aht": f"handle {fmt_duration(c.get('handle_seconds'))} / {n(c.get('answered'))} answered",
+        "asa": f"wait {fmt_duration(c.get('answer_wait_seconds'))} / {n(c.get('answered'))}",
+        "response_time": (
+            f"first response {fmt_duration(c.get('first_response_seconds'))} / "
+            f"{n(c.get('responded'))} responded"
+        ),
+        "nv_aht": (
+            f"handle {fmt_duration(c.get('handle_seconds'))} / {n(c.get('handled'))} handled"
+        ),
+    }.get(kpi, "")
+
+
+def _cell(line: KpiLine | None) -> str:
+    if line is None:
+        return "—"
+    return fmt_kpi(line.kpi, line.value) + STATUS_MARK[line.status]
+
+
+def _target(kpi: str, value: float | None) -> str:
+    return "—" if value is None else fmt_kpi(kpi, value)
+
+
+def _ack(rec: AlertRecord, tz: tzinfo) -> str:
+    return "no" if rec.acknowledged_at is None else f"yes, {_hm(rec.acknowledged_at, tz)}"
+
+
+# ---------------------------------------------------------------------- Markdown
+
+
+def _table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
+    out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    out += ["| " + " | ".join(md(c) if c else "" for c in row) + " |" for row in rows]
+    return out
+
+
+def _glance(s: ShiftSummary) -> list[str]:
+    out = []
+    voice = s.shift_scope("voice")
+    if voice is not None:
+        parts = [f"offered {fmt_count(voice.counts.get('offered'))}"]
+        parts += [f"{kpi_label(k.kpi)} {_cell(k)}" for k in voice.kpis]
+        out.append("- Voice, all queues: " + ", ".join(parts))
+    nv = s.shift_scope("nonvoice")
+    if nv is not None:
+        parts = [f"received {fmt_count(nv.counts.get('received'))}"]
+        parts += [f"{kpi_label(k.kpi)} {_cell(k)}" for k in nv.kpis]
+        out.append("- Non-voice, all channels: " + ", ".join(parts))
+    a = s.attendance
+    if a.roster_known:
+        out.append(
+            f"- Attendance: scheduled {a.scheduled}, present {a.present} (on time {a.on_time}, "
+            f"late {a.late}), absent {a.absent}, early out {a.early_out}, not yet in "
+            f"{a.not_yet_in}, off/leave/sick {a.leave}, not rostered {a.not_rostered}"
+        )
+    else:
+        out.append(f"- Attendance: absent {a.absent} (roster not available to the report)")
+    agents = len({x.agent_id for x in s.aux_over})
+    out.append(f"- AUX over limits: {len(s.aux_over)} time(s), {agents} agent(s)")
+    unacked = sum(1 for r in s.alerts if r.acknowledged_at is None)
+    out.append(f"- Alerts raised: {len(s.alerts)} ({unacked} not acknowledged)")
+    out.append(
+        f"- Recovery plans: {len(s.plans_filed)} filed this shift, {len(s.plans_open)} open, "
+        f"{len(s.plans_verified)} verified this shift"
+    )
+    return out
+
+
+def render_markdown(s: ShiftSummary, tz: tzinfo, now: datetime) -> str:
+    zone = getattr(tz, "key", str(tz))
+    out = [
+        f"# Shift handover — {md(s.site)}" if s.site else "# Shift handover",
+        "",
+        f"**TL shift:** {md(s.shift.capitalize())} {s.day.isoformat()}, "
+        f"{_hm(s.window_start, tz)}–{_hm(s.window_end, tz)} ({md(zone)})"
+        + (f" · **TL:** {md(s.tl_name)}" if s.tl_name else "")
+        + f" · figures as of {_local(s.as_of, tz)} · printed {_local(now, tz)}",
+        "",
+        "## At a glance",
+        "",
+        *_glance(s),
+        "",
+        "⚠ warning: misses the SLA, meets the SLG · ✖ breach: misses the SLG",
+        "",
+        "## KPIs for the shift",
+        "",
+        "Computed from the summed counts of the recorded intervals (never an average of "
+        "interval percentages).",
+        "",
+    ]
+    rows = [
+        (
+            _scope_name(f.family, f.scope),
+            kpi_label(k.kpi),
+            fmt_kpi(k.kpi, k.value),
+            _target(k.kpi, k.sla),
+            _target(k.kpi, k.slg),
+            STATUS_WORD[k.status],
+            basis(f, k.kpi),
+        )
+        for f in s.shift_figures
+        for k in f.kpis
+    ]
+    out += _table(("Queue / channel", "KPI", "Value", "SLA", "SLG", "Status", "Basis"), rows)
+    out += ["", f"## KPIs per interval ({s.interval_minutes} min, all queues and channels)", ""]
+    header = ["Interval", "Offered"] + [kpi_label(k) for k in VOICE_PERIOD_KPIS]
+    header += ["NV received"] + [kpi_label(k) for k in NONVOICE_PERIOD_KPIS]
+    irows = []
+    for iv in s.intervals:
+        v, n = iv.scope("voice"), iv.scope("nonvoice")
+        row = [_hm(iv.start, tz), fmt_count(v.counts.get("offered")) if v and v.counts else "—"]
+        row += [_cell(v.kpi(k) if v else None) for k in VOICE_PERIOD_KPIS]
+        row += [fmt_count(n.counts.get("received")) if n and n.counts else "—"]
+        row += [_cell(n.kpi(k) if n else None) for k in NONVOICE_PERIOD_KPIS]
+        irows.append(row)
+    out += _table(header, irows)
+    if s.missing_intervals:
+        missing = ", ".join(_hm(t, tz) for t in s.missing_intervals)
+        out += ["", f"Not recorded: {missing}."]
+    by_scope = [f for f in s.shift_figures if f.scope != "all"]
+    if by_scope:
+        out += ["", "Per queue and channel, each interval: see the csv or xlsx format."]
+
+    a = s.attendance
+    out += ["", "## Attendance and login timeliness", ""]
+    if not a.roster_known:
+        out += ["The roster was not available to the report: absences as raised by the app.", ""]
+    out += _table(
+        ("Name", "Agent", "Team", "Shift", "Status", "Late by", "First login", "Last logout"),
+        (_attendance_row(x, tz) for x in a.exceptions),
+    )
+    if not a.exceptions:
+        out += ["", "Nobody late, absent, out early or working without a roster entry."]
+
+    out += ["", "## AUX over limits", ""]
+    out += _table(
+        ("Name", "Agent", "Code", "Limit", "Value", "Limit value", "Raised", "AUX used"),
+        (_aux_row(x, tz) for x in s.aux_over),
+    )
+    if not s.aux_over:
+        out += ["", "No AUX limit was crossed."]
+
+    out += ["", "## Alerts raised", ""]
+    out += _table(
+        ("Time", "Kind", "Severity", "Message", "Acknowledged"),
+        (
+            (_hm(r.alert.raised_at, tz), str(r.alert.kind), str(r.alert.severity),
+             r.alert.message, _ack(r, tz))
+            for r in s.alerts
+        ),
+    )  # fmt: skip
+    if not s.alerts:
+        out += ["", "No alerts."]
+
+    out += ["", "## Recovery plans", "", "### Filed this shift", ""]
+    out += _plans_md(s.plans_filed, tz, now)
+    out += ["", "### Open (not verified yet, any day)", ""]
+    out += _plans_md(s.plans_open, tz, now)
+    out += ["", "### Verified this shift", ""]
+    out += _table(
+        ("#", "KPI", "Queue / channel", "When filed", "At verification", "Result", "Verified"),
+        (
+            (
+                str(p.id),
+                kpi_label(p.kpi),
+                p.scope,
+                fmt_value(p.kpi, p.actual),
+                fmt_value(p.kpi, p.verified_value),
+                "achieved" if p.verified_achieved else "not achieved",
+                _local(p.verified_at, tz),
+            )
+            for p in s.plans_verified
+        ),
+    )
+    if s.notes:
+        out += ["", "## Notes", "", *(f"- {md(n)}" for n in s.notes)]
+    out += [
+        "",
+        "Handed over by: ______________________ Taken over by: ______________________",
+    ]
+    return "\n".join(out) + "\n"
+
+
+def _attendance_row(x: AgentAttendance, tz: tzinfo) -> tuple[str, ...]:
+    shift = ""
+    if x.shift_code or x.start:
+        shift = f"{x.shift_code or ''} {_hm(x.start, tz)}–{_hm(x.end, tz)}".strip()
+    return (
+        x.name,
+        x.agent_id,
+        x.team,
+        shift,
+        LOGIN_WORD.get(x.status, str(x.status)),
+        _late(x.late_by),
+        _hm(x.first_login, tz),
+        _hm(x.last_logout, tz),
+    )
+
+
+def _aux_row(x: AuxOver, tz: tzinfo) -> tuple[str, ...]:
+    today = ""
+    if x.used_seconds is not None:
+        today = fmt_duration(x.used_seconds)
+        if x.used_count is not None:
+            today += f" in {x.used_count}×"
+    return (
+        x.name,
+        x.agent_id,
+        _aux_code(x.code),
+        LIMIT_WORD.get(x.limit_kind, x.limit_kind),
+        _limit_value(x, x.value),
+        _limit_value(x, x.limit),
+        _hm(x.at, tz),
+        today,
+    )
+
+
+def _plans_md(plans: Sequence[RecoveryPlan], tz: tzinfo, now: datetime) -> list[str]:
+    return _table(
+        (
+            "#",
+            "Filed",
+            "Interval",
+            "KPI",
+            "Queue / channel",
+            "Actual",
+            "Root cause",
+            "Status",
+            "TL",
+        ),
+        (
+            (
+                str(p.id),
+                _local(p.created_at, tz),
+                _hm(p.interval_start, tz),
+                kpi_label(p.kpi),
+                p.scope,
+                fmt_value(p.kpi, p.actual),
+                ROOT_CAUSE_LABELS[p.root_cause],
+                status_text(p, now),
+                p.tl_name,
+            )
+            for p in plans
+        ),
+    )
+
+
+# ---------------------------------------------------------------------- CSV
+
+CSV_COLUMNS = (
+    "section",
+    "date",
+    "tl_shift",
+    "time",
+    "scope",
+    "agent_id",
+    "name",
+    "item",
+    "value",
+    "shown",
+    "sla",
+    "slg",
+    "status",
+    "detail",
+)
+
+
+def _num(value: float | None) -> str:
+    return "" if value is None else repr(float(value))
+
+
+def csv_rows(s: ShiftSummary, tz: tzinfo, now: datetime) -> list[dict[str, str]]:
+    """One fact per row. Sections: kpi_shift, count_shift, kpi_interval, count_interval,
+    attendance_count, attendance, aux_over, alert, plan_filed, plan_open, plan_verified,
+    missing_interval, note."""
+    rows: list[dict[str, str]] = []
+
+    def add(section: str, **cells: Any) -> None:
+        row = dict.fromkeys(CSV_COLUMNS, "")
+        row.update(section=section, date=s.day.isoformat(), tl_shift=s.shift)
+        for k, v in cells.items():
+            row[k] = "" if v is None else str(v)
+        rows.append(row)
+
+    def iso(t: datetime | None) -> str:
+        return "" if t is None else t.astimezone(tz).isoformat()
+
+    def figures(section: str, t: datetime, fig: ScopeFigures) -> None:
+        for k in fig.kpis:
+            add(
+                f"kpi_{section}",
+                time=iso(t),
+                scope=fig.scope,
+                item=k.kpi,
+                value=_num(k.value),
+                shown=fmt_kpi(k.kpi, k.value),
+                sla=_num(k.sla),
+                slg=_num(k.slg),
+                status=str(k.status),
+                detail=basis(fig, k.kpi) if section == "shift" else "",
+            )
+        for name, v in fig.counts.items():
+            add(f"count_{section}", time=iso(t), scope=fig.scope, item=name, value=_num(v))
+
+    for fig in s.shift_figures:
+        figures("shift", s.window_start, fig)
+    for iv in s.intervals:
+        for fig in iv.scopes:
+            figures("interval", iv.start, fig)
+    for t in s.missing_intervals:
+        add("missing_interval", time=iso(t), detail="not recorded")
+    a = s.attendance
+    for name in (
+        "scheduled",
+        "present",
+        "on_time",
+        "late",
+        "absent",
+        "early_out",
+        "not_yet_in",
+        "leave",
+        "not_rostered",
+    ):
+        if a.roster_known or name == "absent":
+            add("attendance_count", item=name, value=getattr(a, name))
+    for x in a.exceptions:
+        add(
+            "attendance",
+            time=iso(x.start),
+            scope=x.shift_code or "",
+            agent_id=x.agent_id,
+            name=x.name,
+            item=str(x.status),
+            value="" if x.late_by is None else int(x.late_by.total_seconds() // 60),
+            shown=_late(x.late_by),
+            detail=f"first login {_hm(x.first_login, tz) or '—'}, "
+            f"last logout {_hm(x.last_logout, tz) or '—'}",
+        )
+    for o in s.aux_over:
+        add(
+            "aux_over",
+            time=iso(o.at),
+            scope=o.code,
+            agent_id=o.agent_id,
+            name=o.name,
+            item=o.limit_kind,
+            value=_num(o.value),
+            shown=_limit_value(o, o.value),
+            detail=f"limit {_limit_value(o, o.limit)}",
+        )
+    for r in s.alerts:
+        al = r.alert
+        add(
+            "alert",
+            time=iso(al.raised_at),
+            scope=al.kpi and al.scope or al.code or "",
+            agent_id=al.agent_id or "",
+            item=str(al.kind),
+            value=_num(al.value),
+            status=str(al.severity),
+            detail=al.message,
+            shown="acknowledged" if r.acknowledged_at is not None else "not acknowledged",
+        )
+    for section, plans in (
+        ("plan_filed", s.plans_filed),
+        ("plan_open", s.plans_open),
+        ("plan_verified", s.plans_verified),
+    ):
+        for p in plans:
+            add(
+                section,
+                time=iso(p.created_at),
+                scope=p.scope,
+                item=p.kpi,
+                value=_num(p.verified_value if section == "plan_verified" else p.actual),
+                shown=str(p.id),
+                sla=_num(p.sla),
+                slg=_num(p.slg),
+                status=str(p.status),
+                detail=status_text(p, now),
+            )
+    for n in s.notes:
+        add("note", detail=n)
+    return rows
+
+
+def write_csv(s: ShiftSummary, out: TextIO, tz: tzinfo, now: datetime) -> int:
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    rows = csv_rows(s, tz, now)
+    for row in rows:
+        writer.writerow({k: _safe_text(v) for k, v in row.items()})
+    return len(rows)
+
+
+# ---------------------------------------------------------------------- XLSX
+
+
+def _sheet(wb: Any, title: str, s: ShiftSummary, tz: tzinfo, heading: str) -> Any:
+    ws = wb.create_sheet(title)
+    _put(ws, 1, 1, heading, font=_TITLE)
+    _put(
+        ws,
+        2,
+        1,
+        f"{s.site} · TL shift {s.shift} {s.day.isoformat()} "
+        f"{_hm(s.window_start, tz)}–{_hm(s.window_end, tz)} · as of {_local(s.as_of, tz)}",
+    )
+    return ws
+
+
+def _grid(
+    ws: Any,
+    top: int,
+    header: Sequence[tuple[str, int]],
+    rows: Iterable[Sequence[Any]],
+    landscape: bool = True,
+) -> int:
+    for col, (name, width) in enumerate(header, start=1):
+        _put(ws, top, col, name, font=_BOLD, fill=_HEAD_FILL, border=_BOX, alignment=_WRAP)
+        ws.column_dimensions[ws.cell(top, col).column_letter].width = width
+    r = top + 1
+    for row in rows:
+        for col, value in enumerate(row, start=1):
+            _put(ws, r, col, value, border=_BOX, alignment=_WRAP)
+        r += 1
+    ws.freeze_panes = ws.cell(top + 1, 1).coordinate
+    ws.print_title_rows = f"{top}:{top}"
+    _page_setup(ws, landscape=landscape)
+    return r
+
+
+def write_xlsx(s: ShiftSummary, path: Path, tz: tzinfo, now: datetime) -> None:
+    wb = Workbook()
+    summary = wb.active
+    summary.title = "Handover"
+    _put(summary, 1, 1, f"Shift handover — {s.site}", font=_TITLE)
+    _put(
+        summary,
+        2,
+        1,
+        f"TL shift {s.shift} {s.day.isoformat()} {_hm(s.window_start, tz)}–"
+        f"{_hm(s.window_end, tz)} ({getattr(tz, 'key', tz)}) · TL {s.tl_name or '—'} · "
+        f"as of {_local(s.as_of, tz)} · printed {_local(now, tz)}",
+    )
+    summary.column_dimensions["A"].width = 110
+    r = 4
+    _put(summary, r, 1, "At a glance", font=_HEADING)
+    for line in _glance(s):
+        r += 1
+        _put(summary, r, 1, line[2:], alignment=_WRAP)
+    r += 2
+    _put(summary, r, 1, "⚠ warning: misses the SLA, meets the SLG · ✖ breach: misses the SLG")
+    for note in s.notes:
+        r += 1
+        _put(summary, r, 1, f"Note: {note}", alignment=_WRAP)
+    r += 2
+    _put(summary, r, 1, "Handed over by: ____________________  Taken over by: ____________________")
+    _page_setup(summary)
+
+    ws = _sheet(wb, "Shift KPIs", s, tz, "KPIs for the shift (from summed counts)")
+    _grid(
+        ws,
+        4,
+        (("Queue / channel", 16), ("KPI", 16), ("Value", 10), ("SLA", 10), ("SLG", 10),
+         ("Status", 10), ("Basis", 44)),
+        (
+            (_scope_name(f.family, f.scope), kpi_label(k.kpi), fmt_kpi(k.kpi, k.value),
+             _target(k.kpi, k.sla), _target(k.kpi, k.slg), STATUS_WORD[k.status], basis(f, k.kpi))
+            for f in s.shift_figures
+            for k in f.kpis
+        ),
+    )  # fmt: skip
+
+    ws = _sheet(wb, "Intervals", s, tz, f"KPIs per interval ({s.interval_minutes} min)")
+    _grid(
+        ws,
+        4,
+        (("Interval", 9), ("Queue / channel", 16), ("KPI", 16), ("Value", 10), ("SLA", 10),
+         ("SLG", 10), ("Status", 10), ("Offered / received", 10)),
+        (
+            (_hm(iv.start, tz), _scope_name(f.family, f.scope), kpi_label(k.kpi),
+             fmt_kpi(k.kpi, k.value), _target(k.kpi, k.sla), _target(k.kpi, k.slg),
+             STATUS_WORD[k.status],
+             fmt_count(f.counts.get("offered" if f.family == "voice" else "received")))
+            for iv in s.intervals
+            for f in iv.scopes
+            for k in f.kpis
+        ),
+    )  # fmt: skip
+
+    ws = _sheet(wb, "Attendance", s, tz, "Attendance and login timeliness")
+    _grid(
+        ws,
+        4,
+        (("Name", 24), ("Agent", 10), ("Team", 14), ("Shift", 16), ("Status", 13),
+         ("Late by", 9), ("First login", 11), ("Last logout", 11)),
+        (_attendance_row(x, tz) for x in s.attendance.exceptions),
+    )  # fmt: skip
+
+    ws = _sheet(wb, "AUX", s, tz, "AUX over limits")
+    _grid(
+        ws,
+        4,
+        (("Name", 24), ("Agent", 10), ("Code", 12), ("Limit", 20), ("Value", 10),
+         ("Limit value", 10), ("Raised", 8), ("AUX used", 14)),
+        (_aux_row(x, tz) for x in s.aux_over),
+    )  # fmt: skip
+
+    ws = _sheet(wb, "Alerts", s, tz, "Alerts raised")
+    _grid(
+        ws,
+        4,
+        (("Time", 8), ("Kind", 11), ("Severity", 9), ("Message", 80), ("Acknowledged", 13)),
+        (
+            (_hm(rec.alert.raised_at, tz), str(rec.alert.kind), str(rec.alert.severity),
+             rec.alert.message, _ack(rec, tz))
+            for rec in s.alerts
+        ),
+    )  # fmt: skip
+
+    ws = _sheet(wb, "Plans", s, tz, "Recovery plans")
+    _grid(
+        ws,
+        4,
+        (("Section", 16), ("#", 6), ("Filed", 17), ("KPI", 16), ("Queue / channel", 14),
+         ("Actual", 10), ("Root cause", 22), ("Status", 22), ("Verified value", 10), ("TL", 16)),
+        (
+            (section, p.id, _local(p.created_at, tz), kpi_label(p.kpi), p.scope,
+             fmt_value(p.kpi, p.actual), ROOT_CAUSE_LABELS[p.root_cause], status_text(p, now),
+             fmt_value(p.kpi, p.verified_value) if p.verified_value is not None else "", p.tl_name)
+            for section, plans in (("Filed this shift", s.plans_filed), ("Open", s.plans_open),
+                                   ("Verified this shift", s.plans_verified))
+            for p in plans
+        ),
+    )  # fmt: skip
+
+    tmp = path.with_name(path.name + ".tmp")
+    wb.save(tmp)
+    tmp.replace(path)

@@ -1,0 +1,769 @@
+"""The shift handover report's data, built from the shift record in the store.
+
+Everything here comes from what the running app recorded (rtm_tui/ui/feed.py), so a
+report can be made after the app was closed or restarted:
+
+- KPIs per interval: the `interval` rows of `interval_kpis` whose interval starts inside
+  the TL shift window (value and status as the TL saw them; SLA/SLG from the config).
+- KPIs for the shift: the counts of every recorded interval summed per queue/channel,
+  then the kpi.md formula applied (never an average of percentages). The store keeps
+  one `today` row per KPI that is overwritten all day, so "today at the end minus today
+  at the start" cannot be rebuilt afterwards; the per-interval final counts can. An
+  interval's counts are its last recorded values (the feed records the closing
+  interval's last poll when the interval rolls over, and the running one on exit).
+  Intervals the app did not record are listed, and the shift figure covers the
+  recorded ones only.
+- Attendance and login timeliness: judged with the domain rules (attendance.py) per
+  roster entry whose shift overlaps the window, at the end of the window (or now, mid
+  shift). First login = the earlier of the monitor's saved tally (which has the
+  platform's `login_at`) and the first working state observed; logged in / last logout
+  from the observed events up to that instant. The roster itself is not recorded by
+  the app: without one, only absences (from the recorded alerts) can be named.
+- AUX over limits: the recorded ROTG alerts in the window, one line per agent, code and
+  limit, with the AUX time of that code from the monitor's saved tally.
+- Alerts: every alert raised in the window, acknowledged or not.
+- Recovery plans: filed in the window, open now (any day, not verified), verified in
+  the window.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, fields
+from datetime import date, datetime, time, timedelta, tzinfo
+from typing import Any
+
+from rtm_tui.domain.attendance import login_status
+from rtm_tui.domain.kpi import (
+    NONVOICE_KPIS,
+    NOW_KPIS,
+    VOICE_KPIS,
+    nonvoice_kpis,
+    status_of,
+    target_for,
+    voice_kpis,
+)
+from rtm_tui.domain.plans import PlanStatus, RecoveryPlan
+from rtm_tui.domain.rotg import ALL_CODES
+from rtm_tui.domain.types import (
+    AlertKind,
+    AttendanceRules,
+    KpiOptions,
+    KpiTarget,
+    LoginStatus,
+    NonVoiceCounts,
+    Roster,
+    RosterEntry,
+    RosterStatus,
+    Status,
+    VoiceCounts,
+)
+from rtm_tui.store import AgentEvent, AlertRecord, KpiRecord, Store
+
+# a working shift's logins are looked for from this long before its start (monitor.py)
+BEFORE_SHIFT = timedelta(hours=3)
+# verified plans are looked for among plans filed this long before the report day
+VERIFIED_LOOKBACK = timedelta(days=62)
+VOICE_FIELDS = tuple(f.name for f in fields(VoiceCounts))
+NONVOICE_FIELDS = tuple(f.name for f in fields(NonVoiceCounts))
+# the KPIs a period has (instantaneous ones such as calls waiting are not a tally)
+VOICE_PERIOD_KPIS = tuple(k for k in VOICE_KPIS if k not in NOW_KPIS)
+NONVOICE_PERIOD_KPIS = tuple(k for k in NONVOICE_KPIS if k not in NOW_KPIS)
+LOGGED_OUT = "logged_out"
+
+
+# ---------------------------------------------------------------------- the report's data
+
+
+@dataclass(frozen=True, slots=True)
+class KpiLine:
+    kpi: str
+    scope: str
+    value: float | None
+    status: Status
+    sla: float | None = None
+    slg: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ScopeFigures:
+    """One queue/channel (or "all") over one period: its counts and KPIs."""
+
+    family: str  # "voice" | "nonvoice"
+    scope: str
+    counts: Mapping[str, float]
+    kpis: tuple[KpiLine, ...]
+
+    def kpi(self, kpi: str) -> KpiLine | None:
+        return next((k for k in self.kpis if k.kpi == kpi), None)
+
+
+@dataclass(frozen=True, slots=True)
+class IntervalFigures:
+    start: datetime
+    scopes: tuple[ScopeFigures, ...]
+
+    def scope(self, family: str, scope: str = "all") -> ScopeFigures | None:
+        return next((s for s in self.scopes if s.family == family and s.scope == scope), None)
+
+
+@dataclass(frozen=True, slots=True)
+class AgentAttendance:
+    agent_id: str
+    name: str
+    team: str
+    status: LoginStatus
+    shift_code: str | None
+    start: datetime | None
+    end: datetime | None
+    late_by: timedelta | None
+    first_login: datetime | None
+    last_logout: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class AttendanceSummary:
+    roster_known: bool
+    scheduled: int = 0
+    present: int = 0
+    on_time: int = 0
+    late: int = 0
+    absent: int = 0
+    early_out: int = 0
+    not_yet_in: int = 0
+    leave: int = 0  # off / leave / sick
+    not_rostered: int = 0
+    # late, absent, early out and not rostered agents, by name
+    exceptions: tuple[AgentAttendance, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class AuxOver:
+    agent_id: str
+    name: str
+    code: str  # the AUX code, or "*" for all AUX together
+    limit_kind: str  # each | shift | count | total
+    value: float | None  # seconds (occurrences for "count")
+    limit: float | None
+    at: datetime
+    used_seconds: float | None  # this code's AUX time in the workday, from the saved tally
+    used_count: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class ShiftSummary:
+    site: str
+    tl_name: str
+    day: date
+    shift: str
+    window_start: datetime
+    window_end: datetime
+    as_of: datetime  # figures are as of this instant (the window's end, or now mid-shift)
+    interval_minutes: int
+    intervals: tuple[IntervalFigures, ...]
+    missing_intervals: tuple[datetime, ...]
+    shift_figures: tuple[ScopeFigures, ...]
+    attendance: AttendanceSummary
+    aux_over: tuple[AuxOver, ...]
+    alerts: tuple[AlertRecord, ...]
+    plans_filed: tuple[RecoveryPlan, ...]
+    plans_open: tuple[RecoveryPlan, ...]
+    plans_verified: tuple[RecoveryPlan, ...]
+    notes: tuple[str, ...] = ()
+    recorded: bool = True  # False: nothing at all was recorded for this window
+
+    def shift_scope(self, family: str, scope: str = "all") -> ScopeFigures | None:
+        return next(
+            (s for s in self.shift_figures if s.family == family and s.scope == scope), None
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ReportRules:
+    """The config the report judges against."""
+
+    targets: Mapping[str, KpiTarget]
+    options: KpiOptions
+    attendance: AttendanceRules
+    interval_minutes: int = 30
+
+
+# ---------------------------------------------------------------------- windows
+
+
+def shift_window(day: date, start: time, end: time, tz: tzinfo) -> tuple[datetime, datetime]:
+    """[start, end) of a TL shift on `day`; an end at or before the start is the next day."""
+    t0 = datetime.combine(day, start, tzinfo=tz)
+    t1 = datetime.combine(day, end, tzinfo=tz)
+    if t1 <= t0:
+        t1 = datetime.combine(day + timedelta(days=1), end, tzinfo=tz)
+    return t0, t1
+
+
+def default_shift(
+    shifts: Mapping[str, tuple[time, time]], now: datetime, tz: tzinfo, day: date | None = None
+) -> tuple[date, str] | None:
+    """The TL shift to report when none is asked for.
+
+    Today (no `day`, or `day` is today): the shift running now, else the last one that
+    has ended (yesterday's, early in the morning). Another day: the shift covering the
+    same time of day, else the last one ended by that time of day, else the day's last.
+    """
+    local = now.astimezone(tz)
+    today = local.date()
+    target = day or today
+    at = datetime.combine(target, local.time(), tzinfo=tz)
+    best: tuple[datetime, date, str] | None = None
+    for d in (target, target - timedelta(days=1)):
+        for name, (s, e) in shifts.items():
+            t0, t1 = shift_window(d, s, e, tz)
+            if t0 <= at < t1:
+                if d == target:
+                    return target, name
+                continue
+            if t1 <= at and (best is None or t1 > best[0]):
+                best = (t1, d, name)
+    if best is not None and (day is None or best[1] == target):
+        return best[1], best[2]
+    if day is not None and shifts:
+        # nothing of that day has ended by this time of day: the day's last shift
+        name = max(shifts, key=lambda n: shift_window(target, *shifts[n], tz)[1])
+        return target, name
+    return (best[1], best[2]) if best is not None else None
+
+
+# ---------------------------------------------------------------------- KPIs
+
+
+def _family(kpi: str) -> str | None:
+    if kpi in VOICE_KPIS:
+        return "voice"
+    if kpi in NONVOICE_KPIS:
+        return "nonvoice"
+    return None
+
+
+def _counts_of(family: str, raw: Mapping[str, Any]) -> dict[str, float]:
+    names = VOICE_FIELDS if family == "voice" else NONVOICE_FIELDS
+    out: dict[str, float] = {}
+    for n in names:
+        try:
+            out[n] = float(raw.get(n, 0) or 0)
+        except (TypeError, ValueError):
+            out[n] = 0.0
+    return out
+
+
+def _typed(cls: Any, counts: Mapping[str, float]) -> Any:
+    """Counts as the domain type (whole numbers where the type has them)."""
+    return cls(
+        **{
+            f.name: int(round(counts.get(f.name, 0))) if f.type == "int" else counts.get(f.name, 0)
+            for f in fields(cls)
+        }
+    )
+
+
+def figures_from_counts(
+    family: str, scope: str, counts: Mapping[str, float], rules: ReportRules
+) -> ScopeFigures:
+    """The KPIs of summed counts, by the kpi.md formulas, with their status."""
+    if family == "voice":
+        values = voice_kpis(_typed(VoiceCounts, counts), None, rules.options)
+        ids = VOICE_PERIOD_KPIS
+    else:
+        values = nonvoice_kpis(_typed(NonVoiceCounts, counts), None)
+        ids = NONVOICE_PERIOD_KPIS
+    lines = []
+    for kpi in ids:
+        target = target_for(rules.targets, kpi, scope)
+        value = values.get(kpi)
+        lines.append(
+            KpiLine(
+                kpi,
+                scope,
+                value,
+                status_of(value, target),
+                None if target is None else target.sla,
+                None if target is None else target.slg,
+            )
+        )
+    return ScopeFigures(family, scope, dict(counts), tuple(lines))
+
+
+def _scope_order(family: str, scope: str) -> tuple[int, int, str]:
+    return (0 if family == "voice" else 1, 0 if scope == "all" else 1, scope)
+
+
+def build_kpis(
+    records: Iterable[KpiRecord], rules: ReportRules
+) -> tuple[tuple[IntervalFigures, ...], tuple[ScopeFigures, ...]]:
+    """Per-interval figures as recorded, and the shift's figures from summed counts."""
+    by_interval: dict[datetime, dict[tuple[str, str], dict[str, Any]]] = {}
+    for r in records:
+        if r.period != "interval":
+            continue
+        family = _family(r.kpi)
+        if family is None:
+            continue
+        slot = by_interval.setdefault(r.period_start, {}).setdefault(
+            (family, r.scope), {"counts": None, "kpis": {}}
+        )
+        if slot["counts"] is None and r.counts:
+            slot["counts"] = _counts_of(family, r.counts)
+        slot["kpis"][r.kpi] = r
+    intervals: list[IntervalFigures] = []
+    totals: dict[tuple[str, str], dict[str, float]] = {}
+    for start in sorted(by_interval):
+        scopes = []
+        for (family, scope), slot in sorted(
+            by_interval[start].items(), key=lambda kv: _scope_order(*kv[0])
+        ):
+            counts = slot["counts"] or {}
+            ids = VOICE_PERIOD_KPIS if family == "voice" else NONVOICE_PERIOD_KPIS
+            lines = []
+            for kpi in ids:
+                rec = slot["kpis"].get(kpi)
+                if rec is None:
+                    continue
+                target = target_for(rules.targets, kpi, scope)
+                lines.append(
+                    KpiLine(
+                        kpi,
+                        scope,
+                        rec.value,
+                        rec.status,
+                        None if target is None else target.sla,
+                        None if target is None else target.slg,
+                    )
+                )
+            scopes.append(ScopeFigures(family, scope, counts, tuple(lines)))
+            if counts:
+                total = totals.setdefault((family, scope), dict.fromkeys(counts, 0.0))
+                for n, v in counts.items():
+                    total[n] = total.get(n, 0.0) + v
+        intervals.append(IntervalFigures(start, tuple(scopes)))
+    shift = tuple(
+        figures_from_counts(family, scope, counts, rules)
+        for (family, scope), counts in sorted(totals.items(), key=lambda kv: _scope_order(*kv[0]))
+    )
+    return tuple(intervals), shift
+
+
+def expected_intervals(start: datetime, end: datetime, minutes: int) -> list[datetime]:
+    out = []
+    t = start
+    step = timedelta(minutes=max(1, minutes))
+    while t < end:
+        out.append(t)
+        t += step
+    return out
+
+
+# ---------------------------------------------------------------------- attendance
+
+
+@dataclass(slots=True)
+class _Seen:
+    first_work: datetime | None = None
+    last_state: str | None = None
+    last_logout: datetime | None = None
+
+
+def _observed(events: Iterable[AgentEvent], since: datetime, until: datetime) -> dict[str, _Seen]:
+    """Per agent, from events in [since, until]: the first working state, the state at
+    `until` and the last logout."""
+    seen: dict[str, _Seen] = {}
+    for e in events:
+        if e.at > until:
+            continue
+        s = seen.get(e.agent_id)
+        if s is None:
+            s = seen[e.agent_id] = _Seen()
+        if (
+            e.state != LOGGED_OUT
+            and e.at >= since
+            and (s.first_work is None or e.at < s.first_work)
+        ):
+            s.first_work = e.at
+        if e.state == LOGGED_OUT:
+            if s.last_logout is None or e.at > s.last_logout:
+                s.last_logout = e.at
+        s.last_state = e.state  # events come in time order
+    return seen
+
+
+def _tally(state: Mapping[str, Any] | None, agent_id: str, workday: date) -> Mapping[str, Any]:
+    if not state:
+        return {}
+    try:
+        return state["agents"][agent_id]["days"][workday.isoformat()] or {}
+    except (KeyError, TypeError):
+        return {}
+
+
+def _dt(value: Any) -> datetime | None:
+    try:
+        return datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def _earliest(*values: datetime | None) -> datetime | None:
+    present = [v for v in values if v is not None]
+    return min(present) if present else None
+
+
+def build_attendance(
+    roster: Roster | None,
+    events: Sequence[AgentEvent],
+    state: Mapping[str, Any] | None,
+    window: tuple[datetime, datetime],
+    as_of: datetime,
+    rules: AttendanceRules,
+    names: Mapping[str, str],
+    absent_alerts: Sequence[AlertRecord],
+) -> AttendanceSummary:
+    w0, w1 = window
+    if roster is None:
+        # without the roster only the recorded absences can be named
+        seen_ids: set[str] = set()
+        rows = []
+        for rec in absent_alerts:
+            a = rec.alert
+            if a.agent_id is None or a.agent_id in seen_ids:
+                continue
+            seen_ids.add(a.agent_id)
+            rows.append(
+                AgentAttendance(
+                    a.agent_id,
+                    names.get(a.agent_id, a.agent_id),
+                    "",
+                    LoginStatus.ABSENT,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                )
+            )
+        return AttendanceSummary(roster_known=False, absent=len(rows), exceptions=tuple(rows))
+
+    seen = _observed(events, w0 - BEFORE_SHIFT, as_of)
+    counts = dict.fromkeys(
+        ("scheduled", "present", "on_time", "late", "absent", "early_out", "not_yet_in", "leave"),
+        0,
+    )
+    exceptions: list[AgentAttendance] = []
+    rostered_working: set[str] = set()
+    for entry in roster.entries:
+        if entry.works and entry.start is not None and entry.end is not None:
+            if not (entry.start < w1 and entry.end > w0):
+                continue  # this shift is not in the window
+            rostered_working.add(entry.agent_id)
+        elif entry.status in (RosterStatus.OFF, RosterStatus.LEAVE, RosterStatus.SICK):
+            if entry.agent_id not in seen or seen[entry.agent_id].first_work is None:
+                counts["leave"] += 1
+                continue
+            # off / leave / sick but working: judged below as not rostered
+        else:
+            continue
+        result, first, last_out = _judge(entry, seen, state, as_of, rules)
+        status = result.status
+        if status in (LoginStatus.ON_TIME, LoginStatus.LATE, LoginStatus.EARLY_OUT):
+            counts["scheduled"] += 1
+            counts["present"] += 1
+            if result.late_by is not None:
+                counts["late"] += 1
+            else:
+                counts["on_time"] += 1
+            if status == LoginStatus.EARLY_OUT:
+                counts["early_out"] += 1
+        elif status == LoginStatus.ABSENT:
+            counts["scheduled"] += 1
+            counts["absent"] += 1
+        elif status == LoginStatus.NOT_YET_IN:
+            counts["scheduled"] += 1
+            counts["not_yet_in"] += 1
+        if status in (LoginStatus.LATE, LoginStatus.ABSENT, LoginStatus.EARLY_OUT) or (
+            status == LoginStatus.NOT_ROSTERED
+        ):
+            exceptions.append(
+                AgentAttendance(
+                    entry.agent_id,
+                    entry.name,
+                    entry.team,
+                    status,
+                    entry.shift_code,
+                    entry.start,
+                    entry.end,
+                    result.late_by,
+                    first,
+                    last_out,
+                )
+            )
+    # logged in during the window without any roster entry for the day
+    in_roster = {e.agent_id for e in roster.entries}
+    for agent_id, s in sorted(seen.items()):
+        if agent_id in in_roster or s.first_work is None or s.first_work >= w1:
+            continue
+        worked_in_window = s.first_work >= w0 or s.last_state not in (None, LOGGED_OUT)
+        if not worked_in_window and (s.last_logout is None or s.last_logout < w0):
+            continue
+        exceptions.append(
+            AgentAttendance(
+                agent_id,
+                names.get(agent_id, agent_id),
+                "",
+                LoginStatus.NOT_ROSTERED,
+                None,
+                None,
+                None,
+                None,
+                s.first_work,
+                s.last_logout,
+            )
+        )
+    not_rostered = sum(1 for x in exceptions if x.status == LoginStatus.NOT_ROSTERED)
+    order = {
+        LoginStatus.ABSENT: 0,
+        LoginStatus.LATE: 1,
+        LoginStatus.EARLY_OUT: 2,
+        LoginStatus.NOT_ROSTERED: 3,
+    }
+    exceptions.sort(key=lambda x: (order.get(x.status, 9), x.start or w0, x.name.casefold()))
+    return AttendanceSummary(
+        roster_known=True, not_rostered=not_rostered, exceptions=tuple(exceptions), **counts
+    )
+
+
+def _judge(
+    entry: RosterEntry,
+    seen: Mapping[str, _Seen],
+    state: Mapping[str, Any] | None,
+    as_of: datetime,
+    rules: AttendanceRules,
+) -> tuple[Any, datetime | None, datetime | None]:
+    s = seen.get(entry.agent_id) or _Seen()
+    tally = _tally(state, entry.agent_id, entry.date)
+    saved_first = _dt(tally.get("first_login"))
+    if saved_first is not None and saved_first > as_of:
+        saved_first = None
+    first = s.first_work
+    if entry.start is not None and first is not None and first < entry.start - BEFORE_SHIFT:
+        first = None
+    first = _earliest(first, saved_first)
+    logged_in = s.last_state not in (None, LOGGED_OUT)
+    last_out = s.last_logout
+    if last_out is not None and first is not None and last_out < first:
+        last_out = None  # a logout from before this shift
+    result = login_status(entry, as_of, rules, first, last_out, logged_in)
+    return result, first, last_out
+
+
+# ---------------------------------------------------------------------- AUX, names
+
+
+_NAME_IN_MESSAGE = re.compile(r"^(?P<name>.+?) \((?P<id>[^()]*)\) ")
+
+
+def names_from(roster: Roster | None, alerts: Iterable[AlertRecord]) -> dict[str, str]:
+    """Agent names: the roster's, else as written in the alerts ("Name (id) ...")."""
+    names: dict[str, str] = {}
+    for rec in alerts:
+        a = rec.alert
+        if a.agent_id and a.agent_id not in names:
+            m = _NAME_IN_MESSAGE.match(a.message)
+            if m and m["id"] == a.agent_id:
+                names[a.agent_id] = m["name"]
+    if roster is not None:
+        names.update({e.agent_id: e.name for e in roster.entries})
+    return names
+
+
+def limit_kind(alert_key: str, agent_id: str, code: str) -> str:
+    """`rotg:<agent>:<code>:<kind>:...` (rotg.py) -> kind; agent and code may hold ':'."""
+    prefix = f"rotg:{agent_id}:{code}:"
+    if alert_key.startswith(prefix):
+        return alert_key[len(prefix) :].split(":", 1)[0]
+    return ""
+
+
+def _workday(alert_key: str, kind: str) -> date | None:
+    """Shift, count and total keys end with the workday (rotg.py): an overnight shift's
+    AUX belongs to the day it started."""
+    if kind not in ("shift", "count", "total"):
+        return None
+    try:
+        return date.fromisoformat(alert_key.rsplit(":", 1)[-1])
+    except ValueError:
+        return None
+
+
+def build_aux_over(
+    rotg_alerts: Iterable[AlertRecord],
+    state: Mapping[str, Any] | None,
+    names: Mapping[str, str],
+    day: date,
+) -> tuple[AuxOver, ...]:
+    out = []
+    for rec in rotg_alerts:
+        a = rec.alert
+        if a.agent_id is None:
+            continue
+        code = a.code or ""
+        kind = limit_kind(a.key, a.agent_id, code)
+        tally = _tally(state, a.agent_id, _workday(a.key, kind) or day)
+        seconds = tally.get("aux_seconds") or {}
+        count = tally.get("aux_count") or {}
+        if code == ALL_CODES:
+            used = float(sum(seconds.values())) if seconds else None
+            n = int(sum(count.values())) if count else None
+        else:
+            used = float(seconds[code]) if code in seconds else None
+            n = int(count[code]) if code in count else None
+        out.append(
+            AuxOver(
+                a.agent_id,
+                names.get(a.agent_id, a.agent_id),
+                code,
+                kind,
+                a.value,
+                a.limit,
+                a.raised_at,
+                used,
+                n,
+            )
+        )
+    out.sort(key=lambda x: (x.name.casefold(), x.agent_id, x.code, x.at))
+    return tuple(out)
+
+
+# ---------------------------------------------------------------------- plans
+
+
+def build_plans(
+    store: Store, day: date, window: tuple[datetime, datetime], as_of: datetime
+) -> tuple[tuple[RecoveryPlan, ...], tuple[RecoveryPlan, ...], tuple[RecoveryPlan, ...]]:
+    w0, w1 = window
+    recent = store.list_plans(since=day - VERIFIED_LOOKBACK, until=w1.date())
+    filed = tuple(p for p in recent if w0 <= p.created_at < w1)
+    verified = tuple(
+        p
+        for p in recent
+        if p.status is PlanStatus.VERIFIED
+        and p.verified_at is not None
+        and w0 <= p.verified_at < w1
+    )
+    open_plans: list[RecoveryPlan] = []
+    for status in (PlanStatus.OPEN, PlanStatus.IN_PROGRESS, PlanStatus.DONE):
+        open_plans += [p for p in store.list_plans(status=status) if p.created_at < w1]
+    open_plans.sort(key=lambda p: (p.created_at, p.id or 0))
+    return filed, tuple(open_plans), verified
+
+
+# ---------------------------------------------------------------------- the whole report
+
+
+def build_shift_summary(
+    store: Store,
+    *,
+    day: date,
+    shift: str,
+    window: tuple[datetime, datetime],
+    rules: ReportRules,
+    now: datetime,
+    roster: Roster | None = None,
+    site: str = "",
+    tl_name: str = "",
+) -> ShiftSummary:
+    """Everything the handover report shows for TL shift `shift` of `day`."""
+    w0, w1 = window
+    as_of = min(w1, now)
+    records = store.interval_kpis(since=w0, until=w1, period="interval")
+    alerts = store.alerts(since=w0, until=w1)
+    events = store.agent_events(since=w0 - BEFORE_SHIFT, until=w1)
+    raw_state = store.load_monitor_state(day)
+    state: Mapping[str, Any] | None = None
+    notes: list[str] = []
+    if raw_state:
+        try:
+            state = json.loads(raw_state)
+        except ValueError:
+            notes.append("The saved monitor state could not be read; first logins are as observed.")
+    recorded = bool(records or alerts or any(e.at >= w0 for e in events))
+
+    intervals, shift_figures = build_kpis(records, rules)
+    minutes = rules.interval_minutes
+    if len(intervals) >= 2:
+        gaps = [
+            (b.start - a.start).total_seconds() / 60
+            for a, b in zip(intervals, intervals[1:], strict=False)
+        ]
+        minutes = int(min(g for g in gaps if g > 0)) if any(g > 0 for g in gaps) else minutes
+    have = {i.start for i in intervals}
+    missing = tuple(t for t in expected_intervals(w0, as_of, minutes) if t not in have)
+    if missing and intervals:
+        notes.append(
+            f"{len(missing)} interval(s) of the shift were not recorded (the app was not "
+            "running); the shift figures cover the recorded intervals only."
+        )
+    if as_of < w1:
+        notes.append("The shift is still running: figures are so far.")
+
+    names = names_from(roster, alerts)
+    absent_alerts = [
+        a
+        for a in alerts
+        if a.alert.kind == AlertKind.ATTENDANCE and (a.alert.code or "") == "absent"
+    ]
+    attendance = build_attendance(
+        roster, events, state, window, as_of, rules.attendance, names, absent_alerts
+    )
+    if roster is None:
+        notes.append(
+            "The roster for this day was not available to the report: late logins and early "
+            "outs cannot be judged; absences are those the app raised."
+        )
+    aux = build_aux_over([a for a in alerts if a.alert.kind == AlertKind.ROTG], state, names, day)
+    filed, open_plans, verified = build_plans(store, day, window, now)
+    return ShiftSummary(
+        site=site,
+        tl_name=tl_name,
+        day=day,
+        shift=shift,
+        window_start=w0,
+        window_end=w1,
+        as_of=as_of,
+        interval_minutes=minutes,
+        intervals=intervals,
+        missing_intervals=missing,
+        shift_figures=shift_figures,
+        attendance=attendance,
+        aux_over=aux,
+        alerts=tuple(alerts),
+        plans_filed=filed,
+        plans_open=open_plans,
+        plans_verified=verified,
+        notes=tuple(notes),
+        recorded=recorded,
+    )
+
+
+__all__ = [
+    "AgentAttendance",
+    "AttendanceSummary",
+    "AuxOver",
+    "IntervalFigures",
+    "KpiLine",
+    "ReportRules",
+    "ScopeFigures",
+    "ShiftSummary",
+    "build_shift_summary",
+    "default_shift",
+    "figures_from_counts",
+    "shift_window",
+]
