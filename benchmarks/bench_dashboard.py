@@ -1,0 +1,553 @@
+"""Agent board benchmark: the Line-API AgentBoard against a naive DataTable board.
+
+    python benchmarks/bench_dashboard.py                 # 2,000 agents, 60 s steady phase
+    python benchmarks/bench_dashboard.py --agents 5000 --seconds 20
+
+Each board runs in its own child process (so RSS and caches of one never colour the
+other) inside a headless Textual app. A frame counts as "on screen" when the compositor
+update is done and encoded to terminal bytes (headless Textual skips the encoding; this
+script does it, so the figures include it).
+
+Figures:
+- first paint: App() constructed -> first frame showing the rows
+- CPU per 1 Hz tick: process CPU time of `tick(now)` + the frame it causes (median, p95)
+- poll-to-screen: `update_rows(rows)` called -> frame done (p95); new row objects every
+  poll, ~2 % of agents change state per poll and AUX timers move
+- steady CPU: real-time loop (1 Hz tick, poll every --poll-seconds) over --seconds,
+  process CPU / wall time, in % of one core; rows are prepared before the loop
+- RSS growth: a --shift-hours shift fed on an accelerated clock (one poll per
+  --shift-poll-seconds of simulated time, a frame after each), RSS before/after, with
+  agent churn (2 % of the ids replaced each simulated hour)
+
+The rows are generated here (a small state machine per agent), not through ShiftMonitor
+and the simulator, so the figures are about the widgets alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+
+from rich.segment import Segment
+from rich.text import Text
+from textual.app import App, ComposeResult
+from textual.geometry import Region, Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.widgets import DataTable
+
+from rtm_tui.domain.format import fmt_duration, fmt_percent
+from rtm_tui.domain.types import AgentRow, AgentState, LoginStatus
+from rtm_tui.ui.board import (
+    HEADER_LINES,
+    AgentBoard,
+    fmt_minutes,
+    login_label,
+    state_label,
+    timer_level,
+)
+
+WIB = timezone(timedelta(hours=7))
+START = datetime(2025, 3, 3, 7, 0, tzinfo=WIB)
+AUX_CODES = ("TOILET", "SHOLAT", "BRIEFING", "COACHING", "ISTIRAHAT", "SYSTEM")
+AUX_LIMITS = {"TOILET": 600, "SHOLAT": 900, "ISTIRAHAT": 3600}
+TARGETS = {
+    "first_paint_s": 1.0,
+    "tick_cpu_ms": 5.0,
+    "poll_p95_ms": 50.0,
+    "steady_cpu_pct": 5.0,
+    "rss_growth_mb": 10.0,
+}
+
+# --------------------------------------------------------------------------- rows
+
+
+@dataclass(slots=True)
+class _Agent:
+    agent_id: str
+    name: str
+    team: str
+    login_status: LoginStatus
+    state: AgentState
+    state_since: datetime
+    aux_code: str | None = None
+    aux_closed: float = 0.0
+    adherence: float = 1.0
+    row: AgentRow | None = field(default=None, repr=False)
+    dirty: bool = True
+
+
+class AgentFeed:
+    """Agents moving between states like a contact center floor, on any clock."""
+
+    MEAN_STATE_SECONDS = 100.0  # ~2 % of agents change state in a 2 s poll
+
+    def __init__(self, count: int, seed: int = 7) -> None:
+        self.random = random.Random(seed)
+        self.serial = 0
+        self.now = START
+        self.agents = [self._new_agent() for _ in range(count)]
+
+    def _new_agent(self) -> _Agent:
+        rnd = self.random
+        self.serial += 1
+        i = self.serial
+        status = rnd.choices(
+            list(LoginStatus)[:7],
+            weights=[85, 5, 2, 3, 1, 1, 3],  # on time, late, not yet in, absent, early out...
+        )[0]
+        out = status in (LoginStatus.NOT_YET_IN, LoginStatus.ABSENT, LoginStatus.OFF)
+        state = AgentState.LOGGED_OUT if out else AgentState.AVAILABLE
+        since = self.now - timedelta(seconds=rnd.uniform(0, 600))
+        return _Agent(
+            f"AG{i:05d}",
+            f"Agent {rnd.choice('ABCDEFGHIJKLMNOPQRSTUVWXYZ')}{i:05d}",
+            f"Team {i % 20:02d}",
+            status,
+            state,
+            since,
+            adherence=rnd.uniform(0.7, 1.0),
+        )
+
+    def advance(self, now: datetime) -> None:
+        """Move the floor to `now`: state changes with probability dt / mean duration."""
+        dt = (now - self.now).total_seconds()
+        self.now = now
+        p = min(1.0, dt / self.MEAN_STATE_SECONDS)
+        rnd = self.random
+        for agent in self.agents:
+            if agent.state == AgentState.AUX:
+                agent.dirty = True  # AUX used grows every poll
+            if agent.state == AgentState.LOGGED_OUT or rnd.random() >= p:
+                continue
+            agent.dirty = True
+            when = now - timedelta(seconds=rnd.uniform(0, dt))
+            if agent.state == AgentState.AUX:
+                agent.aux_closed += (when - agent.state_since).total_seconds()
+                agent.state, agent.aux_code = AgentState.AVAILABLE, None
+            elif agent.state == AgentState.AVAILABLE:
+                if rnd.random() < 0.25:
+                    agent.state, agent.aux_code = AgentState.AUX, rnd.choice(AUX_CODES)
+                else:
+                    agent.state = AgentState.ON_CONTACT
+            elif agent.state == AgentState.ON_CONTACT:
+                agent.state = AgentState.ACW
+            else:
+                agent.state = AgentState.AVAILABLE
+            agent.state_since = when
+
+    def churn(self, share: float) -> None:
+        """Replace a share of the agents with new ids (shift change, new hires)."""
+        for _ in range(int(len(self.agents) * share)):
+            self.agents[self.random.randrange(len(self.agents))] = self._new_agent()
+
+    def rows(self, *, fresh: bool) -> list[AgentRow]:
+        """Rows at `now`. fresh: new objects for every agent, as a monitor would build."""
+        out = []
+        now = self.now
+        for agent in self.agents:
+            if fresh or agent.dirty or agent.row is None:
+                agent.row = self._row(agent, now)
+                agent.dirty = False
+            out.append(agent.row)
+        return out
+
+    @staticmethod
+    def _row(agent: _Agent, now: datetime) -> AgentRow:
+        used = agent.aux_closed
+        if agent.state == AgentState.AUX:
+            used += (now - agent.state_since).total_seconds()
+        limit = AUX_LIMITS.get(agent.aux_code or "", 900) if agent.aux_code else None
+        late = agent.login_status == LoginStatus.LATE
+        return AgentRow(
+            agent_id=agent.agent_id,
+            name=agent.name,
+            team=agent.team,
+            state=agent.state,
+            aux_code=agent.aux_code,
+            state_since=agent.state_since,
+            aux_used_seconds=used,
+            aux_allowance_seconds=5400.0,
+            aux_limit_each_seconds=limit,
+            aux_warn_ratio=0.8,
+            login_status=agent.login_status,
+            late_by=timedelta(minutes=12) if late else None,
+            adherence=agent.adherence,
+            exception=late or agent.login_status == LoginStatus.ABSENT or used > 5400,
+        )
+
+
+# --------------------------------------------------------------------------- naive board
+
+
+class NaiveBoard(DataTable):
+    """What the design rejects: a DataTable cleared and refilled each poll, and
+    `update_cell` for every timer every second."""
+
+    COLUMNS = ("name", "team", "state", "aux_code", "time", "aux_used", "login", "adherence")
+
+    def on_mount(self) -> None:
+        for key in self.COLUMNS:
+            self.add_column(key.replace("_", " "), key=key)
+        self.cursor_type = "row"
+
+    def update_rows(self, rows: Sequence[AgentRow], now: datetime) -> None:
+        self._rows = sorted(rows, key=lambda r: (r.name.casefold(), r.agent_id))
+        self._polled = now
+        self.clear()
+        for row in self._rows:
+            self.add_row(*self._cells(row, now), key=row.agent_id)
+
+    def tick(self, now: datetime) -> None:
+        for row in self._rows:
+            self.update_cell(row.agent_id, "time", self._time(row, now))
+            if row.state == AgentState.AUX:
+                self.update_cell(row.agent_id, "aux_used", self._aux(row, now))
+
+    def _time(self, row: AgentRow, now: datetime) -> Text:
+        level = timer_level(row, now)
+        style = {"warning": "yellow", "breach": "bold red"}.get(level or "", "")
+        return Text(fmt_duration((now - row.state_since).total_seconds()), style=style)
+
+    def _aux(self, row: AgentRow, now: datetime) -> Text:
+        used = row.aux_used_seconds
+        if row.state == AgentState.AUX:
+            used += (now - self._polled).total_seconds()
+        return Text(f"{fmt_minutes(used)}/{fmt_minutes(row.aux_allowance_seconds or 0)}")
+
+    def _cells(self, row: AgentRow, now: datetime) -> list[Text]:
+        adherence = None if row.adherence is None else row.adherence * 100
+        return [
+            Text(row.name),
+            Text(row.team),
+            Text(state_label(row.state)),
+            Text(row.aux_code or ""),
+            self._time(row, now),
+            self._aux(row, now),
+            Text(login_label(row)),
+            Text(fmt_percent(adherence)),
+        ]
+
+
+class TimedBoard(AgentBoard):
+    """AgentBoard that adds up the time spent in its own `render_line` (its share)."""
+
+    render_seconds = 0.0
+
+    def render_line(self, y: int) -> Strip:
+        started = time.perf_counter()
+        try:
+            return super().render_line(y)
+        finally:
+            self.render_seconds += time.perf_counter() - started
+
+
+class FloorBoard(ScrollView):
+    """Textual's own floor: a Line-API widget that does no work of its own (one cached
+    segment per line) but repaints the same regions as AgentBoard."""
+
+    def on_mount(self) -> None:
+        self._now: datetime | None = None
+        self._strips: dict[tuple[int, datetime | None], Strip] = {}
+
+    def update_rows(self, rows: Sequence[AgentRow], now: datetime) -> None:
+        self._now = now
+        self.virtual_size = Size(self.size.width, len(rows) + HEADER_LINES)
+        self.refresh()
+
+    def tick(self, now: datetime) -> None:
+        self._now = now
+        x = AgentBoard()._column_x("time")
+        self.refresh(Region(x, HEADER_LINES, 25, self.size.height - HEADER_LINES))
+
+    def render_line(self, y: int) -> Strip:
+        key = (y, self._now)
+        strip = self._strips.get(key)
+        if strip is None:
+            if len(self._strips) > 4 * self.size.height:
+                self._strips.clear()
+            width = self.size.width
+            text = f"{y:>6} {self._now:%H:%M:%S}".ljust(width)
+            style = self._style = getattr(self, "_style", None) or self.rich_style
+            strip = self._strips[key] = Strip([Segment(text, style)], width)
+        return strip
+
+
+# --------------------------------------------------------------------------- harness
+
+
+class BenchApp(App[None]):
+    def __init__(self, kind: str, rows: Sequence[AgentRow], now: datetime) -> None:
+        super().__init__()
+        self.kind = kind
+        self.first_rows = rows
+        self.first_now = now
+        self.frames = 0
+        self.frame_bytes = 0
+        self.frame_event = asyncio.Event()
+        self.first_frame_at: float | None = None
+        self.rows_given = False
+        self._real_display = self._display
+        self._display = self._measured_display  # type: ignore[method-assign]
+
+    def compose(self) -> ComposeResult:
+        yield {"line": TimedBoard, "datatable": NaiveBoard, "floor": FloorBoard}[self.kind]()
+
+    @property
+    def board(self) -> TimedBoard | NaiveBoard | FloorBoard:
+        kind = {"line": TimedBoard, "datatable": NaiveBoard, "floor": FloorBoard}[self.kind]
+        return self.query_one(kind)
+
+    def on_mount(self) -> None:
+        self.board.update_rows(self.first_rows, self.first_now)
+        self.board.focus()
+        self.rows_given = True
+
+    def _measured_display(self, screen, renderable) -> None:  # noqa: ANN001
+        if renderable is None:
+            return
+        # headless Textual skips turning the update into terminal bytes: do it here
+        render = getattr(renderable, "render_segments", None)
+        if render is not None:
+            self.frame_bytes += len(render(self.console))
+        self.frames += 1
+        if self.rows_given and self.first_frame_at is None:
+            self.first_frame_at = time.perf_counter()
+        self.frame_event.set()
+        self._real_display(screen, renderable)
+
+    async def next_frame(self, timeout: float = 5.0) -> bool:
+        try:
+            await asyncio.wait_for(self.frame_event.wait(), timeout)
+            return True
+        except TimeoutError:
+            return False
+        finally:
+            self.frame_event.clear()
+
+
+def rss_mb() -> float:
+    with open("/proc/self/statm") as statm:
+        pages = int(statm.read().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") / 1e6
+
+
+def pct(values: Sequence[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+async def run_one(kind: str, args: argparse.Namespace) -> dict[str, float]:
+    width, height = (int(v) for v in args.size.split("x"))
+    feed = AgentFeed(args.agents, args.seed)
+    rows = feed.rows(fresh=True)
+    result: dict[str, float] = {}
+
+    started = time.perf_counter()
+    app = BenchApp(kind, rows, feed.now)
+    async with app.run_test(size=(width, height)) as pilot:
+        while app.first_frame_at is None:
+            await app.next_frame()
+        result["first_paint_s"] = app.first_frame_at - started
+        board = app.board
+        now = feed.now
+        await pilot.pause()
+
+        # --- CPU per 1 Hz tick (no poll in between)
+        cpu, wall = [], []
+        own_before = getattr(board, "render_seconds", 0.0)
+        for _ in range(args.ticks):
+            now += timedelta(seconds=1)
+            app.frame_event.clear()
+            c0, w0 = time.process_time(), time.perf_counter()
+            board.tick(now)
+            await app.next_frame()
+            cpu.append((time.process_time() - c0) * 1000)
+            wall.append((time.perf_counter() - w0) * 1000)
+        result["tick_cpu_ms"] = statistics.median(cpu)
+        result["tick_cpu_p95_ms"] = pct(cpu, 0.95)
+        result["tick_wall_ms"] = statistics.median(wall)
+        own = getattr(board, "render_seconds", 0.0) - own_before
+        result["tick_own_ms"] = own / args.ticks * 1000
+
+        # --- poll to screen
+        latencies, poll_cpu = [], []
+        for _ in range(args.polls):
+            now += timedelta(seconds=args.poll_seconds)
+            feed.advance(now)
+            fresh = feed.rows(fresh=True)
+            app.frame_event.clear()
+            c0, w0 = time.process_time(), time.perf_counter()
+            board.update_rows(fresh, now)
+            await app.next_frame()
+            latencies.append((time.perf_counter() - w0) * 1000)
+            poll_cpu.append((time.process_time() - c0) * 1000)
+        result["poll_p95_ms"] = pct(latencies, 0.95)
+        result["poll_median_ms"] = statistics.median(latencies)
+        result["poll_cpu_ms"] = statistics.median(poll_cpu)
+
+        # --- steady CPU over --seconds of real time, rows prepared beforehand
+        polls = []
+        t = now
+        for _ in range(int(args.seconds / args.poll_seconds) + 1):
+            t += timedelta(seconds=args.poll_seconds)
+            feed.advance(t)
+            polls.append((t, feed.rows(fresh=True)))
+        gc.collect()
+        c0, w0 = time.process_time(), time.perf_counter()
+        next_poll = 0
+        for second in range(1, int(args.seconds) + 1):
+            await asyncio.sleep(max(0.0, w0 + second - time.perf_counter()))
+            sim_now = now + timedelta(seconds=second)
+            if second >= (next_poll + 1) * args.poll_seconds and next_poll < len(polls):
+                board.update_rows(polls[next_poll][1], sim_now)
+                next_poll += 1
+            else:
+                board.tick(sim_now)
+        await asyncio.sleep(max(0.0, w0 + args.seconds - time.perf_counter()))
+        result["steady_cpu_pct"] = (time.process_time() - c0) / (time.perf_counter() - w0) * 100
+        now += timedelta(seconds=args.seconds)
+        del polls
+        feed.now = now
+
+        # --- RSS over an accelerated shift
+        gc.collect()
+        await pilot.pause()
+        before = rss_mb()
+        hours = args.naive_shift_hours if kind == "datatable" else args.shift_hours
+        shift_polls = int(hours * 3600 / args.shift_poll_seconds)
+        per_hour = max(1, int(3600 / args.shift_poll_seconds))
+        w0 = time.perf_counter()
+        for i in range(shift_polls):
+            now += timedelta(seconds=args.shift_poll_seconds)
+            feed.advance(now)
+            if i % per_hour == per_hour - 1:
+                feed.churn(0.02)
+            app.frame_event.clear()
+            board.update_rows(feed.rows(fresh=False), now)
+            await app.next_frame()
+        gc.collect()
+        await pilot.pause()
+        result["rss_growth_mb"] = rss_mb() - before
+        result["rss_mb"] = rss_mb()
+        result["shift_polls"] = shift_polls
+        result["shift_wall_s"] = time.perf_counter() - w0
+        result["shift_hours"] = hours
+    return result
+
+
+# --------------------------------------------------------------------------- report
+
+ROWS = (
+    ("first_paint_s", "time to first paint", "s", "{:.2f}"),
+    ("tick_cpu_ms", "CPU per 1 Hz tick (median)", "ms", "{:.2f}"),
+    ("tick_cpu_p95_ms", "CPU per 1 Hz tick (p95)", "ms", "{:.2f}"),
+    ("tick_own_ms", "  of which the board's render_line", "ms", "{:.2f}"),
+    ("poll_p95_ms", "poll-to-screen latency p95", "ms", "{:.1f}"),
+    ("poll_median_ms", "poll-to-screen latency median", "ms", "{:.1f}"),
+    ("steady_cpu_pct", "steady CPU, % of one core", "%", "{:.1f}"),
+    ("rss_growth_mb", "RSS growth over the shift", "MB", "{:.1f}"),
+    ("rss_mb", "RSS at the end", "MB", "{:.0f}"),
+)
+
+
+def markdown(results: dict[str, dict[str, float]], args: argparse.Namespace) -> str:
+    kinds = [k for k in ("line", "datatable", "floor") if k in results]
+    names = {
+        "line": "AgentBoard (Line API)",
+        "datatable": "naive DataTable",
+        "floor": "Textual floor (no-op Line API)",
+    }
+    head = ["figure", "target"] + [names[k] for k in kinds]
+    compare = "line" in results and "datatable" in results
+    if compare:
+        head.append("ratio naive/line")
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for key, label, unit, form in ROWS:
+        target = TARGETS.get(key)
+        cells = [f"{label} ({unit})", f"<= {target:g}" if target is not None else ""]
+        for kind in kinds:
+            value = results[kind].get(key, 0.0)
+            mark = ""
+            if target is not None and kind == "line":
+                mark = " ✓" if value <= target else " ✗"
+            cells.append(form.format(value) + mark)
+        if compare:
+            line, naive = results["line"][key], results["datatable"][key]
+            cells.append(f"{naive / line:.1f}×" if line > 0.005 else "—")
+        lines.append("| " + " | ".join(cells) + " |")
+    load = os.getloadavg()
+    lines.append("")
+    lines.append(
+        f"{args.agents:,} agents, {args.size} terminal, poll every {args.poll_seconds:g} s, "
+        f"steady phase {args.seconds:g} s, shift polls {args.shift_poll_seconds:g} s apart; "
+        f"{os.cpu_count()} CPUs, load average {load[0]:.1f} at the end."
+    )
+    for kind in kinds:
+        lines.append(
+            f"- {names[kind]}: poll CPU median {results[kind]['poll_cpu_ms']:.1f} ms, "
+            f"tick wall median {results[kind]['tick_wall_ms']:.1f} ms, "
+            f"shift phase {results[kind]['shift_hours']:g} h "
+            f"({int(results[kind]['shift_polls']):,} polls) took {results[kind]['shift_wall_s']:.0f} s"
+        )
+    return "\n".join(lines)
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--agents", type=int, default=2000)
+    parser.add_argument("--seconds", type=float, default=60.0, help="steady CPU phase length")
+    parser.add_argument("--poll-seconds", type=float, default=2.0)
+    parser.add_argument("--ticks", type=int, default=30)
+    parser.add_argument("--polls", type=int, default=40)
+    parser.add_argument("--shift-hours", type=float, default=12.0)
+    parser.add_argument("--shift-poll-seconds", type=float, default=30.0)
+    parser.add_argument(
+        "--naive-shift-hours",
+        type=float,
+        default=1.0,
+        help="shift fed to the DataTable board (a poll costs it ~1 s: 12 h takes ~25 min)",
+    )
+    parser.add_argument("--size", default="160x48")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--boards", default="line,datatable,floor")
+    parser.add_argument("--only", choices=("line", "datatable", "floor"), help=argparse.SUPPRESS)
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.only:  # child process: one board, JSON out
+        print(json.dumps(asyncio.run(run_one(args.only, args))))
+        return 0
+    raw = list(argv if argv is not None else sys.argv[1:])
+    results = {}
+    for kind in args.boards.split(","):
+        print(f"running {kind} ...", file=sys.stderr, flush=True)
+        done = subprocess.run(
+            [sys.executable, __file__, *raw, "--only", kind],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if done.returncode != 0:
+            print(done.stderr, file=sys.stderr)
+            return done.returncode
+        results[kind] = json.loads(done.stdout.strip().splitlines()[-1])
+    print(markdown(results, args))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
