@@ -1,0 +1,391 @@
+"""The handover report from a recorded shift: the simulator on an accelerated clock, the
+app's own feed (pollers -> ShiftMonitor -> store) recording the pagi shift into a real
+SQLite file, then the report built from a fresh `Store.open` on that file, as after a
+restart."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import shutil
+import time
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import httpx
+import openpyxl
+import pytest
+
+from rtm_tui.cli import main as rtm
+from rtm_tui.clock import FrozenClock
+from rtm_tui.config import Settings
+from rtm_tui.domain.plans import PlanAction, PlanStatus, RecoveryPlan, RootCause
+from rtm_tui.domain.types import AlertKind, LoginStatus, Roster
+from rtm_tui.reports.handover import csv_rows, render_markdown, write_csv, write_xlsx
+from rtm_tui.reports.shift_summary import ReportRules, ShiftSummary, build_shift_summary
+from rtm_tui.simulator import Simulator, make_asgi_app
+from rtm_tui.sources.client import OmnichannelClient
+from rtm_tui.store import Store
+from rtm_tui.ui.feed import Feed
+from rtm_tui.ui.launch import make_monitor
+
+JKT = ZoneInfo("Asia/Jakarta")
+DAY = date(2025, 11, 25)  # a Tuesday, safely in the past for the CLI's "now"
+START = datetime(2025, 11, 25, 7, 0, tzinfo=JKT)
+END = datetime(2025, 11, 25, 15, 0, tzinfo=JKT)
+WINDOW = (START, END)
+STEP = 30  # seconds of shift per step; agents every step, voice every 2 min, non-voice 4
+
+
+@dataclass
+class Recorded:
+    db: Path
+    config: Path
+    settings: Settings
+    sim: Simulator
+    roster: Roster
+    seconds: float
+
+    def agent(self, idx: int) -> tuple[str, str]:
+        p = self.sim.profiles[idx]
+        return p.agent_id, p.name
+
+
+async def _record(settings: Settings, sim: Simulator, clock: FrozenClock) -> Roster:
+    client = OmnichannelClient(
+        base_url="http://sim/api/v1", transport=httpx.ASGITransport(app=make_asgi_app(sim))
+    )
+    store = Store.open(settings.database_path())
+    feed = Feed(
+        settings=settings,
+        clock=clock,
+        client=client,
+        monitor=make_monitor(settings),
+        store=store,
+        restore_state=False,
+    )
+    polls = feed.pollers
+    # agents before the roster, so nobody who is logged in is judged absent at the start
+    await polls["agents"].poll_once()
+    await polls["roster"].poll_once()
+    steps = int((END - START).total_seconds() // STEP)
+    for i in range(steps):
+        await polls["agents"].poll_once()
+        if i % 4 == 0:
+            await polls["voice"].poll_once()
+        if i % 8 == 0:
+            await polls["nonvoice"].poll_once()
+        if i % 600 == 599:
+            await polls["roster"].poll_once()
+        clock.advance(STEP)
+    roster = await client.fetch_roster(DAY, settings.tz)  # what the monitor judged against
+    await feed.stop()  # the app on exit: last values and the monitor state saved
+    store.close()
+    return roster
+
+
+@pytest.fixture(scope="module")
+def recorded(tmp_path_factory: pytest.TempPathFactory) -> Recorded:
+    tmp = tmp_path_factory.mktemp("shift")
+    db = tmp / "rtm.sqlite3"
+    config = tmp / "config.toml"
+    config.write_text(
+        f'[site]\nname = "Contact Center Jakarta"\ntl_name = "Rina"\n'
+        f"[storage]\ndatabase = {str(db)!r}\n",
+        encoding="utf-8",
+    )
+    settings = Settings.model_validate(
+        {"site": {"name": "Contact Center Jakarta", "tl_name": "Rina"},
+         "storage": {"database": str(db)}}
+    )  # fmt: skip
+    clock = FrozenClock(START)
+    sim = Simulator(agents=40, seed=7, clock=clock, tz=JKT)
+    t0 = time.perf_counter()
+    roster = asyncio.run(_record(settings, sim, clock))
+    return Recorded(db, config, settings, sim, roster, time.perf_counter() - t0)
+
+
+def _rules(settings: Settings) -> ReportRules:
+    return ReportRules(
+        settings.kpi_targets(),
+        settings.kpi_options(),
+        settings.attendance_rules(),
+        settings.staffing.interval_minutes,
+    )
+
+
+def _summary(db: Path, settings: Settings, roster: Roster | None, now: datetime = END) -> Any:
+    with Store.open(db) as store:  # a fresh open, as after a restart
+        return build_shift_summary(
+            store,
+            day=DAY,
+            shift="pagi",
+            window=WINDOW,
+            rules=_rules(settings),
+            now=now,
+            roster=roster,
+            site=settings.site.name,
+            tl_name=settings.site.tl_name,
+        )
+
+
+@pytest.fixture(scope="module")
+def summary(recorded: Recorded) -> ShiftSummary:
+    return _summary(recorded.db, recorded.settings, recorded.roster)
+
+
+# ---------------------------------------------------------------------- KPIs
+
+
+def test_every_interval_of_the_shift_is_recorded(recorded: Recorded, summary: ShiftSummary):
+    starts = [iv.start for iv in summary.intervals]
+    assert starts == [START + timedelta(minutes=30 * i) for i in range(16)]
+    assert summary.missing_intervals == ()
+    assert summary.interval_minutes == 30
+    for iv in summary.intervals:
+        voice = iv.scope("voice")
+        assert voice is not None and voice.counts["offered"] >= voice.counts["answered"]
+        scr = voice.kpi("scr")
+        assert scr is not None and scr.sla == 95.0 and scr.slg == 90.0
+        if voice.counts["offered"]:
+            assert scr.value == pytest.approx(
+                100 * voice.counts["answered"] / voice.counts["offered"]
+            )
+    assert recorded.seconds < 30, f"recording took {recorded.seconds:.1f} s"
+
+
+def test_shift_scr_is_summed_answered_over_summed_offered(
+    recorded: Recorded, summary: ShiftSummary
+):
+    with Store.open(recorded.db) as store:
+        rows = store.interval_kpis(
+            since=START, until=END, kpi="scr", scope="all", period="interval"
+        )
+    assert len(rows) == 16
+    answered = sum(r.counts["answered"] for r in rows)
+    offered = sum(r.counts["offered"] for r in rows)
+    assert offered > 300  # a real morning of calls
+    shift = summary.shift_scope("voice")
+    assert shift is not None
+    assert shift.counts["offered"] == offered and shift.counts["answered"] == answered
+    scr = shift.kpi("scr")
+    assert scr is not None and scr.value == pytest.approx(100 * answered / offered)
+    mean_of_percentages = sum(r.value for r in rows if r.value is not None) / len(rows)
+    assert scr.value != pytest.approx(mean_of_percentages, abs=1e-6)
+    # per queue too: the queues' counts add up to the "all" figures
+    queues = [f for f in summary.shift_figures if f.family == "voice" and f.scope != "all"]
+    assert {f.scope for f in queues} == {"INB-1500", "INB-VIP"}
+    assert sum(f.counts["offered"] for f in queues) == offered
+    nonvoice = summary.shift_scope("nonvoice")
+    assert nonvoice is not None and nonvoice.counts["received"] > 0
+
+
+# ---------------------------------------------------------------------- people
+
+
+def test_scripted_late_noshow_early_out_and_unrostered_by_name(
+    recorded: Recorded, summary: ShiftSummary
+):
+    incidents = recorded.sim.incidents[DAY]
+    by_id = {x.agent_id: x for x in summary.attendance.exceptions}
+    roster = {e.agent_id: e for e in recorded.roster.entries}
+    assert incidents.late
+    for idx, login_epoch in incidents.late.items():
+        agent_id, name = recorded.agent(idx)
+        row = by_id[agent_id]
+        assert row.name == name and row.status == LoginStatus.LATE
+        scripted = datetime.fromtimestamp(login_epoch, JKT) - roster[agent_id].start
+        assert row.late_by is not None and abs(row.late_by - scripted) <= timedelta(seconds=STEP)
+    assert incidents.no_show
+    for idx in incidents.no_show:
+        agent_id, name = recorded.agent(idx)
+        assert by_id[agent_id].name == name and by_id[agent_id].status == LoginStatus.ABSENT
+    for idx in incidents.early_out:
+        agent_id, name = recorded.agent(idx)
+        assert by_id[agent_id].status == LoginStatus.EARLY_OUT, name
+    for idx in incidents.unrostered:
+        agent_id, name = recorded.agent(idx)
+        assert by_id[agent_id].status == LoginStatus.NOT_ROSTERED and by_id[agent_id].name == name
+    a = summary.attendance
+    assert a.roster_known and a.late >= len(incidents.late) and a.absent >= 1
+    assert a.scheduled == a.present + a.absent + a.not_yet_in
+    # nobody else is an exception without a reason the simulator scripted or the rules give
+    text = render_markdown(summary, JKT, END)
+    for idx in incidents.late:
+        assert recorded.agent(idx)[1] in text
+
+
+def test_aux_over_limits_by_agent_and_code_match_the_recorded_alerts(
+    recorded: Recorded, summary: ShiftSummary
+):
+    with Store.open(recorded.db) as store:
+        rotg = store.alerts(since=START, until=END, kind=AlertKind.ROTG)
+    assert rotg, "a morning of 40 agents has someone over an AUX limit"
+    names = {e.agent_id: e.name for e in recorded.roster.entries}
+    got = {(x.agent_id, x.code, x.limit_kind) for x in summary.aux_over}
+    for rec in rotg:
+        a = rec.alert
+        assert any(k[0] == a.agent_id and k[1] == a.code for k in got)
+    for x in summary.aux_over:
+        assert x.name == names[x.agent_id]
+        assert x.limit_kind in {"each", "shift", "count", "total"}
+        assert x.value is not None and x.limit is not None and x.value > x.limit
+
+
+def test_alerts_of_the_window_with_acknowledgement(recorded: Recorded, summary: ShiftSummary):
+    with Store.open(recorded.db) as store:
+        stored = store.alerts(since=START, until=END)
+    assert len(summary.alerts) == len(stored) > 0
+    kinds = {r.alert.kind for r in summary.alerts}
+    assert {AlertKind.KPI, AlertKind.ATTENDANCE} <= kinds
+    text = render_markdown(summary, JKT, END)
+    assert "## Alerts raised" in text
+    first = summary.alerts[0].alert
+    assert first.raised_at.astimezone(JKT).strftime("%H:%M") in text
+
+
+# ---------------------------------------------------------------------- plans
+
+
+def _plan(at: datetime) -> RecoveryPlan:
+    return RecoveryPlan(
+        created_at=at,
+        date=at.date(),
+        tl_shift="pagi",
+        interval_start=at.replace(minute=0),
+        kpi="scr",
+        scope="all",
+        sla=95.0,
+        slg=90.0,
+        actual=84.4,
+        root_cause=RootCause.VOLUME_SPIKE,
+        analysis="Burst of calls on INB-1500",
+        actions=(PlanAction("Move chat agents to voice", "Rina", at + timedelta(hours=1)),),
+        tl_name="Rina",
+    )
+
+
+def test_a_plan_filed_shows_open_then_verified(recorded: Recorded, tmp_path: Path):
+    db = tmp_path / "copy.sqlite3"
+    shutil.copy(recorded.db, db)  # the store was closed: the WAL is checkpointed
+    with Store.open(db) as store:
+        plan = store.save_plan(_plan(START + timedelta(hours=2, minutes=35)), who="Rina")
+    s = _summary(db, recorded.settings, recorded.roster)
+    assert [p.id for p in s.plans_filed] == [plan.id]
+    assert [p.id for p in s.plans_open] == [plan.id] and s.plans_verified == ()
+    assert "Move chat agents" not in render_markdown(s, JKT, END)  # the list, not the form
+    assert f"| {plan.id} |" in render_markdown(s, JKT, END)
+
+    with Store.open(db) as store:
+        store.set_status(plan.id, PlanStatus.DONE, "Rina", START + timedelta(hours=4))
+        store.verify(plan.id, 96.2, True, "Rina", START + timedelta(hours=5))
+    s = _summary(db, recorded.settings, recorded.roster)
+    assert [p.id for p in s.plans_verified] == [plan.id] and s.plans_open == ()
+    assert s.plans_verified[0].verified_value == 96.2
+    assert "achieved" in render_markdown(s, JKT, END)
+    sections = [r["section"] for r in csv_rows(s, JKT, END)]
+    assert sections.count("plan_verified") == 1 and "plan_open" not in sections
+
+
+# ---------------------------------------------------------------------- formats
+
+
+def test_csv_and_xlsx_read_back(summary: ShiftSummary, tmp_path: Path):
+    buffer = io.StringIO()
+    written = write_csv(summary, buffer, JKT, END)
+    rows = list(csv.DictReader(io.StringIO(buffer.getvalue())))
+    assert len(rows) == written
+    shift_scr = [
+        r
+        for r in rows
+        if r["section"] == "kpi_shift" and r["item"] == "scr" and r["scope"] == "all"
+    ]
+    assert len(shift_scr) == 1
+    voice = summary.shift_scope("voice")
+    assert voice is not None
+    assert float(shift_scr[0]["value"]) == pytest.approx(voice.kpi("scr").value)
+    assert shift_scr[0]["sla"] == "95.0" and shift_scr[0]["status"] in {"ok", "warning", "breach"}
+    late = [r for r in rows if r["section"] == "attendance" and r["item"] == "late"]
+    assert {r["name"] for r in late} == {
+        x.name for x in summary.attendance.exceptions if x.status == LoginStatus.LATE
+    }
+    assert all(int(r["value"]) >= 6 for r in late)  # minutes late, past the 5 min grace
+    intervals = {r["time"] for r in rows if r["section"] == "kpi_interval"}
+    assert len(intervals) == 16
+
+    path = tmp_path / "handover.xlsx"
+    write_xlsx(summary, path, JKT, END)
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == ["Handover", "Shift KPIs", "Intervals", "Attendance", "AUX", "Alerts",
+                             "Plans"]  # fmt: skip
+    att = wb["Attendance"]
+    names = {att.cell(r, 1).value for r in range(5, att.max_row + 1)}
+    assert {x.name for x in summary.attendance.exceptions} <= names
+    kpis = wb["Shift KPIs"]
+    assert kpis.cell(5, 1).value == "all queues" and kpis.cell(5, 2).value == "SCR"
+    assert kpis.page_setup.orientation == "landscape"
+    alerts = wb["Alerts"]
+    assert alerts.max_row - 4 == len(summary.alerts)
+    assert not path.with_name(path.name + ".tmp").exists()
+
+
+# ---------------------------------------------------------------------- the command
+
+
+def test_rtm_report_md_through_the_cli(recorded: Recorded, capsys: pytest.CaptureFixture[str]):
+    t0 = time.perf_counter()
+    code = rtm(["report", "--config", str(recorded.config), "--date", DAY.isoformat(),
+                "--shift", "pagi"])  # fmt: skip
+    took = time.perf_counter() - t0
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert out.startswith("# Shift handover — Contact Center Jakarta")
+    assert "**TL shift:** Pagi 2025-11-25, 07:00–15:00" in out and "**TL:** Rina" in out
+    assert "| 07:00 |" in out and "| 14:30 |" in out
+    # the roster is not in the store: absences as raised, by name
+    for idx in recorded.sim.incidents[DAY].no_show:
+        assert recorded.agent(idx)[1] in out
+    assert "roster was not available" in out
+    assert took < 5
+
+
+def test_rtm_report_csv_and_xlsx_files(recorded: Recorded, tmp_path: Path):
+    base = ["report", "--config", str(recorded.config), "--date", DAY.isoformat()]
+    out = tmp_path / "r.csv"
+    assert rtm([*base, "--shift", "pagi", "--format", "csv", "--output", str(out)]) == 0
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert {"kpi_shift", "kpi_interval", "attendance", "alert"} <= {r["section"] for r in rows}
+    xlsx = tmp_path / "r.xlsx"
+    assert rtm([*base, "--shift", "pagi", "--format", "xlsx", "--output", str(xlsx)]) == 0
+    assert openpyxl.load_workbook(xlsx)["Intervals"].max_row > 16
+
+
+def test_nothing_recorded_exits_1(
+    recorded: Recorded, capsys: pytest.CaptureFixture[str], tmp_path: Path
+):
+    code = rtm(["report", "--config", str(recorded.config), "--date", "2025-11-20",
+                "--shift", "pagi"])  # fmt: skip
+    out, err = capsys.readouterr()
+    assert code == 1 and out == ""
+    assert "nothing recorded for TL shift pagi on 2025-11-20" in err
+    # the siang shift of the recorded day was not recorded either
+    code = rtm(["report", "--config", str(recorded.config), "--date", DAY.isoformat(),
+                "--shift", "siang"])  # fmt: skip
+    assert code == 1 and "nothing recorded" in capsys.readouterr().err
+    # no database at all: said so, and no empty file created
+    missing = tmp_path / "none.toml"
+    db = tmp_path / "nothing.sqlite3"
+    missing.write_text(f"[storage]\ndatabase = {str(db)!r}\n", encoding="utf-8")
+    assert rtm(["report", "--config", str(missing), "--date", DAY.isoformat()]) == 1
+    assert "no database" in capsys.readouterr().err and not db.exists()
+
+
+def test_xlsx_needs_an_output_file(recorded: Recorded, capsys: pytest.CaptureFixture[str]):
+    code = rtm(["report", "--config", str(recorded.config), "--format", "xlsx"])
+    assert code == 2
+    assert "--output" in capsys.readouterr().err
+    assert rtm(["report", "--config", str(recorded.config), "--date", "25-11-2025"]) == 2
