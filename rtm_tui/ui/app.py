@@ -38,7 +38,7 @@ from rtm_tui.ui.alerts_pane import AlertsPane
 from rtm_tui.ui.gauges import GaugePanel, KpiGauge, TrendKeeper
 from rtm_tui.ui.header import FreshnessScreen, RtmHeader, SourceStatus
 from rtm_tui.ui.help_screen import HelpScreen
-from rtm_tui.ui.i18n import set_language, t
+from rtm_tui.ui.i18n import has, set_language, t
 from rtm_tui.ui.messages import FreshnessChanged, MonitorUpdated, PlansChanged, RosterChanged
 
 if TYPE_CHECKING:
@@ -377,23 +377,35 @@ class RtmApp(App[int]):
         self.push_screen(HelpScreen(self.help_rows()))
 
     def help_rows(self) -> list[tuple[str, str]]:
-        """Every key: the app's, the gauges' and the system ones; keys for one action
-        are listed together ("q, ^q")."""
+        """Every key with what it does (the long text); keys for one action are listed
+        together ("^q, q")."""
         keys: dict[str, list[str]] = {}
 
         def add(key: str, description: str) -> None:
             if description and key not in keys.setdefault(description, []):
                 keys[description].append(key)
 
+        def long(name: str, fallback: str) -> str:
+            return t(f"cmd.{name}") if has(f"cmd.{name}") else fallback
+
         for bindings in self._bindings.key_to_bindings.values():
             for b in bindings:
-                add(b.key_display or self.get_key_display(b), b.description)
+                if b.id:
+                    name = b.id
+                elif b.action in ("command_palette", "app.command_palette"):
+                    name = "palette"
+                elif b.action in ("quit", "app.quit"):
+                    name = "quit"
+                else:
+                    name = ""
+                add(b.key_display or self.get_key_display(b), long(name, b.description))
         for b in KpiGauge.BINDINGS:
             if isinstance(b, Binding):
                 for key in b.key.split(","):
-                    add(self.get_key_display(replace(b, key=key)), t(f"key.{b.id}"))
-        add("tab, shift+tab", t("key.next_pane"))
-        add("esc", t("key.close"))
+                    add(self.get_key_display(replace(b, key=key)), long(b.id or "", b.description))
+        add("↑ ↓ pgup pgdn home end", t("cmd.move"))
+        add("tab, shift+tab", t("cmd.next_pane"))
+        add("esc", t("cmd.close"))
         return [(", ".join(k), description) for description, k in keys.items()]
 
     def action_show_view(self, view: str) -> None:

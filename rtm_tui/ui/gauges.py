@@ -41,8 +41,8 @@ def sparkline(values: Sequence[float | None], width: int = TREND_LENGTH) -> str:
     """Unicode blocks scaled between the lowest and highest value; a gap for no data."""
     recent = list(values)[-width:]
     present = [v for v in recent if v is not None]
-    if not present:
-        return ""
+    if len(recent) < 2 or not present:
+        return ""  # one interval is not a trend
     low, high = min(present), max(present)
     span = high - low
     out = []
@@ -139,7 +139,12 @@ class KpiGauge(Widget, can_focus=True):
     KpiGauge.-warning { border: round $warning; border-subtitle-color: $warning; }
     KpiGauge.-breach { border: round $error; border-subtitle-color: $error; }
     KpiGauge.-no_data { border: round $foreground 20%; }
-    KpiGauge:focus { border: heavy $accent; background: $boost; }
+    /* focus: a heavy border that keeps the status colour, and a reversed title */
+    KpiGauge:focus { border: heavy $foreground 60%; background: $boost; }
+    KpiGauge:focus { border-title-style: bold reverse; }
+    KpiGauge.-ok:focus { border: heavy $success; }
+    KpiGauge.-warning:focus { border: heavy $warning; }
+    KpiGauge.-breach:focus { border: heavy $error; }
     KpiGauge > .gauge--ok { color: $text-success; text-style: bold; }
     KpiGauge > .gauge--warning { color: $text-warning; text-style: bold; }
     KpiGauge > .gauge--breach { color: $text-error; text-style: bold; }
@@ -158,7 +163,8 @@ class KpiGauge(Widget, can_focus=True):
     BINDINGS = [
         Binding("left", "move(-1)", "Previous gauge", show=False, id="gauge_prev"),
         Binding("right", "move(1)", "Next gauge", show=False, id="gauge_next"),
-        Binding("enter,c", "counts", "Counts", id="counts"),
+        # not in the Footer (room): the period line and the help screen name it
+        Binding("enter,c", "counts", "Counts", show=False, id="counts"),
     ]
 
     def __init__(

@@ -30,7 +30,7 @@ class HelpScreen(ModalScreen[None]):
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     HelpScreen > #help-box {
-        width: 76; max-width: 95%; height: auto; max-height: 90%;
+        width: 96; max-width: 95%; height: auto; max-height: 90%;
         border: round $accent; background: $surface; padding: 0 1;
     }
     HelpScreen #help-keys { height: auto; }

@@ -27,16 +27,16 @@ CATALOG: dict[str, dict[str, str]] = {
         "tab.roster": "Roster",
         "key.help": "Help",
         "key.quit": "Quit",
-        "key.recovery_plan": "Recovery plan",
+        "key.recovery_plan": "New plan",
         "key.plans": "Plans",
         "key.dashboard": "Dashboard",
         "key.roster": "Roster",
         "key.filter": "Filter",
         "key.exceptions": "Exceptions",
         "key.sort": "Sort",
-        "key.period": "Interval/today",
-        "key.acknowledge": "Acknowledge",
-        "key.freshness": "Data status",
+        "key.period": "Period",
+        "key.acknowledge": "Ack",
+        "key.freshness": "Sources",
         "key.palette": "Commands",
         "key.counts": "Counts",
         "key.gauge_prev": "Previous gauge",
@@ -55,6 +55,14 @@ CATALOG: dict[str, dict[str, str]] = {
         "cmd.freshness": "Show the status of each data source",
         "cmd.help": "Show all keys",
         "cmd.counts": "Show the counts behind the selected KPI",
+        "cmd.quit": "Quit",
+        "cmd.palette": "Command palette: every action by name",
+        "cmd.gauge_prev": "Select the previous KPI gauge",
+        "cmd.gauge_next": "Select the next KPI gauge",
+        "cmd.next_pane": "Move between gauges, agent board and alerts",
+        "cmd.move": "Move in the agent board or the alerts",
+        "cmd.close": "Close a panel, clear the filter",
+        "key.move": "Move",
         # ----------------------------------------------------------------- header
         "header.shift": "Shift {shift}",
         "header.no_shift": "No TL shift",
@@ -161,16 +169,16 @@ CATALOG: dict[str, dict[str, str]] = {
         "tab.roster": "Roster",
         "key.help": "Bantuan",
         "key.quit": "Keluar",
-        "key.recovery_plan": "Recovery plan",
+        "key.recovery_plan": "Plan baru",
         "key.plans": "Daftar plan",
         "key.dashboard": "Dasbor",
         "key.roster": "Roster",
         "key.filter": "Saring",
         "key.exceptions": "Pengecualian",
         "key.sort": "Urutkan",
-        "key.period": "Interval/hari ini",
-        "key.acknowledge": "Tandai dibaca",
-        "key.freshness": "Status data",
+        "key.period": "Periode",
+        "key.acknowledge": "Tandai",
+        "key.freshness": "Sumber",
         "key.palette": "Perintah",
         "key.counts": "Rincian",
         "key.gauge_prev": "Gauge sebelumnya",
@@ -189,6 +197,14 @@ CATALOG: dict[str, dict[str, str]] = {
         "cmd.freshness": "Tampilkan status setiap sumber data",
         "cmd.help": "Tampilkan semua tombol",
         "cmd.counts": "Tampilkan angka di balik KPI yang dipilih",
+        "cmd.quit": "Keluar",
+        "cmd.palette": "Palet perintah: semua fungsi menurut nama",
+        "cmd.gauge_prev": "Pilih gauge KPI sebelumnya",
+        "cmd.gauge_next": "Pilih gauge KPI berikutnya",
+        "cmd.next_pane": "Pindah antara gauge, papan agent dan alert",
+        "cmd.move": "Bergerak di papan agent atau daftar alert",
+        "cmd.close": "Tutup panel, hapus saringan",
+        "key.move": "Gerak",
         # ----------------------------------------------------------------- header
         "header.shift": "Shift {shift}",
         "header.no_shift": "Di luar shift TL",
@@ -299,6 +315,11 @@ def set_language(language: str) -> None:
 
 def language() -> str:
     return _current
+
+
+def has(key: str) -> bool:
+    """Whether the catalog has `key` (in English, the reference language)."""
+    return key in CATALOG["en"]
 
 
 def register(language: str, entries: Mapping[str, str]) -> None:

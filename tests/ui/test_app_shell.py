@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from app_helpers import JAKARTA, SIZE, frozen, make_settings, screen_text
@@ -57,24 +58,24 @@ async def test_help_lists_every_binding_and_closes() -> None:
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         text = screen_text(app)
-        for description in (
-            "Help",
-            "Quit",
-            "Recovery plan",
-            "Plans",
-            "Dashboard",
-            "Roster",
-            "Filter",
-            "Exceptions",
-            "Sort",
-            "Interval/today",
-            "Acknowledge",
-            "Data status",
-            "Commands",
-            "Counts",
-            "Next gauge",
+        for key, description in (
+            ("?", "Show all keys"),
+            ("^q, q", "Quit"),
+            ("r", "New recovery plan for the selected KPI, alert or agent"),
+            ("p", "Open the recovery plans"),
+            ("1", "Show the dashboard"),
+            ("2", "Show the roster view"),
+            ("/", "Filter the agent board"),
+            ("e", "Show only agents with exceptions"),
+            ("s", "Change the sort order"),
+            ("t", "Show KPIs for this interval or for today"),
+            ("a", "Acknowledge the selected alert"),
+            ("f", "Show the status of each data source"),
+            ("^p", "Command palette"),
+            ("⏎, c", "Show the counts behind the selected KPI"),
+            ("→", "Select the next KPI gauge"),
         ):
-            assert description in text, description
+            assert re.search(rf"{re.escape(key)} +{re.escape(description)}", text), key
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, HelpScreen)
@@ -188,7 +189,7 @@ async def test_command_palette_offers_the_main_actions() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         titles = {c.title for c in app.get_system_commands(app.screen)}
-    for title in ("Recovery plan", "Plans", "Roster", "Filter", "Acknowledge", "Interval/today"):
+    for title in ("New plan", "Plans", "Roster", "Filter", "Ack", "Period"):
         assert title in titles
 
 
@@ -205,7 +206,8 @@ async def test_indonesian_ui() -> None:
         await pilot.press("question_mark")
         await pilot.pause()
         help_text = screen_text(app)
-    assert "Tombol" in help_text and "Bantuan" in help_text and "Tandai dibaca" in help_text
+    assert "Tombol" in help_text and "Tampilkan semua tombol" in help_text
+    assert "Tandai alert yang dipilih sudah dibaca" in help_text
 
 
 async def test_hostile_site_and_tl_names_show_literally() -> None:
@@ -228,9 +230,28 @@ async def test_narrow_terminal_puts_alerts_under_the_board() -> None:
 
 
 SHELL_AREAS = (
-    "app.", "tab.", "key.", "cmd.", "header.", "shift.", "source.", "fresh.", "gauge.",
-    "status.", "kpi.", "counts.", "alerts.", "severity.", "help.", "placeholder.",
-    "filter.", "plan.", "run.", "day.", "month.", "att.",
+    "app.",
+    "tab.",
+    "key.",
+    "cmd.",
+    "header.",
+    "shift.",
+    "source.",
+    "fresh.",
+    "gauge.",
+    "status.",
+    "kpi.",
+    "counts.",
+    "alerts.",
+    "severity.",
+    "help.",
+    "placeholder.",
+    "filter.",
+    "plan.",
+    "run.",
+    "day.",
+    "month.",
+    "att.",
 )
 
 
