@@ -10,7 +10,8 @@ script does it, so the figures include it).
 
 Figures:
 - first paint: App() constructed -> first frame showing the rows
-- CPU per 1 Hz tick: process CPU time of `tick(now)` + the frame it causes (median, p95)
+- CPU per 1 Hz tick: process CPU time of `tick(now)` + the frame it causes (median, p95);
+  the garbage collector runs before each timed step, so the feed's garbage is not counted
 - poll-to-screen: `update_rows(rows)` called -> frame done (p95); new row objects every
   poll, ~2 % of agents change state per poll and AUX timers move
 - steady CPU: real-time loop (1 Hz tick, poll every --poll-seconds) over --seconds,
@@ -19,8 +20,12 @@ Figures:
   --shift-poll-seconds of simulated time, a frame after each), RSS before/after, with
   agent churn (2 % of the ids replaced each simulated hour)
 
-The rows are generated here (a small state machine per agent), not through ShiftMonitor
-and the simulator, so the figures are about the widgets alone.
+Rows come from the real pipeline by default (`--source sim`: the in-process simulator,
+the Omnichannel client over ASGI, ShiftMonitor), made before each timed step, so their
+cost is not in the figures; `--source synthetic` builds them here instead, as new objects
+every poll (the worst case for the board's diff). The "Textual floor" column is a Line-API
+widget that does no work of its own but repaints the same regions: what Textual itself
+costs. Its RSS growth is the feed's own (simulator, monitor), to subtract from the others.
 """
 
 from __future__ import annotations
@@ -188,6 +193,64 @@ class AgentFeed:
         )
 
 
+class SyntheticFeed:
+    """Rows straight from AgentFeed: every poll builds new row objects (worst case for the
+    board's diff); during the long shift only changed rows are rebuilt, with churn."""
+
+    name = "synthetic rows (new objects every poll)"
+
+    def __init__(self, agents: int, seed: int) -> None:
+        self.feed = AgentFeed(agents, seed)
+        self.start = START
+        self._last = START
+
+    async def poll(self, now: datetime, *, long_run: bool = False) -> list[AgentRow]:
+        if now > self.feed.now:
+            self.feed.advance(now)
+        if long_run and int(now.timestamp()) // 3600 != int(self._last.timestamp()) // 3600:
+            self.feed.churn(0.02)  # 2 % new agent ids each hour
+        self._last = now
+        return self.feed.rows(fresh=not long_run)
+
+    async def aclose(self) -> None:
+        pass
+
+
+class SimulatorFeed:
+    """The real pipeline: in-process simulator -> HTTP client (ASGI) -> ShiftMonitor."""
+
+    name = "simulator -> OmnichannelClient -> ShiftMonitor"
+
+    def __init__(self, agents: int, seed: int) -> None:
+        from zoneinfo import ZoneInfo
+
+        from rtm_tui.clock import FrozenClock
+        from rtm_tui.config import Settings
+        from rtm_tui.simulator import Simulator
+        from rtm_tui.ui.launch import make_monitor, simulator_client
+
+        tz = ZoneInfo("Asia/Jakarta")
+        self.start = datetime(2026, 11, 24, 7, 30, tzinfo=tz)
+        self.tz = tz
+        self.clock = FrozenClock(self.start)
+        self.sim = Simulator(agents=agents, seed=seed, clock=self.clock, tz=tz)
+        self.client = simulator_client(self.sim)
+        self.monitor = make_monitor(Settings.model_validate({}))
+        self.roster_day = None
+
+    async def poll(self, now: datetime, *, long_run: bool = False) -> list[AgentRow]:
+        self.clock.at = max(self.clock.at, now)
+        roster = None
+        if self.roster_day != now.date():
+            roster = await self.client.fetch_roster(now.date(), self.tz)
+            self.roster_day = now.date()
+        agents = await self.client.fetch_agents()
+        return list(self.monitor.apply(now, agents=agents, roster=roster).rows)
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
+
+
 # --------------------------------------------------------------------------- naive board
 
 
@@ -350,18 +413,22 @@ def pct(values: Sequence[float], q: float) -> float:
 
 async def run_one(kind: str, args: argparse.Namespace) -> dict[str, float]:
     width, height = (int(v) for v in args.size.split("x"))
-    feed = AgentFeed(args.agents, args.seed)
-    rows = feed.rows(fresh=True)
+    feed = (
+        SimulatorFeed(args.agents, args.seed)
+        if args.source == "sim"
+        else SyntheticFeed(args.agents, args.seed)
+    )
+    now = feed.start
+    rows = await feed.poll(now)
     result: dict[str, float] = {}
 
     started = time.perf_counter()
-    app = BenchApp(kind, rows, feed.now)
+    app = BenchApp(kind, rows, now)
     async with app.run_test(size=(width, height)) as pilot:
         while app.first_frame_at is None:
             await app.next_frame()
         result["first_paint_s"] = app.first_frame_at - started
         board = app.board
-        now = feed.now
         await pilot.pause()
 
         # --- CPU per 1 Hz tick (no poll in between)
@@ -369,6 +436,7 @@ async def run_one(kind: str, args: argparse.Namespace) -> dict[str, float]:
         own_before = getattr(board, "render_seconds", 0.0)
         for _ in range(args.ticks):
             now += timedelta(seconds=1)
+            gc.collect()  # collect the feed's garbage outside the timed step
             app.frame_event.clear()
             c0, w0 = time.process_time(), time.perf_counter()
             board.tick(now)
@@ -385,8 +453,8 @@ async def run_one(kind: str, args: argparse.Namespace) -> dict[str, float]:
         latencies, poll_cpu = [], []
         for _ in range(args.polls):
             now += timedelta(seconds=args.poll_seconds)
-            feed.advance(now)
-            fresh = feed.rows(fresh=True)
+            fresh = await feed.poll(now)
+            gc.collect()
             app.frame_event.clear()
             c0, w0 = time.process_time(), time.perf_counter()
             board.update_rows(fresh, now)
@@ -402,8 +470,7 @@ async def run_one(kind: str, args: argparse.Namespace) -> dict[str, float]:
         t = now
         for _ in range(int(args.seconds / args.poll_seconds) + 1):
             t += timedelta(seconds=args.poll_seconds)
-            feed.advance(t)
-            polls.append((t, feed.rows(fresh=True)))
+            polls.append((t, await feed.poll(t)))
         gc.collect()
         c0, w0 = time.process_time(), time.perf_counter()
         next_poll = 0
@@ -419,7 +486,6 @@ async def run_one(kind: str, args: argparse.Namespace) -> dict[str, float]:
         result["steady_cpu_pct"] = (time.process_time() - c0) / (time.perf_counter() - w0) * 100
         now += timedelta(seconds=args.seconds)
         del polls
-        feed.now = now
 
         # --- RSS over an accelerated shift
         gc.collect()
@@ -427,15 +493,12 @@ async def run_one(kind: str, args: argparse.Namespace) -> dict[str, float]:
         before = rss_mb()
         hours = args.naive_shift_hours if kind == "datatable" else args.shift_hours
         shift_polls = int(hours * 3600 / args.shift_poll_seconds)
-        per_hour = max(1, int(3600 / args.shift_poll_seconds))
         w0 = time.perf_counter()
-        for i in range(shift_polls):
+        for _ in range(shift_polls):
             now += timedelta(seconds=args.shift_poll_seconds)
-            feed.advance(now)
-            if i % per_hour == per_hour - 1:
-                feed.churn(0.02)
+            shift_rows = await feed.poll(now, long_run=True)
             app.frame_event.clear()
-            board.update_rows(feed.rows(fresh=False), now)
+            board.update_rows(shift_rows, now)
             await app.next_frame()
         gc.collect()
         await pilot.pause()
@@ -444,6 +507,7 @@ async def run_one(kind: str, args: argparse.Namespace) -> dict[str, float]:
         result["shift_polls"] = shift_polls
         result["shift_wall_s"] = time.perf_counter() - w0
         result["shift_hours"] = hours
+    await feed.aclose()
     return result
 
 
@@ -490,7 +554,8 @@ def markdown(results: dict[str, dict[str, float]], args: argparse.Namespace) -> 
     load = os.getloadavg()
     lines.append("")
     lines.append(
-        f"{args.agents:,} agents, {args.size} terminal, poll every {args.poll_seconds:g} s, "
+        f"{args.agents:,} agents ({args.source} rows), {args.size} terminal, "
+        f"poll every {args.poll_seconds:g} s, "
         f"steady phase {args.seconds:g} s, shift polls {args.shift_poll_seconds:g} s apart; "
         f"{os.cpu_count()} CPUs, load average {load[0]:.1f} at the end."
     )
@@ -512,7 +577,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--ticks", type=int, default=30)
     parser.add_argument("--polls", type=int, default=40)
     parser.add_argument("--shift-hours", type=float, default=12.0)
-    parser.add_argument("--shift-poll-seconds", type=float, default=30.0)
+    parser.add_argument("--shift-poll-seconds", type=float, default=60.0)
     parser.add_argument(
         "--naive-shift-hours",
         type=float,
@@ -521,6 +586,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--size", default="160x48")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--source",
+        choices=("sim", "synthetic"),
+        default="sim",
+        help="rows from the simulator + ShiftMonitor (default) or generated directly",
+    )
     parser.add_argument("--boards", default="line,datatable,floor")
     parser.add_argument("--only", choices=("line", "datatable", "floor"), help=argparse.SUPPRESS)
     return parser.parse_args(argv)
