@@ -61,9 +61,7 @@ def screen_text(app: Any) -> str:
     return console.export_text()
 
 
-async def wait_for(
-    pilot: Pilot[Any], condition: Callable[[], bool], timeout: float = 10.0
-) -> None:
+async def wait_for(pilot: Pilot[Any], condition: Callable[[], bool], timeout: float = 10.0) -> None:
     """Let the app run until `condition()` holds (fails the test after `timeout`)."""
     steps = int(timeout / 0.05)
     for _ in range(steps):
