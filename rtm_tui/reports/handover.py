@@ -214,7 +214,7 @@ def _scope_name(family: str, scope: str) -> str:
 
 
 def _late(delta: timedelta | None) -> str:
-    return "" if delta is None else f"+{int(delta.total_seconds() // 60)} min"
+    return "" if delta is None else f"{int(delta.total_seconds() // 60)} min"
 
 
 def _limit_value(over: AuxOver, value: float | None) -> str:
@@ -421,8 +421,10 @@ def render_markdown(s: ShiftSummary, tz: tzinfo, now: datetime) -> str:
 
 def _attendance_row(x: AgentAttendance, tz: tzinfo) -> tuple[str, ...]:
     shift = ""
-    if x.shift_code or x.start:
+    if x.start is not None:
         shift = f"{x.shift_code or ''} {_hm(x.start, tz)}–{_hm(x.end, tz)}".strip()
+    elif x.shift_code:
+        shift = x.shift_code  # e.g. OFF: worked on a day off
     return (
         x.name,
         x.agent_id,

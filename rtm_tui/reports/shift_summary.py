@@ -29,6 +29,7 @@ report can be made after the app was closed or restarted:
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
@@ -697,13 +698,11 @@ def build_shift_summary(
     recorded = bool(records or alerts or any(e.at >= w0 for e in events))
 
     intervals, shift_figures = build_kpis(records, rules)
-    minutes = rules.interval_minutes
-    if len(intervals) >= 2:
-        gaps = [
-            (b.start - a.start).total_seconds() / 60
-            for a, b in zip(intervals, intervals[1:], strict=False)
-        ]
-        minutes = int(min(g for g in gaps if g > 0)) if any(g > 0 for g in gaps) else minutes
+    # the configured length, or shorter when the recorded starts say so (a platform on
+    # 15-minute intervals): the gcd of it and every recorded start's offset in the window
+    minutes = max(1, rules.interval_minutes)
+    for iv in intervals:
+        minutes = math.gcd(minutes, int((iv.start - w0).total_seconds() // 60))
     have = {i.start for i in intervals}
     missing = tuple(t for t in expected_intervals(w0, as_of, minutes) if t not in have)
     if missing and intervals:
