@@ -266,10 +266,11 @@ def _ack(rec: AlertRecord, tz: tzinfo) -> str:
 # ---------------------------------------------------------------------- Markdown
 
 
-def _table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
-    out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    out += ["| " + " | ".join(md(c) if c else "" for c in row) + " |" for row in rows]
-    return out
+def _table(header: Sequence[str], rows: Iterable[Sequence[str]], empty: str = "None.") -> list[str]:
+    body = ["| " + " | ".join(md(c) if c else "" for c in row) + " |" for row in rows]
+    if not body:
+        return [empty]  # a header over nothing reads like missing data
+    return ["| " + " | ".join(header) + " |", "|" + "---|" * len(header), *body]
 
 
 def _glance(s: ShiftSummary) -> list[str]:
@@ -366,17 +367,15 @@ def render_markdown(s: ShiftSummary, tz: tzinfo, now: datetime) -> str:
     out += _table(
         ("Name", "Agent", "Team", "Shift", "Status", "Late by", "First login", "Last logout"),
         (_attendance_row(x, tz) for x in a.exceptions),
+        "Nobody late, absent, out early or working without a roster entry.",
     )
-    if not a.exceptions:
-        out += ["", "Nobody late, absent, out early or working without a roster entry."]
 
     out += ["", "## AUX over limits", ""]
     out += _table(
         ("Name", "Agent", "Code", "Limit", "Value", "Limit value", "Raised", "AUX used"),
         (_aux_row(x, tz) for x in s.aux_over),
+        "No AUX limit was crossed.",
     )
-    if not s.aux_over:
-        out += ["", "No AUX limit was crossed."]
 
     out += ["", "## Alerts raised", ""]
     out += _table(
@@ -386,9 +385,8 @@ def render_markdown(s: ShiftSummary, tz: tzinfo, now: datetime) -> str:
              r.alert.message, _ack(r, tz))
             for r in s.alerts
         ),
+        "No alerts.",
     )  # fmt: skip
-    if not s.alerts:
-        out += ["", "No alerts."]
 
     out += ["", "## Recovery plans", "", "### Filed this shift", ""]
     out += _plans_md(s.plans_filed, tz, now)
