@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
+from rtm_tui.domain.types import Break, Roster, RosterEntry, RosterStatus
+
 
 def dt_out(value: datetime) -> str:
     if value.utcoffset() is None:
@@ -47,3 +49,42 @@ def json_out(value: Mapping[str, Any] | list[Any] | tuple[Any, ...]) -> str:
 
 def json_in(text: str | None) -> Any:
     return json.loads(text) if text else None
+
+
+def roster_out(roster: Roster) -> str:
+    entries = [
+        {
+            "date": day_out(e.date),
+            "agent_id": e.agent_id,
+            "name": e.name,
+            "team": e.team,
+            "status": e.status.value,
+            "shift_code": e.shift_code,
+            "start": dt_out_opt(e.start),
+            "end": dt_out_opt(e.end),
+            "breaks": [[b.code, dt_out(b.start), dt_out(b.end)] for b in e.breaks],
+        }
+        for e in roster.entries
+    ]
+    return json.dumps({"date": day_out(roster.date), "entries": entries}, ensure_ascii=False)
+
+
+def roster_in(text: str) -> Roster:
+    data = json.loads(text)
+    return Roster(
+        date=date.fromisoformat(data["date"]),
+        entries=tuple(
+            RosterEntry(
+                date=date.fromisoformat(e["date"]),
+                agent_id=e["agent_id"],
+                name=e["name"],
+                team=e["team"],
+                status=RosterStatus(e["status"]),
+                shift_code=e["shift_code"],
+                start=dt_in_opt(e["start"]),
+                end=dt_in_opt(e["end"]),
+                breaks=tuple(Break(code, dt_in(a), dt_in(b)) for code, a, b in e["breaks"]),
+            )
+            for e in data["entries"]
+        ),
+    )

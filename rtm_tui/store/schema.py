@@ -113,6 +113,14 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     ),
     # 4: the dashboard asks for overdue plans often
     ("CREATE INDEX plans_due ON plans(status, due_ts)",),
+    # 5: the day's roster as the app last read it, so a report can judge logins later
+    (
+        """CREATE TABLE rosters (
+            day TEXT PRIMARY KEY,
+            roster TEXT NOT NULL,
+            saved_at TEXT NOT NULL
+        )""",
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

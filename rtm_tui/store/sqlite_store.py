@@ -38,7 +38,7 @@ from rtm_tui.domain.plans import (
     plan_due,
     validate_plan,
 )
-from rtm_tui.domain.types import Alert, AlertKind, KpiValue, Severity, Status
+from rtm_tui.domain.types import Alert, AlertKind, KpiValue, Roster, Severity, Status
 from rtm_tui.store.codec import (
     day_out,
     dt_in,
@@ -47,6 +47,8 @@ from rtm_tui.store.codec import (
     dt_out_opt,
     json_in,
     json_out,
+    roster_in,
+    roster_out,
     ts,
 )
 from rtm_tui.store.errors import PlanNotFoundError, StoreError, store_error
@@ -638,6 +640,24 @@ class Store:
                 "SELECT state FROM monitor_state WHERE day = ?", (day_out(day),)
             ).fetchone()
         return None if row is None else str(row[0])
+
+    def record_roster(self, roster: Roster, at: datetime | None = None) -> None:
+        """Keep the day's roster as last read (replaces the earlier copy of that day)."""
+        saved = at or datetime.now().astimezone()
+        with self._write("save the roster") as conn:
+            conn.execute(
+                """INSERT INTO rosters (day, roster, saved_at) VALUES (?, ?, ?)
+                ON CONFLICT (day) DO UPDATE SET roster = excluded.roster,
+                    saved_at = excluded.saved_at""",
+                (day_out(roster.date), roster_out(roster), dt_out(saved)),
+            )
+
+    def load_roster(self, day: date) -> Roster | None:
+        with self._read("load the roster") as conn:
+            row = conn.execute(
+                "SELECT roster FROM rosters WHERE day = ?", (day_out(day),)
+            ).fetchone()
+        return None if row is None else roster_in(str(row[0]))
 
     @staticmethod
     def _range(day: date | None, since: datetime | None, until: datetime | None) -> dict[str, Any]:
