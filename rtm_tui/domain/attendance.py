@@ -90,29 +90,40 @@ def _on_scheduled_break(entry: RosterEntry, logout: datetime, now: datetime) -> 
     return any(b.start <= logout < b.end and now < b.end for b in entry.breaks)
 
 
+_ON_TIME, _LATE, _EARLY_OUT = LoginStatus.ON_TIME, LoginStatus.LATE, LoginStatus.EARLY_OUT
+_ABSENT, _NOT_YET_IN, _NOT_ROSTERED = (
+    LoginStatus.ABSENT,
+    LoginStatus.NOT_YET_IN,
+    LoginStatus.NOT_ROSTERED,
+)
+_OFF, _LEAVE, _SICK = LoginStatus.OFF, LoginStatus.LEAVE, LoginStatus.SICK
+
+
 def attendance_counts(rows: Iterable[AgentRow]) -> AttendanceCounts:
-    """Header counts. `late` counts everyone who came late, also if they left early."""
-    scheduled = present = late = absent = leave = not_rostered = not_yet_in = early_out = 0
+    """Header counts. `late` counts everyone who came late, also if they left early.
+
+    Identity checks, not set membership: hashing an Enum member runs Python code, and
+    this runs over thousands of rows on every poll.
+    """
+    present = late = absent = leave = not_rostered = not_yet_in = early_out = 0
     for row in rows:
         s = row.login_status
-        if s in SCHEDULED:
-            scheduled += 1
-            if s in PRESENT:
-                present += 1
-                if row.late_by is not None:
-                    late += 1
-                if s == LoginStatus.EARLY_OUT:
-                    early_out += 1
-            elif s == LoginStatus.ABSENT:
-                absent += 1
-            else:
-                not_yet_in += 1
-        elif s in ON_LEAVE:
-            leave += 1
-        elif s == LoginStatus.NOT_ROSTERED:
+        if s is _ON_TIME or s is _LATE or s is _EARLY_OUT:
+            present += 1
+            if row.late_by is not None:
+                late += 1
+            if s is _EARLY_OUT:
+                early_out += 1
+        elif s is _ABSENT:
+            absent += 1
+        elif s is _NOT_YET_IN:
+            not_yet_in += 1
+        elif s is _NOT_ROSTERED:
             not_rostered += 1
+        elif s is _OFF or s is _LEAVE or s is _SICK:
+            leave += 1
     return AttendanceCounts(
-        scheduled=scheduled,
+        scheduled=present + absent + not_yet_in,
         present=present,
         late=late,
         absent=absent,

@@ -123,8 +123,10 @@ class _Track:
     meter: AdherenceMeter = field(default_factory=AdherenceMeter)
     entry: RosterEntry | None = None
     entry_valid: tuple[int, datetime] | None = None  # (roster version, valid until)
-    login_cache: tuple[Any, ...] | None = None  # (entry, logins, valid until, result)
+    login_cache: tuple[Any, ...] | None = None  # (entry, logins, valid until, result, flag)
     row: AgentRow | None = None
+    row_dirty: bool = True  # the agent or its roster changed since the row was built
+    closed_aux: float = 0.0  # AUX seconds of closed occurrences, as of the last full pass
     row_sig: tuple[Any, ...] = ()
 
     def day(self, workday: date) -> _Day:
@@ -143,6 +145,28 @@ class _KpiEpisode:
 
 
 _EMPTY_DAY = _Day()
+
+
+def _refreshed(row: AgentRow, aux_used: float, adherence: float | None) -> AgentRow:
+    return AgentRow(
+        agent_id=row.agent_id,
+        name=row.name,
+        team=row.team,
+        state=row.state,
+        aux_code=row.aux_code,
+        state_since=row.state_since,
+        aux_used_seconds=aux_used,
+        aux_allowance_seconds=row.aux_allowance_seconds,
+        aux_limit_each_seconds=row.aux_limit_each_seconds,
+        aux_warn_ratio=row.aux_warn_ratio,
+        login_status=row.login_status,
+        late_by=row.late_by,
+        adherence=adherence,
+        roster=row.roster,
+        first_login_at=row.first_login_at,
+        last_logout_at=row.last_logout_at,
+        exception=row.exception,
+    )
 
 
 def _iso(t: datetime | None) -> str | None:
@@ -270,6 +294,8 @@ class ShiftMonitor:
         self._roster_version += 1
         for agent_id in entries:
             self._track(agent_id)
+        for track in self._tracks.values():
+            track.row_dirty = True
 
     def _entry_for(self, track: _Track, now: datetime) -> RosterEntry | None:
         """The agent's relevant roster entry at `now`, cached until it could change."""
@@ -319,7 +345,15 @@ class ShiftMonitor:
         return track
 
     def _observe(self, agent: Agent, now: datetime) -> None:
-        track = self._track(agent.agent_id)
+        track = self._tracks.get(agent.agent_id) or self._track(agent.agent_id)
+        prev = track.agent
+        if prev is not agent and (
+            prev is None
+            or prev.name != agent.name
+            or prev.team != agent.team
+            or prev.today != agent.today
+        ):
+            track.row_dirty = True
         track.agent = agent
         last = track.last
         state, code, since = agent.state, agent.aux_code, agent.state_since
@@ -328,7 +362,9 @@ class ShiftMonitor:
                 # logged out and in again between polls: the login still counts
                 track.last_login_at = agent.login_at
                 track.day(self._workday(track, now)).login(agent.login_at)
+                track.row_dirty = True
             return
+        track.row_dirty = True
         workday = self._workday(track, now)
         day = track.day(workday)
         track.dirty = True
@@ -396,13 +432,49 @@ class ShiftMonitor:
         roster_version = self._roster_version
         for agent_id in self._order:
             track = self._tracks[agent_id]
+            agent = track.agent
+            row = track.row
+            # fast path: nothing changed but time. Only adherence and, in AUX, the
+            # running occurrence move; attendance, the roster entry and the next AUX
+            # limit to judge are cached until known instants.
             cached = track.entry_valid
+            lc = track.login_cache
+            in_aux = agent is not None and agent.state is _AUX
+            if (
+                row is not None
+                and not track.row_dirty
+                and (not in_aux or track.next_judge is None or now < track.next_judge)
+                and cached is not None
+                and cached[0] == roster_version
+                and now < cached[1]
+                and lc is not None
+                and lc[0] is track.entry
+                and (lc[2] is None or now < lc[2])
+            ):
+                adh_in, adh_out = track.meter.totals(
+                    track.entry, track.timeline, now, grace, track.excuses, track.version
+                )
+                team_in += adh_in
+                team_out += adh_out
+                adh = round(adh_in / (adh_in + adh_out), 3) if adh_in + adh_out > 0 else None
+                aux_used = row.aux_used_seconds
+                if in_aux:
+                    assert agent is not None
+                    running = (now - agent.state_since).total_seconds()
+                    aux_used = track.closed_aux + (running if running > 0 else 0.0)
+                if adh != row.adherence or aux_used != row.aux_used_seconds:
+                    row = _refreshed(row, aux_used, adh)
+                    sig = track.row_sig
+                    track.row = row
+                    track.row_sig = (*sig[:6], aux_used, *sig[7:10], adh, *sig[11:])
+                rows.append(row)
+                continue
+
             if cached is not None and cached[0] == roster_version and now < cached[1]:
                 entry = track.entry
             else:
                 entry = self._entry_for(track, now)
             workday = entry.date if entry is not None else today
-            agent = track.agent
             day = track.days.get(workday) or _EMPTY_DAY
             platform = agent.today if agent is not None and workday == today else None
 
@@ -415,10 +487,9 @@ class ShiftMonitor:
             else:
                 first_login, last_logout = day.first_login, day.last_logout
                 seconds, counts = day.aux_seconds, day.aux_count
-            in_aux = agent is not None and agent.state == _AUX
             limit_each = None
             warn_ratio = default_warn
-            aux_used = sum(seconds.values())
+            aux_used = track.closed_aux = sum(seconds.values())
             if in_aux:
                 assert agent is not None
                 rule = self.rotg.for_code(agent.aux_code)
@@ -443,14 +514,16 @@ class ShiftMonitor:
                 and lc[1] == login_key
                 and (lc[2] is None or now < lc[2])
             ):
-                result = lc[3]
+                result, login_flag = lc[3], lc[4]
             else:
                 result = login_status(entry, now, self.rules, first_login, last_logout, logged_in)
+                login_flag = result.status in EXCEPTIONS or result.late_by is not None
                 track.login_cache = (
                     entry,
                     login_key,
                     status_valid_until(entry, now, self.rules),
                     result,
+                    login_flag,
                 )
                 if result.status == _ABSENT and entry is not None:
                     self._raise_absent(track, entry, now)
@@ -463,9 +536,7 @@ class ShiftMonitor:
             # rounded to the display precision (0.1 %): lets unchanged rows be reused
             adh = round(adh_in / (adh_in + adh_out), 3) if adh_in + adh_out > 0 else None
 
-            exception = (
-                track.over_limit or result.status in EXCEPTIONS or result.late_by is not None
-            )
+            exception = track.over_limit or login_flag
             if agent is not None:
                 name, team_name = agent.name, agent.team
                 state, code, state_since = agent.state, agent.aux_code, agent.state_since
@@ -490,8 +561,9 @@ class ShiftMonitor:
                 last_logout,
                 exception,
             )
-            if track.row is not None and track.row_sig == sig:
-                rows.append(track.row)
+            track.row_dirty = False
+            if row is not None and track.row_sig == sig:
+                rows.append(row)
                 continue
             row = AgentRow(
                 agent_id=agent_id,
@@ -569,7 +641,9 @@ class ShiftMonitor:
         for v in shift_violations(track.agent_id, workday, seconds, counts, self.rotg, exempt):
             over = True
             self._raise_rotg(track, v, now)
-        track.over_limit = over
+        if over != track.over_limit:
+            track.over_limit = over
+            track.row_dirty = True
 
     def _raise_rotg(self, track: _Track, v: Any, now: datetime) -> None:
         if v.key in self._raised:
