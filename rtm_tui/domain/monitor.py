@@ -16,8 +16,19 @@ Observation rules (decisions where the contract is silent):
   occurrence (now - state_since) is added by us. Its `aux_count` includes the running
   occurrence.
 - Alerts: one per key (see rotg.py for ROTG keys); KPI breaches once per breach episode
-  (re-armed when the KPI is back to ok or a new interval/day starts); absent once per
-  agent and roster date. `open_alerts` holds alerts until acknowledged, newest first.
+  (re-armed when the KPI is back to ok or a new interval/day starts; a warning between
+  does not re-arm), key `kpi:<kpi>:<scope>:<period>:<severity>:<raised ISO>`; a
+  warning alerts (if `warning_alert_after` is set) when it lasted strictly longer, once
+  per episode and not after a breach alert in the same episode; absent once per agent
+  and roster date (`attendance:<agent>:absent:<date>`), and only after the first
+  agents snapshot. `open_alerts` holds alerts until acknowledged, newest first.
+- Instantaneous KPIs (calls_waiting, longest_wait, waiting_list) exist for the
+  "interval" period only. Scope "all" comes first, then queues/channels in API order.
+- Rows: every agent seen or rostered (last three roster dates), sorted by agent id.
+  An agent missing from a later snapshot keeps its last observed state. A rostered
+  agent never seen is shown logged out, `state_since` = shift start.
+  `AgentRow.adherence` is rounded to 0.001 (the 0.1 % shown) so that unchanged rows
+  are reused between polls; `team_adherence` is computed from unrounded seconds.
 """
 
 from __future__ import annotations
@@ -234,6 +245,10 @@ class ShiftMonitor:
         if roster is not None:
             self._set_roster(roster)
         if agents is not None:
+            if self._agents is None:
+                # attendance is judged again now that logins are known
+                for track in self._tracks.values():
+                    track.login_cache = None
             self._agents = agents
             for agent in agents.agents:
                 self._observe(agent, now)
@@ -525,7 +540,8 @@ class ShiftMonitor:
                     result,
                     login_flag,
                 )
-                if result.status == _ABSENT and entry is not None:
+                # no absent alert before the first agents snapshot: logins are unknown
+                if result.status == _ABSENT and entry is not None and self._agents is not None:
                     self._raise_absent(track, entry, now)
 
             adh_in, adh_out = track.meter.totals(

@@ -89,7 +89,7 @@ def test_rows_for_snapshot_and_rostered_agents_who_never_appeared() -> None:
 
 def test_absent_alert_exactly_at_no_show_limit_once() -> None:
     m = monitor()
-    m.apply(at(7, 0), roster=ROSTER)
+    m.apply(at(7, 0), snapshot(at(7, 0)), roster=ROSTER)  # nobody logged in
     v = m.apply(at(7, 29, 59))
     assert row(v, "A0013").login_status is LoginStatus.NOT_YET_IN
     assert v.new_alerts == ()
@@ -467,3 +467,15 @@ def test_apply_with_2000_agents_is_fast_enough() -> None:
     per_apply = (time.process_time() - t0) / 5
     assert len(v.rows) == 2000
     assert per_apply < 0.2  # generous: the figure measured is reported, not asserted
+
+
+def test_no_absent_alert_before_the_first_agents_snapshot() -> None:
+    m = monitor()
+    v = m.apply(at(9), roster=ROSTER)
+    assert row(v, "A0013").login_status is LoginStatus.ABSENT
+    assert v.new_alerts == ()
+    v = m.apply(at(9, 0, 2), snapshot(at(9, 0, 2), agent("A0012", since=at(6, 58))))
+    assert keys(v.new_alerts) == [
+        "attendance:A0013:absent:2026-11-24",
+        "attendance:A0014:absent:2026-11-24",
+    ]
