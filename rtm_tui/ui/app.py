@@ -85,6 +85,7 @@ class AppContext:
     demo: bool = False
     # for the screenshot tests: no toasts, no bell
     quiet: bool = False
+    store_error: str | None = None  # why the store could not be opened, shown on start
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -186,6 +187,8 @@ class RtmApp(App[int]):
         self.set_interval(1.0, self._tick, name="tick")
         self.set_interval(OVERDUE_CHECK_SECONDS, self._check_overdue, name="overdue")
         self._check_overdue()
+        if self.context.store_error:
+            self.notify(self.context.store_error, severity="error", timeout=15, markup=False)
         if self.feed is not None:
             self.feed.start(self)
         gauges = self.gauge_panel.gauges()
@@ -508,8 +511,7 @@ class RtmApp(App[int]):
 
     def action_recovery_plan(self) -> None:
         form_module = _optional("rtm_tui.ui.plan_form")
-        if form_module is None or self.store is None:
-            self.notify(t("placeholder.plans"), severity="warning")
+        if not self._plans_possible(form_module):
             return
         from rtm_tui.domain.plan_draft import draft_plan
 
@@ -531,8 +533,7 @@ class RtmApp(App[int]):
 
     def action_plans(self) -> None:
         module = _optional("rtm_tui.ui.plans_screen")
-        if module is None or self.store is None or not hasattr(module, "PlansScreen"):
-            self.notify(t("placeholder.plans"), severity="warning")
+        if not self._plans_possible(module):
             return
         screen = module.PlansScreen(
             self.store,
@@ -542,6 +543,15 @@ class RtmApp(App[int]):
             who=self.settings.site.tl_name,
         )
         self.push_screen(screen, lambda _result: self._check_overdue())
+
+    def _plans_possible(self, module: Any | None) -> bool:
+        if module is None:
+            self.notify(t("placeholder.plans"), severity="warning")
+            return False
+        if self.store is None:
+            self.notify(t("plan.no_store"), severity="error", markup=False)
+            return False
+        return True
 
     def current_kpi(self, kpi: str, scope: str) -> KpiValue | None:
         """The KPI now (interval first, else today), for verifying a plan."""

@@ -78,7 +78,9 @@ class Feed:
         self._kpis_recorded_at: datetime | None = None
         self._kpi_interval: datetime | None = None
         self._state_saved_at: datetime | None = None
-        self._day: date | None = None
+        self._recorded_states: dict[str, tuple[Any, ...]] = {}
+        self._agents_seen = False
+        self._pending_rosters: dict[date, Roster] = {}
         self.pollers: dict[str, Any] = self._make_pollers()
         if restore_state:
             self._restore_state()
@@ -113,10 +115,14 @@ class Feed:
             return min(ROSTER_FILE_CHECK_SECONDS, self.settings.polling.roster_seconds)
         return self.settings.polling.roster_seconds
 
-    def start(self, app: App[Any]) -> None:
-        """Run every poller as a worker of `app`; messages go to the app."""
+    def attach(self, app: App[Any]) -> None:
+        """Messages (and store errors, as toasts) go to `app` from now on."""
         self._app = app
         self._post = app.post_message
+
+    def start(self, app: App[Any]) -> None:
+        """Run every poller as a worker of `app`; messages go to the app."""
+        self.attach(app)
         for name, poller in self.pollers.items():
             app.run_worker(poller.run(), name=f"poll-{name}", group="feed", exit_on_error=False)
 
@@ -145,10 +151,24 @@ class Feed:
 
     def _on_agents(self, snapshot: AgentsSnapshot) -> None:
         self._apply("agents", agents=snapshot)
+        if not self._agents_seen:
+            self._agents_seen = True
+            pending, self._pending_rosters = self._pending_rosters, {}
+            for day in sorted(pending):
+                self._apply("roster", roster=pending[day])
         if self.store is not None:
             from rtm_tui.store import events_from_snapshot
 
-            self._store_call("record_agent_events", self._today(), events_from_snapshot(snapshot))
+            # only the states that changed since the last poll: the store would ignore
+            # the others anyway, but not for free (1000 agents every 2 s)
+            seen = self._recorded_states
+            new = [
+                e
+                for e in events_from_snapshot(snapshot)
+                if seen.get(e.agent_id) != (e.at, e.state, e.aux_code)
+            ]
+            if new and self._store_call("record_agent_events", self._today(), new) is not None:
+                seen.update({e.agent_id: (e.at, e.state, e.aux_code) for e in new})
 
     def _on_voice(self, snapshot: VoiceSnapshot) -> None:
         self.last_voice = snapshot
@@ -168,11 +188,20 @@ class Feed:
             return  # unchanged file or API answer: nothing to fold
         self.roster = today
         self._send(RosterChanged(today))
+        fold: list[Roster] = []
         if yesterday is not None and yesterday != self._yesterday_roster:
             # overnight shifts that started yesterday still run: the monitor keeps both
             self._yesterday_roster = yesterday
-            self._apply("roster", roster=yesterday)
-        self._apply("roster", roster=today)
+            fold.append(yesterday)
+        fold.append(today)
+        if not self._agents_seen:
+            # Attendance needs the logins: a roster folded before the first agents
+            # snapshot would judge every scheduled agent absent. Hold it until then.
+            self._pending_rosters.update({r.date: r for r in fold})
+            self._freshness_changed("roster")
+            return
+        for roster in fold:
+            self._apply("roster", roster=roster)
 
     def _on_error(self, source: str, error: BaseException) -> None:
         self._freshness_changed(source)

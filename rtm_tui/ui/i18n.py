@@ -154,6 +154,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "placeholder.plans": "Recovery plans: not available yet",
         "filter.placeholder": "Filter agents (name, id, team, code); enter: keep, escape: clear",
         "plan.no_selection": "Select a KPI gauge, an alert or an agent first",
+        "plan.no_store": "Recovery plans need the database, which could not be opened (see the message at start)",
         "run.no_base_url": (
             "rtm run: no Omnichannel API configured. Set [omnichannel] base_url in {path} "
             "(or run `rtm init`), or try `rtm demo` to open the dashboard on the simulator."
@@ -296,6 +297,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "placeholder.plans": "Recovery plan: belum tersedia",
         "filter.placeholder": "Saring agent (nama, id, tim, kode); enter: simpan, escape: hapus",
         "plan.no_selection": "Pilih gauge KPI, alert atau agent terlebih dahulu",
+        "plan.no_store": "Recovery plan memerlukan basis data, yang tidak dapat dibuka (lihat pesan saat mulai)",
         "run.no_base_url": (
             "rtm run: API Omnichannel belum diatur. Isi [omnichannel] base_url di {path} "
             "(atau jalankan `rtm init`), atau coba `rtm demo` untuk membuka dasbor dengan simulator."

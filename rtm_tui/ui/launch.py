@@ -39,17 +39,18 @@ def make_monitor(settings: Settings) -> Any:
     )
 
 
-def open_store(path: Path) -> Any | None:
-    """The SQLite store, or None (with a message) when it cannot be opened: the
-    dashboard still works without it, only plans and the shift record are off."""
+def open_store(path: Path) -> tuple[Any | None, str | None]:
+    """(the SQLite store, None), or (None, why) when it cannot be opened: the dashboard
+    still works without it, only plans and the shift record are off."""
     from rtm_tui.store import Store
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        return Store.open(path)
+        return Store.open(path), None
     except Exception as exc:
-        print(t("run.store_error", path=path, error=exc), file=sys.stderr)
-        return None
+        message = t("run.store_error", path=path, error=exc)
+        print(message, file=sys.stderr)
+        return None, message
 
 
 def simulator_client(
@@ -72,6 +73,7 @@ def build_app(
     demo: bool = False,
     quiet: bool = False,
     restore_state: bool = True,
+    store_error: str | None = None,
 ) -> RtmApp:
     """The app on any client (real API, in-process simulator, or a test's transport)."""
     feed = Feed(
@@ -83,7 +85,13 @@ def build_app(
         restore_state=restore_state,
     )
     context = AppContext(
-        settings=settings, clock=clock, store=store, feed=feed, demo=demo, quiet=quiet
+        settings=settings,
+        clock=clock,
+        store=store,
+        feed=feed,
+        demo=demo,
+        quiet=quiet,
+        store_error=store_error,
     )
     return RtmApp(context)
 
@@ -97,6 +105,7 @@ def build_demo_app(
     store: Any | None = None,
     faults: Any | None = None,
     quiet: bool = False,
+    store_error: str | None = None,
 ) -> tuple[RtmApp, Any]:
     """The app on a fresh in-process simulator sharing `clock`. Returns (app, simulator)."""
     from rtm_tui.simulator import Simulator
@@ -105,7 +114,14 @@ def build_demo_app(
     client = simulator_client(sim, faults=faults)
     # a new simulator is a new day of events: yesterday's demo state would not match it
     app = build_app(
-        settings, clock, client, store=store, demo=True, quiet=quiet, restore_state=False
+        settings,
+        clock,
+        client,
+        store=store,
+        demo=True,
+        quiet=quiet,
+        restore_state=False,
+        store_error=store_error,
     )
     return app, sim
 
@@ -116,13 +132,14 @@ def demo(args: argparse.Namespace, settings: Settings | None) -> int:
     settings = settings or Settings()
     set_language(settings.site.language)
     clock = FastClock(datetime.now(settings.tz), getattr(args, "speed", 1.0) or 1.0)
-    store = open_store(data_dir() / DEMO_DATABASE)
+    store, store_error = open_store(data_dir() / DEMO_DATABASE)
     app, _sim = build_demo_app(
         settings,
         clock,
         agents=getattr(args, "agents", 60),
         seed=getattr(args, "seed", 7),
         store=store,
+        store_error=store_error,
     )
     try:
         app.run()
@@ -154,8 +171,8 @@ def run(args: argparse.Namespace, settings: Settings | None) -> int:
         timeout=settings.omnichannel.timeout_seconds,
         verify_tls=settings.omnichannel.verify_tls,
     )
-    store = open_store(settings.database_path())
-    app = build_app(settings, clock, client, store=store)
+    store, store_error = open_store(settings.database_path())
+    app = build_app(settings, clock, client, store=store, store_error=store_error)
     try:
         app.run()
     finally:

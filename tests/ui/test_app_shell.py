@@ -263,3 +263,15 @@ def test_every_shell_string_has_an_indonesian_one() -> None:
     # and the UI says more than English with an accent
     differ = [k for k in mine if CATALOG["en"][k] != CATALOG["id"][k]]
     assert len(differ) > len(mine) // 2
+
+
+async def test_r_and_p_without_a_database_say_so() -> None:
+    app = shell()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("r")
+        await pilot.pause()
+        await pilot.press("p")
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert app.screen is app.screen_stack[0]
+    assert sum("need the database" in m for m in messages) == 2

@@ -131,3 +131,21 @@ async def test_a_restart_keeps_the_monitor_state_and_raises_nothing_twice(store)
         await pilot.pause(0.5)
         assert again.bells == 0  # the same alerts are not new after a restart
         assert {a.key for a in again.alerts_pane.alerts} >= open_before
+
+
+async def test_trends_survive_a_restart(store) -> None:
+    from rtm_tui.domain.types import KpiValue, Status
+
+    day = MORNING.date()
+    for i, value in enumerate((70.0, 80.0, 90.0)):
+        start = MORNING.replace(minute=0) - timedelta(minutes=30 * (3 - i))
+        kv = KpiValue("scr", "all", "interval", value, Status.BREACH)
+        store.record_interval_kpis(day, start, [kv])
+    app, _sim, _ = sim_app(store=store)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_live(pilot, app)
+        gauge = app.query_one("#gauge-scr", KpiGauge)
+        assert gauge.trend[:3] == [70.0, 80.0, 90.0]
+        assert len(gauge.trend) == 4  # and the running interval
+        first_line = str(gauge.render()).splitlines()[0]
+    assert any(block in first_line for block in "▁▂▃▄▅▆▇█")

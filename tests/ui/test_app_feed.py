@@ -1,0 +1,74 @@
+"""The feed on its own (no screen): the order sources answer in must not matter."""
+
+from __future__ import annotations
+
+import httpx
+from app_helpers import frozen, make_settings
+
+from rtm_tui.domain.types import AlertKind
+from rtm_tui.simulator import Simulator, make_asgi_app
+from rtm_tui.sources.client import OmnichannelClient
+from rtm_tui.ui.feed import Feed
+from rtm_tui.ui.launch import SIM_BASE_URL, make_monitor
+from rtm_tui.ui.messages import MonitorUpdated, RosterChanged
+
+
+class Collector:
+    """Stands in for the app's message queue."""
+
+    def __init__(self) -> None:
+        self.messages: list[object] = []
+
+    def post_message(self, message: object) -> bool:
+        self.messages.append(message)
+        return True
+
+    def notify(self, *args: object, **kwargs: object) -> None:
+        self.messages.append(args)
+
+
+def make_feed() -> tuple[Feed, Collector]:
+    settings = make_settings()
+    clock = frozen()
+    sim = Simulator(agents=40, seed=7, clock=clock, tz=settings.tz)
+    client = OmnichannelClient(
+        base_url=SIM_BASE_URL, transport=httpx.ASGITransport(app=make_asgi_app(sim))
+    )
+    feed = Feed(settings=settings, clock=clock, client=client, monitor=make_monitor(settings))
+    sink = Collector()
+    feed.attach(sink)  # type: ignore[arg-type]  # the test drives the pollers
+    return feed, sink
+
+
+def attendance_alerts(feed: Feed) -> set[str]:
+    assert feed.last_view is not None
+    return {a.key for a in feed.last_view.open_alerts if a.kind is AlertKind.ATTENDANCE}
+
+
+async def test_a_roster_before_the_first_agents_does_not_make_everyone_absent() -> None:
+    roster_first, sink = make_feed()
+    await roster_first.pollers["roster"].poll_once()
+    assert any(isinstance(m, RosterChanged) for m in sink.messages)
+    assert not any(isinstance(m, MonitorUpdated) for m in sink.messages)  # held back
+    await roster_first.pollers["agents"].poll_once()
+
+    agents_first, _ = make_feed()
+    await agents_first.pollers["agents"].poll_once()
+    await agents_first.pollers["roster"].poll_once()
+
+    assert attendance_alerts(roster_first) == attendance_alerts(agents_first)
+    rows = {r.agent_id: r.login_status for r in roster_first.last_view.rows}
+    assert rows == {r.agent_id: r.login_status for r in agents_first.last_view.rows}
+    await roster_first.stop()
+    await agents_first.stop()
+
+
+async def test_each_answer_posts_one_update_and_a_freshness() -> None:
+    feed, sink = make_feed()
+    await feed.pollers["agents"].poll_once()
+    await feed.pollers["voice"].poll_once()
+    updates = [m for m in sink.messages if isinstance(m, MonitorUpdated)]
+    assert len(updates) == 2
+    assert updates[-1].interval_minutes == 30
+    assert {k.kpi for k in updates[-1].view.kpis} >= {"scr", "aht"}
+    await feed.stop()
