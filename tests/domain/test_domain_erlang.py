@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import time
 
 import pytest
 
@@ -62,13 +61,11 @@ def test_no_traffic() -> None:
     assert erlang_b(0, 0) == 1.0
 
 
-def test_thousands_of_agents_fast_and_sane() -> None:
-    t0 = time.perf_counter()
+def test_thousands_of_agents_sane() -> None:
+    # speed is measured by benchmarks/bench_domain.py, not asserted here
     n = agents_needed(2000, 180, 20, 0.80)
-    elapsed = time.perf_counter() - t0
     assert 2000 < n < 2100
     assert service_level(2000, n, 180, 20) >= 0.80 > service_level(2000, n - 1, 180, 20)
-    assert elapsed < 0.5
     # huge traffic stays finite (no overflow) and SL moves the right way
     assert 0.0 <= erlang_c(50_000, 50_300) <= 1.0
     assert service_level(50_000, 50_300, 180, 20) > service_level(50_000, 50_100, 180, 20)
