@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 from importlib.util import find_spec
 from typing import TYPE_CHECKING, Any
 
@@ -137,6 +137,7 @@ class RtmApp(App[int]):
         self.roster_view: Any | None = None  # RosterView, None while a placeholder
         self._roster_dirty = False
         self._board_dirty = False
+        self._day: date | None = None
         self.sub_title = t("app.demo") if context.demo else t("app.sub_title")
 
     # ------------------------------------------------------------------ layout
@@ -288,6 +289,13 @@ class RtmApp(App[int]):
 
     def _tick(self) -> None:
         now = self.clock.now()
+        day = now.astimezone(self.settings.tz).date()
+        if self._day is not None and day != self._day and self.feed is not None:
+            # a new day: fetch the new day's roster now, not at the next roster poll
+            roster = self.feed.pollers.get("roster")
+            if roster is not None:
+                roster.poll_now()
+        self._day = day
         self.header.update_header(
             now=now.astimezone(self.settings.tz),
             shift=self.settings.tl_shift_at(now),
@@ -504,7 +512,14 @@ class RtmApp(App[int]):
 
     def action_freshness(self) -> None:
         now = self.clock.now()
-        self.push_screen(FreshnessScreen(self.header.sources, now, self.settings.tz))
+        self.push_screen(
+            FreshnessScreen(
+                self.header.sources,
+                now,
+                self.settings.tz,
+                follow=lambda: (self.header.sources, self.clock.now()),
+            )
+        )
 
     def on_rtm_header_freshness_requested(self, message: RtmHeader.FreshnessRequested) -> None:
         self.action_freshness()

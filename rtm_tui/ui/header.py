@@ -6,7 +6,7 @@ count). A click, or `f`, opens the freshness detail with each source's last erro
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -199,17 +199,35 @@ class FreshnessScreen(ModalScreen[None]):
     """
     BINDINGS = [Binding("escape,f,q,enter", "dismiss", "Close", id="close")]
 
-    def __init__(self, sources: Mapping[str, SourceStatus], now: datetime, tz: Any) -> None:
+    def __init__(
+        self,
+        sources: Mapping[str, SourceStatus],
+        now: datetime,
+        tz: Any,
+        follow: Callable[[], tuple[Mapping[str, SourceStatus], datetime]] | None = None,
+    ) -> None:
         super().__init__()
         self.sources = dict(sources)
         self.now = now
         self.tz = tz
+        # while open, the detail follows the sources once a second
+        self.follow = follow
+        self.box = Static(self._body(), id="freshness-box")
 
     def compose(self) -> ComposeResult:
-        box = Static(self._body(), id="freshness-box")
-        box.border_title = t("fresh.title")
-        box.border_subtitle = t("counts.close")
-        yield box
+        self.box.border_title = t("fresh.title")
+        self.box.border_subtitle = t("counts.close")
+        yield self.box
+
+    def on_mount(self) -> None:
+        if self.follow is not None:
+            self.set_interval(1.0, self._refresh_detail)
+
+    def _refresh_detail(self) -> None:
+        assert self.follow is not None
+        sources, self.now = self.follow()
+        self.sources = dict(sources)
+        self.box.update(self._body())
 
     def _when(self, moment: datetime | None) -> str:
         if moment is None:

@@ -266,7 +266,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "att.absent": "absen",
         "att.not_yet_in": "belum",
         "att.leave": "cuti",
-        "att.not_rostered": "{count} di luar roster",
+        "att.not_rostered": "{count} non-roster",
         "counts.title": "{kpi} · {scope}",
         "counts.period": "Periode",
         "counts.value": "Nilai",
