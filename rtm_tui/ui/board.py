@@ -138,6 +138,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("login", 14),
     Column("adherence", 7, right=True),
 )
+_TIME_WIDTH, _AUX_WIDTH = COLUMNS[4].width, COLUMNS[5].width
 _FIXED_WIDTH = sum(c.width for c in COLUMNS[1:]) + len(SEP) * (len(COLUMNS) - 1)
 
 # Sort orders: those most worth a look first.
@@ -359,11 +360,14 @@ class AgentBoard(ScrollView, can_focus=True):
         self._sort_index = 0
         self._cursor = 0
         self._selected_id: str | None = None
-        # static cells: (agent_id, version, name_width, language, cursor) -> (left, right)
-        self._cells: LRUCache[tuple, tuple[list[Segment], list[Segment]]] = LRUCache(4096)
+        # static cells: (agent_id, version, name_width, language, cursor)
+        #   -> (left segments, right segments, "/allowance")
+        self._cells: LRUCache[tuple, tuple[list[Segment], list[Segment], str]] = LRUCache(1024)
         # finished lines: (agent_id, version, now, cursor, scroll_x, width, language) -> Strip
-        self._lines: LRUCache[tuple, Strip] = LRUCache(512)
+        self._lines: LRUCache[tuple, Strip] = LRUCache(256)
         self._cell_styles: dict[tuple[bool, str | None], Style] = {}
+        self._width_key: tuple | None = None
+        self._width = 0
         self._name_width = NAME_MIN
 
     # ------------------------------------------------------------------ public API
@@ -656,9 +660,18 @@ class AgentBoard(ScrollView, can_focus=True):
             self._cell_styles[key] = style
         return style
 
+    def _view_width(self) -> int:
+        """Width inside the scrollbar; recomputed only when the size or scrollbar changes
+        (the region arithmetic was a quarter of the cost of a line)."""
+        key = (self._size, self.show_vertical_scrollbar)
+        if key != self._width_key:
+            self._width_key = key
+            self._width = self.scrollable_content_region.width
+        return self._width
+
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
-        width = self.scrollable_content_region.width
+        width = self._view_width()
         base = self._cell_style(False, None)
         if y == 0:
             return self._summary_strip().crop_extend(0, width, base)
@@ -706,23 +719,22 @@ class AgentBoard(ScrollView, can_focus=True):
         cached = self._lines.get(key)
         if cached is not None:
             return cached
-        left, right = self._static_cells(row, version, is_cursor)
+        left, right, allowance = self._static_cells(row, version, is_cursor)
         now = self._now or row.state_since
         elapsed = max(0.0, (now - row.state_since).total_seconds())
         used = aux_used_seconds(row, now, self._rows_now)
-        aux_text = fmt_minutes(used)
-        if row.aux_allowance_seconds:
-            aux_text += "/" + fmt_minutes(row.aux_allowance_seconds)
+        aux_text = fmt_minutes(used) + allowance
         plain_style = self._cell_style(is_cursor, None)
+        # timer texts are ASCII digits: rjust is enough (and this runs 1 Hz per line)
         segments = [
             *left,
             Segment(
-                fit(fmt_duration(elapsed), COLUMNS[4].width, True),
+                fmt_duration(elapsed).rjust(_TIME_WIDTH),
                 self._cell_style(is_cursor, timer_level(row, now)),
             ),
             Segment(SEP, plain_style),
             Segment(
-                fit(aux_text, COLUMNS[5].width, True),
+                aux_text.rjust(_AUX_WIDTH),
                 self._cell_style(is_cursor, aux_used_level(row, used)),
             ),
             Segment(SEP, plain_style),
@@ -740,7 +752,7 @@ class AgentBoard(ScrollView, can_focus=True):
 
     def _static_cells(
         self, row: AgentRow, version: int, is_cursor: bool
-    ) -> tuple[list[Segment], list[Segment]]:
+    ) -> tuple[list[Segment], list[Segment], str]:
         key = (row.agent_id, version, self._name_width, language(), is_cursor)
         cached = self._cells.get(key)
         if cached is not None:
@@ -765,5 +777,7 @@ class AgentBoard(ScrollView, can_focus=True):
             ),
             Segment(SEP + fit(fmt_percent(adherence), COLUMNS[7].width, True), style),
         ]
-        self._cells[key] = (left, right)
-        return left, right
+        allowance = row.aux_allowance_seconds
+        cells = (left, right, "/" + fmt_minutes(allowance) if allowance else "")
+        self._cells[key] = cells
+        return cells

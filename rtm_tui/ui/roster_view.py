@@ -242,7 +242,10 @@ class RosterView(ScrollView, can_focus=True):
         self._logged_in_now = 0
         self._span: tuple[datetime, datetime] | None = None
         self._body: list[tuple[str, int]] = []  # (kind, index) per body line
-        self._strips: LRUCache[tuple, Strip] = LRUCache(1024)
+        self._strips: LRUCache[tuple, Strip] = LRUCache(512)
+        self._width_key: tuple | None = None
+        self._view_width_cache = 0
+        self._base_style: Style | None = None  # widget style, until the CSS changes
 
     # ------------------------------------------------------------------ public API
 
@@ -283,8 +286,16 @@ class RosterView(ScrollView, can_focus=True):
 
     # ------------------------------------------------------------------ geometry
 
+    def _view_width(self) -> int:
+        """Width inside the scrollbar, recomputed only when the size or scrollbar changes."""
+        key = (self._size, self.show_vertical_scrollbar)
+        if key != self._width_key:
+            self._width_key = key
+            self._view_width_cache = self.scrollable_content_region.width
+        return self._view_width_cache
+
     def _width(self) -> int:
-        return max(LEFT_WIDTH + MIN_AXIS, self.scrollable_content_region.width)
+        return max(LEFT_WIDTH + MIN_AXIS, self._view_width())
 
     def _axis_width(self) -> int:
         return self._width() - LEFT_WIDTH
@@ -329,6 +340,7 @@ class RosterView(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._strips.clear()
+        self._base_style = None
 
     # ------------------------------------------------------------------ rendering
 
@@ -336,8 +348,9 @@ class RosterView(ScrollView, can_focus=True):
         return self.get_component_rich_style(f"roster-view--{name}", partial=True)
 
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
-        base = self.rich_style
+        width = self._view_width()
+        base = self._base_style or self.rich_style
+        self._base_style = base
         if y == 0:
             strip = self._counts_strip()
         elif y == 1:
