@@ -555,7 +555,8 @@ def markdown(results: dict[str, dict[str, float]], args: argparse.Namespace) -> 
             cells.append(form.format(value) + mark)
         if compare:
             line, naive = results["line"][key], results["datatable"][key]
-            cells.append(f"{naive / line:.1f}×" if line > 0.005 else "—")
+            comparable = key not in ("tick_own_ms", "rss_growth_mb", "rss_growth_2nd_half_mb")
+            cells.append(f"{naive / line:.1f}×" if comparable and line > 0.005 else "—")
         lines.append("| " + " | ".join(cells) + " |")
     load = os.getloadavg()
     lines.append("")
