@@ -72,7 +72,7 @@ register(
         "roster.col.shift": "Shift",
         "roster.col.status": "Login",
         "roster.coverage.title": "Cakupan per interval (butuh: agen dibutuhkan, jadwal: terjadwal, login: login sekarang)",
-        "roster.coverage.header": "jam  butuh jadwal login",
+        "roster.coverage.header": "jam   butuh jadwal login",
         "roster.legend": "━ shift  ╍ istirahat  ▶ login pertama  ■ logout terakhir  │ kini",
         "roster.empty": "Belum ada roster hari ini",
     },
