@@ -312,6 +312,15 @@ class ShiftMonitor:
         for track in self._tracks.values():
             track.row_dirty = True
 
+    def _night_before(self, track: _Track, today: date) -> bool:
+        """Did the agent work a shift that started before `today` and ran past midnight?
+        The platform's `today` tally then mixes that shift's last hours into today's, so
+        today's workday is judged on what we observed ourselves."""
+        return any(
+            e.works and e.date < today and e.end is not None and e.end.date() >= today
+            for e in self._entries.get(track.agent_id, ())
+        )
+
     def _entry_for(self, track: _Track, now: datetime) -> RosterEntry | None:
         """The agent's relevant roster entry at `now`, cached until it could change."""
         cached = track.entry_valid
@@ -491,7 +500,11 @@ class ShiftMonitor:
                 entry = self._entry_for(track, now)
             workday = entry.date if entry is not None else today
             day = track.days.get(workday) or _EMPTY_DAY
-            platform = agent.today if agent is not None and workday == today else None
+            platform = (
+                agent.today
+                if agent is not None and workday == today and not self._night_before(track, today)
+                else None
+            )
 
             # logins and AUX totals: the platform's tally when it sends one, else ours
             if platform is not None:

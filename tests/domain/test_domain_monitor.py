@@ -479,3 +479,29 @@ def test_no_absent_alert_before_the_first_agents_snapshot() -> None:
         "attendance:A0013:absent:2026-11-24",
         "attendance:A0014:absent:2026-11-24",
     ]
+
+
+def test_platform_today_tally_is_not_used_after_a_night_shift() -> None:
+    """The platform's `today` counts from midnight, so after a night shift it holds that
+    shift's last hours: today's later shift is judged on our own observations."""
+    yesterday = DAY - timedelta(days=1)
+    night = shift("N1", start=(22, 0), end=(7, 0), day=yesterday, code="M1", breaks=())
+    evening = shift("N1", start=(15, 0), end=(23, 0), code="S2", breaks=())
+    tally = AgentToday(
+        first_login_at=at(0, 5),  # this morning, on the night shift
+        last_logout_at=at(7, 0),
+        aux_seconds={"ISTIRAHAT": 3600, "TOILET": 1200},
+        aux_count={"ISTIRAHAT": 1, "TOILET": 2},
+    )
+    m = monitor()
+    m.apply(at(9, 40), roster=Roster(yesterday, (night,)))
+    v = m.apply(
+        at(9, 40),
+        snapshot(at(9, 40), agent("N1", state="logged_out", since=at(7, 0), today=tally)),
+        roster=Roster(DAY, (evening,)),
+    )
+    r = row(v, "N1")
+    assert r.roster == evening
+    assert r.login_status is LoginStatus.NOT_YET_IN
+    assert r.aux_used_seconds == 0  # not the night's 80 minutes
+    assert not [a for a in v.new_alerts if a.kind.value == "rotg"]
