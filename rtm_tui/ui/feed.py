@@ -79,8 +79,11 @@ class Feed:
         self._kpi_interval: datetime | None = None
         self._state_saved_at: datetime | None = None
         self._recorded_states: dict[str, tuple[Any, ...]] = {}
-        self._agents_seen = False
-        self._pending_rosters: dict[date, Roster] = {}
+        # The first agents snapshot waits for the first roster answer (or its failure):
+        # observed before the roster, a night shift's logins would be filed under the
+        # wrong workday. The monitor itself judges nobody absent before logins are known.
+        self._roster_settled = False
+        self._pending_agents: AgentsSnapshot | None = None
         self.pollers: dict[str, Any] = self._make_pollers()
         if restore_state:
             self._restore_state()
@@ -150,12 +153,14 @@ class Feed:
     # ------------------------------------------------------------------ callbacks
 
     def _on_agents(self, snapshot: AgentsSnapshot) -> None:
+        if not self._roster_settled:
+            self._pending_agents = snapshot
+            self._freshness_changed("agents")
+            return
+        self._fold_agents(snapshot)
+
+    def _fold_agents(self, snapshot: AgentsSnapshot) -> None:
         self._apply("agents", agents=snapshot)
-        if not self._agents_seen:
-            self._agents_seen = True
-            pending, self._pending_rosters = self._pending_rosters, {}
-            for day in sorted(pending):
-                self._apply("roster", roster=pending[day])
         if self.store is not None:
             from rtm_tui.store import events_from_snapshot
 
@@ -194,17 +199,23 @@ class Feed:
             self._yesterday_roster = yesterday
             fold.append(yesterday)
         fold.append(today)
-        if not self._agents_seen:
-            # Attendance needs the logins: a roster folded before the first agents
-            # snapshot would judge every scheduled agent absent. Hold it until then.
-            self._pending_rosters.update({r.date: r for r in fold})
-            self._freshness_changed("roster")
-            return
         for roster in fold:
             self._apply("roster", roster=roster)
+        if self.store is not None:
+            for roster in fold:
+                self._store_call("record_roster", roster)
+        self._settle_roster()
+
+    def _settle_roster(self) -> None:
+        self._roster_settled = True
+        pending, self._pending_agents = self._pending_agents, None
+        if pending is not None:
+            self._fold_agents(pending)
 
     def _on_error(self, source: str, error: BaseException) -> None:
         self._freshness_changed(source)
+        if source == "roster" and not self._roster_settled:
+            self._settle_roster()  # no roster for now: show the agents anyway
 
     def _freshness_changed(self, source: str) -> None:
         self._send(FreshnessChanged(source, self.pollers[source].freshness))
