@@ -39,6 +39,18 @@ def _add_config(p: argparse.ArgumentParser, top: bool = False) -> None:
     )
 
 
+def _hhmm(value: str) -> str:
+    parts = value.split(":")
+    if (
+        len(parts) == 2
+        and all(p.isdigit() for p in parts)
+        and int(parts[0]) < 24
+        and int(parts[1]) < 60
+    ):
+        return f"{int(parts[0]):02d}:{int(parts[1]):02d}"
+    raise argparse.ArgumentTypeError(f"{value!r} is not a time (HH:MM)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="rtm", description="Real Time Management for contact-center Team Leaders."
@@ -54,6 +66,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--agents", type=int, default=60, help="simulated agents (default 60)")
     p.add_argument("--seed", type=int, default=7, help="simulator seed (default 7)")
     p.add_argument("--speed", type=float, default=1.0, help="simulated seconds per real second")
+    p.add_argument(
+        "--start",
+        type=_hhmm,
+        help="simulated time of day to start at, HH:MM (default: now in a TL shift, else 10:40)",
+    )
 
     p = sub.add_parser(
         "run", help="open the dashboard on the configured Omnichannel API (the default)"

@@ -624,7 +624,9 @@ class AgentBoard(ScrollView, can_focus=True):
         raise KeyError(key)
 
     def on_resize(self, event: events.Resize) -> None:
-        width = self.container_size.width - _FIXED_WIDTH
+        # the vertical scrollbar takes its columns from the content: leave room for it
+        scrollbar = self.styles.scrollbar_size_vertical
+        width = self.container_size.width - scrollbar - _FIXED_WIDTH
         name_width = max(NAME_MIN, min(NAME_MAX, width))
         if name_width != self._name_width:
             self._name_width = name_width

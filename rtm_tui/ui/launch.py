@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import datetime
+from datetime import datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -53,9 +53,7 @@ def open_store(path: Path) -> tuple[Any | None, str | None]:
         return None, message
 
 
-def simulator_client(
-    sim: Any, *, faults: Any | None = None, token: str | None = None
-) -> Any:
+def simulator_client(sim: Any, *, faults: Any | None = None, token: str | None = None) -> Any:
     """An OmnichannelClient talking to an in-process simulator (no sockets)."""
     from rtm_tui.simulator import make_asgi_app
     from rtm_tui.sources.client import OmnichannelClient
@@ -126,12 +124,27 @@ def build_demo_app(
     return app, sim
 
 
+DEMO_START_OFF_HOURS = time(10, 40)  # mid pagi, 10 minutes into an interval: all busy
+
+
+def demo_start(now: datetime, settings: Settings, start: str | None = None) -> datetime:
+    """Where the demo's clock starts: `--start HH:MM` today, else now when a TL shift is
+    on, else 10:40 today, so a demo opened at night still shows a contact center at work."""
+    if start:
+        hh, mm = start.split(":")
+        return now.replace(hour=int(hh), minute=int(mm), second=0, microsecond=0)
+    if settings.tl_shift_at(now) is not None:
+        return now
+    return datetime.combine(now.date(), DEMO_START_OFF_HOURS, now.tzinfo)
+
+
 def demo(args: argparse.Namespace, settings: Settings | None) -> int:
     from rtm_tui.config import Settings, data_dir
 
     settings = settings or Settings()
     set_language(settings.site.language)
-    clock = FastClock(datetime.now(settings.tz), getattr(args, "speed", 1.0) or 1.0)
+    start = demo_start(datetime.now(settings.tz), settings, getattr(args, "start", None))
+    clock = FastClock(start, getattr(args, "speed", 1.0) or 1.0)
     store, store_error = open_store(data_dir() / DEMO_DATABASE)
     app, _sim = build_demo_app(
         settings,

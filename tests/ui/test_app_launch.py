@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from app_helpers import SIZE, frozen, make_settings, wait_live
 
 from rtm_tui.cli import main
@@ -34,3 +36,26 @@ async def test_demo_app_runs_on_the_embedded_simulator() -> None:
         assert len(app.view.rows) == 25
         assert sim.seed == 3
         assert app.header.demo
+
+
+def test_demo_starts_in_a_busy_shift_when_opened_at_night() -> None:
+    from app_helpers import JAKARTA, make_settings
+
+    from rtm_tui.ui.launch import demo_start
+
+    settings = make_settings()
+    night = datetime(2026, 11, 25, 2, 45, tzinfo=JAKARTA)
+    assert demo_start(night, settings) == datetime(2026, 11, 25, 10, 40, tzinfo=JAKARTA)
+    afternoon = datetime(2026, 11, 25, 16, 5, 7, tzinfo=JAKARTA)
+    assert demo_start(afternoon, settings) == afternoon  # inside TL siang: real time
+    assert demo_start(night, settings, "13:15") == datetime(2026, 11, 25, 13, 15, tzinfo=JAKARTA)
+
+
+def test_demo_start_flag_is_validated(capsys) -> None:
+    import pytest
+
+    from rtm_tui.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["demo", "--start", "25:00"])
+    assert "'25:00' is not a time" in capsys.readouterr().err
