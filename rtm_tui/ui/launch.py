@@ -162,9 +162,23 @@ def demo(args: argparse.Namespace, settings: Settings | None) -> int:
     return app.return_code or 0
 
 
+def build_run_app(settings: Settings, clock: Clock | None = None) -> tuple[RtmApp, Any | None]:
+    """The app on the configured Omnichannel API, with its store: (app, store or None)."""
+    from rtm_tui.sources.client import OmnichannelClient
+
+    client = OmnichannelClient(
+        base_url=settings.omnichannel.base_url.strip(),
+        token=settings.token(),
+        timeout=settings.omnichannel.timeout_seconds,
+        verify_tls=settings.omnichannel.verify_tls,
+    )
+    store, store_error = open_store(settings.database_path())
+    app = build_app(settings, clock or Clock(settings.tz), client, store=store, store_error=store_error)
+    return app, store
+
+
 def run(args: argparse.Namespace, settings: Settings | None) -> int:
     from rtm_tui.config import Settings, resolve_config_path
-    from rtm_tui.sources.client import OmnichannelClient
 
     settings = settings or Settings()
     set_language(settings.site.language)
@@ -177,15 +191,7 @@ def run(args: argparse.Namespace, settings: Settings | None) -> int:
             path = default_config_path()
         print(t("run.no_base_url", path=path), file=sys.stderr)
         return 2
-    clock = Clock(settings.tz)
-    client = OmnichannelClient(
-        base_url=base_url,
-        token=settings.token(),
-        timeout=settings.omnichannel.timeout_seconds,
-        verify_tls=settings.omnichannel.verify_tls,
-    )
-    store, store_error = open_store(settings.database_path())
-    app = build_app(settings, clock, client, store=store, store_error=store_error)
+    app, store = build_run_app(settings)
     try:
         app.run()
     finally:
