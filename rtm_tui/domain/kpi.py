@@ -21,6 +21,20 @@ from .types import (
     VoiceNow,
 )
 
+# How the KPI ids read in messages and on forms (English; the UI has its own catalog).
+KPI_LABELS: Mapping[str, str] = {
+    "scr": "SCR",
+    "abandon": "Abandon rate",
+    "service_level": "Service level",
+    "aht": "AHT",
+    "asa": "ASA",
+    "calls_waiting": "Calls waiting",
+    "longest_wait": "Longest wait",
+    "response_time": "Response time",
+    "waiting_list": "Waiting list",
+    "nv_aht": "Non-voice AHT",
+}
+
 VOICE_KPIS = ("scr", "abandon", "service_level", "aht", "asa", "calls_waiting", "longest_wait")
 NONVOICE_KPIS = ("response_time", "waiting_list", "nv_aht")
 RATE_KPIS = frozenset({"scr", "abandon", "service_level"})

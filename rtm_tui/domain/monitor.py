@@ -41,7 +41,15 @@ from typing import Any
 from .adherence import AdherenceMeter, Excuse, adherence_ratio
 from .attendance import EXCEPTIONS, attendance_counts, login_status, status_valid_until
 from .format import fmt_kpi
-from .kpi import NOW_KPIS, nonvoice_kpis, status_of, sum_nonvoice, sum_voice, target_for
+from .kpi import (
+    KPI_LABELS,
+    NOW_KPIS,
+    nonvoice_kpis,
+    status_of,
+    sum_nonvoice,
+    sum_voice,
+    target_for,
+)
 from .kpi import voice_kpis as compute_voice_kpis
 from .rotg import code_label, each_violation, in_scheduled_break, shift_violations
 from .types import (
@@ -82,18 +90,6 @@ AFTER_SHIFT = timedelta(hours=2)
 KEEP = timedelta(hours=36)
 KEEP_DAYS = 3  # roster dates kept (yesterday's overnight shifts still run today)
 
-KPI_LABELS = {
-    "scr": "SCR",
-    "abandon": "Abandon rate",
-    "service_level": "Service level",
-    "aht": "AHT",
-    "asa": "ASA",
-    "calls_waiting": "Calls waiting",
-    "longest_wait": "Longest wait",
-    "response_time": "Response time",
-    "waiting_list": "Waiting list",
-    "nv_aht": "Non-voice AHT",
-}
 
 
 @dataclass(slots=True)

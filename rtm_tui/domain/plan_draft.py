@@ -26,6 +26,7 @@ from datetime import date, datetime, timedelta
 
 from rtm_tui.domain.erlang import agents_needed, traffic
 from rtm_tui.domain.format import fmt_duration, fmt_kpi
+from rtm_tui.domain.kpi import KPI_LABELS
 from rtm_tui.domain.plans import RootCause
 from rtm_tui.domain.types import (
     AgentRow,
@@ -52,18 +53,6 @@ VOICE_KPIS = frozenset(
     {"scr", "abandon", "service_level", "aht", "asa", "calls_waiting", "longest_wait"}
 )
 
-KPI_LABELS: Mapping[str, str] = {
-    "scr": "SCR",
-    "abandon": "Abandon rate",
-    "service_level": "Service level",
-    "aht": "AHT",
-    "asa": "ASA",
-    "calls_waiting": "Calls waiting",
-    "longest_wait": "Longest wait",
-    "response_time": "Response time",
-    "waiting_list": "Waiting list",
-    "nv_aht": "Non-voice AHT",
-}
 
 # Agent indicators used as the plan's KPI when an agent (or an agent alert) is selected.
 # Units of `actual`: seconds, except adherence (%).
