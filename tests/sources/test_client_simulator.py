@@ -4,11 +4,7 @@ over loopback (uvicorn in a thread), and as the `rtm simulate` command in a subp
 from __future__ import annotations
 
 import asyncio
-import os
-import select
 import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -217,33 +213,10 @@ async def test_poller_over_loopback_real_time(sim_server):
 # --------------------------------------------------------------------------- rtm simulate
 
 
-@pytest.fixture
-def rtm_simulate() -> Iterator[str]:
-    cmd = [sys.executable, "-m", "rtm_tui.cli", "simulate", "--port", "0", "--token", TOKEN]
-    cmd += ["--agents", "25", "--faults", "429=0.5,retry_after=3"]
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
-    try:
-        assert proc.stdout is not None
-        ready, _, _ = select.select([proc.stdout], [], [], 30)
-        assert ready, "rtm simulate printed nothing"
-        line = proc.stdout.readline().decode()
-        assert line.startswith("http://"), line + (
-            proc.stderr.read().decode() if proc.stderr else ""
-        )
-        yield line.split()[0]
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
 async def test_rtm_simulate_subprocess_with_rate_limits(rtm_simulate):
+    url = rtm_simulate("--token", TOKEN, "--agents", "25", "--faults", "429=0.5,retry_after=3")
     ok = limited = 0
-    async with OmnichannelClient(rtm_simulate, token=TOKEN) as client:
+    async with OmnichannelClient(url, token=TOKEN) as client:
         for _ in range(16):
             try:
                 snap = await client.fetch_agents()

@@ -3,12 +3,6 @@ environment -> HTTP -> the dashboard, the way a site would run it."""
 
 from __future__ import annotations
 
-import os
-import select
-import subprocess
-import sys
-from collections.abc import Iterator
-
 import pytest
 from app_helpers import SIZE, make_settings, screen_text, wait_live
 
@@ -19,29 +13,8 @@ TOKEN = "s3cret-token-never-shown"
 
 
 @pytest.fixture
-def simulate_url() -> Iterator[str]:
-    cmd = [sys.executable, "-m", "rtm_tui.cli", "simulate", "--port", "0", "--token", TOKEN]
-    cmd += ["--agents", "30", "--seed", "11"]
-    proc = subprocess.Popen(
-        cmd,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    try:
-        assert proc.stdout is not None
-        ready, _, _ = select.select([proc.stdout], [], [], 30)
-        assert ready, "rtm simulate printed nothing"
-        line = proc.stdout.readline().decode()
-        assert line.startswith("http://127.0.0.1:"), line
-        yield line.split()[0]
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+def simulate_url(rtm_simulate) -> str:
+    return rtm_simulate("--token", TOKEN, "--agents", "30", "--seed", "11")
 
 
 async def test_rtm_run_reads_rtm_simulate_over_tcp(simulate_url, tmp_path, monkeypatch) -> None:
