@@ -175,6 +175,7 @@ class StaffingSettings(_Section):
     min_shift_hours: float = Field(4.0, gt=0)
     max_shift_hours: float = Field(12.0, gt=0)
     max_on_break_share: float = Field(0.25, gt=0, le=1)
+    forecast: str = ""  # path to a forecast CSV/XLSX (date, interval, calls, aht); "" = none
 
     @model_validator(mode="after")
     def _bounds(self) -> StaffingSettings:
