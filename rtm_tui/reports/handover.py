@@ -28,7 +28,7 @@ from openpyxl import Workbook
 from rtm_tui.domain.format import fmt_count, fmt_duration, fmt_kpi
 from rtm_tui.domain.plan_draft import kpi_label
 from rtm_tui.domain.plans import ROOT_CAUSE_LABELS, RecoveryPlan
-from rtm_tui.domain.types import LoginStatus, Roster, Status
+from rtm_tui.domain.types import LoginStatus, Status
 from rtm_tui.reports.exports import (
     _BOLD,
     _BOX,
@@ -127,7 +127,7 @@ def _run(args: argparse.Namespace, settings: Any) -> int:
             window=window,
             rules=rules,
             now=now,
-            roster=recorded_roster(store, day),
+            roster=store.load_roster(day),  # as the app last read it; None: never recorded
             site=settings.site.name,
             tl_name=settings.site.tl_name,
         )
@@ -139,16 +139,6 @@ def _run(args: argparse.Namespace, settings: Any) -> int:
         )
         return 1
     return _write(summary, fmt, output, tz, now)
-
-
-def recorded_roster(store: Store, day: date) -> Roster | None:
-    """The day's roster as the app recorded it, once the store keeps rosters (it does not
-    yet: the report then names absences only; see shift_summary.py)."""
-    load = getattr(store, "load_roster", None)
-    if load is None:
-        return None
-    roster = load(day)
-    return roster if isinstance(roster, Roster) else None
 
 
 def _write(summary: ShiftSummary, fmt: str, output: Path | None, tz: tzinfo, now: datetime) -> int:

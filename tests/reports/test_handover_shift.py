@@ -9,6 +9,7 @@ import asyncio
 import csv
 import io
 import shutil
+import sqlite3
 import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -336,21 +337,72 @@ def test_csv_and_xlsx_read_back(summary: ShiftSummary, tmp_path: Path):
 # ---------------------------------------------------------------------- the command
 
 
-def test_rtm_report_md_through_the_cli(recorded: Recorded, capsys: pytest.CaptureFixture[str]):
-    t0 = time.perf_counter()
-    code = rtm(["report", "--config", str(recorded.config), "--date", DAY.isoformat(),
+def _md_rows(text: str, heading: str) -> dict[str, list[str]]:
+    """The rows of the table under `## heading`, by their Agent column (the second)."""
+    section = text.split(f"## {heading}\n", 1)[1].split("\n## ", 1)[0]
+    rows = {}
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if line.startswith("| ") and len(cells) > 1 and cells[1] != "Agent":
+            rows[cells[1]] = cells
+    return rows
+
+
+def _report_md(config: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    code = rtm(["report", "--config", str(config), "--date", DAY.isoformat(),
                 "--shift", "pagi"])  # fmt: skip
-    took = time.perf_counter() - t0
     out, err = capsys.readouterr()
     assert code == 0, err
+    return out
+
+
+def test_rtm_report_md_judges_logins_on_the_roster_the_app_stored(
+    recorded: Recorded, capsys: pytest.CaptureFixture[str], tmp_path: Path
+):
+    """The whole way: the feed stored the roster while recording; `rtm report` (given no
+    roster) reads it back and names the scripted late logins and the early out."""
+    with Store.open(recorded.db) as store:
+        assert store.load_roster(DAY) == recorded.roster  # the feed kept what it was served
+    t0 = time.perf_counter()
+    out = _report_md(recorded.config, capsys)
+    took = time.perf_counter() - t0
     assert out.startswith("# Shift handover — Contact Center Jakarta")
     assert "**TL shift:** Pagi 2025-11-25, 07:00–15:00" in out and "**TL:** Rina" in out
     assert "| 07:00 |" in out and "| 14:30 |" in out
-    # the roster is not in the store: absences as raised, by name
-    for idx in recorded.sim.incidents[DAY].no_show:
-        assert recorded.agent(idx)[1] in out
-    assert "roster was not available" in out
+    assert "roster was not available" not in out
+    rows = _md_rows(out, "Attendance and login timeliness")
+    starts = {e.agent_id: e.start for e in recorded.roster.entries}
+    incidents = recorded.sim.incidents[DAY]
+    assert len(incidents.late) == 2 and len(incidents.early_out) == 1  # what seed 7 scripts
+    for idx, login_epoch in incidents.late.items():
+        agent_id, name = recorded.agent(idx)
+        late = datetime.fromtimestamp(login_epoch, JKT) - starts[agent_id]
+        assert rows[agent_id][0] == name and rows[agent_id][4] == "late"
+        assert rows[agent_id][5] == f"{int(late.total_seconds() // 60)} min"  # 12 min
+        assert rows[agent_id][6] == datetime.fromtimestamp(login_epoch, JKT).strftime("%H:%M")
+    for idx, out_epoch in incidents.early_out.items():
+        agent_id, name = recorded.agent(idx)
+        assert rows[agent_id][0] == name and rows[agent_id][4] == "early out"
+        assert rows[agent_id][7] == datetime.fromtimestamp(out_epoch, JKT).strftime("%H:%M")
+    for idx in incidents.no_show:
+        agent_id, name = recorded.agent(idx)
+        assert rows[agent_id][0] == name and rows[agent_id][4] == "absent"
     assert took < 5
+
+    # the same record without its stored roster: no late or early out can be judged
+    db = tmp_path / "no-roster.sqlite3"
+    shutil.copy(recorded.db, db)
+    with sqlite3.connect(db) as conn:
+        conn.execute("DELETE FROM rosters")
+    config = tmp_path / "config.toml"
+    config.write_text(
+        recorded.config.read_text(encoding="utf-8").replace(str(recorded.db), str(db)),
+        encoding="utf-8",
+    )
+    out = _report_md(config, capsys)
+    assert "roster was not available" in out
+    rows = _md_rows(out, "Attendance and login timeliness")
+    assert {r[4] for r in rows.values()} == {"absent"}
 
 
 def test_rtm_report_csv_and_xlsx_files(recorded: Recorded, tmp_path: Path):
