@@ -252,8 +252,20 @@ class RtmApp(App[int]):
     def _update_roster_view(self) -> None:
         roster_view = self.roster_view
         if roster_view is not None and self.view is not None:
-            roster_view.update_view(self.view, self.roster)
+            source, coverage = self._coverage()
+            roster_view.update_view(self.view, self.roster, coverage, source)
         self._roster_dirty = False
+
+    def _coverage(self) -> tuple[str | None, list[Any] | None]:
+        """Today's coverage per interval (cached by the feed until an input changes)."""
+        feed = self.feed
+        if feed is None or self.view is None:
+            return None, None
+        try:
+            return feed.coverage.rows(self.view.now)
+        except Exception as exc:  # a coverage problem must not take the roster view down
+            self.log.warning(f"coverage: {exc}")
+            return None, None
 
     def on_freshness_changed(self, message: FreshnessChanged) -> None:
         now = self.clock.now()
@@ -262,6 +274,12 @@ class RtmApp(App[int]):
 
     def on_roster_changed(self, message: RosterChanged) -> None:
         self.roster = message.roster
+        if self.active_view == "roster":
+            self._update_roster_view()
+        else:
+            self._roster_dirty = True
+
+    def on_forecast_changed(self, message: Any) -> None:
         if self.active_view == "roster":
             self._update_roster_view()
         else:

@@ -9,25 +9,34 @@ and `FreshnessChanged`; a failed fetch posts only `FreshnessChanged` (the last g
 data stays on screen). The feed also keeps the shift record in the store: new alerts,
 KPI values per interval (upserted, so a crash loses at most a minute), observed agent
 states and the monitor's restart state.
+
+Coverage per interval for the roster view (`feed.coverage`, a `TodayCoverage`): the
+need comes from the `[staffing] forecast` file when one is configured (read off the UI
+thread, re-read when its mtime changes), otherwise from today's actual calls.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
 
 from rtm_tui.clock import Clock
+from rtm_tui.domain.coverage import IntervalForecast, need_for, staffed_in, takes_contacts
+from rtm_tui.domain.plan_draft import MIN_PROJECTION_SECONDS
 from rtm_tui.domain.types import (
     AgentsSnapshot,
     MonitorView,
     NonVoiceSnapshot,
     Roster,
+    RosterEntry,
+    StaffingRules,
     VoiceSnapshot,
 )
 from rtm_tui.ui.gauges import interval_start
@@ -42,6 +51,218 @@ SOURCES = ("agents", "voice", "nonvoice", "roster")
 KPI_RECORD_SECONDS = 60.0  # how often the running interval's KPI values are upserted
 STATE_SAVE_SECONDS = 60.0  # how often the monitor's restart state is saved
 ROSTER_FILE_CHECK_SECONDS = 2.0  # a roster file is only stat()ed unless it changed
+FORECAST_CHECK_SECONDS = 2.0  # the forecast file likewise
+PROJECTION_REFRESH_SECONDS = 60.0  # the running interval's projected need, at most this often
+
+
+@dataclass(frozen=True, slots=True)
+class CoverageRow:
+    """One interval of the roster view's coverage table."""
+
+    start: datetime
+    end: datetime
+    needed: int | None  # agents to schedule (Erlang C, then shrinkage); None = not known
+    scheduled: float | None  # on shift and not on a break, time-weighted; None = no roster
+    calls: float | None = None  # the demand behind `needed` (forecast, actual or projected)
+    aht_seconds: float | None = None
+    logged_in: int | None = None  # None: the view counts the running interval's from the agents
+
+
+class ForecastChanged(Message):
+    """The forecast file was (re)read: the coverage's need may have changed."""
+
+
+_Counts = tuple[float, float, float]  # offered, answered, handle seconds
+
+
+class TodayCoverage:
+    """Needed and scheduled agents per interval of today, for the roster view.
+
+    Needed: from the forecast when one is loaded; otherwise from actual calls: a closed
+    interval's offered calls and AHT (the store's interval KPIs from before the app
+    started, then the voice snapshots seen), and the running interval's calls so far
+    projected to a full interval (after its first 5 minutes, like the plan form's
+    Erlang C suggestion). Future intervals without a forecast have no need.
+
+    `rows(now)` is cheap to call on every poll: the table is rebuilt only when the
+    roster, the forecast, the interval or the voice interval changes, and the running
+    interval's projection at most once a minute.
+    """
+
+    def __init__(self, rules: StaffingRules, tz: tzinfo, store: Any | None = None) -> None:
+        self.rules = rules
+        self.tz = tz
+        self.store = store
+        self.forecast: Mapping[date, tuple[IntervalForecast, ...]] | None = None
+        self._entries: tuple[RosterEntry, ...] | None = None  # None = no roster yet
+        self._version = 0  # a new roster or forecast
+        self._seen: dict[datetime, _Counts] = {}  # per interval start, last seen
+        self._running: tuple[datetime, datetime] | None = None  # (interval start, as of)
+        self._voice_minutes: int | None = None
+        self._today_aht: float | None = None
+        self._stored: tuple[date, dict[datetime, _Counts]] | None = None
+        self._table: tuple[tuple[Any, ...], list[CoverageRow]] | None = None
+        self._projection: tuple[tuple[Any, ...], CoverageRow] | None = None
+        self.table_builds = 0  # full table computations so far (tests, benchmarks)
+
+    # ------------------------------------------------------------------ inputs
+
+    def set_rosters(self, today: Roster | None, yesterday: Roster | None) -> None:
+        """Today's roster and yesterday's (its overnight shifts still cover the morning)."""
+        entries: list[RosterEntry] = []
+        for roster in (yesterday, today):
+            if roster is not None:
+                entries.extend(e for e in roster.entries if takes_contacts(e))
+        known = today is not None or yesterday is not None
+        self._entries = tuple(entries) if known else None
+        self._version += 1
+
+    def set_forecast(self, forecast: Mapping[date, tuple[IntervalForecast, ...]] | None) -> None:
+        self.forecast = forecast
+        self._version += 1
+
+    def note_voice(self, snapshot: VoiceSnapshot) -> None:
+        """Keep the running interval's counts (a dict write per voice poll)."""
+        queues = snapshot.queues
+        if not queues:
+            return
+        start = max(q.interval_start for q in queues)
+        self._seen[start] = (
+            float(sum(q.interval.offered for q in queues)),
+            float(sum(q.interval.answered for q in queues)),
+            float(sum(q.interval.handle_seconds for q in queues)),
+        )
+        answered = sum(q.today.answered for q in queues)
+        handle = sum(q.today.handle_seconds for q in queues)
+        if answered > 0 and handle > 0:
+            self._today_aht = handle / answered
+        self._running = (start, snapshot.as_of)
+        self._voice_minutes = snapshot.interval_minutes
+
+    # ------------------------------------------------------------------ output
+
+    def source(self, day: date) -> str:
+        """What "needed" means today: "forecast", "forecast_none" (no intervals for
+        today in the file) or "actual" (actual calls)."""
+        if self.forecast is None:
+            return "actual"
+        return "forecast" if self.forecast.get(day) else "forecast_none"
+
+    def minutes(self) -> int:
+        if self.forecast is None and self._voice_minutes:
+            return self._voice_minutes  # the platform's intervals, as the calls are counted
+        return self.rules.interval_minutes
+
+    def rows(self, now: datetime) -> tuple[str, list[CoverageRow]]:
+        """(source, the day's intervals from the first to the last with anything in it)."""
+        local = now.astimezone(self.tz)
+        day = local.date()
+        minutes = self.minutes()
+        source = self.source(day)
+        minute_of_day = (local.hour * 60 + local.minute) // minutes * minutes
+        current = datetime.combine(day, time(minute_of_day // 60, minute_of_day % 60), self.tz)
+        running = self._running[0] if self._running else None
+        key = (day, current, minutes, source, self._version, running)
+        if self._table is None or self._table[0] != key:
+            self._table = (key, self._build(day, current, minutes, source))
+            self.table_builds += 1
+        rows = self._table[1]
+        if source == "actual":
+            rows = [self._projected(r) if r.start == current else r for r in rows]
+        return source, _trimmed(rows, current)
+
+    # ------------------------------------------------------------------ internals
+
+    def _build(self, day: date, current: datetime, minutes: int, source: str) -> list[CoverageRow]:
+        rules = replace(self.rules, interval_minutes=minutes)
+        step = timedelta(minutes=minutes)
+        entries = self._entries
+        forecast = {f.start: f for f in (self.forecast or {}).get(day, ())}
+        past = self._past(day) if source == "actual" else {}
+        rows = []
+        for m in range(0, 24 * 60, minutes):
+            start = datetime.combine(day, time(m // 60, m % 60), self.tz)
+            end = start + step
+            scheduled = None
+            if entries is not None:
+                near = [e for e in entries if e.start < end and e.end > start]  # type: ignore[operator]
+                scheduled = staffed_in(near, start, end)[0]
+            needed = calls = aht = None
+            if source != "actual":
+                f = forecast.get(start)
+                if f is not None:
+                    needed = need_for(f.calls, f.aht_seconds, rules).scheduled
+                    calls, aht = f.calls, f.aht_seconds
+            elif start < current and start in past:
+                needed, calls, aht = self._actual_need(past[start], rules)
+            rows.append(CoverageRow(start, end, needed, scheduled, calls, aht))
+        return rows
+
+    def _past(self, day: date) -> dict[datetime, _Counts]:
+        """Closed intervals' counts: the store's (read once a day), then those seen live."""
+        if self._stored is None or self._stored[0] != day:
+            self._seen = {k: v for k, v in self._seen.items() if k.astimezone(self.tz).date() == day}
+            self._stored = (day, self._read_store(day))
+        return {**self._stored[1], **self._seen}
+
+    def _read_store(self, day: date) -> dict[datetime, _Counts]:
+        if self.store is None or not hasattr(self.store, "interval_kpis"):
+            return {}
+        try:
+            records = self.store.interval_kpis(day=day, period="interval", scope="all")
+        except Exception:  # a busy or broken store: the live counts still serve
+            return {}
+        out: dict[datetime, _Counts] = {}
+        for r in records:
+            c = r.counts
+            if "offered" in c:  # a voice KPI (every voice KPI carries the same counts)
+                out[r.period_start] = (
+                    float(c["offered"]),
+                    float(c.get("answered", 0)),
+                    float(c.get("handle_seconds", 0)),
+                )
+        return out
+
+    def _actual_need(
+        self, counts: _Counts, rules: StaffingRules
+    ) -> tuple[int | None, float, float | None]:
+        offered, answered, handle = counts
+        if offered <= 0:
+            return 0, offered, None
+        # no call answered yet in that interval: today's AHT is the best guess
+        aht = handle / answered if answered > 0 and handle > 0 else self._today_aht
+        if aht is None:
+            return None, offered, None
+        return need_for(offered, aht, rules).scheduled, offered, aht
+
+    def _projected(self, row: CoverageRow) -> CoverageRow:
+        """The running interval with its calls so far projected to the full interval."""
+        if self._running is None or self._running[0] != row.start or row.start not in self._seen:
+            return row
+        elapsed = (self._running[1] - row.start).total_seconds()
+        length = (row.end - row.start).total_seconds()
+        if elapsed < MIN_PROJECTION_SECONDS:
+            return row  # too early: a few calls would project to nonsense
+        key = (row, int(elapsed // PROJECTION_REFRESH_SECONDS))
+        if self._projection is not None and self._projection[0] == key:
+            return self._projection[1]
+        offered, answered, handle = self._seen[row.start]
+        projected = (offered * length / min(elapsed, length), answered, handle)
+        rules = replace(self.rules, interval_minutes=int(length // 60))
+        needed, calls, aht = self._actual_need(projected, rules)
+        out = replace(row, needed=needed, calls=calls, aht_seconds=aht)
+        self._projection = (key, out)
+        return out
+
+
+def _trimmed(rows: list[CoverageRow], current: datetime) -> list[CoverageRow]:
+    """From the first to the last interval with a need, staff on shift, or now."""
+    busy = [
+        i
+        for i, r in enumerate(rows)
+        if (r.scheduled or 0) > 0 or (r.needed or 0) > 0 or r.start == current
+    ]
+    return rows[busy[0] : busy[-1] + 1] if busy else []
 
 
 class Feed:
@@ -84,6 +305,8 @@ class Feed:
         # wrong workday. The monitor itself judges nobody absent before logins are known.
         self._roster_settled = False
         self._pending_agents: AgentsSnapshot | None = None
+        self.coverage = TodayCoverage(settings.staffing_rules(), self.tz, store)
+        self.forecast_error: str | None = None
         self.pollers: dict[str, Any] = self._make_pollers()
         if restore_state:
             self._restore_state()
@@ -128,6 +351,11 @@ class Feed:
         self.attach(app)
         for name, poller in self.pollers.items():
             app.run_worker(poller.run(), name=f"poll-{name}", group="feed", exit_on_error=False)
+        path = self._forecast_file()
+        if path is not None:
+            app.run_worker(
+                self._watch_forecast(path), name="forecast", group="feed", exit_on_error=False
+            )
 
     async def stop(self) -> None:
         view = self.last_view
@@ -178,6 +406,7 @@ class Feed:
     def _on_voice(self, snapshot: VoiceSnapshot) -> None:
         self.last_voice = snapshot
         self.interval_minutes = snapshot.interval_minutes
+        self.coverage.note_voice(snapshot)
         self._apply("voice", voice=snapshot)
 
     def _on_nonvoice(self, snapshot: NonVoiceSnapshot) -> None:
@@ -199,6 +428,7 @@ class Feed:
             self._yesterday_roster = yesterday
             fold.append(yesterday)
         fold.append(today)
+        self.coverage.set_rosters(today, self._yesterday_roster)
         for roster in fold:
             self._apply("roster", roster=roster)
         if self.store is not None:
@@ -275,6 +505,43 @@ class Feed:
                 self._roster_watcher = None  # try the file again on the next poll
                 raise _roster_error(path, exc) from exc
         return self._rosters.get(day) or Roster(day, ())
+
+    # ------------------------------------------------------------------ forecast
+
+    def _forecast_file(self) -> Path | None:
+        source = self.settings.staffing.forecast.strip()
+        return Path(source).expanduser() if source else None
+
+    async def _watch_forecast(self, path: Path) -> None:
+        """Read the forecast now and again whenever the file changes (mtime or size)."""
+        from rtm_tui.sources.roster_files import RosterFileWatcher
+
+        watcher = RosterFileWatcher(path)  # made before the first read: no edit is missed
+        await self.load_forecast(path)
+        while True:
+            await asyncio.sleep(FORECAST_CHECK_SECONDS)
+            if watcher.changed():
+                await self.load_forecast(path)
+
+    async def load_forecast(self, path: Path) -> bool:
+        """Read `path` off the UI thread; a bad file keeps the last good forecast and
+        says why once (a toast), until the file changes."""
+        from rtm_tui.sources.forecast_files import read_forecast_file
+
+        try:
+            forecast = await asyncio.to_thread(
+                read_forecast_file, path, self.tz, self.settings.staffing.interval_minutes
+            )
+        except Exception as exc:
+            message = _file_problem(path, exc)
+            if message != self.forecast_error and self._app is not None:
+                self._app.notify(message, title="Forecast", severity="error", markup=False)
+            self.forecast_error = message
+            return False
+        self.forecast_error = None
+        self.coverage.set_forecast(forecast)
+        self._send(ForecastChanged())
+        return True
 
     # ------------------------------------------------------------------ the shift record
 
@@ -353,12 +620,18 @@ class Feed:
             pass  # a state from another version: start fresh rather than fail
 
 
-def _roster_error(path: Path, exc: Exception) -> Exception:
-    """A roster file problem as a source error, so it shows in the header freshness."""
+def _file_problem(path: Path, exc: Exception) -> str:
+    """The first problem of a roster or forecast file, and how many more there are."""
     problems = getattr(exc, "problems", None)
     message = f"{path.name}: {problems[0]}" if problems else f"{path.name}: {exc}"
     if problems and len(problems) > 1:
         message += f" (+{len(problems) - 1} more)"
+    return message
+
+
+def _roster_error(path: Path, exc: Exception) -> Exception:
+    """A roster file problem as a source error, so it shows in the header freshness."""
+    message = _file_problem(path, exc)
     try:
         from rtm_tui.sources.client import SourceError
 

@@ -51,7 +51,12 @@ register(
         "roster.col.agent": "Agent",
         "roster.col.shift": "Shift",
         "roster.col.status": "Login",
-        "roster.coverage.title": "Coverage per interval (need: agents needed, sched: scheduled, in: logged in now)",
+        "roster.coverage.title": "Coverage per interval · need {source}",
+        "roster.coverage.note": "need: agents to schedule (Erlang C + shrinkage) · sched: on shift, not on a break · in: logged in now, AUX included",
+        "roster.coverage.source.forecast": "from the forecast",
+        "roster.coverage.source.forecast_none": "from the forecast (none for today)",
+        "roster.coverage.source.actual": "from actual calls (running interval projected)",
+        "roster.coverage.source.none": "not known",
         "roster.coverage.header": "time   need  sched    in",
         "roster.legend": "━ shift  ╍ break  ▶ first login  ■ last logout  │ now",
         "roster.empty": "No roster for today",
@@ -71,7 +76,12 @@ register(
         "roster.col.agent": "Agen",
         "roster.col.shift": "Shift",
         "roster.col.status": "Login",
-        "roster.coverage.title": "Cakupan per interval (butuh: agen dibutuhkan, jadwal: terjadwal, login: login sekarang)",
+        "roster.coverage.title": "Cakupan per interval · butuh {source}",
+        "roster.coverage.note": "butuh: agen yang perlu dijadwalkan (Erlang C + shrinkage) · jadwal: on shift, bukan istirahat · login: login kini, termasuk AUX",
+        "roster.coverage.source.forecast": "dari forecast",
+        "roster.coverage.source.forecast_none": "dari forecast (tidak ada untuk hari ini)",
+        "roster.coverage.source.actual": "dari panggilan aktual (interval berjalan diproyeksi)",
+        "roster.coverage.source.none": "tidak diketahui",
         "roster.coverage.header": "jam   butuh jadwal login",
         "roster.legend": "━ shift  ╍ istirahat  ▶ login pertama  ■ logout terakhir  │ kini",
         "roster.empty": "Belum ada roster hari ini",
@@ -96,6 +106,8 @@ class IntervalLike(Protocol):
     start: datetime
     needed: Any
     scheduled: Any
+    # optional: `end` (else the step between starts) and `logged_in` (else, for the
+    # running interval, the agents logged in now)
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,7 +200,9 @@ def day_span(
 
 
 class RosterView(ScrollView, can_focus=True):
-    """Feed with `update_view(view, roster, coverage)` after each poll; `tick(now)` at 1 Hz."""
+    """Feed with `update_view(view, roster, coverage, coverage_source)` after each poll;
+    `tick(now)` at 1 Hz. `coverage_source` says where "need" comes from ("forecast",
+    "forecast_none", "actual"), shown in the coverage title."""
 
     COMPONENT_CLASSES = {
         "roster-view--counts",
@@ -239,6 +253,7 @@ class RosterView(ScrollView, can_focus=True):
         self._counts = AttendanceCounts()
         self._lines: list[AgentLine] = []
         self._coverage: list[Any] = []
+        self._coverage_source: str | None = None
         self._logged_in_now = 0
         self._span: tuple[datetime, datetime] | None = None
         self._body: list[tuple[str, int]] = []  # (kind, index) per body line
@@ -262,12 +277,14 @@ class RosterView(ScrollView, can_focus=True):
         view: MonitorView,
         roster: Roster | None,
         coverage: Sequence[IntervalLike] | None = None,
+        coverage_source: str | None = None,
     ) -> None:
         self._now = view.now
         self._counts = view.attendance
         self._lines = agent_lines(view.rows, roster)
         self._logged_in_now = sum(1 for row in view.rows if row.state != AgentState.LOGGED_OUT)
         self._coverage = sorted(coverage or (), key=lambda c: c.start)
+        self._coverage_source = coverage_source
         self._span = day_span(view.now, self._lines, roster.date if roster else None)
         self._layout_body()
         self.refresh()
@@ -326,6 +343,7 @@ class RosterView(ScrollView, can_focus=True):
             body.append(("coverage_title", 0))
             body.append(("coverage_header", 0))
             body.extend(("coverage", i) for i in range(rows))
+            body.append(("coverage_note", 0))
             body.append(("blank", 0))
         if not self._lines:
             body.append(("empty", 0))
@@ -368,7 +386,11 @@ class RosterView(ScrollView, can_focus=True):
             elif kind == "coverage":
                 strip = self._coverage_strip(i)
             elif kind == "coverage_title":
-                strip = Strip([Segment(t("roster.coverage.title"), self._style("section"))])
+                source = t(f"roster.coverage.source.{self._coverage_source or 'none'}")
+                title = t("roster.coverage.title", source=source)
+                strip = Strip([Segment(title, self._style("section"))])
+            elif kind == "coverage_note":
+                strip = Strip([Segment(t("roster.coverage.note"), self._style("muted"))])
             elif kind == "coverage_header":
                 header = fit(t("roster.coverage.header"), COVERAGE_CELL)
                 cells = [header] * min(self._coverage_per_line(), len(self._coverage))
@@ -523,7 +545,8 @@ class RosterView(ScrollView, can_focus=True):
             if column:
                 segments.append(Segment(" " * COVERAGE_GAP))
             item = self._coverage[i]
-            current = self._now is not None and item.start <= self._now < item.start + step
+            end = getattr(item, "end", None) or item.start + step
+            current = self._now is not None and item.start <= self._now < end
             logged_in = getattr(item, "logged_in", None)
             if logged_in is None and current:
                 logged_in = self._logged_in_now
