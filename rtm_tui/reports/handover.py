@@ -425,12 +425,14 @@ def _attendance_row(x: AgentAttendance, tz: tzinfo) -> tuple[str, ...]:
     )
 
 
+def _used(seconds: float | None, count: int | None) -> str:
+    if seconds is None:
+        return ""
+    return fmt_duration(seconds) + ("" if count is None else f" in {count}×")
+
+
 def _aux_row(x: AuxOver, tz: tzinfo) -> tuple[str, ...]:
-    today = ""
-    if x.used_seconds is not None:
-        today = fmt_duration(x.used_seconds)
-        if x.used_count is not None:
-            today += f" in {x.used_count}×"
+    today = _used(x.used_seconds, x.used_count)
     return (
         x.name,
         x.agent_id,
@@ -499,8 +501,9 @@ def _num(value: float | None) -> str:
 
 def csv_rows(s: ShiftSummary, tz: tzinfo, now: datetime) -> list[dict[str, str]]:
     """One fact per row. Sections: kpi_shift, count_shift, kpi_interval, count_interval,
-    attendance_count, attendance, aux_over, alert, plan_filed, plan_open, plan_verified,
-    missing_interval, note."""
+    attendance_count, attendance, aux_over, aux_used (per agent in AUX during the shift
+    and code: seconds in the workday, `item` the workday), alert, plan_filed, plan_open,
+    plan_verified, missing_interval, note."""
     rows: list[dict[str, str]] = []
 
     def add(section: str, **cells: Any) -> None:
@@ -574,8 +577,22 @@ def csv_rows(s: ShiftSummary, tz: tzinfo, now: datetime) -> list[dict[str, str]]
             item=o.limit_kind,
             value=_num(o.value),
             shown=_limit_value(o, o.value),
-            detail=f"limit {_limit_value(o, o.limit)}",
+            detail=f"limit {_limit_value(o, o.limit)}"
+            + (f", AUX used {_used(o.used_seconds, o.used_count)}" if o.used_seconds else ""),
         )
+    for u in s.aux_used:
+        for code in sorted(u.seconds):
+            add(
+                "aux_used",
+                time=iso(s.as_of),
+                scope=code,
+                agent_id=u.agent_id,
+                name=u.name,
+                item=u.workday.isoformat(),
+                value=_num(u.seconds[code]),
+                shown=fmt_duration(u.seconds[code]),
+                detail=f"{u.count.get(code, 0)}×",
+            )
     for r in s.alerts:
         al = r.alert
         add(

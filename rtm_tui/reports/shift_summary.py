@@ -17,10 +17,19 @@ report can be made after the app was closed or restarted:
   roster entry whose shift overlaps the window, at the end of the window (or now, mid
   shift). First login = the earlier of the monitor's saved tally (which has the
   platform's `login_at`) and the first working state observed; logged in / last logout
-  from the observed events up to that instant. The roster itself is not recorded by
-  the app: without one, only absences (from the recorded alerts) can be named.
+  from the observed events up to that instant. The roster is the one the app stored for
+  the day (`Store.load_roster`); without one, only absences (from the recorded alerts)
+  can be named.
+- AUX used: per agent and code, the sum of the recorded AUX segments of the agent's
+  workday up to the as-of instant (see `aux_used_from_events`). A segment runs from its
+  AUX event to the agent's next recorded event; the last one, still open, runs to the
+  as-of instant but no later than the app was last seen recording (the end of its last
+  recorded interval, or its last recorded event), so a closed app adds no AUX. This does
+  not depend on the platform's daily tally, which the monitor uses but does not keep.
+  The workday starts `BEFORE_SHIFT` before the agent's roster shift, else at midnight.
 - AUX over limits: the recorded ROTG alerts in the window, one line per agent, code and
-  limit, with the AUX time of that code from the monitor's saved tally.
+  limit, with the AUX used of that code (or of all codes, for a total limit) in the
+  alert's workday; from the monitor's saved tally only if no AUX event was recorded.
 - Alerts: every alert raised in the window, acknowledged or not.
 - Recovery plans: filed in the window, open now (any day, not verified), verified in
   the window.
@@ -47,8 +56,9 @@ from rtm_tui.domain.kpi import (
     voice_kpis,
 )
 from rtm_tui.domain.plans import PlanStatus, RecoveryPlan
-from rtm_tui.domain.rotg import ALL_CODES
+from rtm_tui.domain.rotg import ALL_CODES, code_label
 from rtm_tui.domain.types import (
+    AgentState,
     AlertKind,
     AttendanceRules,
     KpiOptions,
@@ -149,8 +159,20 @@ class AuxOver:
     value: float | None  # seconds (occurrences for "count")
     limit: float | None
     at: datetime
-    used_seconds: float | None  # this code's AUX time in the workday, from the saved tally
+    used_seconds: float | None  # this code's AUX time in the workday (see AuxUsed)
     used_count: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class AuxUsed:
+    """One agent's AUX in a workday up to the report's as-of, per code, from the
+    recorded state changes."""
+
+    agent_id: str
+    name: str
+    workday: date
+    seconds: Mapping[str, float]
+    count: Mapping[str, int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +194,8 @@ class ShiftSummary:
     plans_filed: tuple[RecoveryPlan, ...]
     plans_open: tuple[RecoveryPlan, ...]
     plans_verified: tuple[RecoveryPlan, ...]
+    # every agent in AUX during the window, in its workday (name order)
+    aux_used: tuple[AuxUsed, ...] = ()
     notes: tuple[str, ...] = ()
     recorded: bool = True  # False: nothing at all was recorded for this window
 
@@ -604,11 +628,84 @@ def _workday(alert_key: str, kind: str) -> date | None:
         return None
 
 
+def alert_workday(rec: AlertRecord, day: date) -> date:
+    """The workday a ROTG alert counts AUX in: from its key, else the report's day."""
+    a = rec.alert
+    return _workday(a.key, limit_kind(a.key, a.agent_id or "", a.code or "")) or day
+
+
+def aux_used_from_events(
+    events: Iterable[AgentEvent], since: datetime, until: datetime, open_until: datetime
+) -> tuple[dict[str, float], dict[str, int]]:
+    """One agent's AUX seconds and occurrences per code, from its recorded events in
+    time order: each AUX segment that starts in [since, until) runs to the next event,
+    clipped at `until`; the last one, still open, runs to `open_until` (at most `until`).
+    A segment replaced at the same instant does not count (the monitor keeps the later
+    state)."""
+    seconds: dict[str, float] = {}
+    count: dict[str, int] = {}
+    evs = [e for e in events if since <= e.at < until]
+    for i, e in enumerate(evs):
+        if e.state != AgentState.AUX:
+            continue
+        end = evs[i + 1].at if i + 1 < len(evs) else min(open_until, until)
+        if end <= e.at:
+            continue
+        label = code_label(e.aux_code)
+        seconds[label] = seconds.get(label, 0.0) + (end - e.at).total_seconds()
+        count[label] = count.get(label, 0) + 1
+    return seconds, count
+
+
+def workday_start(agent_id: str, workday: date, roster: Roster | None, tz: tzinfo) -> datetime:
+    """Where an agent's workday begins for its AUX: `BEFORE_SHIFT` before its rostered
+    shift (as the monitor looks for logins), else local midnight of the workday."""
+    if roster is not None:
+        for e in roster.entries:
+            if e.agent_id == agent_id and e.works and e.start is not None:
+                return e.start - BEFORE_SHIFT
+    return datetime.combine(workday, time(0), tzinfo=tz)
+
+
+def build_aux_used(
+    store: Store,
+    wanted: Iterable[tuple[str, date]],
+    roster: Roster | None,
+    day: date,
+    tz: tzinfo,
+    as_of: datetime,
+    open_until: datetime,
+    names: Mapping[str, str],
+) -> dict[tuple[str, date], AuxUsed]:
+    """AUX used of each (agent, workday) in `wanted`, from one read of the events."""
+    rosters: dict[date, Roster | None] = {day: roster}
+    since: dict[tuple[str, date], datetime] = {}
+    for agent_id, workday in wanted:
+        if workday not in rosters:
+            rosters[workday] = store.load_roster(workday)
+        since[(agent_id, workday)] = workday_start(agent_id, workday, rosters[workday], tz)
+    if not since:
+        return {}
+    by_agent: dict[str, list[AgentEvent]] = {}
+    agents = {a for a, _ in since}
+    for e in store.agent_events(since=min(since.values()), until=as_of):
+        if e.agent_id in agents:
+            by_agent.setdefault(e.agent_id, []).append(e)
+    out = {}
+    for (agent_id, workday), t0 in since.items():
+        seconds, count = aux_used_from_events(by_agent.get(agent_id, ()), t0, as_of, open_until)
+        out[(agent_id, workday)] = AuxUsed(
+            agent_id, names.get(agent_id, agent_id), workday, seconds, count
+        )
+    return out
+
+
 def build_aux_over(
     rotg_alerts: Iterable[AlertRecord],
     state: Mapping[str, Any] | None,
     names: Mapping[str, str],
     day: date,
+    aux_used: Mapping[tuple[str, date], AuxUsed] | None = None,
 ) -> tuple[AuxOver, ...]:
     out = []
     for rec in rotg_alerts:
@@ -617,14 +714,20 @@ def build_aux_over(
             continue
         code = a.code or ""
         kind = limit_kind(a.key, a.agent_id, code)
-        tally = _tally(state, a.agent_id, _workday(a.key, kind) or day)
-        seconds = tally.get("aux_seconds") or {}
-        count = tally.get("aux_count") or {}
+        workday = _workday(a.key, kind) or day
+        seen = (aux_used or {}).get((a.agent_id, workday))
+        if seen is not None and seen.seconds:
+            seconds: Mapping[str, float] = seen.seconds
+            count: Mapping[str, int] = seen.count
+        else:  # no AUX event recorded: the monitor's saved tally, if any
+            tally = _tally(state, a.agent_id, workday)
+            seconds = tally.get("aux_seconds") or {}
+            count = tally.get("aux_count") or {}
         if code == ALL_CODES:
-            used = float(sum(seconds.values())) if seconds else None
+            used_s = float(sum(seconds.values())) if seconds else None
             n = int(sum(count.values())) if count else None
         else:
-            used = float(seconds[code]) if code in seconds else None
+            used_s = float(seconds[code]) if code in seconds else None
             n = int(count[code]) if code in count else None
         out.append(
             AuxOver(
@@ -635,12 +738,29 @@ def build_aux_over(
                 a.value,
                 a.limit,
                 a.raised_at,
-                used,
+                used_s,
                 n,
             )
         )
     out.sort(key=lambda x: (x.name.casefold(), x.agent_id, x.code, x.at))
     return tuple(out)
+
+
+def _in_aux_during(events: Sequence[AgentEvent], start: datetime, end: datetime) -> set[str]:
+    """Agents with an AUX segment overlapping [start, end) (events in time order)."""
+    out: set[str] = set()
+    last: dict[str, AgentEvent] = {}
+    for e in events:
+        if e.at >= end:
+            break
+        prev = last.get(e.agent_id)
+        if prev is not None and prev.state == AgentState.AUX and e.at > start and e.at > prev.at:
+            out.add(e.agent_id)  # an AUX segment ending inside the window
+        last[e.agent_id] = e
+        if e.state == AgentState.AUX and e.at >= start:
+            out.add(e.agent_id)
+    out.update(a for a, e in last.items() if e.state == AgentState.AUX)  # still in AUX
+    return out
 
 
 # ---------------------------------------------------------------------- plans
@@ -727,7 +847,22 @@ def build_shift_summary(
             "The roster for this day was not available to the report: late logins and early "
             "outs cannot be judged; absences are those the app raised."
         )
-    aux = build_aux_over([a for a in alerts if a.alert.kind == AlertKind.ROTG], state, names, day)
+    rotg = [a for a in alerts if a.alert.kind == AlertKind.ROTG]
+    tz = w0.tzinfo or as_of.tzinfo
+    assert tz is not None
+    # an open AUX segment runs no later than the app was last seen recording
+    seen_until = [iv.start + timedelta(minutes=minutes) for iv in intervals]
+    seen_until += [e.at for e in events if w0 <= e.at < as_of]
+    open_until = min(as_of, max(seen_until)) if seen_until else as_of
+    in_aux = _in_aux_during(events, w0, as_of)
+    wanted = [(a, day) for a in sorted(in_aux)]
+    wanted += [(r.alert.agent_id, alert_workday(r, day)) for r in rotg if r.alert.agent_id]
+    used = build_aux_used(store, wanted, roster, day, tz, as_of, open_until, names)
+    aux = build_aux_over(rotg, state, names, day, used)
+    aux_used = sorted(
+        (used[(a, day)] for a in in_aux if used[(a, day)].seconds),
+        key=lambda u: (u.name.casefold(), u.agent_id),
+    )
     filed, open_plans, verified = build_plans(store, day, window, now)
     return ShiftSummary(
         site=site,
@@ -747,6 +882,7 @@ def build_shift_summary(
         plans_filed=filed,
         plans_open=open_plans,
         plans_verified=verified,
+        aux_used=tuple(aux_used),
         notes=tuple(notes),
         recorded=recorded,
     )
@@ -756,11 +892,13 @@ __all__ = [
     "AgentAttendance",
     "AttendanceSummary",
     "AuxOver",
+    "AuxUsed",
     "IntervalFigures",
     "KpiLine",
     "ReportRules",
     "ScopeFigures",
     "ShiftSummary",
+    "aux_used_from_events",
     "build_shift_summary",
     "default_shift",
     "figures_from_counts",

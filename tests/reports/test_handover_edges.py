@@ -139,3 +139,52 @@ def test_hostile_names_are_data(store: Store):
     rows = list(csv.DictReader(io.StringIO(buffer.getvalue())))
     names = {r["name"] for r in rows if r["section"] == "attendance"}
     assert names == {"'" + HOSTILE}  # a spreadsheet will not run it as a formula
+
+
+def test_aux_used_is_the_sum_of_recorded_aux_segments(store: Store):
+    """AUX used from the recorded state changes alone (no monitor state saved): segments
+    per code in the agent's workday; the open one stops where the app stopped recording;
+    AUX before the workday (3 h before the rostered shift) does not count."""
+    for h in range(7, 12):  # the app recorded 07:00-11:59, then was closed
+        _interval(store, at(h), 10, 10)
+        _interval(store, at(h, 30), 10, 10)
+    roster = Roster(
+        DAY, (RosterEntry(DAY, "A1", "Ann", "T", RosterStatus.SCHEDULED, "P1", at(7), at(16)),)
+    )
+    events = [
+        AgentEvent("A1", at(3), "aux", "SYSTEM"),  # before the workday
+        AgentEvent("A1", at(3, 30), "logged_out"),
+        AgentEvent("A1", at(6, 55), "available"),
+        AgentEvent("A1", at(8), "aux", "TOILET"),
+        AgentEvent("A1", at(8, 12), "on_contact"),
+        AgentEvent("A1", at(10, 10), "aux", "ISTIRAHAT"),
+        AgentEvent("A1", at(11, 15), "available"),
+        AgentEvent("A1", at(11, 40), "aux", "TOILET"),  # still open when the app closed
+        AgentEvent("B2", at(9), "available"),  # never in AUX: not listed
+    ]
+    store.record_agent_events(DAY, events)
+    store.record_alert(
+        DAY,
+        Alert(
+            "rotg:A1:ISTIRAHAT:shift:2025-11-25",
+            AlertKind.ROTG,
+            Severity.BREACH,
+            at(11, 11),
+            "Ann (A1) ISTIRAHAT over its shift limit",
+            agent_id="A1",
+            code="ISTIRAHAT",
+            value=3660.0,
+            limit=3600.0,
+        ),
+    )
+    s = build_shift_summary(
+        store, day=DAY, shift="pagi", window=W, rules=_rules(), now=at(16), roster=roster
+    )
+    assert [u.agent_id for u in s.aux_used] == ["A1"]
+    used = s.aux_used[0]
+    # TOILET 08:00-08:12 and 11:40 until 12:00 (the end of the last recorded interval)
+    assert dict(used.seconds) == {"TOILET": 12 * 60 + 20 * 60, "ISTIRAHAT": 65 * 60}
+    assert dict(used.count) == {"TOILET": 2, "ISTIRAHAT": 1}
+    (over,) = s.aux_over
+    assert (over.used_seconds, over.used_count) == (65 * 60, 1)
+    assert "| 1:05:00 in 1× |" in render_markdown(s, JKT, at(16))

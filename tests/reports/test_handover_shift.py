@@ -25,7 +25,7 @@ from rtm_tui.cli import main as rtm
 from rtm_tui.clock import FrozenClock
 from rtm_tui.config import Settings
 from rtm_tui.domain.plans import PlanAction, PlanStatus, RecoveryPlan, RootCause
-from rtm_tui.domain.types import AlertKind, LoginStatus, Roster
+from rtm_tui.domain.types import AgentsSnapshot, AgentState, AlertKind, LoginStatus, Roster
 from rtm_tui.reports.handover import csv_rows, render_markdown, write_csv, write_xlsx
 from rtm_tui.reports.shift_summary import ReportRules, ShiftSummary, build_shift_summary
 from rtm_tui.simulator import Simulator, make_asgi_app
@@ -49,6 +49,7 @@ class Recorded:
     settings: Settings
     sim: Simulator
     roster: Roster
+    truth: AgentsSnapshot  # the platform's own tally at the end of the shift
     seconds: float
 
     def agent(self, idx: int) -> tuple[str, str]:
@@ -56,7 +57,9 @@ class Recorded:
         return p.agent_id, p.name
 
 
-async def _record(settings: Settings, sim: Simulator, clock: FrozenClock) -> Roster:
+async def _record(
+    settings: Settings, sim: Simulator, clock: FrozenClock
+) -> tuple[Roster, AgentsSnapshot]:
     client = OmnichannelClient(
         base_url="http://sim/api/v1", transport=httpx.ASGITransport(app=make_asgi_app(sim))
     )
@@ -84,9 +87,10 @@ async def _record(settings: Settings, sim: Simulator, clock: FrozenClock) -> Ros
             await polls["roster"].poll_once()
         clock.advance(STEP)
     roster = await client.fetch_roster(DAY, settings.tz)  # what the monitor judged against
+    truth = await client.fetch_agents()  # not given to the feed: the record must not see it
     await feed.stop()  # the app on exit: last values and the monitor state saved
     store.close()
-    return roster
+    return roster, truth
 
 
 @pytest.fixture(scope="module")
@@ -106,8 +110,8 @@ def recorded(tmp_path_factory: pytest.TempPathFactory) -> Recorded:
     clock = FrozenClock(START)
     sim = Simulator(agents=40, seed=7, clock=clock, tz=JKT)
     t0 = time.perf_counter()
-    roster = asyncio.run(_record(settings, sim, clock))
-    return Recorded(db, config, settings, sim, roster, time.perf_counter() - t0)
+    roster, truth = asyncio.run(_record(settings, sim, clock))
+    return Recorded(db, config, settings, sim, roster, truth, time.perf_counter() - t0)
 
 
 def _rules(settings: Settings) -> ReportRules:
@@ -247,6 +251,73 @@ def test_alerts_of_the_window_with_acknowledgement(recorded: Recorded, summary: 
     assert "## Alerts raised" in text
     first = summary.alerts[0].alert
     assert first.raised_at.astimezone(JKT).strftime("%H:%M") in text
+
+
+def _platform_aux(recorded: Recorded) -> dict[str, tuple[dict[str, float], dict[str, int]]]:
+    """Per agent, the platform's AUX seconds and counts per code at the end of the shift
+    (its `today` block holds closed occurrences; the running one is added)."""
+    out = {}
+    for a in recorded.truth.agents:
+        assert a.today is not None
+        seconds, count = dict(a.today.aux_seconds), dict(a.today.aux_count)
+        if a.state == AgentState.AUX and a.aux_code:
+            running = (END - a.state_since).total_seconds()
+            seconds[a.aux_code] = seconds.get(a.aux_code, 0.0) + running
+        if seconds:
+            out[a.agent_id] = (seconds, count)
+    return out
+
+
+def test_aux_used_per_agent_matches_the_platform_tally(recorded: Recorded, summary: ShiftSummary):
+    """AUX used comes from the recorded state changes, and agrees with the simulator's own
+    tally: same codes and occurrences; seconds off by at most one poll per occurrence (a
+    state shorter than a poll is seen as part of the next one)."""
+    with Store.open(recorded.db) as store:
+        yesterday = store.load_roster(DAY - timedelta(days=1))
+    assert yesterday is not None  # the feed stores yesterday's roster too (night shifts)
+    night = {
+        e.agent_id for e in yesterday.entries if e.end is not None and e.end > START.replace(hour=0)
+    }
+    truth = {k: v for k, v in _platform_aux(recorded).items() if k not in night}
+    used = {u.agent_id: u for u in summary.aux_used}
+    assert len(used) >= 10 and set(used) == set(truth)
+    for agent_id, (seconds, count) in truth.items():
+        u = used[agent_id]
+        assert u.workday == DAY and dict(u.count) == count, agent_id
+        assert set(u.seconds) == set(seconds), agent_id
+        for code, value in seconds.items():
+            assert abs(u.seconds[code] - value) <= STEP * count[code], (agent_id, code)
+    # the AUX over limits lines carry the same figures, never blank
+    assert summary.aux_over
+    for x in summary.aux_over:
+        u = used[x.agent_id]
+        if x.code == "*":
+            assert x.used_seconds == sum(u.seconds.values())
+            assert x.used_count == sum(u.count.values())
+        else:
+            assert (x.used_seconds, x.used_count) == (u.seconds[x.code], u.count[x.code])
+    rows = [r for r in csv_rows(summary, JKT, END) if r["section"] == "aux_used"]
+    assert len(rows) == sum(len(u.seconds) for u in used.values())
+
+
+def test_aux_used_does_not_need_the_monitor_state(
+    recorded: Recorded, summary: ShiftSummary, tmp_path: Path
+):
+    """The monitor's saved tally is not where AUX used comes from: without it (or with a
+    platform tally the monitor never saved) the figures are the same."""
+    db = tmp_path / "no-state.sqlite3"
+    shutil.copy(recorded.db, db)
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("DELETE FROM monitor_state").rowcount >= 1
+    s = _summary(db, recorded.settings, recorded.roster)
+    assert s.aux_used == summary.aux_used
+    assert [(x.used_seconds, x.used_count) for x in s.aux_over] == [
+        (x.used_seconds, x.used_count) for x in summary.aux_over
+    ]
+    assert all(x.used_seconds is not None for x in s.aux_over)
+    text = render_markdown(s, JKT, END)
+    for x in s.aux_over:
+        assert f"in {x.used_count}×" in text
 
 
 # ---------------------------------------------------------------------- plans
