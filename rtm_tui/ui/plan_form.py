@@ -22,6 +22,7 @@ import asyncio
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
+from typing import Any
 
 from rich.text import Text
 from textual import on
@@ -33,12 +34,14 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
-from rtm_tui.domain.plan_draft import AGENT_INDICATORS, PlanDraft
+from rtm_tui.domain.plan_draft import AGENT_INDICATORS, PlanDraft, kpi_label
 from rtm_tui.domain.plans import (
     ROOT_CAUSE_LABELS,
+    STATUS_LABELS,
     TL_SHIFTS,
     PlanAction,
     PlanError,
+    PlanStatus,
     PlanValidationError,
     RecoveryPlan,
     RootCause,
@@ -46,9 +49,260 @@ from rtm_tui.domain.plans import (
 )
 from rtm_tui.domain.types import Direction
 from rtm_tui.store import PlanStore, StoreError
+from rtm_tui.ui.i18n import register, t
+
+register(
+    "en",
+    {
+        # the form
+        "plan.title": "Recovery plan",
+        "plan.ctx.kpi": "KPI",
+        "plan.ctx.scope": "Scope",
+        "plan.ctx.target": "Target",
+        "plan.ctx.actual": "Actual",
+        "plan.ctx.counts": "Counts",
+        "plan.ctx.interval": "Interval",
+        "plan.ctx.below_slg": "below the SLG",
+        "plan.ctx.below_sla": "below the SLA",
+        "plan.ctx.over_slg": "over the SLG",
+        "plan.ctx.over_sla": "over the SLA",
+        "plan.period.interval": "interval",
+        "plan.period.today": "today",
+        "plan.period.now": "now",
+        "plan.kpi_label": "KPI or indicator",
+        "plan.kpi_placeholder": "e.g. scr, abandon, aht",
+        "plan.root_cause": "Root cause",
+        "plan.root_cause_suggested": "Root cause (suggested: {hint})",
+        "plan.root_cause_prompt": "Choose a category",
+        "plan.analysis": "Analysis",
+        "plan.analysis_placeholder": "Why was the target missed?",
+        "plan.suggestions": "Suggestions (enter: use as action)",
+        "plan.actions": "Actions (what / PIC / due HH:MM)  ctrl+n add, ctrl+r remove",
+        "plan.action_what": "What will be done",
+        "plan.action_pic": "PIC",
+        "plan.due_placeholder": "HH:MM",
+        "plan.tl_shift": "TL shift",
+        "plan.tl_shift_prompt": "Choose the TL shift",
+        "plan.tl_name": "TL name",
+        "plan.tl_name_placeholder": "Team Leader",
+        "plan.note": "Note",
+        "plan.suggestion_added": "Suggestion added as an action; set its PIC",
+        "plan.remove_where": "Move to an action first (tab), then ctrl+r",
+        "plan.not_saved": "Not saved: {error}",
+        "plan.not_saved_toast": "Recovery plan not saved: {error}",
+        "plan.saved": "Recovery plan #{id} saved",
+        "plan.discard_question": "Discard this recovery plan? What you typed will be lost.",
+        "plan.discard_keys": "y = discard   n / escape = keep editing",
+        "key.plan_save": "Save",
+        "key.plan_add_action": "Add action",
+        "key.plan_remove_action": "Remove action",
+        "key.plan_close": "Close",
+        "key.plan_discard": "Discard",
+        "key.plan_keep": "Keep editing",
+        "key.plan_use_suggestion": "Use as action",
+        # labels of domain values
+        "plan.shift.pagi": "Pagi (morning)",
+        "plan.shift.siang": "Siang (afternoon)",
+        "plan.cause.volume_spike": "Volume spike",
+        "plan.cause.understaffing": "Absence / understaffing",
+        "plan.cause.excess_aux": "Excess AUX",
+        "plan.cause.long_aht": "Long AHT",
+        "plan.cause.system": "System / technical",
+        "plan.cause.other": "Other",
+        "plan.status.open": "Open",
+        "plan.status.in_progress": "In progress",
+        "plan.status.done": "Done",
+        "plan.status.verified": "Verified",
+        "plan.kpi.scr": "SCR",
+        "plan.kpi.abandon": "Abandon rate",
+        "plan.kpi.service_level": "Service level",
+        "plan.kpi.aht": "AHT",
+        "plan.kpi.asa": "ASA",
+        "plan.kpi.calls_waiting": "Calls waiting",
+        "plan.kpi.longest_wait": "Longest wait",
+        "plan.kpi.response_time": "Response time",
+        "plan.kpi.waiting_list": "Waiting list",
+        "plan.kpi.nv_aht": "Non-voice AHT",
+        "plan.kpi.aux_over_limit": "AUX over its limit",
+        "plan.kpi.aux_over_allowance": "AUX over the shift allowance",
+        "plan.kpi.late_login": "Late login",
+        "plan.kpi.absent": "Absent (no-show)",
+        "plan.kpi.early_out": "Early out",
+        "plan.kpi.not_rostered": "Logged in, not rostered",
+        "plan.kpi.adherence": "Schedule adherence",
+        "plan.kpi.agent": "Agent follow-up",
+        # validation (validate_plan's messages, and the form's own)
+        "plan.err.tl_shift": "choose the TL shift: pagi or siang",
+        "plan.err.interval_start": "interval start is required (with its timezone)",
+        "plan.err.created_at": "filing time must carry a timezone",
+        "plan.err.kpi": "KPI or indicator is required",
+        "plan.err.scope": "queue or channel is required (use 'all' for the whole site)",
+        "plan.err.root_cause": "choose a root cause category",
+        "plan.err.analysis": "root cause analysis is required",
+        "plan.err.tl_name": "TL name is required",
+        "plan.err.actions": "add at least one action",
+        "plan.err.action_what": "say what will be done",
+        "plan.err.action_pic": "a person in charge (PIC) is required",
+        "plan.err.action_due": "a due time is required",
+        "plan.err.due_after_start": "due time must be after the interval start",
+        "plan.err.number": "must be a number",
+        "plan.err.due_required": "a due time is required (HH:MM)",
+        "plan.err.due_format": "use HH:MM",
+    },
+)
+register(
+    "id",
+    {
+        "plan.title": "Recovery plan",
+        "plan.ctx.kpi": "KPI",
+        "plan.ctx.scope": "Cakupan",
+        "plan.ctx.target": "Target",
+        "plan.ctx.actual": "Aktual",
+        "plan.ctx.counts": "Angka",
+        "plan.ctx.interval": "Interval",
+        "plan.ctx.below_slg": "di bawah SLG",
+        "plan.ctx.below_sla": "di bawah SLA",
+        "plan.ctx.over_slg": "di atas SLG",
+        "plan.ctx.over_sla": "di atas SLA",
+        "plan.period.interval": "interval",
+        "plan.period.today": "hari ini",
+        "plan.period.now": "kini",
+        "plan.kpi_label": "KPI atau indikator",
+        "plan.kpi_placeholder": "mis. scr, abandon, aht",
+        "plan.root_cause": "Akar masalah",
+        "plan.root_cause_suggested": "Akar masalah (saran: {hint})",
+        "plan.root_cause_prompt": "Pilih kategori",
+        "plan.analysis": "Analisis",
+        "plan.analysis_placeholder": "Mengapa target tidak tercapai?",
+        "plan.suggestions": "Saran (enter: jadikan tindakan)",
+        "plan.actions": "Tindakan (apa / PIC / tenggat JJ:MM)  ctrl+n tambah, ctrl+r hapus",
+        "plan.action_what": "Apa yang akan dilakukan",
+        "plan.action_pic": "PIC",
+        "plan.due_placeholder": "JJ:MM",
+        "plan.tl_shift": "Shift TL",
+        "plan.tl_shift_prompt": "Pilih shift TL",
+        "plan.tl_name": "Nama TL",
+        "plan.tl_name_placeholder": "Team Leader",
+        "plan.note": "Catatan",
+        "plan.suggestion_added": "Saran ditambahkan sebagai tindakan; isi PIC-nya",
+        "plan.remove_where": "Pindah ke sebuah tindakan dulu (tab), lalu ctrl+r",
+        "plan.not_saved": "Tidak tersimpan: {error}",
+        "plan.not_saved_toast": "Recovery plan tidak tersimpan: {error}",
+        "plan.saved": "Recovery plan #{id} tersimpan",
+        "plan.discard_question": "Buang recovery plan ini? Isian yang diketik akan hilang.",
+        "plan.discard_keys": "y = buang   n / escape = lanjut mengisi",
+        "key.plan_save": "Simpan",
+        "key.plan_add_action": "Tambah tindakan",
+        "key.plan_remove_action": "Hapus tindakan",
+        "key.plan_close": "Tutup",
+        "key.plan_discard": "Buang",
+        "key.plan_keep": "Lanjut mengisi",
+        "key.plan_use_suggestion": "Jadikan tindakan",
+        "plan.shift.pagi": "Pagi",
+        "plan.shift.siang": "Siang",
+        "plan.cause.volume_spike": "Lonjakan volume",
+        "plan.cause.understaffing": "Absensi / kurang agen",
+        "plan.cause.excess_aux": "AUX berlebih",
+        "plan.cause.long_aht": "AHT panjang",
+        "plan.cause.system": "Sistem / teknis",
+        "plan.cause.other": "Lainnya",
+        "plan.status.open": "Terbuka",
+        "plan.status.in_progress": "Dikerjakan",
+        "plan.status.done": "Selesai",
+        "plan.status.verified": "Terverifikasi",
+        "plan.kpi.scr": "SCR",
+        "plan.kpi.abandon": "Tingkat abandon",
+        "plan.kpi.service_level": "Service level",
+        "plan.kpi.aht": "AHT",
+        "plan.kpi.asa": "ASA",
+        "plan.kpi.calls_waiting": "Panggilan antre",
+        "plan.kpi.longest_wait": "Tunggu terlama",
+        "plan.kpi.response_time": "Waktu respons",
+        "plan.kpi.waiting_list": "Daftar antre",
+        "plan.kpi.nv_aht": "AHT non-voice",
+        "plan.kpi.aux_over_limit": "AUX melewati batas",
+        "plan.kpi.aux_over_allowance": "AUX melewati jatah shift",
+        "plan.kpi.late_login": "Login terlambat",
+        "plan.kpi.absent": "Tidak hadir (no-show)",
+        "plan.kpi.early_out": "Pulang cepat",
+        "plan.kpi.not_rostered": "Login tanpa jadwal",
+        "plan.kpi.adherence": "Kepatuhan jadwal",
+        "plan.kpi.agent": "Tindak lanjut agen",
+        "plan.err.tl_shift": "pilih shift TL: pagi atau siang",
+        "plan.err.interval_start": "awal interval wajib diisi (dengan zona waktunya)",
+        "plan.err.created_at": "waktu pengisian harus memiliki zona waktu",
+        "plan.err.kpi": "KPI atau indikator wajib diisi",
+        "plan.err.scope": "antrean atau kanal wajib diisi (pakai 'all' untuk seluruh site)",
+        "plan.err.root_cause": "pilih kategori akar masalah",
+        "plan.err.analysis": "analisis akar masalah wajib diisi",
+        "plan.err.tl_name": "nama TL wajib diisi",
+        "plan.err.actions": "tambahkan minimal satu tindakan",
+        "plan.err.action_what": "tulis apa yang akan dilakukan",
+        "plan.err.action_pic": "penanggung jawab (PIC) wajib diisi",
+        "plan.err.action_due": "tenggat wajib diisi",
+        "plan.err.due_after_start": "tenggat harus setelah awal interval",
+        "plan.err.number": "harus berupa angka",
+        "plan.err.due_required": "tenggat wajib diisi (JJ:MM)",
+        "plan.err.due_format": "pakai JJ:MM",
+    },
+)
 
 _HHMM = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
-TL_SHIFT_LABELS = {"pagi": "Pagi (morning)", "siang": "Siang (afternoon)"}
+
+# validate_plan's messages (English, the domain has no i18n) -> catalog keys. A message
+# not listed here (a new rule in the domain) is shown as it is, in English.
+_VALIDATION_KEYS = {
+    "choose the TL shift: pagi or siang": "plan.err.tl_shift",
+    "interval start is required (with its timezone)": "plan.err.interval_start",
+    "filing time must carry a timezone": "plan.err.created_at",
+    "KPI or indicator is required": "plan.err.kpi",
+    "queue or channel is required (use 'all' for the whole site)": "plan.err.scope",
+    "choose a root cause category": "plan.err.root_cause",
+    "root cause analysis is required": "plan.err.analysis",
+    "TL name is required": "plan.err.tl_name",
+    "add at least one action": "plan.err.actions",
+    "say what will be done": "plan.err.action_what",
+    "a person in charge (PIC) is required": "plan.err.action_pic",
+    "a due time is required": "plan.err.action_due",
+    "due time must be after the interval start": "plan.err.due_after_start",
+    "must be a number": "plan.err.number",
+}
+
+
+def error_text(message: str) -> str:
+    """A validation message of the domain in the UI language."""
+    key = _VALIDATION_KEYS.get(message)
+    return t(key) if key else message
+
+
+def shift_label(shift: str) -> str:
+    return t(f"plan.shift.{shift}") if shift in TL_SHIFTS else shift
+
+
+def cause_label(cause: object) -> str:
+    if cause in set(RootCause):
+        return t(f"plan.cause.{cause}")
+    return ROOT_CAUSE_LABELS.get(cause, str(cause))  # type: ignore[call-overload]
+
+
+def status_label(status: object) -> str:
+    if status in set(PlanStatus):
+        return t(f"plan.status.{status}")
+    return STATUS_LABELS.get(status, str(status))  # type: ignore[call-overload]
+
+
+def kpi_text(kpi: str) -> str:
+    """A KPI or agent indicator for the TL; unknown ids as the domain names them."""
+    key = f"plan.kpi.{kpi}"
+    text = t(key)
+    return kpi_label(kpi) if text == key else text
+
+
+def translate_screen_bindings(node: Any) -> None:
+    """Footer descriptions from the catalog (`key.<binding id>`), in the UI language."""
+    from rtm_tui.ui.app import translate_bindings
+
+    translate_bindings(node)
 
 
 def parse_due(text: str, interval_start: datetime, tz: tzinfo) -> datetime | None:
@@ -81,8 +335,8 @@ class ConfirmDiscard(ModalScreen[bool]):
     """Discard the typed plan? y / n."""
 
     BINDINGS = [
-        Binding("y", "answer(True)", "Discard"),
-        Binding("n,escape", "answer(False)", "Keep editing"),
+        Binding("y", "answer(True)", "Discard", id="plan_discard"),
+        Binding("n,escape", "answer(False)", "Keep editing", id="plan_keep"),
     ]
     DEFAULT_CSS = """
     ConfirmDiscard { align: center middle; }
@@ -92,10 +346,14 @@ class ConfirmDiscard(ModalScreen[bool]):
     }
     """
 
+    def __init__(self) -> None:
+        super().__init__()
+        translate_screen_bindings(self)
+
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label("Discard this recovery plan? What you typed will be lost.")
-            yield Label("y = discard   n / escape = keep editing")
+            yield Label(t("plan.discard_question"), markup=False)
+            yield Label(t("plan.discard_keys"), markup=False)
 
     def action_answer(self, discard: bool) -> None:
         self.dismiss(discard)
@@ -104,7 +362,11 @@ class ConfirmDiscard(ModalScreen[bool]):
 class SuggestionList(OptionList):
     """The data's suggestions; enter turns the highlighted one into an action."""
 
-    BINDINGS = [Binding("enter", "select", "Use as action")]
+    BINDINGS = [Binding("enter", "select", "Use as action", id="plan_use_suggestion")]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        translate_screen_bindings(self)
 
 
 class ActionRow(Horizontal):
@@ -126,13 +388,15 @@ class ActionRow(Horizontal):
     def compose(self) -> ComposeResult:
         what, pic, due = self._initial
         with Vertical(classes="what"):
-            yield Input(what, placeholder="What will be done", classes="action-what")
+            yield Input(what, placeholder=t("plan.action_what"), classes="action-what")
             yield Static("", classes="field-error -empty", id=f"err-action-{self.number}-what")
         with Vertical(classes="pic"):
-            yield Input(pic, placeholder="PIC", classes="action-pic")
+            yield Input(pic, placeholder=t("plan.action_pic"), classes="action-pic")
             yield Static("", classes="field-error -empty", id=f"err-action-{self.number}-pic")
         with Vertical(classes="due"):
-            yield Input(due, placeholder="HH:MM", classes="action-due", max_length=5)
+            yield Input(
+                due, placeholder=t("plan.due_placeholder"), classes="action-due", max_length=5
+            )
             yield Static("", classes="field-error -empty", id=f"err-action-{self.number}-due")
 
     @property
@@ -172,35 +436,34 @@ class _Snapshot:
 
 def context_text(draft: PlanDraft, tz: tzinfo) -> Text:
     """The read-only header: what was missed, where, against which target, when."""
-    t = Text()
+    out = Text()
 
-    def line(label: str, value: str, style: str = "") -> None:
-        t.append(f"{label:<10}", style="bold")
-        t.append(value, style=style)  # Text.append never parses markup
-        t.append("\n")
+    def line(key: str, value: str, style: str = "") -> None:
+        out.append(f"{t(f'plan.ctx.{key}'):<10}", style="bold")
+        out.append(value, style=style)  # Text.append never parses markup
+        out.append("\n")
 
     status_style = {"breach": "bold red", "warning": "bold yellow"}.get(str(draft.status), "")
-    line("KPI", f"{draft.kpi_text} ({draft.period})" if draft.kpi else "—")
-    line("Scope", draft.scope_label or draft.scope)
+    period = t(f"plan.period.{draft.period}") if draft.period else ""
+    line("kpi", f"{kpi_text(draft.kpi)} ({period})" if draft.kpi else "—")
+    line("scope", draft.scope_label or draft.scope)
     targets = []
     if draft.sla is not None:
         targets.append(f"SLA {draft.value_text(draft.sla)}")
     if draft.slg is not None:
         targets.append(f"SLG {draft.value_text(draft.slg)}")
-    line("Target", "  ".join(targets) or "—")
-    status = {"breach": "  below the SLG", "warning": "  below the SLA"}.get(str(draft.status), "")
-    if draft.kpi in AGENT_INDICATORS or draft.direction is Direction.LOWER:
-        status = {"breach": "  over the SLG", "warning": "  over the SLA"}.get(
-            str(draft.status), ""
-        )
-    line("Actual", draft.value_text(draft.actual) + status, status_style)
+    line("target", "  ".join(targets) or "—")
+    way = "over" if draft.kpi in AGENT_INDICATORS or draft.direction is Direction.LOWER else "below"
+    level = {"breach": "slg", "warning": "sla"}.get(str(draft.status))
+    status = f"  {t(f'plan.ctx.{way}_{level}')}" if level else ""
+    line("actual", draft.value_text(draft.actual) + status, status_style)
     if draft.counts:
-        line("Counts", ", ".join(f"{k} {_count(v)}" for k, v in draft.counts.items()))
+        line("counts", ", ".join(f"{k} {_count(v)}" for k, v in draft.counts.items()))
     start = draft.interval_start.astimezone(tz)
     end = draft.interval_end.astimezone(tz)
-    line("Interval", f"{start:%Y-%m-%d} {start:%H:%M}–{end:%H:%M}")
-    t.rstrip()
-    return t
+    line("interval", f"{start:%Y-%m-%d} {start:%H:%M}–{end:%H:%M}")
+    out.rstrip()
+    return out
 
 
 def _count(v: float) -> str:
@@ -211,10 +474,10 @@ class RecoveryPlanForm(ModalScreen[RecoveryPlan | None]):
     """Pre-filled recovery plan; dismisses with the saved plan or None."""
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", priority=True),
-        Binding("ctrl+n", "add_action", "Add action"),
-        Binding("ctrl+r", "remove_action", "Remove action"),
-        Binding("escape", "close", "Close"),
+        Binding("ctrl+s", "save", "Save", priority=True, id="plan_save"),
+        Binding("ctrl+n", "add_action", "Add action", id="plan_add_action"),
+        Binding("ctrl+r", "remove_action", "Remove action", id="plan_remove_action"),
+        Binding("escape", "close", "Close", id="plan_close"),
     ]
     DEFAULT_CSS = """
     RecoveryPlanForm { align: center middle; }
@@ -241,6 +504,7 @@ class RecoveryPlanForm(ModalScreen[RecoveryPlan | None]):
 
     def __init__(self, draft: PlanDraft, store: PlanStore, tz: tzinfo) -> None:
         super().__init__()
+        translate_screen_bindings(self)
         self.draft = draft
         self.store = store
         self.tz = tz
@@ -254,54 +518,53 @@ class RecoveryPlanForm(ModalScreen[RecoveryPlan | None]):
     def compose(self) -> ComposeResult:
         d = self.draft
         with Vertical(id="plan-box"):
-            yield Static(Text("Recovery plan"), id="plan-title")
+            yield Static(Text(t("plan.title")), id="plan-title")
             with VerticalScroll(id="plan-scroll"):
                 yield Static(context_text(d, self.tz), id="plan-context")
                 if not d.kpi:  # nothing was selected: the TL names the KPI
-                    yield Label("KPI or indicator", classes="section")
-                    yield Input(placeholder="e.g. scr, abandon, aht", id="kpi")
+                    yield Label(t("plan.kpi_label"), classes="section", markup=False)
+                    yield Input(placeholder=t("plan.kpi_placeholder"), id="kpi")
                     yield Static("", classes="field-error -empty", id="err-kpi")
-                hint = ROOT_CAUSE_LABELS[d.root_cause_hint] if d.root_cause_hint else None
-                yield Label(
-                    Text(f"Root cause{f' (suggested: {hint})' if hint else ''}"),
-                    classes="section",
+                hint = cause_label(d.root_cause_hint) if d.root_cause_hint else None
+                root_title = (
+                    t("plan.root_cause_suggested", hint=hint) if hint else t("plan.root_cause")
                 )
+                yield Label(Text(root_title), classes="section")
                 yield Select(
-                    [(ROOT_CAUSE_LABELS[c], c) for c in RootCause],
-                    prompt="Choose a category",
+                    [(cause_label(c), c) for c in RootCause],
+                    prompt=t("plan.root_cause_prompt"),
                     id="root_cause",
                 )
                 yield Static("", classes="field-error -empty", id="err-root_cause")
-                yield Label("Analysis", classes="section")
-                yield TextArea(id="analysis", placeholder="Why was the target missed?")
+                yield Label(t("plan.analysis"), classes="section", markup=False)
+                yield TextArea(id="analysis", placeholder=t("plan.analysis_placeholder"))
                 yield Static("", classes="field-error -empty", id="err-analysis")
                 if d.suggestions:
-                    yield Label("Suggestions (enter: use as action)", classes="section")
+                    yield Label(t("plan.suggestions"), classes="section", markup=False)
                     yield SuggestionList(
                         *(Option(Text(s), id=f"s{i}") for i, s in enumerate(d.suggestions)),
                         id="suggestions",
                     )
-                yield Label(
-                    Text("Actions (what / PIC / due HH:MM)  ctrl+n add, ctrl+r remove"),
-                    classes="section",
-                )
+                yield Label(Text(t("plan.actions")), classes="section")
                 yield Vertical(id="actions")
                 yield Static("", classes="field-error -empty", id="err-actions")
                 with Horizontal(id="tl-row"):
                     with Vertical():
-                        yield Label("TL shift", classes="section")
+                        yield Label(t("plan.tl_shift"), classes="section", markup=False)
                         yield Select(
-                            [(TL_SHIFT_LABELS[s], s) for s in TL_SHIFTS],
-                            prompt="Choose the TL shift",
+                            [(shift_label(s), s) for s in TL_SHIFTS],
+                            prompt=t("plan.tl_shift_prompt"),
                             value=d.tl_shift if d.tl_shift in TL_SHIFTS else Select.NULL,
                             id="tl_shift",
                         )
                         yield Static("", classes="field-error -empty", id="err-tl_shift")
                     with Vertical():
-                        yield Label("TL name", classes="section")
-                        yield Input(d.tl_name, id="tl_name", placeholder="Team Leader")
+                        yield Label(t("plan.tl_name"), classes="section", markup=False)
+                        yield Input(
+                            d.tl_name, id="tl_name", placeholder=t("plan.tl_name_placeholder")
+                        )
                         yield Static("", classes="field-error -empty", id="err-tl_name")
-                yield Label("Note", classes="section")
+                yield Label(t("plan.note"), classes="section", markup=False)
                 yield TextArea(id="note")
                 yield Static("", classes="field-error -empty", id="err-other")
             yield Static("", id="save-error", classes="-empty")
@@ -337,7 +600,7 @@ class RecoveryPlanForm(ModalScreen[RecoveryPlan | None]):
             target = await self._add_action_row(text)
         else:
             target.what.value = text
-        self.notify("Suggestion added as an action; set its PIC", timeout=3, markup=False)
+        self.notify(t("plan.suggestion_added"), timeout=3, markup=False)
         target.pic.focus()
 
     def action_remove_action(self) -> None:
@@ -345,7 +608,7 @@ class RecoveryPlanForm(ModalScreen[RecoveryPlan | None]):
         focused = self.focused
         row = next((r for r in rows if focused is not None and focused in r.query(Input)), None)
         if row is None:
-            self.notify("Move to an action first (tab), then ctrl+r", markup=False)
+            self.notify(t("plan.remove_where"), markup=False)
             return
         if len(rows) == 1:  # keep one row to type into; just empty it
             row.what.value = row.pic.value = ""
@@ -398,7 +661,7 @@ class RecoveryPlanForm(ModalScreen[RecoveryPlan | None]):
             due = parse_due(due_text, d.interval_start, self.tz)
             if due is None:
                 errors[f"actions.{i}.due"] = (
-                    "a due time is required (HH:MM)" if not due_text.strip() else "use HH:MM"
+                    t("plan.err.due_required") if not due_text.strip() else t("plan.err.due_format")
                 )
                 due = d.default_due  # stands in so the rest is still checked
             actions.append(PlanAction(what=what.strip(), pic=pic.strip(), due=due))
@@ -456,7 +719,7 @@ class RecoveryPlanForm(ModalScreen[RecoveryPlan | None]):
         for key, message in errors.items():
             static, widget = self._error_static(key, where)
             prefix = "" if static.id != "err-other" else f"{key}: "
-            messages.setdefault(static, []).append(prefix + message)
+            messages.setdefault(static, []).append(prefix + error_text(message))
             rank = focus_order.index(widget) if widget in focus_order else len(focus_order)
             if first is None or rank < first[0]:
                 first = (rank, widget)
@@ -469,7 +732,7 @@ class RecoveryPlanForm(ModalScreen[RecoveryPlan | None]):
     def show_save_error(self, message: str) -> None:
         box = self.query_one("#save-error", Static)
         if message:
-            box.update(Text(f"Not saved: {message}"))
+            box.update(Text(t("plan.not_saved", error=message)))
             box.remove_class("-empty")
         else:
             box.update("")
@@ -494,10 +757,10 @@ class RecoveryPlanForm(ModalScreen[RecoveryPlan | None]):
             return
         except (StoreError, PlanError, OSError) as exc:
             self.show_save_error(str(exc))
-            self.notify(f"Recovery plan not saved: {exc}", severity="error", markup=False)
+            self.notify(t("plan.not_saved_toast", error=exc), severity="error", markup=False)
             return
         finally:
             self._saving = False
         self.saved = saved
-        self.notify(f"Recovery plan #{saved.id} saved", markup=False)
+        self.notify(t("plan.saved", id=saved.id), markup=False)
         self.dismiss(saved)
