@@ -36,10 +36,8 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Input, Label, Select, Static
 
 from rtm_tui.clock import Clock
-from rtm_tui.domain.plan_draft import format_value, kpi_label
+from rtm_tui.domain.plan_draft import format_value
 from rtm_tui.domain.plans import (
-    ROOT_CAUSE_LABELS,
-    STATUS_LABELS,
     TL_SHIFTS,
     PlanChange,
     PlanError,
@@ -50,6 +48,166 @@ from rtm_tui.domain.plans import (
 )
 from rtm_tui.domain.types import KpiValue, Status
 from rtm_tui.store import PlanStore, StoreError
+from rtm_tui.ui.i18n import register, t
+from rtm_tui.ui.plan_form import cause_label, kpi_text, status_label
+from rtm_tui.ui.plan_form import translate_screen_bindings as _translate_bindings
+
+register(
+    "en",
+    {
+        "plans.title": "Recovery plans",
+        "plans.title_count": "Recovery plans: {count} shown",
+        "plans.title_overdue": ", {count} overdue",
+        "plans.f.since": "Since",
+        "plans.f.until": "Until",
+        "plans.f.status": "Status",
+        "plans.f.kpi": "KPI",
+        "plans.f.shift": "Shift",
+        "plans.f.any": "Any",
+        "plans.f.kpi_placeholder": "any, e.g. scr",
+        "plans.f.date_placeholder": "YYYY-MM-DD",
+        "plans.f.not_a_date": "'{text}' is not a date (YYYY-MM-DD)",
+        "plans.f.since_after_until": "'since' is after 'until'",
+        "plans.col.status": "Status",
+        "plans.col.due": "Due",
+        "plans.col.kpi": "KPI",
+        "plans.col.scope": "Scope",
+        "plans.col.actual": "Filed",
+        "plans.col.date": "Date",
+        "plans.col.shift": "Shift",
+        "plans.col.interval": "Interval",
+        "plans.col.tl": "TL",
+        "plans.none_selected": "No plan selected",
+        "plans.none_match": "No plan matches the filters",
+        "plans.achieved": "achieved",
+        "plans.not_achieved": "not achieved",
+        "plans.overdue": "OVERDUE",
+        "plans.list_error": "Could not list the plans: {error}",
+        "plans.history_error": "Could not read the history: {error}",
+        "plans.plan_error": "Plan #{id}: {error}",
+        "plans.moved": "Plan #{id} is now {status}",
+        "plans.is_status": "Plan #{id} is {status}: {hint}",
+        "plans.hint_verify": "press v to verify it",
+        "plans.hint_final": "verified is final",
+        "plans.hint_done_first": "mark it done first (n), then verify",
+        "plans.only_done_back": "Only a done plan goes back to in progress (#{id} is {status})",
+        "plans.verified": "Plan #{id} verified: {verdict}",
+        "plans.d.plan": "Plan #{id}",
+        "plans.d.kpi": "KPI",
+        "plans.d.scope": "Scope",
+        "plans.d.date_shift": "Date/shift",
+        "plans.d.interval": "Interval",
+        "plans.d.target": "Target",
+        "plans.d.filed": "When filed",
+        "plans.d.counts": "Counts",
+        "plans.d.verified": "Verified",
+        "plans.d.root_cause": "Root cause",
+        "plans.d.tl": "TL",
+        "plans.d.analysis": "Analysis",
+        "plans.d.actions": "Actions",
+        "plans.d.pic_due": "PIC {pic} · due {due}",
+        "plans.d.note": "Note",
+        "plans.d.suggested": "Suggested when filed",
+        "plans.d.history": "History",
+        "plans.d.filed_event": "filed",
+        "plans.v.title": "Verify plan #{id}",
+        "plans.v.kpi": "KPI",
+        "plans.v.target": "Target",
+        "plans.v.filed": "When filed",
+        "plans.v.now": "Now",
+        "plans.v.no_live": "no live value for this KPI",
+        "plans.v.keys": "a = achieved   x = not achieved   escape = cancel",
+        "plans.v.period.interval": "interval",
+        "plans.v.period.today": "today",
+        "key.plans_back": "Back",
+        "key.plans_filter": "Filter",
+        "key.plans_next": "Next status",
+        "key.plans_reopen": "Back to in progress",
+        "key.plans_verify": "Verify",
+        "key.plans_reload": "Reload",
+        "key.verify_achieved": "Achieved",
+        "key.verify_not_achieved": "Not achieved",
+        "key.verify_cancel": "Cancel",
+    },
+)
+register(
+    "id",
+    {
+        "plans.title": "Daftar recovery plan",
+        "plans.title_count": "Daftar recovery plan: {count} ditampilkan",
+        "plans.title_overdue": ", {count} lewat tenggat",
+        "plans.f.since": "Dari",
+        "plans.f.until": "Sampai",
+        "plans.f.status": "Status",
+        "plans.f.kpi": "KPI",
+        "plans.f.shift": "Shift",
+        "plans.f.any": "Semua",
+        "plans.f.kpi_placeholder": "semua, mis. scr",
+        "plans.f.date_placeholder": "TTTT-BB-HH",
+        "plans.f.not_a_date": "'{text}' bukan tanggal (TTTT-BB-HH)",
+        "plans.f.since_after_until": "'dari' setelah 'sampai'",
+        "plans.col.status": "Status",
+        "plans.col.due": "Tenggat",
+        "plans.col.kpi": "KPI",
+        "plans.col.scope": "Cakupan",
+        "plans.col.actual": "Saat diisi",
+        "plans.col.date": "Tanggal",
+        "plans.col.shift": "Shift",
+        "plans.col.interval": "Interval",
+        "plans.col.tl": "TL",
+        "plans.none_selected": "Belum ada plan yang dipilih",
+        "plans.none_match": "Tidak ada plan yang cocok dengan saringan",
+        "plans.achieved": "tercapai",
+        "plans.not_achieved": "tidak tercapai",
+        "plans.overdue": "LEWAT TENGGAT",
+        "plans.list_error": "Daftar plan tidak dapat dibaca: {error}",
+        "plans.history_error": "Riwayat tidak dapat dibaca: {error}",
+        "plans.plan_error": "Plan #{id}: {error}",
+        "plans.moved": "Plan #{id} kini {status}",
+        "plans.is_status": "Plan #{id} berstatus {status}: {hint}",
+        "plans.hint_verify": "tekan v untuk memverifikasi",
+        "plans.hint_final": "terverifikasi sudah final",
+        "plans.hint_done_first": "tandai selesai dulu (n), lalu verifikasi",
+        "plans.only_done_back": "Hanya plan selesai yang bisa kembali dikerjakan (#{id} berstatus {status})",
+        "plans.verified": "Plan #{id} terverifikasi: {verdict}",
+        "plans.d.plan": "Plan #{id}",
+        "plans.d.kpi": "KPI",
+        "plans.d.scope": "Cakupan",
+        "plans.d.date_shift": "Tanggal/shift",
+        "plans.d.interval": "Interval",
+        "plans.d.target": "Target",
+        "plans.d.filed": "Saat diisi",
+        "plans.d.counts": "Angka",
+        "plans.d.verified": "Verifikasi",
+        "plans.d.root_cause": "Akar masalah",
+        "plans.d.tl": "TL",
+        "plans.d.analysis": "Analisis",
+        "plans.d.actions": "Tindakan",
+        "plans.d.pic_due": "PIC {pic} · tenggat {due}",
+        "plans.d.note": "Catatan",
+        "plans.d.suggested": "Saran saat diisi",
+        "plans.d.history": "Riwayat",
+        "plans.d.filed_event": "diisi",
+        "plans.v.title": "Verifikasi plan #{id}",
+        "plans.v.kpi": "KPI",
+        "plans.v.target": "Target",
+        "plans.v.filed": "Saat diisi",
+        "plans.v.now": "Kini",
+        "plans.v.no_live": "belum ada nilai langsung untuk KPI ini",
+        "plans.v.keys": "a = tercapai   x = tidak tercapai   escape = batal",
+        "plans.v.period.interval": "interval",
+        "plans.v.period.today": "hari ini",
+        "key.plans_back": "Kembali",
+        "key.plans_filter": "Saring",
+        "key.plans_next": "Status berikutnya",
+        "key.plans_reopen": "Kembali dikerjakan",
+        "key.plans_verify": "Verifikasi",
+        "key.plans_reload": "Muat ulang",
+        "key.verify_achieved": "Tercapai",
+        "key.verify_not_achieved": "Tidak tercapai",
+        "key.verify_cancel": "Batal",
+    },
+)
 
 CurrentKpi = Callable[[str, str], KpiValue | None]
 
@@ -69,16 +227,20 @@ def _date_or_error(text: str) -> tuple[date | None, str | None]:
     try:
         return date.fromisoformat(text), None
     except ValueError:
-        return None, f"'{text}' is not a date (YYYY-MM-DD)"
+        return None, t("plans.f.not_a_date", text=text)
 
 
 def status_text(plan: RecoveryPlan, now: datetime) -> Text:
-    label = STATUS_LABELS[plan.status]
+    label = status_label(plan.status)
     if plan.status is PlanStatus.VERIFIED and plan.verified_achieved is not None:
-        label += " ✓ achieved" if plan.verified_achieved else " ✗ not achieved"
+        label += (
+            f" ✓ {t('plans.achieved')}"
+            if plan.verified_achieved
+            else f" ✗ {t('plans.not_achieved')}"
+        )
         return Text(label, style="green" if plan.verified_achieved else "yellow")
     if is_overdue(plan, now):
-        return Text(f"{label} · OVERDUE", style="bold red")
+        return Text(f"{label} · {t('plans.overdue')}", style="bold red")
     return Text(label)
 
 
@@ -93,9 +255,9 @@ class VerifyPlanScreen(ModalScreen[bool | None]):
     """The KPI now beside its value when filed; a achieved, x not achieved, escape cancel."""
 
     BINDINGS = [
-        Binding("a", "answer(True)", "Achieved"),
-        Binding("x", "answer(False)", "Not achieved"),
-        Binding("escape", "answer(None)", "Cancel"),
+        Binding("a", "answer(True)", "Achieved", id="verify_achieved"),
+        Binding("x", "answer(False)", "Not achieved", id="verify_not_achieved"),
+        Binding("escape", "answer(None)", "Cancel", id="verify_cancel"),
     ]
     DEFAULT_CSS = """
     VerifyPlanScreen { align: center middle; }
@@ -107,34 +269,41 @@ class VerifyPlanScreen(ModalScreen[bool | None]):
 
     def __init__(self, plan: RecoveryPlan, now_value: KpiValue | None) -> None:
         super().__init__()
+        _translate_bindings(self)
         self.plan = plan
         self.now_value = now_value
 
     def compose(self) -> ComposeResult:
         p, kv = self.plan, self.now_value
-        t = Text()
-        t.append(f"Verify plan #{p.id}\n\n", style="bold")
-        t.append("KPI          ", style="bold")
-        t.append(f"{kpi_label(p.kpi)} · {p.scope}\n")
+        out = Text()
+
+        def label(key: str) -> None:
+            out.append(f"{t(f'plans.v.{key}'):<13}", style="bold")
+
+        out.append(t("plans.v.title", id=p.id) + "\n\n", style="bold")
+        label("kpi")
+        out.append(f"{kpi_text(p.kpi)} · {p.scope}\n")
         targets = [f"SLA {format_value(p.kpi, p.sla)}"] if p.sla is not None else []
         if p.slg is not None:
             targets.append(f"SLG {format_value(p.kpi, p.slg)}")
-        t.append("Target       ", style="bold")
-        t.append(("  ".join(targets) or "—") + "\n")
-        t.append("When filed   ", style="bold")
-        t.append(f"{format_value(p.kpi, p.actual)}\n")
-        t.append("Now          ", style="bold")
+        label("target")
+        out.append(("  ".join(targets) or "—") + "\n")
+        label("filed")
+        out.append(f"{format_value(p.kpi, p.actual)}\n")
+        label("now")
         if kv is None:
-            t.append("no live value for this KPI\n", style="italic")
+            out.append(t("plans.v.no_live") + "\n", style="italic")
         else:
             style = {Status.OK: "green", Status.WARNING: "yellow", Status.BREACH: "red"}.get(
                 kv.status, ""
             )
-            t.append(f"{format_value(p.kpi, kv.value)}  ({kv.status}, {kv.period})\n", style)
-        t.rstrip()
+            status = t(f"status.{kv.status}")
+            period = t(f"plans.v.period.{kv.period}")
+            out.append(f"{format_value(p.kpi, kv.value)}  ({status}, {period})\n", style)
+        out.rstrip()
         with Vertical():
-            yield Static(t, id="verify-body")
-            yield Label("a = achieved   x = not achieved   escape = cancel", id="verify-keys")
+            yield Static(out, id="verify-body")
+            yield Label(t("plans.v.keys"), id="verify-keys", markup=False)
 
     def action_answer(self, achieved: bool | None) -> None:
         self.dismiss(achieved)
@@ -148,12 +317,12 @@ class PlansScreen(ModalScreen[None]):
     """
 
     BINDINGS = [
-        Binding("escape", "back", "Back"),
-        Binding("slash", "filters", "Filter", key_display="/"),
-        Binding("n", "next_status", "Next status"),
-        Binding("b", "reopen", "Back to in progress"),
-        Binding("v", "verify", "Verify"),
-        Binding("ctrl+l", "reload", "Reload", show=False),
+        Binding("escape", "back", "Back", id="plans_back"),
+        Binding("slash", "filters", "Filter", key_display="/", id="plans_filter"),
+        Binding("n", "next_status", "Next status", id="plans_next"),
+        Binding("b", "reopen", "Back to in progress", id="plans_reopen"),
+        Binding("v", "verify", "Verify", id="plans_verify"),
+        Binding("ctrl+l", "reload", "Reload", show=False, id="plans_reload"),
     ]
     DEFAULT_CSS = """
     PlansScreen { layout: vertical; background: $background; }
@@ -180,6 +349,7 @@ class PlansScreen(ModalScreen[None]):
         who: str = "",
     ) -> None:
         super().__init__()
+        _translate_bindings(self)
         # Also accepts the app's `PlansScreen(store, clock, settings)`: a Clock in place of
         # tz, and the Settings (tz, site.tl_name) in place of current_kpi.
         if isinstance(tz, Clock):
@@ -210,51 +380,43 @@ class PlansScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         today = self.clock.now().astimezone(self.tz).date()
         since = today - timedelta(days=DEFAULT_DAYS_BACK)
-        yield Static(Text("Recovery plans"), id="plans-title")
+        date_hint = t("plans.f.date_placeholder")
+        any_ = t("plans.f.any")
+        yield Static(Text(t("plans.title")), id="plans-title")
         with Horizontal(id="filters"):
             with Vertical():
-                yield Label("Since")
-                yield Input(since.isoformat(), placeholder="YYYY-MM-DD", id="f-since", compact=True)
+                yield Label(t("plans.f.since"), markup=False)
+                yield Input(since.isoformat(), placeholder=date_hint, id="f-since", compact=True)
             with Vertical():
-                yield Label("Until")
-                yield Input(placeholder="YYYY-MM-DD", id="f-until", compact=True)
+                yield Label(t("plans.f.until"), markup=False)
+                yield Input(placeholder=date_hint, id="f-until", compact=True)
             with Vertical():
-                yield Label("Status")
+                yield Label(t("plans.f.status"), markup=False)
                 yield Select(
-                    [(STATUS_LABELS[s], str(s)) for s in PlanStatus],
-                    prompt="Any",
+                    [(status_label(s), str(s)) for s in PlanStatus],
+                    prompt=any_,
                     id="f-status",
                     compact=True,
                 )
             with Vertical():
-                yield Label("KPI")
-                yield Input(placeholder="any, e.g. scr", id="f-kpi", compact=True)
+                yield Label(t("plans.f.kpi"), markup=False)
+                yield Input(placeholder=t("plans.f.kpi_placeholder"), id="f-kpi", compact=True)
             with Vertical():
-                yield Label("Shift")
-                yield Select([(s, s) for s in TL_SHIFTS], prompt="Any", id="f-shift", compact=True)
+                yield Label(t("plans.f.shift"), markup=False)
+                yield Select([(s, s) for s in TL_SHIFTS], prompt=any_, id="f-shift", compact=True)
         yield Static("", id="filter-error", classes="-empty")
         with Horizontal(id="plans-body"):
             yield DataTable(id="plans-table", cursor_type="row", zebra_stripes=True)
             with VerticalScroll(id="plan-detail"):
-                yield Static(Text("No plan selected"), id="plan-detail-text")
+                yield Static(Text(t("plans.none_selected")), id="plan-detail-text")
         yield Static("", id="plans-message")
         yield Footer()
 
     def on_mount(self) -> None:
         table = self.query_one("#plans-table", DataTable)
-        for label, key in (
-            ("#", "id"),
-            ("Status", "status"),
-            ("Due", "due"),
-            ("KPI", "kpi"),
-            ("Scope", "scope"),
-            ("Filed", "actual"),
-            ("Date", "date"),
-            ("Shift", "shift"),
-            ("Interval", "interval"),
-            ("TL", "tl"),
-        ):
-            table.add_column(label, key=key)
+        table.add_column("#", key="id")
+        for key in ("status", "due", "kpi", "scope", "actual", "date", "shift", "interval", "tl"):
+            table.add_column(t(f"plans.col.{key}"), key=key)
         self.reload()
         table.focus()
 
@@ -266,7 +428,7 @@ class PlansScreen(ModalScreen[None]):
         until, e2 = _date_or_error(self.query_one("#f-until", Input).value)
         problems = [e for e in (e1, e2) if e]
         if since and until and since > until:
-            problems.append("'since' is after 'until'")
+            problems.append(t("plans.f.since_after_until"))
         box = self.query_one("#filter-error", Static)
         if problems:
             box.update(Text("; ".join(problems)))
@@ -298,7 +460,7 @@ class PlansScreen(ModalScreen[None]):
         try:
             plans = self.store.list_plans(**args)  # type: ignore[arg-type]
         except (StoreError, PlanError) as exc:
-            self.say(f"Could not list the plans: {exc}", error=True)
+            self.say(t("plans.list_error", error=exc), error=True)
             return
         # newest first: the latest interval on top
         self.plans = sorted(plans, key=lambda p: (p.interval_start, p.id or 0), reverse=True)
@@ -312,7 +474,7 @@ class PlansScreen(ModalScreen[None]):
                 Text(str(p.id), style=style),
                 status_text(p, now),
                 Text(_when(plan_due(p), self.tz, day), style=style),
-                Text(kpi_label(p.kpi), style=style),
+                Text(kpi_text(p.kpi), style=style),
                 Text(p.scope, style=style),
                 Text(format_value(p.kpi, p.actual), style=style),
                 Text(p.date.isoformat(), style=style),
@@ -322,9 +484,9 @@ class PlansScreen(ModalScreen[None]):
                 key=str(p.id),
             )
         overdue_count = sum(1 for p in self.plans if is_overdue(p, now))
-        title = f"Recovery plans: {len(self.plans)} shown"
+        title = t("plans.title_count", count=len(self.plans))
         if overdue_count:
-            title += f", {overdue_count} overdue"
+            title += t("plans.title_overdue", count=overdue_count)
         self.query_one("#plans-title", Static).update(Text(title))
         if keep is not None:
             for i, p in enumerate(self.plans):
@@ -359,13 +521,13 @@ class PlansScreen(ModalScreen[None]):
         plan = self.selected_plan()
         box = self.query_one("#plan-detail-text", Static)
         if plan is None or plan.id is None:
-            box.update(Text("No plan matches the filters" if not self.plans else ""))
+            box.update(Text(t("plans.none_match") if not self.plans else ""))
             return
         try:
             history = self.store.plan_history(plan.id)
         except StoreError as exc:
             history = []
-            self.say(f"Could not read the history: {exc}", error=True)
+            self.say(t("plans.history_error", error=exc), error=True)
         box.update(detail_text(plan, history, self.clock.now(), self.tz))
 
     # ------------------------------------------------------------------ status
@@ -395,19 +557,19 @@ class PlansScreen(ModalScreen[None]):
         try:
             moved = self.store.set_status(plan.id, wanted, self._who(plan), self.clock.now())
         except (StoreError, PlanError) as exc:
-            self.say(f"Plan #{plan.id}: {exc}", error=True)
+            self.say(t("plans.plan_error", id=plan.id, error=exc), error=True)
             return
-        self._changed(moved, f"Plan #{plan.id} is now {STATUS_LABELS[moved.status]}")
+        self._changed(moved, t("plans.moved", id=plan.id, status=status_label(moved.status)))
 
     def action_next_status(self) -> None:
         plan = self.selected_plan()
         if plan is None:
-            self.say("No plan selected")
+            self.say(t("plans.none_selected"))
             return
         wanted = NEXT_STATUS.get(plan.status)
         if wanted is None:
-            hint = "press v to verify it" if plan.status is PlanStatus.DONE else "verified is final"
-            self.say(f"Plan #{plan.id} is {STATUS_LABELS[plan.status]}: {hint}")
+            hint = t("plans.hint_verify" if plan.status is PlanStatus.DONE else "plans.hint_final")
+            self.say(t("plans.is_status", id=plan.id, status=status_label(plan.status), hint=hint))
             return
         self._move(plan, wanted)
 
@@ -416,24 +578,19 @@ class PlansScreen(ModalScreen[None]):
         if plan is None:
             return
         if plan.status is not PlanStatus.DONE:
-            self.say(f"Only a done plan goes back to in progress (#{plan.id} is {plan.status})")
+            self.say(t("plans.only_done_back", id=plan.id, status=status_label(plan.status)))
             return
         self._move(plan, PlanStatus.IN_PROGRESS)
 
     def action_verify(self) -> None:
         plan = self.selected_plan()
         if plan is None or plan.id is None:
-            self.say("No plan selected")
+            self.say(t("plans.none_selected"))
             return
         if plan.status is not PlanStatus.DONE:
-            self.say(
-                f"Plan #{plan.id} is {STATUS_LABELS[plan.status]}: "
-                + (
-                    "verified is final"
-                    if plan.status is PlanStatus.VERIFIED
-                    else "mark it done first (n), then verify"
-                )
-            )
+            final = plan.status is PlanStatus.VERIFIED
+            hint = t("plans.hint_final" if final else "plans.hint_done_first")
+            self.say(t("plans.is_status", id=plan.id, status=status_label(plan.status), hint=hint))
             return
         now_value = None
         try:
@@ -451,10 +608,10 @@ class PlansScreen(ModalScreen[None]):
                     plan.id, value, achieved, self._who(plan), self.clock.now()
                 )
             except (StoreError, PlanError) as exc:
-                self.say(f"Plan #{plan.id}: {exc}", error=True)
+                self.say(t("plans.plan_error", id=plan.id, error=exc), error=True)
                 return
-            verdict = "achieved" if achieved else "not achieved"
-            self._changed(done, f"Plan #{plan.id} verified: {verdict}")
+            verdict = t("plans.achieved" if achieved else "plans.not_achieved")
+            self._changed(done, t("plans.verified", id=plan.id, verdict=verdict))
 
         self.app.push_screen(VerifyPlanScreen(plan, now_value), decided)
 
@@ -482,79 +639,78 @@ class PlansScreen(ModalScreen[None]):
 
 
 def detail_text(plan: RecoveryPlan, history: list[PlanChange], now: datetime, tz: tzinfo) -> Text:
-    t = Text()
+    out = Text()
 
-    def head(label: str) -> None:
-        t.append(f"\n{label}\n", style="bold underline")
+    def head(key: str) -> None:
+        out.append(f"\n{t(f'plans.d.{key}')}\n", style="bold underline")
 
-    def field(label: str, value: str, style: str = "") -> None:
-        t.append(f"{label:<12}", style="bold")
-        t.append(value, style=style)
-        t.append("\n")
+    def field(key: str, value: str, style: str = "") -> None:
+        out.append(f"{t(f'plans.d.{key}'):<12}", style="bold")
+        out.append(value, style=style)
+        out.append("\n")
 
-    t.append(f"Plan #{plan.id}  ", style="bold")
-    t.append_text(status_text(plan, now))
-    t.append("\n")
-    field("KPI", f"{kpi_label(plan.kpi)} ({plan.kpi})")
-    field("Scope", plan.scope)
-    field("Date/shift", f"{plan.date.isoformat()} · {plan.tl_shift}")
+    out.append(t("plans.d.plan", id=plan.id) + "  ", style="bold")
+    out.append_text(status_text(plan, now))
+    out.append("\n")
+    field("kpi", f"{kpi_text(plan.kpi)} ({plan.kpi})")
+    field("scope", plan.scope)
+    field("date_shift", f"{plan.date.isoformat()} · {plan.tl_shift}")
     local = plan.interval_start.astimezone(tz)
-    field("Interval", f"{local:%H:%M}")
+    field("interval", f"{local:%H:%M}")
     targets = [f"SLA {format_value(plan.kpi, plan.sla)}"] if plan.sla is not None else []
     if plan.slg is not None:
         targets.append(f"SLG {format_value(plan.kpi, plan.slg)}")
-    field("Target", "  ".join(targets) or "—")
-    field("When filed", format_value(plan.kpi, plan.actual))
+    field("target", "  ".join(targets) or "—")
+    field("filed", format_value(plan.kpi, plan.actual))
     if plan.counts:
-        field("Counts", ", ".join(f"{k} {v:g}" for k, v in plan.counts.items()))
+        field("counts", ", ".join(f"{k} {v:g}" for k, v in plan.counts.items()))
     if plan.status is PlanStatus.VERIFIED:
-        verdict = "achieved" if plan.verified_achieved else "not achieved"
+        verdict = t("plans.achieved" if plan.verified_achieved else "plans.not_achieved")
         field(
-            "Verified",
+            "verified",
             f"{format_value(plan.kpi, plan.verified_value)} · {verdict} · "
             f"{_when(plan.verified_at, tz)}",
             "green" if plan.verified_achieved else "yellow",
         )
-    field("Root cause", ROOT_CAUSE_LABELS.get(plan.root_cause, str(plan.root_cause)))
-    field("TL", plan.tl_name)
-    head("Analysis")
-    t.append(plan.analysis + "\n")
-    head("Actions")
+    field("root_cause", cause_label(plan.root_cause))
+    field("tl", plan.tl_name)
+    head("analysis")
+    out.append(plan.analysis + "\n")
+    head("actions")
     for i, a in enumerate(plan.actions, 1):
         late = plan.status is not PlanStatus.VERIFIED and now > a.due
-        t.append(f"{i}. ", style="bold")
-        t.append(a.what)
-        t.append(
-            f"\n   PIC {a.pic} · due {_when(a.due, tz, plan.date)}", style="red" if late else ""
-        )
-        t.append("\n")
+        out.append(f"{i}. ", style="bold")
+        out.append(a.what)
+        due = _when(a.due, tz, plan.date)
+        out.append("\n   " + t("plans.d.pic_due", pic=a.pic, due=due), style="red" if late else "")
+        out.append("\n")
     if plan.note:
-        head("Note")
-        t.append(plan.note + "\n")
+        head("note")
+        out.append(plan.note + "\n")
     if plan.suggested_actions:
-        head("Suggested when filed")
+        head("suggested")
         for s in plan.suggested_actions:
-            t.append(f"- {s}\n", style="dim")
-    head("History")
+            out.append(f"- {s}\n", style="dim")
+    head("history")
     if not history:
-        t.append("—\n")
+        out.append("—\n")
     for h in history:
-        t.append(f"{_when(h.at, tz)}  {h.who}  ", style="dim")
+        out.append(f"{_when(h.at, tz)}  {h.who}  ", style="dim")
         if h.field == "created":
-            t.append("filed")
+            out.append(t("plans.d.filed_event"))
         else:
-            t.append(f"{h.field}: {_history_value(h.field, h.old)} → ")
-            t.append(_history_value(h.field, h.new))
-        t.append("\n")
-    t.rstrip()
-    return t
+            out.append(f"{h.field}: {_history_value(h.field, h.old)} → ")
+            out.append(_history_value(h.field, h.new))
+        out.append("\n")
+    out.rstrip()
+    return out
 
 
 def _history_value(field: str, value: str | None) -> str:
     if value is None:
         return "—"
     if field == "status" and value in set(PlanStatus):
-        return STATUS_LABELS[PlanStatus(value)]
+        return status_label(PlanStatus(value))
     return value
 
 
