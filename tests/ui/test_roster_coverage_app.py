@@ -8,21 +8,30 @@ the running interval projected. Scheduled comes from the roster, "in" from the a
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from app_helpers import MORNING, SIZE, make_settings, screen_text, sim_app, wait_for, wait_live
 
 from rtm_tui.domain.coverage import need_for, staffed_in
 from rtm_tui.domain.types import AgentState, KpiValue, Status
 from rtm_tui.store import Store
+from rtm_tui.ui.i18n import set_language
 
 CELL = re.compile(r"(\d\d:\d\d)\s+(\S+)\s+(\S+)\s+(\S+)")
 DAY = MORNING.date()
 # the forecast: interval -> (calls, AHT seconds)
 FORECAST = {"08:30": (120, 280), "09:00": (150, 300), "09:30": (210, 310), "10:00": (90, 250)}
+
+
+@pytest.fixture(autouse=True)
+def back_to_english() -> Iterator[None]:
+    yield
+    set_language("en")  # the language is process-wide: leave English for the next tests
 
 
 def coverage_table(app: Any) -> dict[str, tuple[str, str, str]]:
