@@ -53,6 +53,7 @@ from .kpi import (
 from .kpi import voice_kpis as compute_voice_kpis
 from .rotg import code_label, each_violation, in_scheduled_break, shift_violations
 from .types import (
+    WORKING_STATES,
     Agent,
     AgentRow,
     AgentsSnapshot,
@@ -414,7 +415,13 @@ class ShiftMonitor:
             track.open_day = workday
         if track.timeline and track.timeline[-1][0] == change:
             track.timeline[-1] = (change, state, code)  # same instant: the later one wins
-        else:
+        elif not (
+            track.timeline
+            and state in WORKING_STATES
+            and track.timeline[-1][1] in WORKING_STATES
+        ):
+            # available / on contact / ACW are one thing to adherence: a call cycle adds
+            # nothing, so the timeline grows with AUX and logins, not with every call
             track.timeline.append((change, state, code))
         track.last = (state, code, since)  # as reported, to compare with the next poll
         track.last_login_at = agent.login_at

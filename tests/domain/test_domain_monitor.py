@@ -505,3 +505,21 @@ def test_platform_today_tally_is_not_used_after_a_night_shift() -> None:
     assert r.login_status is LoginStatus.NOT_YET_IN
     assert r.aux_used_seconds == 0  # not the night's 80 minutes
     assert not [a for a in v.new_alerts if a.kind.value == "rotg"]
+
+
+def test_call_cycles_do_not_grow_the_timeline_and_adherence_holds() -> None:
+    """A day of calls is thousands of available/on contact/ACW changes: to adherence they
+    are one working stretch, so the kept timeline (and memory) grows only with AUX and
+    logins."""
+    m = monitor()
+    m.apply(at(7), snapshot(at(7), agent(since=at(6, 55))), roster=ROSTER)
+    t = at(7)
+    cycle = ("on_contact", "acw", "available")
+    for i in range(300):
+        t = t + timedelta(seconds=40)
+        m.apply(t, snapshot(t, agent(state=cycle[i % 3], since=t)))
+    t = t + timedelta(seconds=40)
+    v = m.apply(t, snapshot(t, agent(state="aux", code="TOILET", since=t)))
+    timeline = m.export_state()["agents"]["A0012"]["timeline"]
+    assert [state for _, state, _ in timeline] == ["available", "aux"]
+    assert row(v, "A0012").adherence == 1.0  # all of it worked, nothing out
