@@ -11,7 +11,8 @@ from __future__ import annotations
 import csv
 import json
 import re
-from collections.abc import Iterable, Sequence
+import sys
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from pathlib import Path
@@ -50,6 +51,22 @@ def load_exports(
 
 
 # ---------------------------------------------------------------------- formatting
+
+
+def replace_atomically(path: Path, write: Callable[[Path], Any]) -> None:
+    """`write(tmp)` beside `path`, then rename over it: a failed write never leaves half
+    a file where the user expects a whole one."""
+    tmp = path.with_name(path.name + ".tmp")
+    write(tmp)
+    tmp.replace(path)
+
+
+def write_text_output(text: str, output: Path | None) -> None:
+    """To stdout, or atomically to `output`."""
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        replace_atomically(output, lambda tmp: tmp.write_text(text, encoding="utf-8", newline=""))
 
 
 def _local(value: datetime | None, tz: tzinfo, fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -417,9 +434,7 @@ def write_xlsx(
     for item in items:
         _plan_sheet(wb, item, tz, site, now)
 
-    tmp = path.with_name(path.name + ".tmp")
-    wb.save(tmp)
-    tmp.replace(path)
+    replace_atomically(path, wb.save)
 
 
 def _page_setup(ws: Any, landscape: bool = False) -> None:

@@ -41,7 +41,9 @@ from rtm_tui.reports.exports import (
     _safe_text,
     fmt_value,
     md,
+    replace_atomically,
     status_text,
+    write_text_output,
 )
 from rtm_tui.reports.shift_summary import (
     NONVOICE_PERIOD_KPIS,
@@ -152,13 +154,7 @@ def _write(summary: ShiftSummary, fmt: str, output: Path | None, tz: tzinfo, now
                 write_csv(summary, buffer, tz, now)
             else:
                 buffer.write(render_markdown(summary, tz, now))
-            if output is None:
-                sys.stdout.write(buffer.getvalue())
-            else:
-                # write aside then rename: a failed write never leaves half a report
-                tmp = output.with_name(output.name + ".tmp")
-                tmp.write_text(buffer.getvalue(), encoding="utf-8", newline="")
-                tmp.replace(output)
+            write_text_output(buffer.getvalue(), output)
     except OSError as exc:
         print(f"rtm report: cannot write {output}: {exc.strerror or exc}", file=sys.stderr)
         return 1
@@ -780,6 +776,4 @@ def write_xlsx(s: ShiftSummary, path: Path, tz: tzinfo, now: datetime) -> None:
         ),
     )  # fmt: skip
 
-    tmp = path.with_name(path.name + ".tmp")
-    wb.save(tmp)
-    tmp.replace(path)
+    replace_atomically(path, wb.save)

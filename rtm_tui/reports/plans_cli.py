@@ -27,6 +27,7 @@ from rtm_tui.reports.exports import (
     render_markdown,
     status_text,
     write_csv,
+    write_text_output,
     write_xlsx,
 )
 from rtm_tui.store import Store, StoreError
@@ -166,13 +167,7 @@ def _export(
                 write_csv(items, buffer, tz, now)
             else:
                 buffer.write(render_markdown(items, tz, site, now))
-            if output is None:
-                sys.stdout.write(buffer.getvalue())
-            else:
-                # write aside then rename: a failed export never leaves half a file
-                tmp = output.with_name(output.name + ".tmp")
-                tmp.write_text(buffer.getvalue(), encoding="utf-8", newline="")
-                tmp.replace(output)
+            write_text_output(buffer.getvalue(), output)
     except OSError as exc:
         print(f"rtm plans export: cannot write {output}: {exc.strerror or exc}", file=sys.stderr)
         return 1
