@@ -20,7 +20,7 @@ import dataclasses
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -218,29 +218,22 @@ class Store:
         with self._read("read the schema version") as conn:
             return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
-    @contextmanager
-    def _write(self, doing: str) -> Iterator[sqlite3.Connection]:
-        """One write transaction; committed before this returns, or nothing changed."""
-        with self._lock:
-            conn = self._conn
-            try:
-                conn.execute("BEGIN IMMEDIATE")
-                yield conn
-                conn.execute("COMMIT")
-            except sqlite3.Error as exc:
-                self._rollback()
-                raise store_error(exc, self.path, doing) from exc
-            except BaseException:
-                self._rollback()
-                raise
+    def _write(self, doing: str) -> AbstractContextManager[sqlite3.Connection]:
+        """One write transaction; committed before this returns, or nothing changed.
+        IMMEDIATE takes the write lock up front (waiting up to the busy timeout), so a
+        write never fails half way with "database is locked" in WAL mode."""
+        return self._transaction("BEGIN IMMEDIATE", doing)
+
+    def _read(self, doing: str) -> AbstractContextManager[sqlite3.Connection]:
+        """A consistent snapshot across several SELECTs."""
+        return self._transaction("BEGIN", doing)
 
     @contextmanager
-    def _read(self, doing: str) -> Iterator[sqlite3.Connection]:
-        """A consistent snapshot across several SELECTs."""
+    def _transaction(self, begin: str, doing: str) -> Iterator[sqlite3.Connection]:
         with self._lock:
             conn = self._conn
             try:
-                conn.execute("BEGIN")
+                conn.execute(begin)
                 yield conn
                 conn.execute("COMMIT")
             except sqlite3.Error as exc:
