@@ -51,6 +51,15 @@ def _hhmm(value: str) -> str:
     raise argparse.ArgumentTypeError(f"{value!r} is not a time (HH:MM)")
 
 
+def _add_database(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--database",
+        type=Path,
+        metavar="PATH",
+        help="SQLite file instead of [storage] database (e.g. the demo's demo.sqlite3)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="rtm", description="Real Time Management for contact-center Team Leaders."
@@ -109,6 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
     psub = p.add_subparsers(dest="plans_command", metavar="ACTION", required=True)
     c = psub.add_parser("list", help="list recovery plans")
     _add_config(c)
+    _add_database(c)
     c.add_argument("--since")
     c.add_argument("--until")
     c.add_argument("--status")
@@ -116,17 +126,20 @@ def build_parser() -> argparse.ArgumentParser:
         "export", help="export plans as csv, xlsx or md (a printable Form Recovery Plan)"
     )
     _add_config(c)
+    _add_database(c)
     c.add_argument("--format", choices=["csv", "xlsx", "md"], default="csv")
     c.add_argument("--since")
     c.add_argument("--until")
     c.add_argument("--output", type=Path)
     c = psub.add_parser("purge", help="delete plans older than the retention (at least 730 days)")
     _add_config(c)
+    _add_database(c)
     c.add_argument("--older-than", default="730d")
     c.add_argument("--dry-run", action="store_true")
 
     p = sub.add_parser("report", help="shift handover report")
     _add_config(p)
+    _add_database(p)
     p.add_argument("--date", help="YYYY-MM-DD (default: today in the site timezone)")
     p.add_argument("--shift", choices=["pagi", "siang"])
     p.add_argument("--format", choices=["md", "csv", "xlsx"], default="md")
@@ -150,6 +163,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         except ConfigError as exc:
             print(f"rtm: {exc}", file=sys.stderr)
             return 2
+        if getattr(args, "database", None) is not None:
+            storage = settings.storage.model_copy(update={"database": str(args.database)})
+            settings = settings.model_copy(update={"storage": storage})
 
     handler = (
         getattr(importlib.import_module(module_name), func_name, None)

@@ -170,3 +170,38 @@ def test_token_comes_from_the_named_env_var(monkeypatch, tmp_path):
     monkeypatch.setenv("MY_TOKEN", "s3cret")
     assert load_settings(path).token() == "s3cret"
     assert "s3cret" not in repr(load_settings(path))
+
+
+def test_database_flag_overrides_the_configured_store(tmp_path, capsys):
+    from rtm_tui.domain.plans import PlanAction, RecoveryPlan, RootCause
+    from rtm_tui.store import Store
+
+    jkt = ZoneInfo("Asia/Jakarta")
+    at = datetime(2026, 11, 24, 9, 30, tzinfo=jkt)
+    other = tmp_path / "demo.sqlite3"
+    with Store.open(other) as store:
+        store.save_plan(
+            RecoveryPlan(
+                created_at=at,
+                date=at.date(),
+                tl_shift="pagi",
+                interval_start=at,
+                kpi="scr",
+                scope="all",
+                sla=95.0,
+                slg=90.0,
+                actual=88.0,
+                counts={},
+                root_cause=RootCause.VOLUME_SPIKE,
+                analysis="Promo blast",
+                actions=(PlanAction("Pull 2 agents to voice", "Rina", at.replace(hour=10)),),
+                tl_name="Rina",
+            ),
+            who="Rina",
+        )
+    config = write(tmp_path, f'[storage]\ndatabase = "{tmp_path / "main.sqlite3"}"\n')
+    args = ["plans", "list", "--config", str(config), "--since", "2026-11-01"]
+    assert main([*args, "--database", str(other)]) == 0
+    listed = capsys.readouterr().out
+    assert "88.0 %" in listed and "Rina" in listed  # the plan from the --database file
+    assert not (tmp_path / "main.sqlite3").exists()
