@@ -11,6 +11,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from datetime import time
 from importlib.util import find_spec
 from pathlib import Path
 
@@ -39,16 +40,13 @@ def _add_config(p: argparse.ArgumentParser, top: bool = False) -> None:
     )
 
 
-def _hhmm(value: str) -> str:
-    parts = value.split(":")
-    if (
-        len(parts) == 2
-        and all(p.isdigit() for p in parts)
-        and int(parts[0]) < 24
-        and int(parts[1]) < 60
-    ):
-        return f"{int(parts[0]):02d}:{int(parts[1]):02d}"
-    raise argparse.ArgumentTypeError(f"{value!r} is not a time (HH:MM)")
+def _hhmm(value: str) -> time:
+    from rtm_tui.config import parse_hhmm  # only when the flag is given: keeps start-up light
+
+    try:
+        return parse_hhmm(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _add_database(p: argparse.ArgumentParser) -> None:

@@ -64,7 +64,8 @@ class ConfigError(Exception):
     """A config problem, worded for the user: names the key and what is wrong."""
 
 
-def _parse_hhmm(value: Any) -> Any:
+def parse_hhmm(value: Any) -> time:
+    """Read "07:30" as time(7, 30): the one reader of HH:MM times, for config and CLI."""
     if isinstance(value, time):
         return value
     if isinstance(value, str):
@@ -78,7 +79,7 @@ def _parse_hhmm(value: Any) -> Any:
 
 HHMM = Annotated[
     time,
-    BeforeValidator(_parse_hhmm),
+    BeforeValidator(parse_hhmm),
     PlainSerializer(lambda t: t.strftime("%H:%M"), return_type=str),
 ]
 

@@ -127,12 +127,11 @@ def build_demo_app(
 DEMO_START_OFF_HOURS = time(10, 40)  # mid pagi, 10 minutes into an interval: all busy
 
 
-def demo_start(now: datetime, settings: Settings, start: str | None = None) -> datetime:
+def demo_start(now: datetime, settings: Settings, start: time | None = None) -> datetime:
     """Where the demo's clock starts: `--start HH:MM` today, else now when a TL shift is
     on, else 10:40 today, so a demo opened at night still shows a contact center at work."""
-    if start:
-        hh, mm = start.split(":")
-        return now.replace(hour=int(hh), minute=int(mm), second=0, microsecond=0)
+    if start is not None:
+        return datetime.combine(now.date(), start, now.tzinfo)
     if settings.tl_shift_at(now) is not None:
         return now
     return datetime.combine(now.date(), DEMO_START_OFF_HOURS, now.tzinfo)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 
 from app_helpers import SIZE, frozen, make_settings, wait_live
 
@@ -48,7 +48,7 @@ def test_demo_starts_in_a_busy_shift_when_opened_at_night() -> None:
     assert demo_start(night, settings) == datetime(2026, 11, 25, 10, 40, tzinfo=JAKARTA)
     afternoon = datetime(2026, 11, 25, 16, 5, 7, tzinfo=JAKARTA)
     assert demo_start(afternoon, settings) == afternoon  # inside TL siang: real time
-    assert demo_start(night, settings, "13:15") == datetime(2026, 11, 25, 13, 15, tzinfo=JAKARTA)
+    assert demo_start(night, settings, time(13, 15)) == datetime(2026, 11, 25, 13, 15, tzinfo=JAKARTA)
 
 
 def test_demo_start_flag_is_validated(capsys) -> None:
