@@ -19,9 +19,8 @@ from zoneinfo import ZoneInfo
 from rtm_tui.clock import FrozenClock
 from rtm_tui.config import Settings
 from rtm_tui.domain.erlang import agents_needed
-from rtm_tui.domain.monitor import ShiftMonitor
 from rtm_tui.simulator import Simulator
-from rtm_tui.ui.launch import simulator_client
+from rtm_tui.ui.launch import make_monitor, simulator_client
 
 
 async def bench_monitor(agents: int, polls: int) -> list[float]:
@@ -31,12 +30,7 @@ async def bench_monitor(agents: int, polls: int) -> list[float]:
     client = simulator_client(
         Simulator(agents=agents, seed=7, clock=clock, tz=settings.site.timezone)
     )
-    monitor = ShiftMonitor(
-        settings.kpi_targets(),
-        settings.kpi_options(),
-        settings.rotg_rules(),
-        settings.attendance_rules(),
-    )
+    monitor = make_monitor(settings)
     today = clock.now().date()
     roster = await client.fetch_roster(today, tz)
     monitor.apply(clock.now(), roster=roster)
