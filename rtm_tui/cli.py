@@ -2,7 +2,9 @@
 parses arguments, loads the config once and dispatches.
 
 A handler is `main(args, settings) -> int` in the module named in COMMANDS. A module that
-has not landed yet makes the command exit 2 with "not available yet".
+has not landed yet makes the command exit 2 with "not available yet". Handlers read the
+time only from `args.clock` (the wall clock unless a caller, e.g. a test, passes another),
+so "today", "tomorrow" and "overdue" never depend on when a test happens to run.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from importlib.util import find_spec
 from pathlib import Path
 
 from rtm_tui import __version__
+from rtm_tui.clock import Clock
 
 # subcommand -> (module, function, reads the config)
 COMMANDS: dict[str, tuple[str, str, bool]] = {
@@ -145,11 +148,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, clock: Clock | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:  # plain `rtm` is `rtm run`
         args = parser.parse_args([*(argv if argv is not None else sys.argv[1:]), "run"])
+    args.clock = clock or Clock()
     command = args.command
     module_name, func_name, reads_config = COMMANDS[command]
     settings = None

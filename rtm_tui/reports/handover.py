@@ -90,7 +90,7 @@ def _parse_day(value: str | None) -> date | None:
 
 def _run(args: argparse.Namespace, settings: Any) -> int:
     tz = settings.tz
-    now = datetime.now(tz)
+    now = args.clock.now().astimezone(tz)
     fmt = getattr(args, "format", None) or "md"
     output: Path | None = getattr(args, "output", None)
     if fmt == "xlsx" and output is None:

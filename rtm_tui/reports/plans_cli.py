@@ -81,7 +81,7 @@ def main(args: argparse.Namespace, settings: Any) -> int:
 
 def _run(args: argparse.Namespace, settings: Any) -> int:
     tz = settings.tz
-    now = datetime.now(tz)
+    now = args.clock.now().astimezone(tz)
     command = args.plans_command
     since = _parse_day(getattr(args, "since", None), "--since")
     until = _parse_day(getattr(args, "until", None), "--until")

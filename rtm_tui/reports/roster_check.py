@@ -182,7 +182,7 @@ def main(args: argparse.Namespace, settings: Any) -> int:
             )
             return EXIT_BAD_INPUT
     else:
-        day = datetime.now(tz).date() + timedelta(days=1)  # H-1: tomorrow at the site
+        day = args.clock.now().astimezone(tz).date() + timedelta(days=1)  # H-1: tomorrow at the site
     rules = settings.staffing_rules()
 
     problems: list[RosterProblem] = []

@@ -142,7 +142,7 @@ def demo(args: argparse.Namespace, settings: Settings | None) -> int:
 
     settings = settings or Settings()
     set_language(settings.site.language)
-    start = demo_start(datetime.now(settings.tz), settings, getattr(args, "start", None))
+    start = demo_start(args.clock.now().astimezone(settings.tz), settings, getattr(args, "start", None))
     clock = FastClock(start, getattr(args, "speed", 1.0) or 1.0)
     store, store_error = open_store(data_dir() / DEMO_DATABASE)
     app, _sim = build_demo_app(

@@ -10,12 +10,19 @@ from zoneinfo import ZoneInfo
 import openpyxl
 import pytest
 
-from rtm_tui.cli import main
+from rtm_tui.cli import main as cli_main
+from rtm_tui.clock import FrozenClock
 from rtm_tui.domain.plans import PlanAction, PlanStatus, RecoveryPlan, RootCause
 from rtm_tui.store import Store
 
 JKT = ZoneInfo("Asia/Jakarta")
-NOW = datetime.now(JKT)
+# A fixed clock, never the wall clock: with "now" read from the wall, a plan filed 30 minutes
+# ago fell on yesterday whenever the suite ran between 00:00 and 00:30 WIB.
+NOW = datetime(2026, 11, 18, 10, 0, tzinfo=JKT)
+
+
+def main(argv: list[str], now: datetime = NOW) -> int:
+    return cli_main(argv, clock=FrozenClock(now))
 
 
 def _plan(at: datetime, kpi: str = "scr", note: str = "") -> RecoveryPlan:
@@ -111,6 +118,15 @@ def test_export_xlsx(setup, tmp_path):
     assert main([*args, "--until", _days_ago(1)]) == 0
     assert openpyxl.load_workbook(out).sheetnames == ["Summary", "Plan 1", "Plan 2"]
 
+
+def test_days_follow_the_given_clock_just_after_midnight(setup, tmp_path):
+    # at 00:10 WIB the plan filed 30 minutes earlier belongs to yesterday
+    config, _, _ = setup
+    out = tmp_path / "plans.csv"
+    after_midnight = datetime(2026, 11, 19, 0, 10, tzinfo=JKT)
+    args = ["plans", "export", "--config", str(config), "--output", str(out)]
+    assert main([*args, "--since", "2026-11-18", "--until", "2026-11-18"], after_midnight) == 0
+    assert "new" in out.read_text(encoding="utf-8")
 
 def test_purge_refuses_below_two_years_and_dry_run_deletes_nothing(setup, capsys):
     config, db, plans = setup

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from roster_helpers import LONG_HEADER, TZ, write_csv, write_xlsx
 
 from rtm_tui.cli import main
+from rtm_tui.clock import FrozenClock
 
 D = "2026-11-25"
 Y = "2026-11-24"
@@ -38,8 +39,12 @@ def forecast_rows(calls: str) -> list[list[str]]:
     ]
 
 
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(["roster", "check", *argv])
+# "tomorrow" comes from this clock, never the wall clock (a run near midnight would flip it)
+NOW = datetime(2026, 11, 24, 23, 50, tzinfo=TZ)
+
+
+def run(capsys, *argv: str, now: datetime = NOW) -> tuple[int, str, str]:
+    code = main(["roster", "check", *argv], clock=FrozenClock(now))
     out, err = capsys.readouterr()
     return code, out, err
 
@@ -151,12 +156,20 @@ def test_bad_date_argument_exits_2(tmp_path: Path, config: Path, capsys) -> None
 
 
 def test_default_date_is_tomorrow_at_the_site(tmp_path: Path, config: Path, capsys) -> None:
-    tomorrow = (datetime.now(TZ) + timedelta(days=1)).date().isoformat()
+    tomorrow = "2026-11-25"  # NOW is 23:50 on the 24th at the site
     roster = write_csv(tmp_path / "roster.csv", good_rows(tomorrow))
     code, out, _ = run(capsys, str(roster), "--json", "--config", str(config))
     doc = json.loads(out)
     assert doc["date"] == tomorrow and doc["agents"] == 4
     assert code == 0
+
+
+def test_tomorrow_is_judged_in_the_site_timezone(tmp_path: Path, config: Path, capsys) -> None:
+    # 17:10 UTC on the 24th is 00:10 WIB on the 25th: H-1 checks the 26th
+    roster = write_csv(tmp_path / "roster.csv", good_rows("2026-11-26"))
+    at = datetime(2026, 11, 24, 17, 10, tzinfo=UTC)
+    code, out, _ = run(capsys, str(roster), "--json", "--config", str(config), now=at)
+    assert code == 0 and json.loads(out)["date"] == "2026-11-26"
 
 
 def test_named_sheet(tmp_path: Path, config: Path, capsys) -> None:
