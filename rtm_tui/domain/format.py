@@ -1,11 +1,14 @@
 """How numbers look on screen: percent with one decimal, durations m:ss / h:mm:ss.
 
-No data (None, NaN) is an em dash, never 0 or 100 %.
+No data (None, NaN) is an em dash, never 0 or 100 %. Every rounding for display goes through
+`round_half_up`: 96.25 % reads "96.3 %", as on a calculator or in a spreadsheet, not
+"96.2 %" as Python's round-half-to-even on binary floats would print it.
 """
 
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_UP, Decimal
 
 from .kpi import COUNT_KPIS, DURATION_KPIS, RATE_KPIS
 
@@ -16,12 +19,25 @@ def _missing(v: float | None) -> bool:
     return v is None or (isinstance(v, float) and math.isnan(v))
 
 
+def round_half_up(v: float, digits: int = 0) -> Decimal:
+    """`v` rounded half away from zero at `digits` decimals, judged on its shortest decimal
+    form (repr), so 96.25 -> 96.3 and 0.15 -> 0.2 although neither is exact in binary."""
+    return Decimal(repr(float(v))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+
+
+def fmt_decimal(v: float, digits: int = 1) -> str:
+    """A plain number at `digits` decimals, half-up: 2.25 -> "2.3"."""
+    return f"{round_half_up(v, digits):.{digits}f}"
+
+
 def fmt_percent(v: float | None) -> str:
     """95.0 -> "95.0 %" (input already in percent)."""
     if _missing(v):
         return NO_DATA
     assert v is not None
-    return f"{v:.1f} %"
+    if math.isinf(v):
+        return "∞ %"
+    return f"{fmt_decimal(v, 1)} %"
 
 
 def fmt_duration(seconds: float | None) -> str:
@@ -46,7 +62,9 @@ def fmt_count(v: float | None) -> str:
     if _missing(v):
         return NO_DATA
     assert v is not None
-    return str(int(round(v)))
+    if math.isinf(v):
+        return "∞"
+    return str(int(round_half_up(v)))
 
 
 def fmt_kpi(kpi_id: str, value: float | None) -> str:

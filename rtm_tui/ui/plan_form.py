@@ -34,6 +34,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
+from rtm_tui.domain.format import fmt_decimal
 from rtm_tui.domain.plan_draft import AGENT_INDICATORS, PlanDraft, kpi_label
 from rtm_tui.domain.plans import (
     ROOT_CAUSE_LABELS,
@@ -467,7 +468,7 @@ def context_text(draft: PlanDraft, tz: tzinfo) -> Text:
 
 
 def _count(v: float) -> str:
-    return str(int(v)) if float(v).is_integer() else f"{v:.1f}"
+    return str(int(v)) if float(v).is_integer() else fmt_decimal(v, 1)
 
 
 class RecoveryPlanForm(ModalScreen[RecoveryPlan | None]):

@@ -24,6 +24,7 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from rtm_tui.domain.format import fmt_decimal
 from rtm_tui.domain.types import (
     AgentRow,
     AgentState,
@@ -576,5 +577,5 @@ def _number(value: Any) -> str:
     if value is None:
         return "—"
     if isinstance(value, float) and not value.is_integer():
-        return f"{value:.1f}"
+        return fmt_decimal(value, 1)
     return f"{int(value):,}"

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from rtm_tui.domain.format import fmt_count, fmt_duration, fmt_kpi, fmt_percent
+from rtm_tui.domain.format import fmt_count, fmt_decimal, fmt_duration, fmt_kpi, fmt_percent
 
 
 def test_fmt_percent() -> None:
@@ -57,3 +57,13 @@ def test_fmt_kpi_chooses_by_kind() -> None:
     assert fmt_kpi("waiting_list", 14.0) == "14"
     assert fmt_kpi("unknown_kpi", 1.5) == "1.5"
     assert fmt_count(None) == "—"
+
+
+def test_rounding_is_half_up_as_on_a_calculator() -> None:
+    # round-half-to-even on binary floats printed 96.25 as "96.2 %" and 2.5 calls as "2"
+    assert fmt_percent(96.25) == "96.3 %"
+    assert fmt_percent(0.15) == "0.2 %"
+    assert fmt_percent(96.24) == "96.2 %"
+    assert fmt_count(2.5) == "3" and fmt_count(3.5) == "4"
+    assert fmt_decimal(2.25, 1) == "2.3" and fmt_decimal(-2.25, 1) == "-2.3"
+    assert fmt_kpi("scr", 96.25) == "96.3 %"
