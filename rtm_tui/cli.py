@@ -142,7 +142,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_config(p)
     _add_database(p)
     p.add_argument("--date", help="YYYY-MM-DD (default: today in the site timezone)")
-    p.add_argument("--shift", choices=["pagi", "siang"])
+    # the site's TL shift names come from the config: checked by the report, not here
+    p.add_argument("--shift", metavar="NAME", help="a TL shift of [site.tl_shifts] (pagi, siang)")
     p.add_argument("--format", choices=["md", "csv", "xlsx"], default="md")
     p.add_argument("--output", type=Path)
     return parser

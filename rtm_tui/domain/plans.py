@@ -8,12 +8,12 @@ is reached only by verifying (which records the KPI value at that moment).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
-TL_SHIFTS = ("pagi", "siang")
+TL_SHIFTS = ("pagi", "siang")  # the defaults; a site names its own in [site.tl_shifts]
 
 
 class RootCause(StrEnum):
@@ -190,14 +190,17 @@ def _aware(value: object) -> bool:
     return isinstance(value, datetime) and value.utcoffset() is not None
 
 
-def validate_plan(plan: RecoveryPlan) -> dict[str, str]:
+def validate_plan(plan: RecoveryPlan, tl_shifts: Sequence[str] | None = None) -> dict[str, str]:
     """Field -> message for every problem; empty means the plan can be saved.
+
+    `tl_shifts` are the site's TL shift names (the config's, e.g. morning/evening); without
+    them (the store, which has no config) any non-empty shift name is accepted.
 
     Action problems use keys like `actions.0.pic` (0-based, in form order).
     """
     errors: dict[str, str] = {}
-    if plan.tl_shift not in TL_SHIFTS:
-        errors["tl_shift"] = "choose the TL shift: pagi or siang"
+    if not plan.tl_shift.strip() or (tl_shifts is not None and plan.tl_shift not in tl_shifts):
+        errors["tl_shift"] = "choose the TL shift"
     if not _aware(plan.interval_start):
         errors["interval_start"] = "interval start is required (with its timezone)"
     if not _aware(plan.created_at):

@@ -561,7 +561,9 @@ class RtmApp(App[int]):
             self.settings.staffing_rules(),
             feed.interval_minutes if feed is not None and feed.interval_minutes else 0,
         )
-        form = form_module.RecoveryPlanForm(draft, self.store, self.settings.tz)
+        form = form_module.RecoveryPlanForm(
+            draft, self.store, self.settings.tz, tuple(self.settings.site.tl_shifts)
+        )
         self.push_screen(form, lambda _plan: self._check_overdue())
 
     def action_plans(self) -> None:
@@ -574,6 +576,7 @@ class RtmApp(App[int]):
             self.current_kpi,
             clock=self.clock,
             who=self.settings.site.tl_name,
+            tl_shifts=tuple(self.settings.site.tl_shifts),
         )
         self.push_screen(screen, lambda _result: self._check_overdue())
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
@@ -133,7 +134,7 @@ register(
         "plan.kpi.adherence": "Schedule adherence",
         "plan.kpi.agent": "Agent follow-up",
         # validation (validate_plan's messages, and the form's own)
-        "plan.err.tl_shift": "choose the TL shift: pagi or siang",
+        "plan.err.tl_shift": "choose the TL shift",
         "plan.err.interval_start": "interval start is required (with its timezone)",
         "plan.err.created_at": "filing time must carry a timezone",
         "plan.err.kpi": "KPI or indicator is required",
@@ -229,7 +230,7 @@ register(
         "plan.kpi.not_rostered": "Login tanpa jadwal",
         "plan.kpi.adherence": "Kepatuhan jadwal",
         "plan.kpi.agent": "Tindak lanjut agen",
-        "plan.err.tl_shift": "pilih shift TL: pagi atau siang",
+        "plan.err.tl_shift": "pilih shift TL",
         "plan.err.interval_start": "awal interval wajib diisi (dengan zona waktunya)",
         "plan.err.created_at": "waktu pengisian harus memiliki zona waktu",
         "plan.err.kpi": "KPI atau indikator wajib diisi",
@@ -253,7 +254,7 @@ _HHMM = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
 # validate_plan's messages (English, the domain has no i18n) -> catalog keys. A message
 # not listed here (a new rule in the domain) is shown as it is, in English.
 _VALIDATION_KEYS = {
-    "choose the TL shift: pagi or siang": "plan.err.tl_shift",
+    "choose the TL shift": "plan.err.tl_shift",
     "interval start is required (with its timezone)": "plan.err.interval_start",
     "filing time must carry a timezone": "plan.err.created_at",
     "KPI or indicator is required": "plan.err.kpi",
@@ -277,6 +278,7 @@ def error_text(message: str) -> str:
 
 
 def shift_label(shift: str) -> str:
+    """pagi/siang have catalog labels; a site's own shift names show as written."""
     return t(f"plan.shift.{shift}") if shift in TL_SHIFTS else shift
 
 
@@ -503,10 +505,17 @@ class RecoveryPlanForm(ModalScreen[RecoveryPlan | None]):
     RecoveryPlanForm #tl-row > Vertical { height: auto; width: 1fr; }
     """
 
-    def __init__(self, draft: PlanDraft, store: PlanStore, tz: tzinfo) -> None:
+    def __init__(
+        self,
+        draft: PlanDraft,
+        store: PlanStore,
+        tz: tzinfo,
+        tl_shifts: Sequence[str] = TL_SHIFTS,
+    ) -> None:
         super().__init__()
         translate_screen_bindings(self)
         self.draft = draft
+        self.tl_shifts = tuple(tl_shifts)  # the site's [site.tl_shifts] names
         self.store = store
         self.tz = tz
         self._next_action = 0
@@ -553,9 +562,9 @@ class RecoveryPlanForm(ModalScreen[RecoveryPlan | None]):
                     with Vertical():
                         yield Label(t("plan.tl_shift"), classes="section", markup=False)
                         yield Select(
-                            [(shift_label(s), s) for s in TL_SHIFTS],
+                            [(shift_label(s), s) for s in self.tl_shifts],
                             prompt=t("plan.tl_shift_prompt"),
-                            value=d.tl_shift if d.tl_shift in TL_SHIFTS else Select.NULL,
+                            value=d.tl_shift if d.tl_shift in self.tl_shifts else Select.NULL,
                             id="tl_shift",
                         )
                         yield Static("", classes="field-error -empty", id="err-tl_shift")
@@ -743,7 +752,7 @@ class RecoveryPlanForm(ModalScreen[RecoveryPlan | None]):
         if self._saving:
             return
         plan, errors, where = self.build_plan()
-        errors = {**validate_plan(plan), **errors}  # our "use HH:MM" beats the stand-in's
+        errors = {**validate_plan(plan, self.tl_shifts), **errors}  # our "use HH:MM" beats the stand-in's
         if errors:
             self.show_save_error("")
             self.show_errors(errors, where)

@@ -347,9 +347,11 @@ class PlansScreen(ModalScreen[None]):
         *,
         clock: Clock | None = None,
         who: str = "",
+        tl_shifts: Sequence[str] = TL_SHIFTS,
     ) -> None:
         super().__init__()
         _translate_bindings(self)
+        self.tl_shifts = tuple(tl_shifts)  # the site's [site.tl_shifts] names, for the filter
         # Also accepts the app's `PlansScreen(store, clock, settings)`: a Clock in place of
         # tz, and the Settings (tz, site.tl_name) in place of current_kpi.
         if isinstance(tz, Clock):
@@ -403,7 +405,9 @@ class PlansScreen(ModalScreen[None]):
                 yield Input(placeholder=t("plans.f.kpi_placeholder"), id="f-kpi", compact=True)
             with Vertical():
                 yield Label(t("plans.f.shift"), markup=False)
-                yield Select([(s, s) for s in TL_SHIFTS], prompt=any_, id="f-shift", compact=True)
+                yield Select(
+                    [(s, s) for s in self.tl_shifts], prompt=any_, id="f-shift", compact=True
+                )
         yield Static("", id="filter-error", classes="-empty")
         with Horizontal(id="plans-body"):
             yield DataTable(id="plans-table", cursor_type="row", zebra_stripes=True)

@@ -163,7 +163,7 @@ async def test_empty_fields_show_a_message_each_and_focus_the_first(db: Path) ->
         assert error_text(form, "#err-root_cause") == "choose a root cause category"
         assert error_text(form, "#err-analysis") == "root cause analysis is required"
         assert error_text(form, "#err-tl_name") == "TL name is required"
-        assert error_text(form, "#err-tl_shift") == "choose the TL shift: pagi or siang"
+        assert error_text(form, "#err-tl_shift") == "choose the TL shift"
         assert error_text(form, "#err-action-0-what") == "say what will be done"
         assert error_text(form, "#err-action-0-pic") == "a person in charge (PIC) is required"
         assert app.focused is form.query_one("#root_cause", Select)

@@ -93,3 +93,29 @@ async def test_r_files_a_plan_and_p_follows_it_up(tmp_path: Path) -> None:
     assert stored.verified_at == MORNING + timedelta(minutes=20)
     assert history[:3] == ["created", "status", "status"]
     store.close()
+
+
+async def test_a_site_with_its_own_tl_shift_names_files_a_plan(tmp_path: Path) -> None:
+    # TL shift names were hard-coded ("choose the TL shift: pagi or siang" on every save)
+    db = tmp_path / "rtm.sqlite3"
+    store = Store.open(db)
+    shifts = {"morning": {"start": "07:00", "end": "15:00"},
+              "evening": {"start": "15:00", "end": "23:00"}}
+    settings = make_settings(site={"tl_shifts": shifts})
+    app, _sim = build_demo_app(settings, frozen(MORNING), agents=30, store=store, quiet=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.view is not None and bool(app.view.kpis), timeout=20)
+        await pilot.press("r")
+        await wait_for(pilot, lambda: isinstance(app.screen, RecoveryPlanForm))
+        form = app.screen
+        assert isinstance(form, RecoveryPlanForm)
+        assert form.draft.tl_shift == "morning"
+        await pilot.press("enter", *"Vol", "enter", "tab", *keys("Promo SMS"), "tab", "tab")
+        await pilot.press(*keys("Open overflow"), "tab", *"Budi", "ctrl+s")
+        await wait_for(pilot, lambda: not isinstance(app.screen, RecoveryPlanForm))
+        await pilot.press("p")
+        await wait_for(pilot, lambda: isinstance(app.screen, PlansScreen))
+        shift_filter = app.screen.query_one("#f-shift")
+        assert [value for _label, value in shift_filter._options[1:]] == ["morning", "evening"]
+    with Store.open(db) as other:
+        assert [p.tl_shift for p in other.list_plans()] == ["morning"]
