@@ -34,7 +34,7 @@ Observation rules (decisions where the contract is silent):
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -367,6 +367,16 @@ class ShiftMonitor:
 
     def _observe(self, agent: Agent, now: datetime) -> None:
         track = self._tracks.get(agent.agent_id) or self._track(agent.agent_id)
+        last = track.last
+        if (
+            last is not None
+            and agent.state == AgentState.AUX
+            and (last[0], last[1]) == (agent.state, agent.aux_code)
+            and last[2] != agent.state_since
+        ):
+            # The same AUX code seen again with another `state_since` is the same occurrence:
+            # a platform that re-stamps it each poll must not count (or restart) it again.
+            agent = replace(agent, state_since=last[2])
         prev = track.agent
         if prev is not agent and (
             prev is None

@@ -523,3 +523,18 @@ def test_call_cycles_do_not_grow_the_timeline_and_adherence_holds() -> None:
     timeline = m.export_state()["agents"]["A0012"]["timeline"]
     assert [state for _, state, _ in timeline] == ["available", "aux"]
     assert row(v, "A0012").adherence == 1.0  # all of it worked, nothing out
+
+
+def test_a_re_stamped_state_since_is_the_same_aux_occurrence() -> None:
+    # a platform that moves `state_since` of an unchanged TOILET each poll counted it again
+    # (false "TOILET: 5 times") and restarted its timer
+    m = monitor()
+    v = None
+    for minute in range(10, 16):
+        a = agent(state="aux", code="TOILET", since=at(8, minute), login_at=at(7))
+        v = m.apply(at(8, minute, 30), snapshot(at(8, minute, 30), a), roster=ROSTER)
+    assert v is not None
+    r = row(v, "A0012")
+    assert r.state_since == at(8, 10)
+    assert r.aux_used_seconds == 5 * 60 + 30
+    assert not [a for a in v.open_alerts if "count" in a.key]
