@@ -284,7 +284,26 @@ _VOICE = _Validator(VOICE, _voice_schema)
 def decode_voice(data: bytes | str) -> VoiceSnapshot:
     snap: VoiceSnapshot = _VOICE(data)
     _no_duplicates(VOICE, "queues", "queue_id", [q.queue_id for q in snap.queues])
+    for i, q in enumerate(snap.queues):
+        _counts_add_up(f"queues.{i}.interval", q.interval)
+        _counts_add_up(f"queues.{i}.today", q.today)
     return snap
+
+
+# part <= whole: a count over its whole is a platform fault, never an SCR of 250 % in green
+_VOICE_PARTS = (
+    ("answered", "offered"),
+    ("abandoned", "offered"),
+    ("short_abandoned", "abandoned"),
+    ("answered_within_sl", "answered"),
+)
+
+
+def _counts_add_up(path: str, counts: VoiceCounts) -> None:
+    for part, whole in _VOICE_PARTS:
+        p, w = getattr(counts, part), getattr(counts, whole)
+        if p > w:
+            raise ContractError(VOICE, f"{path}.{part}", f"{p} is more than {whole} {w}")
 
 
 # --------------------------------------------------------------------------- /queues/nonvoice

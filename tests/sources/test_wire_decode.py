@@ -216,6 +216,10 @@ def test_rejected_value_is_shown_escaped(agents_doc):
         (lambda d: d["queues"][0]["today"].update(handle_seconds=float("nan")), "queues.0.today.handle_seconds", ""),
         (lambda d: d.update(interval_minutes=0), "interval_minutes", "not greater than 0"),
         (lambda d: d["queues"].append(d["queues"][0]), "queues.1.queue_id", "repeats"),
+        # a part over its whole showed "SCR 250 %" in green
+        (lambda d: d["queues"][0]["interval"].update(offered=100, answered=250), "queues.0.interval.answered", "250 is more than offered 100"),
+        (lambda d: d["queues"][0]["today"].update(abandoned=10**6), "queues.0.today.abandoned", "more than offered"),
+        (lambda d: d["queues"][0]["interval"].update(answered_within_sl=10**5, offered=10**6, answered=10**4), "queues.0.interval.answered_within_sl", "more than answered"),
     ],
 )  # fmt: skip
 def test_voice_contract_violations(voice_doc, mutate, path, detail):
