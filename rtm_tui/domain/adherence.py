@@ -6,8 +6,12 @@ counts ([start, min(now, end))); time outside the shift counts in neither, and s
 time before the first observed state (we do not know what the agent did).
 
 Grace: when a state change lies within `adherence_grace` (inclusive) of a roster change
-(shift start, break start, break end), the out-of-adherence time between the two is not
-counted against the agent: it counts as in adherence. Excused periods likewise.
+(shift start, break start, break end, shift end), the out-of-adherence time between the two
+is not counted against the agent: it counts as in adherence. Excused periods likewise.
+A logout 30 s before the shift's end is on time, not 96.7 %.
+
+Training days have no adherence: the agent is in a classroom, not expected on the queue
+(kpi.md: "not expected to log in").
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
-from .types import WORKING_STATES, AgentState, RosterEntry
+from .types import WORKING_STATES, AgentState, RosterEntry, RosterStatus
 
 BREAK_OK_STATES = frozenset({AgentState.AUX, AgentState.LOGGED_OUT})
 
@@ -140,7 +144,13 @@ def _measure(
 ) -> tuple[AdherenceTotals, bool | None, datetime | None]:
     """Totals over the range, the category at its end (None: nothing accrues), and the
     next instant after it where the category may change (None: never)."""
-    if entry is None or not entry.works or entry.start is None or entry.end is None:
+    if (
+        entry is None
+        or not entry.works
+        or entry.status is RosterStatus.TRAINING
+        or entry.start is None
+        or entry.end is None
+    ):
         return AdherenceTotals(), None, None
     start, end = entry.start, entry.end
     lo = start if since is None else max(start, since)
@@ -162,6 +172,7 @@ def _measure(
         changes.append(b_start)
         if b_end < end:
             changes.append(b_end)
+    changes.append(end)
 
     forgiven_all: list[tuple[datetime, datetime]] = []
     for c in changes:

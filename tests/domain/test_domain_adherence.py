@@ -144,3 +144,18 @@ def test_meter_matches_a_full_sweep_at_every_step() -> None:
         want = adherence_totals(P1, tl, t, GRACE, excused)
         assert got == pytest.approx(tuple(want)), t
         t += timedelta(seconds=10)
+
+
+def test_a_logout_within_grace_before_the_shift_end_is_on_time() -> None:
+    end_of_day = at(16, 30)
+    on_time = adherence_totals(NO_BREAK, [(at(7, 0), AV), (at(15, 59, 30), OUT)], end_of_day, GRACE)
+    assert on_time.ratio == 1.0
+    early = adherence_totals(NO_BREAK, [(at(7, 0), AV), (at(15, 58), OUT)], end_of_day, GRACE)
+    assert early.out_seconds == 120  # two minutes early is past the one-minute grace
+
+
+def test_a_training_day_has_no_adherence() -> None:
+    from rtm_tui.domain.types import RosterStatus
+
+    training = shift(status=RosterStatus.TRAINING)
+    assert adherence_totals(training, [(at(7, 0), OUT)], at(12, 0), GRACE) == AdherenceTotals(0, 0)

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from rtm_tui.domain.plans import (
+    TL_SHIFTS,
     IllegalTransitionError,
     PlanAction,
     PlanStatus,
@@ -27,6 +28,13 @@ def test_a_complete_plan_is_valid(make_plan):
     assert validate_plan(make_plan()) == {}
 
 
+def test_without_the_sites_names_any_tl_shift_name_is_accepted_but_not_a_blank(make_plan):
+    # the store has no config: it keeps a morning/evening site's plans, never a blank shift
+    assert "tl_shift" not in validate_plan(make_plan(tl_shift="morning"))
+    assert "tl_shift" in validate_plan(make_plan(tl_shift=" "))
+    assert "tl_shift" in validate_plan(make_plan(tl_shift="morning"), ("pagi", "siang"))
+
+
 def test_every_missing_field_is_named(make_plan):
     plan = make_plan(
         tl_shift="malam",
@@ -40,7 +48,7 @@ def test_every_missing_field_is_named(make_plan):
         ),
         actual=float("nan"),
     )
-    errors = validate_plan(plan)
+    errors = validate_plan(plan, TL_SHIFTS)  # "malam" is not one of the site's TL shifts
     assert set(errors) == {
         "tl_shift",
         "kpi",
