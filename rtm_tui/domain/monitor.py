@@ -14,7 +14,12 @@ Observation rules (decisions where the contract is silent):
 - With the platform's `today` block (and the workday being today's date), its totals
   are preferred. Its `aux_seconds` are taken as closed occurrences only: the running
   occurrence (now - state_since) is added by us. Its `aux_count` includes the running
-  occurrence.
+  occurrence. While it applies it is also copied into our own tally, so that after local
+  midnight (when the platform's `today` starts over) an overnight shift's workday keeps
+  its first login and AUX used. An AUX occurrence belongs to the workday it began in.
+- Per-occurrence limits are judged on each occurrence seen; for those that ended before
+  the app first saw the agent, the platform's totals prove a violation when a code's
+  closed seconds exceed (closed occurrences × the limit).
 - Alerts: one per key (see rotg.py for ROTG keys); KPI breaches once per breach episode
   (re-armed when the KPI is back to ok or a new interval/day starts; a warning between
   does not re-arm), key `kpi:<kpi>:<scope>:<period>:<severity>:<raised ISO>`; a
@@ -25,7 +30,8 @@ Observation rules (decisions where the contract is silent):
 - Instantaneous KPIs (calls_waiting, longest_wait, waiting_list) exist for the
   "interval" period only. Scope "all" comes first, then queues/channels in API order.
 - Rows: every agent seen or rostered (last three roster dates), sorted by agent id.
-  An agent missing from a later snapshot keeps its last observed state. A rostered
+  An agent missing from a later snapshot keeps its last observed state, marked
+  `missing` (not logged in as far as anyone knows; no running AUX). A rostered
   agent never seen is shown logged out, `state_since` = shift start.
   `AgentRow.adherence` is rounded to 0.001 (the 0.1 % shown) so that unchanged rows
   are reused between polls; `team_adherence` is computed from unrounded seconds.
@@ -35,7 +41,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
 from .adherence import AdherenceMeter, Excuse, adherence_ratio
@@ -51,7 +57,15 @@ from .kpi import (
     target_for,
 )
 from .kpi import voice_kpis as compute_voice_kpis
-from .rotg import code_label, each_violation, in_scheduled_break, shift_violations
+from .rotg import (
+    NO_CODE,
+    Violation,
+    code_label,
+    each_violation,
+    in_scheduled_break,
+    mmss,
+    shift_violations,
+)
 from .types import (
     WORKING_STATES,
     Agent,
@@ -136,6 +150,8 @@ class _Track:
     row_dirty: bool = True  # the agent or its roster changed since the row was built
     closed_aux: float = 0.0  # AUX seconds of closed occurrences, as of the last full pass
     row_sig: tuple[Any, ...] = ()
+    present: bool = False  # in the latest agents snapshot (False: gone from the platform)
+    running_counts: bool = False  # the running AUX occurrence counts in the row's workday
 
     def day(self, workday: date) -> _Day:
         d = self.days.get(workday)
@@ -174,6 +190,7 @@ def _refreshed(row: AgentRow, aux_used: float, adherence: float | None) -> Agent
         first_login_at=row.first_login_at,
         last_logout_at=row.last_logout_at,
         exception=row.exception,
+        missing=row.missing,
     )
 
 
@@ -218,6 +235,7 @@ class ShiftMonitor:
         self._raised: dict[str, datetime] = {}  # every key raised, for one-alert-per-key
         self._new: list[Alert] = []
         self._today: date | None = None
+        self._tz: tzinfo | None = None  # the site's, from `now`: "today" is its local date
         self.team_adherence: float | None = None
 
     # ------------------------------------------------------------------ public
@@ -236,6 +254,7 @@ class ShiftMonitor:
         overnight shifts run, so they stay attached to the day they started.
         """
         self._new = []
+        self._tz = now.tzinfo
         if now.date() != self._today:
             self._today = now.date()
             self._prune(now)
@@ -247,8 +266,15 @@ class ShiftMonitor:
                 for track in self._tracks.values():
                     track.login_cache = None
             self._agents = agents
+            listed = set()
             for agent in agents.agents:
                 self._observe(agent, now)
+                listed.add(agent.agent_id)
+            for track in self._tracks.values():
+                if track.present and track.agent_id not in listed:
+                    # gone from the platform's list: its last state is no longer true
+                    track.present = False
+                    track.row_dirty = True
         kpis_changed = False
         if voice is not None and voice is not self._voice:
             self._voice = voice
@@ -378,14 +404,71 @@ class ShiftMonitor:
             # a platform that re-stamps it each poll must not count (or restart) it again.
             agent = replace(agent, state_since=last[2])
         prev = track.agent
+        tally_changed = prev is None or prev.today != agent.today
         if prev is not agent and (
-            prev is None
-            or prev.name != agent.name
-            or prev.team != agent.team
-            or prev.today != agent.today
+            tally_changed or prev is None or prev.name != agent.name or prev.team != agent.team
         ):
             track.row_dirty = True
         track.agent = agent
+        if not track.present:
+            track.present = True
+            track.row_dirty = True
+        first_seen = track.last is None
+        self._fold_state(track, agent, now)
+        if tally_changed and agent.today is not None:
+            workday = self._workday(track, now)
+            if self._platform_applies(track, workday, now):
+                self._take_platform_tally(track, agent, workday, now, first_seen)
+
+    def _platform_applies(self, track: _Track, workday: date, now: datetime) -> bool:
+        """The platform's `today` block is this workday's tally: the workday is today and
+        no shift from last night mixes into it."""
+        today = now.date()
+        return workday == today and not self._night_before(track, today)
+
+    def _take_platform_tally(
+        self, track: _Track, agent: Agent, workday: date, now: datetime, first_seen: bool
+    ) -> None:
+        """Copy the platform's tally into our own for the workday: after local midnight
+        the platform's `today` starts over, but an overnight shift's workday goes on, and
+        its first login and AUX used must not drop to nothing."""
+        tally = agent.today
+        assert tally is not None
+        day = track.day(workday)
+        if tally.first_login_at is not None:
+            day.login(tally.first_login_at)
+        if tally.last_logout_at is not None:
+            day.logout(tally.last_logout_at)
+        day.aux_seconds = {str(k): float(v) for k, v in tally.aux_seconds.items()}
+        day.aux_count = {str(k): int(v) for k, v in tally.aux_count.items()}
+        track.dirty = True
+        if first_seen:
+            self._proved_before_start(track, agent, workday, now)
+
+    def _proved_before_start(
+        self, track: _Track, agent: Agent, workday: date, now: datetime
+    ) -> None:
+        """Occurrences that ended before the app started were never seen one by one, but
+        a code's closed seconds over (closed occurrences × its each-limit) prove that at
+        least one of them was too long."""
+        tally = agent.today
+        assert tally is not None
+        running = code_label(agent.aux_code) if agent.state is _AUX else None
+        for code, seconds in tally.aux_seconds.items():
+            limit = self.rotg.for_code(None if code == NO_CODE else code).max_minutes_each
+            closed = int(tally.aux_count.get(code, 0)) - (1 if code == running else 0)
+            if limit is None or closed < 1 or seconds <= closed * limit * 60.0:
+                continue
+            v = Violation(
+                f"rotg:{track.agent_id}:{code}:each:{workday.isoformat()}:before-start",
+                code,
+                "each",
+                seconds / closed,
+                limit * 60.0,
+            )
+            self._raise_rotg(track, v, now, before_start=closed)
+
+    def _fold_state(self, track: _Track, agent: Agent, now: datetime) -> None:
         last = track.last
         state, code, since = agent.state, agent.aux_code, agent.state_since
         if last is not None and last[0] == state and last[1] == code and last[2] == since:
@@ -476,7 +559,8 @@ class ShiftMonitor:
             # limit to judge are cached until known instants.
             cached = track.entry_valid
             lc = track.login_cache
-            in_aux = agent is not None and agent.state is _AUX
+            # an agent gone from the platform's list has no running occurrence we can see
+            in_aux = agent is not None and agent.state is _AUX and track.present
             if (
                 row is not None
                 and not track.row_dirty
@@ -495,7 +579,7 @@ class ShiftMonitor:
                 team_out += adh_out
                 adh = round(adh_in / (adh_in + adh_out), 3) if adh_in + adh_out > 0 else None
                 aux_used = row.aux_used_seconds
-                if in_aux:
+                if in_aux and track.running_counts:
                     assert agent is not None
                     running = (now - agent.state_since).total_seconds()
                     aux_used = track.closed_aux + (running if running > 0 else 0.0)
@@ -531,13 +615,17 @@ class ShiftMonitor:
             limit_each = None
             warn_ratio = default_warn
             aux_used = track.closed_aux = sum(seconds.values())
+            # an occurrence belongs to the workday it began in: one that started before
+            # midnight on another workday does not count in this one's AUX used
+            track.running_counts = in_aux and track.open_day in (None, workday)
             if in_aux:
                 assert agent is not None
                 rule = self.rotg.for_code(agent.aux_code)
                 warn_ratio = rule.warn_ratio
                 if rule.max_minutes_each is not None:
                     limit_each = rule.max_minutes_each * 60.0
-                aux_used += max(0.0, (now - agent.state_since).total_seconds())
+                if track.running_counts:
+                    aux_used += max(0.0, (now - agent.state_since).total_seconds())
 
             if (
                 track.dirty
@@ -546,7 +634,8 @@ class ShiftMonitor:
             ):
                 self._judge_rotg(track, agent, entry, workday, seconds, counts, now)
 
-            logged_in = agent is not None and agent.state != _LOGGED_OUT
+            missing = agent is not None and not track.present
+            logged_in = agent is not None and agent.state != _LOGGED_OUT and not missing
             login_key = (first_login, last_logout, logged_in)
             lc = track.login_cache
             if (
@@ -578,7 +667,7 @@ class ShiftMonitor:
             # rounded to the display precision (0.1 %): lets unchanged rows be reused
             adh = round(adh_in / (adh_in + adh_out), 3) if adh_in + adh_out > 0 else None
 
-            exception = track.over_limit or login_flag
+            exception = track.over_limit or login_flag or missing
             if agent is not None:
                 name, team_name = agent.name, agent.team
                 state, code, state_since = agent.state, agent.aux_code, agent.state_since
@@ -602,6 +691,7 @@ class ShiftMonitor:
                 first_login,
                 last_logout,
                 exception,
+                missing,
             )
             track.row_dirty = False
             if row is not None and track.row_sig == sig:
@@ -625,6 +715,7 @@ class ShiftMonitor:
                 first_login_at=first_login,
                 last_logout_at=last_logout,
                 exception=exception,
+                missing=missing,
             )
             track.row, track.row_sig = row, sig
             rows.append(row)
@@ -654,10 +745,11 @@ class ShiftMonitor:
             code = agent.aux_code
             label = code_label(code)
             running = max(0.0, (now - agent.state_since).total_seconds())
-            seconds = dict(seconds)
-            seconds[label] = seconds.get(label, 0.0) + running
-            if label not in counts:  # the platform's count includes the running one
-                counts = {**counts, label: 1}
+            if track.open_day in (None, workday):  # else it began on another workday
+                seconds = dict(seconds)
+                seconds[label] = seconds.get(label, 0.0) + running
+                if label not in counts:  # the platform's count includes the running one
+                    counts = {**counts, label: 1}
             window_end = in_scheduled_break(code, breaks, now)
             if window_end is not None:
                 exempt = label
@@ -673,7 +765,7 @@ class ShiftMonitor:
             if rule.max_minutes_each is not None:
                 waits.append(rule.max_minutes_each * 60.0 - running)
             if rule.max_minutes_shift is not None:
-                waits.append(rule.max_minutes_shift * 60.0 - seconds[label])
+                waits.append(rule.max_minutes_shift * 60.0 - seconds.get(label, 0.0))
             if self.rotg.max_aux_minutes_shift is not None:
                 waits.append(self.rotg.max_aux_minutes_shift * 60.0 - sum(seconds.values()))
             waits = [w for w in waits if w >= 0]
@@ -687,18 +779,27 @@ class ShiftMonitor:
             track.over_limit = over
             track.row_dirty = True
 
-    def _raise_rotg(self, track: _Track, v: Any, now: datetime) -> None:
+    def _raise_rotg(
+        self, track: _Track, v: Violation, now: datetime, before_start: int = 0
+    ) -> None:
         if v.key in self._raised:
             return
         agent = track.agent
         who = f"{agent.name} ({track.agent_id})" if agent is not None else track.agent_id
+        what = v.describe()
+        if before_start:
+            # proved from the platform's totals, not seen: say so, with the evidence
+            what = (
+                f"{v.code}: at least one occurrence over {mmss(v.limit)} before rtm started "
+                f"({mmss(v.value * before_start)} in {before_start})"
+            )
         self._raise(
             Alert(
                 key=v.key,
                 kind=AlertKind.ROTG,
                 severity=Severity.BREACH,
                 raised_at=now,
-                message=f"{who} {v.describe()}",
+                message=f"{who} {what}",
                 agent_id=track.agent_id,
                 code=v.code,
                 value=v.value,
@@ -756,7 +857,8 @@ class ShiftMonitor:
                 for q in queues:
                     now = now + q.now
                 start = max(q.interval_start for q in queues).isoformat()
-                day = max(q.interval_start for q in queues).date().isoformat()
+                # the local date: an API speaking UTC must not re-arm at 07:00 WIB
+                day = max(q.interval_start for q in queues).astimezone(self._tz).date().isoformat()
                 for period, counts, qnow in (
                     ("interval", interval, now),
                     ("today", sum_voice(q.today for q in queues), None),
@@ -780,7 +882,8 @@ class ShiftMonitor:
                 for c in chans:
                     cnow = cnow + c.now
                 start = max(c.interval_start for c in chans).isoformat()
-                day = max(c.interval_start for c in chans).date().isoformat()
+                # the local date: an API speaking UTC must not re-arm at 07:00 WIB
+                day = max(c.interval_start for c in chans).astimezone(self._tz).date().isoformat()
                 for period, ncounts, nnow in (
                     ("interval", sum_nonvoice(c.interval for c in chans), cnow),
                     ("today", sum_nonvoice(c.today for c in chans), None),

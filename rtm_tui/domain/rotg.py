@@ -48,10 +48,10 @@ class Violation:
             "total": "all AUX this shift",
         }[self.limit_kind]
         code = "AUX" if self.code == ALL_CODES else self.code
-        return f"{code}: {_mmss(self.value)} {what}, limit {_mmss(self.limit)}"
+        return f"{code}: {mmss(self.value)} {what}, limit {mmss(self.limit)}"
 
 
-def _mmss(seconds: float) -> str:
+def mmss(seconds: float) -> str:
     s = max(0, int(seconds + 0.5))
     h, rest = divmod(s, 3600)
     m, s = divmod(rest, 60)

@@ -383,6 +383,7 @@ class AgentRow:
     first_login_at: datetime | None = None
     last_logout_at: datetime | None = None
     exception: bool = False  # anything a TL should look at (late, absent, over a limit...)
+    missing: bool = False  # not in the platform's latest /agents: the state is the last seen
 
 
 @dataclass(frozen=True, slots=True)
