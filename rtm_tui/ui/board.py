@@ -58,6 +58,7 @@ register(
         "board.state.on_contact": "on contact",
         "board.state.acw": "ACW",
         "board.state.aux": "AUX",
+        "board.state.missing": "not listed",
         "board.login.on_time": "on time",
         "board.login.late": "late",
         "board.login.late_by": "late +{minutes}m",
@@ -97,6 +98,7 @@ register(
         "board.state.logged_out": "logout",
         "board.state.available": "tersedia",
         "board.state.on_contact": "melayani",
+        "board.state.missing": "hilang",
         "board.login.on_time": "tepat waktu",
         "board.login.late": "terlambat",
         "board.login.late_by": "telat +{minutes}m",
@@ -211,6 +213,12 @@ def state_label(state: AgentState) -> str:
     return t(f"board.state.{state.value}")
 
 
+def row_state_label(row: AgentRow) -> str:
+    """The state cell: the last seen state is not shown as true for an agent the platform
+    no longer lists."""
+    return t("board.state.missing") if row.missing else state_label(row.state)
+
+
 def login_label(row: AgentRow) -> str:
     return login_text(row.login_status, row.late_by)
 
@@ -224,7 +232,7 @@ def login_text(status: LoginStatus, late_by: timedelta | None = None) -> str:
 def aux_used_seconds(row: AgentRow, now: datetime, polled_at: datetime | None) -> float:
     """AUX used today, still counting while the agent sits in AUX between polls."""
     used = row.aux_used_seconds
-    if row.state == AgentState.AUX and polled_at is not None and now > polled_at:
+    if row.state == AgentState.AUX and not row.missing and polled_at is not None and now > polled_at:
         used += (now - polled_at).total_seconds()
     return used
 
@@ -237,7 +245,7 @@ _MUTED = "agent-board--muted"
 def timer_level(row: AgentRow, now: datetime) -> str | None:
     """ROTG colour of the time-in-state cell: None, "warning" or "breach"."""
     limit = row.aux_limit_each_seconds
-    if row.state != AgentState.AUX or not limit:
+    if row.state != AgentState.AUX or row.missing or not limit:
         return None
     elapsed = (now - row.state_since).total_seconds()
     if elapsed > limit:
@@ -728,10 +736,11 @@ class AgentBoard(ScrollView, can_focus=True):
         aux_text = fmt_minutes(used) + allowance
         plain_style = self._cell_style(is_cursor, None)
         # timer texts are ASCII digits: rjust is enough (and this runs 1 Hz per line)
+        timer = "—" if row.missing else fmt_duration(elapsed)  # no clock runs on a ghost
         segments = [
             *left,
             Segment(
-                fmt_duration(elapsed).rjust(_TIME_WIDTH),
+                timer.rjust(_TIME_WIDTH),
                 self._cell_style(is_cursor, timer_level(row, now)),
             ),
             Segment(SEP, plain_style),
@@ -761,12 +770,14 @@ class AgentBoard(ScrollView, can_focus=True):
             return cached
         style = self._cell_style(is_cursor, None)
         state_level = "muted" if row.state == AgentState.LOGGED_OUT else None
+        if row.missing:
+            state_level = "warning"
         left = [
             Segment(
                 fit(row.name, self._name_width) + SEP + fit(row.team, COLUMNS[1].width) + SEP, style
             ),
             Segment(
-                fit(state_label(row.state), COLUMNS[2].width),
+                fit(row_state_label(row), COLUMNS[2].width),
                 self._cell_style(is_cursor, state_level),
             ),
             Segment(SEP + fit(row.aux_code or "", COLUMNS[3].width) + SEP, style),

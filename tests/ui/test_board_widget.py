@@ -363,3 +363,29 @@ async def test_an_agent_who_leaves_and_returns_shows_new_data() -> None:
         await pilot.pause()
         texts = body_texts(board)
         assert texts[1].startswith("New Name") and not any("Old Name" in t for t in texts)
+
+
+async def test_an_agent_gone_from_the_platform_reads_not_listed_with_no_clock() -> None:
+    ghost = make_row(
+        1,
+        state=AgentState.AUX,
+        aux_code="TOILET",
+        state_since=T0 - timedelta(minutes=30),
+        aux_used_seconds=600.0,
+        aux_limit_each_seconds=600.0,
+        missing=True,
+    )
+    app = BoardApp()
+    async with app.run_test(size=(160, 48)) as pilot:
+        board = app.query_one(AgentBoard)
+        board.update_rows([ghost], T0)
+        await pilot.pause()
+        board.tick(T0 + timedelta(minutes=5))
+        (line,) = body_texts(board)
+        assert "not listed" in line and " AUX " not in line
+        assert "30:00" not in line and "35:00" not in line  # no timer runs
+        assert "10:00/60:00" in line  # AUX used stays what it was
+        set_language("id")
+        board.update_rows([ghost], T0 + timedelta(minutes=6))
+        await pilot.pause()
+        assert "hilang" in body_texts(board)[0]
