@@ -30,7 +30,10 @@ from textual.message import Message
 
 from rtm_tui.clock import Clock
 from rtm_tui.domain.coverage import IntervalForecast, need_for, takes_contacts
+from rtm_tui.domain.kpi import NONVOICE_KPIS, VOICE_KPIS
 from rtm_tui.domain.plan_draft import MIN_PROJECTION_SECONDS
+from rtm_tui.domain.skew import ClockSkew, on_our_clock
+from rtm_tui.domain.skew import describe as describe_skew
 from rtm_tui.domain.types import (
     AgentsSnapshot,
     MonitorView,
@@ -40,13 +43,38 @@ from rtm_tui.domain.types import (
     StaffingRules,
     VoiceSnapshot,
 )
-from rtm_tui.ui.gauges import interval_start
+from rtm_tui.ui.i18n import register, t
 from rtm_tui.ui.messages import FreshnessChanged, MonitorUpdated, RosterChanged
 
 if TYPE_CHECKING:
     from textual.app import App
 
     from rtm_tui.config import Settings
+
+register(
+    "en",
+    {
+        "skew.title": "Platform clock",
+        "skew.detected": (
+            "The platform's clock is {skew} against this machine's: its times are "
+            "corrected by that much for timers and logins"
+        ),
+        "skew.gone": "The platform's clock agrees with this machine's again",
+        "skew.short": "clock {skew}",
+    },
+)
+register(
+    "id",
+    {
+        "skew.title": "Jam platform",
+        "skew.detected": (
+            "Jam platform selisih {skew} dari jam mesin ini: waktunya dikoreksi sebesar "
+            "itu untuk timer dan login"
+        ),
+        "skew.gone": "Jam platform kembali sama dengan jam mesin ini",
+        "skew.short": "jam {skew}",
+    },
+)
 
 SOURCES = ("agents", "voice", "nonvoice", "roster")
 KPI_RECORD_SECONDS = 60.0  # how often the running interval's KPI values are upserted
@@ -337,7 +365,7 @@ class Feed:
         self._api_yesterday: tuple[date, Roster | None] | None = None
         self._roster_watcher: Any | None = None
         self._kpis_recorded_at: datetime | None = None
-        self._kpi_interval: datetime | None = None
+        self._kpi_intervals: dict[str, datetime] = {}  # per source, the interval last recorded
         self._state_saved_at: datetime | None = None
         self._recorded_states: dict[str, tuple[Any, ...]] = {}
         # The first agents snapshot waits for the first roster answer (or its failure):
@@ -347,6 +375,7 @@ class Feed:
         self._pending_agents: AgentsSnapshot | None = None
         self.coverage = TodayCoverage(settings.staffing_rules(), self.tz, store)
         self.forecast_error: str | None = None
+        self.skew = ClockSkew()
         self.pollers: dict[str, Any] = self._make_pollers()
         if restore_state:
             self._restore_state()
@@ -401,9 +430,7 @@ class Feed:
         view = self.last_view
         if self.store is not None and view is not None:
             # the running interval's latest values, so a restart misses nothing
-            minutes = self.interval_minutes or self.settings.staffing.interval_minutes
-            local = view.now.astimezone(self.tz)
-            self._record_kpis(view, local.date(), interval_start(local, minutes))
+            self._record_kpis(view, self._api_intervals())
         self._save_state(force=True)
         try:
             await self.client.aclose()
@@ -420,7 +447,21 @@ class Feed:
 
     # ------------------------------------------------------------------ callbacks
 
+    def _note_skew(self, as_of: datetime) -> None:
+        """Each response's `as_of` against our clock; a change is said once (a toast) and
+        stays in the header while it lasts."""
+        if self.skew.observe(as_of, self.clock.now()) and self._app is not None:
+            offset = self.skew.offset
+            if offset:
+                message = t("skew.detected", skew=describe_skew(offset))
+                self._app.notify(message, title=t("skew.title"), severity="warning")
+            else:
+                self._app.notify(t("skew.gone"), title=t("skew.title"))
+
     def _on_agents(self, snapshot: AgentsSnapshot) -> None:
+        self._note_skew(snapshot.as_of)
+        # timers, logins and AUX are measured on one clock: ours
+        snapshot = on_our_clock(snapshot, self.skew.offset)
         if not self._roster_settled:
             self._pending_agents = snapshot
             self._freshness_changed("agents")
@@ -444,12 +485,14 @@ class Feed:
                 seen.update({e.agent_id: (e.at, e.state, e.aux_code) for e in new})
 
     def _on_voice(self, snapshot: VoiceSnapshot) -> None:
+        self._note_skew(snapshot.as_of)
         self.last_voice = snapshot
         self.interval_minutes = snapshot.interval_minutes
         self.coverage.note_voice(snapshot)
         self._apply("voice", voice=snapshot)
 
     def _on_nonvoice(self, snapshot: NonVoiceSnapshot) -> None:
+        self._note_skew(snapshot.as_of)
         self.last_nonvoice = snapshot
         if self.interval_minutes is None:
             self.interval_minutes = snapshot.interval_minutes
@@ -609,29 +652,52 @@ class Feed:
         day = now.astimezone(self.tz).date()
         for alert in view.new_alerts:
             self._store_call("record_alert", day, alert)
-        minutes = self.interval_minutes or self.settings.staffing.interval_minutes
-        start = interval_start(now.astimezone(self.tz), minutes)
-        rolled = self._kpi_interval is not None and start != self._kpi_interval
+        starts = self._api_intervals()
+        rolled = {
+            source: old
+            for source, old in self._kpi_intervals.items()
+            if source in starts and starts[source] != old
+        }
         due = self._kpis_recorded_at is None or (now - self._kpis_recorded_at) >= timedelta(
             seconds=KPI_RECORD_SECONDS
         )
-        if rolled and previous is not None and self._kpi_interval is not None:
+        if rolled and previous is not None:
             # the closing interval's last values, under its own start
-            self._record_kpis(previous, day, self._kpi_interval)
+            self._record_kpis(previous, rolled)
         if due or rolled:
-            self._record_kpis(view, day, start)
+            self._record_kpis(view, starts)
         self._save_state()
 
-    def _record_kpis(self, view: MonitorView, day: date, start: datetime) -> None:
-        interval = [k for k in view.kpis if k.period == "interval"]
-        today = [k for k in view.kpis if k.period == "today"]
+    def _api_intervals(self) -> dict[str, datetime]:
+        """Per KPI source, the running interval's start as the platform sends it (local
+        time). The record is keyed by it, not by our clock: with the platform's clock a
+        few seconds ahead, our clock would file the next interval's first seconds under
+        the one before."""
+        starts: dict[str, datetime] = {}
+        if self.last_voice is not None and self.last_voice.queues:
+            start = max(q.interval_start for q in self.last_voice.queues)
+            starts["voice"] = start.astimezone(self.tz)
+        if self.last_nonvoice is not None and self.last_nonvoice.channels:
+            start = max(c.interval_start for c in self.last_nonvoice.channels)
+            starts["nonvoice"] = start.astimezone(self.tz)
+        return starts
+
+    def _record_kpis(self, view: MonitorView, starts: Mapping[str, datetime]) -> None:
         if not view.kpis:
             return  # no KPI source has answered yet
-        midnight = start.replace(hour=0, minute=0)
-        self._store_call("record_interval_kpis", day, start, interval)
-        self._store_call("record_interval_kpis", day, midnight, today)
+        for source, start in starts.items():
+            names = VOICE_KPIS if source == "voice" else NONVOICE_KPIS
+            mine = [k for k in view.kpis if k.kpi in names]
+            if not mine:
+                continue
+            day = start.date()
+            midnight = start.replace(hour=0, minute=0, second=0, microsecond=0)
+            interval = [k for k in mine if k.period == "interval"]
+            today = [k for k in mine if k.period == "today"]
+            self._store_call("record_interval_kpis", day, start, interval)
+            self._store_call("record_interval_kpis", day, midnight, today)
+            self._kpi_intervals[source] = start
         self._kpis_recorded_at = view.now
-        self._kpi_interval = start
 
     def _save_state(self, force: bool = False) -> None:
         if self.store is None:
