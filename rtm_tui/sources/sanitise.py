@@ -12,15 +12,25 @@ dropped here, once, before the rest of the app sees the string:
 - Bidirectional overrides, embeddings and isolates (U+202A-U+202E, U+2066-U+2069), the
   directional marks (U+200E, U+200F, U+061C), the byte order mark (U+FEFF) and lone
   surrogates are dropped: they are invisible and can make a name display as another.
+- Characters whose width terminals disagree on, or that show as nothing, are dropped:
+  the zero-width space, word joiners (U+200B, U+2060-U+2064, U+180E, U+034F), the
+  zero-width joiner next to an emoji (kept in scripts that shape with it), the
+  soft hyphen, variation selectors (U+FE00-U+FE0F, U+E0100-U+E01EF), emoji skin-tone
+  modifiers (U+1F3FB-U+1F3FF), tag characters (U+E0000-U+E007F) and the Hangul fillers
+  (U+115F, U+1160, U+3164, U+FFA0). Kept, they make a row one or two cells wider than
+  measured (the last column and the pane border are pushed off), and two names that
+  differ only by them would look the same. The emoji itself stays.
 - Long strings are cut to a limit with a trailing ellipsis (names 80, codes 32, ids 64).
 
 Markup-looking text (``Ann [/]``, ``[bold red]x``) is *not* touched: it is ordinary
 text and the UI shows it through ``rich.text.Text`` without markup parsing.
 
-Most strings are clean; ``str.isprintable`` (C speed) lets them through untouched.
+Most strings are printable ASCII; ``isascii``/``isprintable`` (C speed) let them through.
 """
 
 from __future__ import annotations
+
+import re
 
 NAME_MAX = 80
 CODE_MAX = 32
@@ -35,6 +45,20 @@ _DROPPED = (
     + [chr(c) for c in range(0x2066, 0x206A)]
     + ["\u200e", "\u200f", "\u061c", "\ufeff"]
     + [chr(c) for c in range(0xD800, 0xE000)]
+    # invisible, or of a width terminals disagree on (see above)
+    + ["\u200b"]
+    + [chr(c) for c in range(0x2060, 0x2065)]
+    + ["\u180e", "\u034f", "\u00ad", "\u115f", "\u1160", "\u3164", "\uffa0"]
+    + [chr(c) for c in range(0xFE00, 0xFE10)]
+    + [chr(c) for c in range(0xE0100, 0xE01F0)]
+    + [chr(c) for c in range(0x1F3FB, 0x1F400)]
+    + [chr(c) for c in range(0xE0000, 0xE0080)]
+)
+# A zero-width joiner between emoji (a "family" or "technologist" sequence) is drawn as
+# one glyph or several, as the terminal pleases: dropped. In Indic scripts it shapes a
+# conjunct and stays (as does the zero-width non-joiner).
+_EMOJI_ZWJ = re.compile(
+    "(?<=[\u2600-\u27bf\U0001f000-\U0001faff])\u200d|\u200d(?=[\u2600-\u27bf\U0001f000-\U0001faff])"
 )
 _TABLE: dict[int, str | None] = {ord(c): None for c in _DROPPED}
 _TABLE.update({ord(c): " " for c in _SPACE_LIKE})
@@ -42,11 +66,13 @@ _TABLE.update({ord(c): " " for c in _SPACE_LIKE})
 
 def clean(text: str, limit: int = NAME_MAX) -> str:
     """`text` without control, bidi and other unsafe characters, cut to `limit` chars."""
-    if len(text) <= limit and text.isprintable():
-        return text  # fast path: nothing to do
+    if len(text) <= limit and text.isascii() and text.isprintable():
+        return text  # fast path: nothing to do (C speed; most names are ASCII)
     # Not printable covers harmless characters too (no-break space, private use,
     # unassigned); translate() keeps those and only drops or replaces the listed ones.
     text = text.translate(_TABLE)
+    if "\u200d" in text:
+        text = _EMOJI_ZWJ.sub("", text)
     if len(text) > limit:
         text = text[: limit - 1] + ELLIPSIS
     return text

@@ -29,6 +29,7 @@ from textual.strip import Strip
 
 from rtm_tui.domain.format import fmt_duration, fmt_percent
 from rtm_tui.domain.types import AgentRow, AgentState, LoginStatus
+from rtm_tui.sources.sanitise import clean
 from rtm_tui.ui.i18n import language, register, t
 
 register(
@@ -189,8 +190,11 @@ _CONTROLS = {c: "?" for c in (*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0))}
 
 
 def plain(text: str) -> str:
-    """External text made safe for a Segment: no control characters."""
-    return text.translate(_CONTROLS)
+    """External text made safe for a Segment: no control characters, and nothing whose
+    width the terminal may draw otherwise than measured (a roster file's names come here
+    without the client's sanitising)."""
+    text = text.translate(_CONTROLS)
+    return text if text.isascii() else clean(text, len(text))
 
 
 def fit(text: str, width: int, right: bool = False) -> str:

@@ -24,7 +24,7 @@ from rtm_tui.sources.sanitise import (
         "Nguyễn Thị Ánh",
         "山田 太郎",
         "O’Brien",
-        "👩‍💻 Rina",
+        "🙂 Rina",
         "",
     ],
 )
@@ -91,3 +91,26 @@ def test_ids_have_room_for_a_uuid():
     uuid = "3f2b8c1e-9a4d-4e6f-b2c7-8d9e0f1a2b3c"
     assert clean_id(uuid) == uuid
     assert clean_id("I" * 70) == "I" * (ID_MAX - 1) + "…"
+
+
+@pytest.mark.parametrize(
+    ("raw", "safe"),
+    [
+        ("👍🏽 Budi", "👍 Budi"),  # skin tone: terminals draw 2 cells, not 4
+        ("☺\ufe0f Ani", "☺ Ani"),  # VS16: some terminals widen, rich does not
+        ("👩\u200d💻 Rina", "👩💻 Rina"),  # ZWJ: drawn as one or two, as they please
+        ("Ri\u200bna", "Rina"),  # zero-width space: "Rina" and "Ri​na" look the same
+        ("\u3164Budi", "Budi"),  # Hangul filler: blank of uncertain width
+        ("Bu\u00addi", "Budi"),  # soft hyphen
+        ("🏴\U000e0067\U000e0062\U000e007f", "🏴"),  # tag sequence
+    ],
+)
+def test_characters_of_uncertain_width_are_dropped(raw, safe):
+    assert clean_name(raw) == safe
+
+
+def test_a_cleaned_name_measures_what_the_terminal_draws():
+    from rich.cells import cell_len
+
+    # every character left has a width rich and terminals agree on
+    assert cell_len(clean_name("👍🏽\u200b☺\ufe0f")) == 3

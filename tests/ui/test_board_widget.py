@@ -389,3 +389,20 @@ async def test_an_agent_gone_from_the_platform_reads_not_listed_with_no_clock() 
         board.update_rows([ghost], T0 + timedelta(minutes=6))
         await pilot.pause()
         assert "hilang" in body_texts(board)[0]
+
+
+async def test_emoji_and_invisible_characters_keep_every_row_the_width_of_the_board() -> None:
+    names = ("Budi 👍🏽", "Ani ☺\ufe0f", "Rina 👩\u200d💻", "Ri\u200bna", "\u3164Sari")
+    rows = [make_row(i, name=name) for i, name in enumerate(names, 1)]
+    app = BoardApp()
+    async with app.run_test(size=(120, 36)) as pilot:
+        board = app.query_one(AgentBoard)
+        board.update_rows(rows, T0)
+        await pilot.pause()
+        from rich.cells import cell_len
+
+        widths = {cell_len(board.render_line(y).text) for y in range(HEADER_LINES, 7)}
+        assert widths == {board.size.width}
+        lines = body_texts(board)
+        assert all(line.endswith("95.0 %") for line in lines)  # the last column is there
+        assert not any("\u200b" in line or "\ufe0f" in line for line in lines)
