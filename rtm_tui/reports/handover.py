@@ -479,6 +479,7 @@ CSV_COLUMNS = (
     "tl_shift",
     "time",
     "scope",
+    "family",  # voice | nonvoice, for KPI and count rows: scope "all" exists in both
     "agent_id",
     "name",
     "item",
@@ -518,6 +519,7 @@ def csv_rows(s: ShiftSummary, tz: tzinfo, now: datetime) -> list[dict[str, str]]
                 f"kpi_{section}",
                 time=iso(t),
                 scope=fig.scope,
+                family=fig.family,
                 item=k.kpi,
                 value=_num(k.value),
                 shown=fmt_kpi(k.kpi, k.value),
@@ -527,7 +529,14 @@ def csv_rows(s: ShiftSummary, tz: tzinfo, now: datetime) -> list[dict[str, str]]
                 detail=basis(fig, k.kpi) if section == "shift" else "",
             )
         for name, v in fig.counts.items():
-            add(f"count_{section}", time=iso(t), scope=fig.scope, item=name, value=_num(v))
+            add(
+                f"count_{section}",
+                time=iso(t),
+                scope=fig.scope,
+                family=fig.family,
+                item=name,
+                value=_num(v),
+            )
 
     for fig in s.shift_figures:
         figures("shift", s.window_start, fig)

@@ -388,6 +388,19 @@ def test_csv_and_xlsx_read_back(summary: ShiftSummary, tmp_path: Path):
     assert all(int(r["value"]) >= 6 for r in late)  # minutes late, past the 5 min grace
     intervals = {r["time"] for r in rows if r["section"] == "kpi_interval"}
     assert len(intervals) == 16
+    # scope "all" has voice and non-voice handle seconds: the family tells them apart
+    handle = [
+        r
+        for r in rows
+        if r["section"] == "count_shift" and r["scope"] == "all" and r["item"] == "handle_seconds"
+    ]
+    assert sorted(r["family"] for r in handle) == ["nonvoice", "voice"]
+    shift_rows = [
+        (r["section"], r["family"], r["scope"], r["item"])
+        for r in rows
+        if r["section"] in ("kpi_shift", "count_shift")
+    ]
+    assert len(set(shift_rows)) == len(shift_rows)  # every shift fact named once
 
     path = tmp_path / "handover.xlsx"
     write_xlsx(summary, path, JKT, END)
