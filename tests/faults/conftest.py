@@ -1,0 +1,8 @@
+"""The fault suite shares the app tests' helpers (settings, screen text, waiting)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "ui"))
