@@ -13,6 +13,7 @@ import tomllib
 from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
@@ -116,10 +117,26 @@ class SiteSettings(_Section):
 
 
 class OmnichannelSettings(_Section):
-    base_url: str = ""
+    base_url: str = ""  # "" = not configured: `rtm run` refuses, `rtm demo` needs none
     token_env: str = "RTM_OMNICHANNEL_TOKEN"
     timeout_seconds: float = Field(10.0, gt=0, le=300)
     verify_tls: bool = True
+
+    @field_validator("base_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.strip():
+            return value
+        hint = "should be an http:// or https:// URL with a host, e.g. https://omni.example/api/v1"
+        try:
+            parts = urlsplit(value.strip())
+            parts.port  # noqa: B018 - raises ValueError on a port that is not a number
+        except ValueError as exc:
+            raise ValueError(f"{value!r} is not a URL ({exc}); it {hint}") from None
+        spaced = any(c.isspace() for c in value.strip())
+        if parts.scheme not in ("http", "https") or not parts.hostname or spaced:
+            raise ValueError(f"{value!r} {hint}")
+        return value
 
 
 class PollingSettings(_Section):
@@ -426,7 +443,8 @@ def load_settings(path: Path | None = None) -> Settings:
     if file is None:
         return Settings()
     try:
-        data = tomllib.loads(file.read_text(encoding="utf-8"))
+        # utf-8-sig: editors on Windows (Notepad, Excel's "UTF-8") save a BOM first
+        data = tomllib.loads(file.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
         raise ConfigError(f"config {file}: file not found (create one with `rtm init`)") from None
     except (OSError, UnicodeDecodeError) as exc:

