@@ -59,6 +59,8 @@ KPI_DIRECTIONS: dict[str, Direction] = {
     "waiting_list": Direction.LOWER,
     "nv_aht": Direction.LOWER,
 }
+# KPIs whose targets are percent (0..100); the others are seconds or counts (>= 0)
+PERCENT_KPIS = frozenset({"scr", "service_level", "abandon"})
 
 
 class ConfigError(Exception):
@@ -85,8 +87,12 @@ HHMM = Annotated[
 ]
 
 
+MINUTES_A_DAY = 24 * 60  # the most a grace or alert delay in minutes can sensibly be
+
+
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # no inf or nan anywhere: TOML has them, and `late_grace = inf` passes a `>= 0`
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class TlShift(_Section):
@@ -149,7 +155,7 @@ class PollingSettings(_Section):
 class KpiSettings(_Section):
     exclude_short_abandons: bool = False
     service_level_formula: ServiceLevelFormula = ServiceLevelFormula.OFFERED
-    warning_alert_after_minutes: float = Field(0, ge=0)  # 0 = warnings never alert
+    warning_alert_after_minutes: float = Field(0, ge=0, le=MINUTES_A_DAY)  # 0 = never alert
 
 
 class TargetSettings(_Section):
@@ -159,10 +165,10 @@ class TargetSettings(_Section):
 
 
 class AttendanceSettings(_Section):
-    late_grace: float = Field(5, ge=0, description="minutes")
-    no_show_after: float = Field(30, ge=0, description="minutes")
-    early_out_grace: float = Field(5, ge=0, description="minutes")
-    adherence_grace: float = Field(1, ge=0, description="minutes")
+    late_grace: float = Field(5, ge=0, le=MINUTES_A_DAY, description="minutes")
+    no_show_after: float = Field(30, ge=0, le=MINUTES_A_DAY, description="minutes")
+    early_out_grace: float = Field(5, ge=0, le=MINUTES_A_DAY, description="minutes")
+    adherence_grace: float = Field(1, ge=0, le=MINUTES_A_DAY, description="minutes")
 
 
 class AuxRuleSettings(_Section):
@@ -235,7 +241,7 @@ def _default_targets() -> dict[str, TargetSettings]:
 class RotgSettings(BaseModel):
     """`[rotg]`: max_aux_minutes_shift, `[rotg.default]`, and one `[rotg.<CODE>]` per AUX code."""
 
-    model_config = ConfigDict(extra="allow", frozen=True)
+    model_config = ConfigDict(extra="allow", frozen=True, allow_inf_nan=False)
     __pydantic_extra__: dict[str, AuxRuleSettings] = Field(init=False)  # type: ignore[assignment]
 
     max_aux_minutes_shift: float | None = Field(90.0, gt=0)
@@ -297,6 +303,14 @@ class Settings(_Section):
             if direction is None:
                 known = ", ".join(KPI_DIRECTIONS)
                 raise ValueError(f"{key}: unknown KPI {kpi!r} (known: {known})")
+            for name in ("sla", "slg", "warn_margin"):
+                value = getattr(target, name)
+                if value is None:
+                    continue
+                if kpi in PERCENT_KPIS and not 0 <= value <= 100:
+                    raise ValueError(f"{key}: {name} {value:g} is not a percent (0 to 100)")
+                if value < 0:
+                    raise ValueError(f"{key}: {name} {value:g} is negative")
             if target.sla is None or target.slg is None:
                 continue
             if direction is Direction.HIGHER and target.slg > target.sla:

@@ -41,6 +41,34 @@ def refused(tmp_path: Path, text: str) -> str:
 DEFAULTS = Settings()
 
 
+# ---------------------------------------------------------------- 2. finite numbers, ranges
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("[attendance]\nlate_grace = inf\n", "attendance.late_grace: Input should be a finite number"),
+        ("[attendance]\nno_show_after = 1e300\n", "attendance.no_show_after: Input should be less"),
+        ("[kpi]\nwarning_alert_after_minutes = inf\n", "kpi.warning_alert_after_minutes: Input should be a finite"),
+        ("[targets.scr]\nsla = nan\n", "targets.scr.sla: Input should be a finite number"),
+        ("[targets.scr]\nsla = inf\n", "targets.scr.sla: Input should be a finite number"),
+        ("[targets.aht]\nwarn_margin = nan\n", "targets.aht.warn_margin: Input should be a finite number"),
+        ("[targets.scr]\nsla = 200\nslg = 90\n", "targets.scr: sla 200 is not a percent (0 to 100)"),
+        ("[targets.abandon]\nsla = 5\nslg = 120\n", "targets.abandon: slg 120 is not a percent (0 to 100)"),
+        ("[targets.abandon]\nsla = -5\nslg = 10\n", "targets.abandon: sla -5 is not a percent (0 to 100)"),
+        ("[targets.aht]\nsla = -300\nslg = 360\n", "targets.aht: sla -300 is negative"),
+        ("[targets.calls_waiting]\nsla = -1\nslg = 15\n", "targets.calls_waiting: sla -1 is negative"),
+        ("[targets.scr]\nwarn_margin = 150\n", "targets.scr: warn_margin 150 is not a percent (0 to 100)"),
+        ("[rotg.TOILET]\nmax_minutes_each = inf\n", "rotg.TOILET.max_minutes_each: Input should be a finite"),
+        ("[rotg]\nmax_aux_minutes_shift = nan\n", "rotg.max_aux_minutes_shift: Input should be a finite"),
+        ("[staffing]\nmin_rest_hours = inf\n", "staffing.min_rest_hours: Input should be a finite"),
+        ("[polling]\nagents_seconds = nan\n", "polling.agents_seconds: Input should be a finite"),
+    ],
+)
+def test_non_finite_and_out_of_range_numbers_are_refused(tmp_path, text, expected):
+    assert expected in refused(tmp_path, text)
+
+
 # ---------------------------------------------------------------- 3. base_url
 
 
