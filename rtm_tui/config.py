@@ -190,16 +190,62 @@ class ShiftSettings(_Section):
     breaks: list[BreakSettings] = Field(default_factory=list)
 
 
+def _reads_as_percent(value: float) -> str:
+    return (
+        f"{value:g} reads as a percent; this key is a share (0 to 1): "
+        f"write {value / 100:g} for {value:g} %"
+    )
+
+
 class StaffingSettings(_Section):
-    shrinkage: float = Field(0.30, ge=0, lt=1)
-    service_level_target: float = Field(80.0, gt=0, le=100, description="percent")
+    """Shares (0..1) for shrinkage and max_on_break_share, a percent for the SL target
+    (as in [targets]); a value that reads as the other form is refused, not guessed."""
+
+    shrinkage: float = Field(0.30, description="share, 0 to below 1")
+    service_level_target: float = Field(80.0, description="percent, above 1 and below 100")
     service_level_seconds: int = Field(20, gt=0)
     interval_minutes: int = Field(30, gt=0, le=120)
     min_rest_hours: float = Field(8.0, ge=0)
     min_shift_hours: float = Field(4.0, gt=0)
     max_shift_hours: float = Field(12.0, gt=0)
-    max_on_break_share: float = Field(0.25, gt=0, le=1)
+    max_on_break_share: float = Field(0.25, description="share, above 0 up to 1")
     forecast: str = ""  # path to a forecast CSV/XLSX (date, interval, calls, aht); "" = none
+
+    @field_validator("service_level_target")
+    @classmethod
+    def _percent(cls, value: float) -> float:
+        if value <= 0:
+            raise ValueError(f"{value:g} is not a percent: write 80 for 80 %")
+        if value == 1:
+            raise ValueError("1 reads as a share (100 %); this key is a percent: write e.g. 80 for 80 %")
+        if value < 1:  # an SL target under 1 % is no target: it is 0.8 meaning 80 %
+            raise ValueError(
+                f"{value:g} reads as a share; this key is a percent: "
+                f"write {value * 100:g} for {value * 100:g} %"
+            )
+        if value >= 100:
+            raise ValueError(
+                "must be below 100 % (no number of agents answers every call within the threshold)"
+            )
+        return value
+
+    @field_validator("shrinkage")
+    @classmethod
+    def _shrinkage_share(cls, value: float) -> float:
+        if value >= 1:  # 100 % shrinkage leaves nobody on the phones: it is 1 meaning 1 %
+            raise ValueError(_reads_as_percent(value))
+        if value < 0:
+            raise ValueError(f"{value:g} is negative; write a share, e.g. 0.3 for 30 %")
+        return value
+
+    @field_validator("max_on_break_share")
+    @classmethod
+    def _break_share(cls, value: float) -> float:
+        if value > 1:
+            raise ValueError(_reads_as_percent(value))
+        if value <= 0:
+            raise ValueError(f"{value:g} lets nobody take a break; write a share, e.g. 0.25 for 25 %")
+        return value
 
     @model_validator(mode="after")
     def _bounds(self) -> StaffingSettings:

@@ -92,3 +92,35 @@ def test_a_config_saved_with_a_utf8_bom_loads(tmp_path):
     path = tmp_path / "config.toml"
     path.write_bytes(b"\xef\xbb\xbf" + b'[site]\nname = "Pusat Kontak"\n')
     assert load_settings(path).site.name == "Pusat Kontak"
+
+
+# ---------------------------------------------------------------- 5. staffing convention
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "[staffing]\nservice_level_target = 0.80\n",
+            "staffing.service_level_target: 0.8 reads as a share; this key is a percent: write 80 for 80 %",
+        ),
+        (
+            "[staffing]\nservice_level_target = 100\n",
+            "staffing.service_level_target: must be below 100 %",
+        ),
+        (
+            "[staffing]\nshrinkage = 30\n",
+            "staffing.shrinkage: 30 reads as a percent; this key is a share (0 to 1): write 0.3 for 30 %",
+        ),
+        (
+            "[staffing]\nmax_on_break_share = 25\n",
+            "staffing.max_on_break_share: 25 reads as a percent; this key is a share (0 to 1): write 0.25 for 25 %",
+        ),
+    ],
+)
+def test_staffing_refuses_a_value_in_the_other_convention(tmp_path, text, expected):
+    assert expected in refused(tmp_path, text)
+    # the documented forms load: percent for the SL target, shares for the others
+    documented = "[staffing]\nservice_level_target = 90\nshrinkage = 0.35\nmax_on_break_share = 1\n"
+    rules = load(tmp_path, documented).staffing_rules()
+    assert (rules.service_level_target, rules.shrinkage, rules.max_on_break_share) == (0.9, 0.35, 1)
