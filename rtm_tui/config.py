@@ -25,6 +25,7 @@ from pydantic import (
     Field,
     PlainSerializer,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -79,6 +80,16 @@ def parse_hhmm(value: Any) -> time:
             return time(0, 0)
     raise ValueError(f"{value!r} is not a time (HH:MM, 00:00 to 23:59)")
 
+
+def _none_word(value: Any) -> Any:
+    """`slg = "none"`: TOML has no null, and a partial table keeps the default's fields,
+    so this is how a file clears an optional limit or target that has a default."""
+    if isinstance(value, str) and value.strip().lower() == "none":
+        return None
+    return value
+
+
+NoneWord = BeforeValidator(_none_word)
 
 HHMM = Annotated[
     time,
@@ -159,8 +170,8 @@ class KpiSettings(_Section):
 
 
 class TargetSettings(_Section):
-    sla: float | None = None
-    slg: float | None = None
+    sla: Annotated[float | None, NoneWord] = None
+    slg: Annotated[float | None, NoneWord] = None
     warn_margin: float = Field(0.0, ge=0)
 
 
@@ -172,9 +183,9 @@ class AttendanceSettings(_Section):
 
 
 class AuxRuleSettings(_Section):
-    max_minutes_each: float | None = Field(None, gt=0)
-    max_minutes_shift: float | None = Field(None, gt=0)
-    max_count_shift: int | None = Field(None, ge=1)
+    max_minutes_each: Annotated[float | None, NoneWord] = Field(None, gt=0)
+    max_minutes_shift: Annotated[float | None, NoneWord] = Field(None, gt=0)
+    max_count_shift: Annotated[int | None, NoneWord] = Field(None, ge=1)
     warn_ratio: float = Field(0.8, gt=0, le=1)
 
 
@@ -290,7 +301,7 @@ class RotgSettings(BaseModel):
     model_config = ConfigDict(extra="allow", frozen=True, allow_inf_nan=False)
     __pydantic_extra__: dict[str, AuxRuleSettings] = Field(init=False)  # type: ignore[assignment]
 
-    max_aux_minutes_shift: float | None = Field(90.0, gt=0)
+    max_aux_minutes_shift: Annotated[float | None, NoneWord] = Field(90.0, gt=0)
     default: AuxRuleSettings = Field(
         default_factory=lambda: AuxRuleSettings(
             max_minutes_each=15, max_minutes_shift=30, max_count_shift=4
@@ -342,8 +353,17 @@ class Settings(_Section):
 
     @field_validator("targets")
     @classmethod
-    def _targets_make_sense(cls, targets: dict[str, TargetSettings]) -> dict[str, TargetSettings]:
+    def _targets_make_sense(
+        cls, targets: dict[str, TargetSettings], info: ValidationInfo
+    ) -> dict[str, TargetSettings]:
+        # load_settings passes the fields each [targets.<key>] of the file gave
+        given: dict[str, set[str]] = (info.context or {}).get("targets_given", {})
         for key, target in targets.items():
+
+            def named(name: str, value: float, key: str = key) -> str:
+                kept = key in given and name not in given[key]
+                return f"{name} {value:g}" + (" (the default, not set in the file)" if kept else "")
+
             kpi = key.split(".", 1)[0]
             direction = KPI_DIRECTIONS.get(kpi)
             if direction is None:
@@ -361,13 +381,13 @@ class Settings(_Section):
                 continue
             if direction is Direction.HIGHER and target.slg > target.sla:
                 raise ValueError(
-                    f"{key}: slg {target.slg:g} is stricter than sla {target.sla:g} "
-                    "(higher is better here, so the guarantee must be <= the target)"
+                    f"{key}: {named('slg', target.slg)} is stricter than "
+                    f"{named('sla', target.sla)} (higher is better here, so the guarantee must be <= the target)"
                 )
             if direction is Direction.LOWER and target.slg < target.sla:
                 raise ValueError(
-                    f"{key}: slg {target.slg:g} is stricter than sla {target.sla:g} "
-                    "(lower is better here, so the guarantee must be >= the target)"
+                    f"{key}: {named('slg', target.slg)} is stricter than "
+                    f"{named('sla', target.sla)} (lower is better here, so the guarantee must be >= the target)"
                 )
         return targets
 
@@ -498,6 +518,57 @@ def _describe(error: dict[str, Any]) -> str:
     return f"{where}: {message}" if where else message
 
 
+# Tables keyed by the site's own names, merged over the defaults entry by entry.
+# [site.tl_shifts] is not: a site's TL shifts split its day, so a file's set replaces ours.
+MERGED_TABLES = ("targets", "rotg", "shifts")
+
+
+def merge_over_defaults(
+    data: dict[str, Any], file: Path
+) -> tuple[dict[str, Any], dict[str, set[str]]]:
+    """The file's [targets], [rotg] and [shifts] laid over the defaults, key by key.
+
+    An entry the file gives extends the default entry of the same key (fields it leaves
+    out keep the default's; a list such as a shift's breaks is replaced whole); a new key
+    is added; other defaults stay. `enabled = false` in an entry removes that default.
+    `[rotg] max_aux_minutes_shift` and `[rotg.default]` are fields, merged the same way
+    but never removed. Returns (the merged data, the fields each [targets.<key>] gave).
+    """
+    defaults = Settings().model_dump(mode="json", exclude_none=True)
+    merged = dict(data)
+    targets_given: dict[str, set[str]] = {}
+    for table in MERGED_TABLES:
+        raw = data.get(table)
+        if not isinstance(raw, dict):
+            continue  # absent: the defaults apply; not a table: validation says so
+        fixed = set(RotgSettings.model_fields) if table == "rotg" else set()
+        out = dict(defaults[table])
+        for key, entry in raw.items():
+            if not isinstance(entry, dict):
+                out[key] = entry  # a scalar (max_aux_minutes_shift) or a mistake for pydantic
+                continue
+            entry = dict(entry)
+            if key not in fixed and "enabled" in entry:
+                enabled = entry.pop("enabled")
+                where = f"config {file}: {table}.{key}.enabled"
+                if not isinstance(enabled, bool):
+                    raise ConfigError(f"{where}: write true or false, not {enabled!r}")
+                if not enabled:
+                    if key not in defaults[table]:
+                        known = ", ".join(k for k in defaults[table] if k not in fixed)
+                        raise ConfigError(
+                            f"{where}: there is no default {key} to remove (defaults: {known})"
+                        )
+                    del out[key]
+                    continue
+            if table == "targets":
+                targets_given[key] = set(entry)
+            base = out.get(key)
+            out[key] = {**base, **entry} if isinstance(base, dict) else entry
+        merged[table] = out
+    return merged, targets_given
+
+
 def load_settings(path: Path | None = None) -> Settings:
     file = resolve_config_path(path)
     if file is None:
@@ -511,8 +582,9 @@ def load_settings(path: Path | None = None) -> Settings:
         raise ConfigError(f"config {file}: cannot read: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"config {file}: not valid TOML: {exc}") from None
+    data, targets_given = merge_over_defaults(data, file)
     try:
-        return Settings.model_validate(data)
+        return Settings.model_validate(data, context={"targets_given": targets_given})
     except ValidationError as exc:
         problems = [_describe(e) for e in exc.errors(include_url=False)]
         raise ConfigError(f"config {file}: " + "; ".join(problems)) from None
