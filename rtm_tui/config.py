@@ -13,6 +13,7 @@ import tomllib
 from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
@@ -24,6 +25,7 @@ from pydantic import (
     Field,
     PlainSerializer,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -58,6 +60,8 @@ KPI_DIRECTIONS: dict[str, Direction] = {
     "waiting_list": Direction.LOWER,
     "nv_aht": Direction.LOWER,
 }
+# KPIs whose targets are percent (0..100); the others are seconds or counts (>= 0)
+PERCENT_KPIS = frozenset({"scr", "service_level", "abandon"})
 
 
 class ConfigError(Exception):
@@ -77,6 +81,16 @@ def parse_hhmm(value: Any) -> time:
     raise ValueError(f"{value!r} is not a time (HH:MM, 00:00 to 23:59)")
 
 
+def _none_word(value: Any) -> Any:
+    """`slg = "none"`: TOML has no null, and a partial table keeps the default's fields,
+    so this is how a file clears an optional limit or target that has a default."""
+    if isinstance(value, str) and value.strip().lower() == "none":
+        return None
+    return value
+
+
+NoneWord = BeforeValidator(_none_word)
+
 HHMM = Annotated[
     time,
     BeforeValidator(parse_hhmm),
@@ -84,8 +98,12 @@ HHMM = Annotated[
 ]
 
 
+MINUTES_A_DAY = 24 * 60  # the most a grace or alert delay in minutes can sensibly be
+
+
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # no inf or nan anywhere: TOML has them, and `late_grace = inf` passes a `>= 0`
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class TlShift(_Section):
@@ -116,10 +134,26 @@ class SiteSettings(_Section):
 
 
 class OmnichannelSettings(_Section):
-    base_url: str = ""
+    base_url: str = ""  # "" = not configured: `rtm run` refuses, `rtm demo` needs none
     token_env: str = "RTM_OMNICHANNEL_TOKEN"
     timeout_seconds: float = Field(10.0, gt=0, le=300)
     verify_tls: bool = True
+
+    @field_validator("base_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.strip():
+            return value
+        hint = "should be an http:// or https:// URL with a host, e.g. https://omni.example/api/v1"
+        try:
+            parts = urlsplit(value.strip())
+            parts.port  # noqa: B018 - raises ValueError on a port that is not a number
+        except ValueError as exc:
+            raise ValueError(f"{value!r} is not a URL ({exc}); it {hint}") from None
+        spaced = any(c.isspace() for c in value.strip())
+        if parts.scheme not in ("http", "https") or not parts.hostname or spaced:
+            raise ValueError(f"{value!r} {hint}")
+        return value
 
 
 class PollingSettings(_Section):
@@ -132,26 +166,26 @@ class PollingSettings(_Section):
 class KpiSettings(_Section):
     exclude_short_abandons: bool = False
     service_level_formula: ServiceLevelFormula = ServiceLevelFormula.OFFERED
-    warning_alert_after_minutes: float = Field(0, ge=0)  # 0 = warnings never alert
+    warning_alert_after_minutes: float = Field(0, ge=0, le=MINUTES_A_DAY)  # 0 = never alert
 
 
 class TargetSettings(_Section):
-    sla: float | None = None
-    slg: float | None = None
+    sla: Annotated[float | None, NoneWord] = None
+    slg: Annotated[float | None, NoneWord] = None
     warn_margin: float = Field(0.0, ge=0)
 
 
 class AttendanceSettings(_Section):
-    late_grace: float = Field(5, ge=0, description="minutes")
-    no_show_after: float = Field(30, ge=0, description="minutes")
-    early_out_grace: float = Field(5, ge=0, description="minutes")
-    adherence_grace: float = Field(1, ge=0, description="minutes")
+    late_grace: float = Field(5, ge=0, le=MINUTES_A_DAY, description="minutes")
+    no_show_after: float = Field(30, ge=0, le=MINUTES_A_DAY, description="minutes")
+    early_out_grace: float = Field(5, ge=0, le=MINUTES_A_DAY, description="minutes")
+    adherence_grace: float = Field(1, ge=0, le=MINUTES_A_DAY, description="minutes")
 
 
 class AuxRuleSettings(_Section):
-    max_minutes_each: float | None = Field(None, gt=0)
-    max_minutes_shift: float | None = Field(None, gt=0)
-    max_count_shift: int | None = Field(None, ge=1)
+    max_minutes_each: Annotated[float | None, NoneWord] = Field(None, gt=0)
+    max_minutes_shift: Annotated[float | None, NoneWord] = Field(None, gt=0)
+    max_count_shift: Annotated[int | None, NoneWord] = Field(None, ge=1)
     warn_ratio: float = Field(0.8, gt=0, le=1)
 
 
@@ -167,16 +201,62 @@ class ShiftSettings(_Section):
     breaks: list[BreakSettings] = Field(default_factory=list)
 
 
+def _reads_as_percent(value: float) -> str:
+    return (
+        f"{value:g} reads as a percent; this key is a share (0 to 1): "
+        f"write {value / 100:g} for {value:g} %"
+    )
+
+
 class StaffingSettings(_Section):
-    shrinkage: float = Field(0.30, ge=0, lt=1)
-    service_level_target: float = Field(80.0, gt=0, le=100, description="percent")
+    """Shares (0..1) for shrinkage and max_on_break_share, a percent for the SL target
+    (as in [targets]); a value that reads as the other form is refused, not guessed."""
+
+    shrinkage: float = Field(0.30, description="share, 0 to below 1")
+    service_level_target: float = Field(80.0, description="percent, above 1 and below 100")
     service_level_seconds: int = Field(20, gt=0)
     interval_minutes: int = Field(30, gt=0, le=120)
     min_rest_hours: float = Field(8.0, ge=0)
     min_shift_hours: float = Field(4.0, gt=0)
     max_shift_hours: float = Field(12.0, gt=0)
-    max_on_break_share: float = Field(0.25, gt=0, le=1)
+    max_on_break_share: float = Field(0.25, description="share, above 0 up to 1")
     forecast: str = ""  # path to a forecast CSV/XLSX (date, interval, calls, aht); "" = none
+
+    @field_validator("service_level_target")
+    @classmethod
+    def _percent(cls, value: float) -> float:
+        if value <= 0:
+            raise ValueError(f"{value:g} is not a percent: write 80 for 80 %")
+        if value == 1:
+            raise ValueError("1 reads as a share (100 %); this key is a percent: write e.g. 80 for 80 %")
+        if value < 1:  # an SL target under 1 % is no target: it is 0.8 meaning 80 %
+            raise ValueError(
+                f"{value:g} reads as a share; this key is a percent: "
+                f"write {value * 100:g} for {value * 100:g} %"
+            )
+        if value >= 100:
+            raise ValueError(
+                "must be below 100 % (no number of agents answers every call within the threshold)"
+            )
+        return value
+
+    @field_validator("shrinkage")
+    @classmethod
+    def _shrinkage_share(cls, value: float) -> float:
+        if value >= 1:  # 100 % shrinkage leaves nobody on the phones: it is 1 meaning 1 %
+            raise ValueError(_reads_as_percent(value))
+        if value < 0:
+            raise ValueError(f"{value:g} is negative; write a share, e.g. 0.3 for 30 %")
+        return value
+
+    @field_validator("max_on_break_share")
+    @classmethod
+    def _break_share(cls, value: float) -> float:
+        if value > 1:
+            raise ValueError(_reads_as_percent(value))
+        if value <= 0:
+            raise ValueError(f"{value:g} lets nobody take a break; write a share, e.g. 0.25 for 25 %")
+        return value
 
     @model_validator(mode="after")
     def _bounds(self) -> StaffingSettings:
@@ -218,10 +298,10 @@ def _default_targets() -> dict[str, TargetSettings]:
 class RotgSettings(BaseModel):
     """`[rotg]`: max_aux_minutes_shift, `[rotg.default]`, and one `[rotg.<CODE>]` per AUX code."""
 
-    model_config = ConfigDict(extra="allow", frozen=True)
+    model_config = ConfigDict(extra="allow", frozen=True, allow_inf_nan=False)
     __pydantic_extra__: dict[str, AuxRuleSettings] = Field(init=False)  # type: ignore[assignment]
 
-    max_aux_minutes_shift: float | None = Field(90.0, gt=0)
+    max_aux_minutes_shift: Annotated[float | None, NoneWord] = Field(90.0, gt=0)
     default: AuxRuleSettings = Field(
         default_factory=lambda: AuxRuleSettings(
             max_minutes_each=15, max_minutes_shift=30, max_count_shift=4
@@ -273,24 +353,41 @@ class Settings(_Section):
 
     @field_validator("targets")
     @classmethod
-    def _targets_make_sense(cls, targets: dict[str, TargetSettings]) -> dict[str, TargetSettings]:
+    def _targets_make_sense(
+        cls, targets: dict[str, TargetSettings], info: ValidationInfo
+    ) -> dict[str, TargetSettings]:
+        # load_settings passes the fields each [targets.<key>] of the file gave
+        given: dict[str, set[str]] = (info.context or {}).get("targets_given", {})
         for key, target in targets.items():
+
+            def named(name: str, value: float, key: str = key) -> str:
+                kept = key in given and name not in given[key]
+                return f"{name} {value:g}" + (" (the default, not set in the file)" if kept else "")
+
             kpi = key.split(".", 1)[0]
             direction = KPI_DIRECTIONS.get(kpi)
             if direction is None:
                 known = ", ".join(KPI_DIRECTIONS)
                 raise ValueError(f"{key}: unknown KPI {kpi!r} (known: {known})")
+            for name in ("sla", "slg", "warn_margin"):
+                value = getattr(target, name)
+                if value is None:
+                    continue
+                if kpi in PERCENT_KPIS and not 0 <= value <= 100:
+                    raise ValueError(f"{key}: {name} {value:g} is not a percent (0 to 100)")
+                if value < 0:
+                    raise ValueError(f"{key}: {name} {value:g} is negative")
             if target.sla is None or target.slg is None:
                 continue
             if direction is Direction.HIGHER and target.slg > target.sla:
                 raise ValueError(
-                    f"{key}: slg {target.slg:g} is stricter than sla {target.sla:g} "
-                    "(higher is better here, so the guarantee must be <= the target)"
+                    f"{key}: {named('slg', target.slg)} is stricter than "
+                    f"{named('sla', target.sla)} (higher is better here, so the guarantee must be <= the target)"
                 )
             if direction is Direction.LOWER and target.slg < target.sla:
                 raise ValueError(
-                    f"{key}: slg {target.slg:g} is stricter than sla {target.sla:g} "
-                    "(lower is better here, so the guarantee must be >= the target)"
+                    f"{key}: {named('slg', target.slg)} is stricter than "
+                    f"{named('sla', target.sla)} (lower is better here, so the guarantee must be >= the target)"
                 )
         return targets
 
@@ -421,20 +518,73 @@ def _describe(error: dict[str, Any]) -> str:
     return f"{where}: {message}" if where else message
 
 
+# Tables keyed by the site's own names, merged over the defaults entry by entry.
+# [site.tl_shifts] is not: a site's TL shifts split its day, so a file's set replaces ours.
+MERGED_TABLES = ("targets", "rotg", "shifts")
+
+
+def merge_over_defaults(
+    data: dict[str, Any], file: Path
+) -> tuple[dict[str, Any], dict[str, set[str]]]:
+    """The file's [targets], [rotg] and [shifts] laid over the defaults, key by key.
+
+    An entry the file gives extends the default entry of the same key (fields it leaves
+    out keep the default's; a list such as a shift's breaks is replaced whole); a new key
+    is added; other defaults stay. `enabled = false` in an entry removes that default.
+    `[rotg] max_aux_minutes_shift` and `[rotg.default]` are fields, merged the same way
+    but never removed. Returns (the merged data, the fields each [targets.<key>] gave).
+    """
+    defaults = Settings().model_dump(mode="json", exclude_none=True)
+    merged = dict(data)
+    targets_given: dict[str, set[str]] = {}
+    for table in MERGED_TABLES:
+        raw = data.get(table)
+        if not isinstance(raw, dict):
+            continue  # absent: the defaults apply; not a table: validation says so
+        fixed = set(RotgSettings.model_fields) if table == "rotg" else set()
+        out = dict(defaults[table])
+        for key, entry in raw.items():
+            if not isinstance(entry, dict):
+                out[key] = entry  # a scalar (max_aux_minutes_shift) or a mistake for pydantic
+                continue
+            entry = dict(entry)
+            if key not in fixed and "enabled" in entry:
+                enabled = entry.pop("enabled")
+                where = f"config {file}: {table}.{key}.enabled"
+                if not isinstance(enabled, bool):
+                    raise ConfigError(f"{where}: write true or false, not {enabled!r}")
+                if not enabled:
+                    if key not in defaults[table]:
+                        known = ", ".join(k for k in defaults[table] if k not in fixed)
+                        raise ConfigError(
+                            f"{where}: there is no default {key} to remove (defaults: {known})"
+                        )
+                    del out[key]
+                    continue
+            if table == "targets":
+                targets_given[key] = set(entry)
+            base = out.get(key)
+            out[key] = {**base, **entry} if isinstance(base, dict) else entry
+        merged[table] = out
+    return merged, targets_given
+
+
 def load_settings(path: Path | None = None) -> Settings:
     file = resolve_config_path(path)
     if file is None:
         return Settings()
     try:
-        data = tomllib.loads(file.read_text(encoding="utf-8"))
+        # utf-8-sig: editors on Windows (Notepad, Excel's "UTF-8") save a BOM first
+        data = tomllib.loads(file.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
         raise ConfigError(f"config {file}: file not found (create one with `rtm init`)") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"config {file}: cannot read: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"config {file}: not valid TOML: {exc}") from None
+    data, targets_given = merge_over_defaults(data, file)
     try:
-        return Settings.model_validate(data)
+        return Settings.model_validate(data, context={"targets_given": targets_given})
     except ValidationError as exc:
         problems = [_describe(e) for e in exc.errors(include_url=False)]
         raise ConfigError(f"config {file}: " + "; ".join(problems)) from None
