@@ -239,7 +239,11 @@ class OmnichannelClient:
 
 
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
-    """`Retry-After` as seconds from now: delta-seconds or an HTTP date; None if absent/bad."""
+    """`Retry-After` as seconds from now: delta-seconds or an HTTP date.
+
+    None if absent, unreadable, or not in the future (0, negative, a past date): such a
+    value gives no wait to honour, and reading it as 0 s would poll a server that is
+    rate-limiting us at full speed; the poller backs off instead."""
     if value is None:
         return None
     value = value.strip()
@@ -253,9 +257,9 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
         if when.tzinfo is None:
             when = when.replace(tzinfo=UTC)
         seconds = (when - (now or datetime.now(UTC))).total_seconds()
-    if not math.isfinite(seconds):
+    if not math.isfinite(seconds) or seconds <= 0:
         return None
-    return max(0.0, seconds)
+    return seconds
 
 
 def _after_endpoint(message: str) -> str:
