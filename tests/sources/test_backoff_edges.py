@@ -7,8 +7,12 @@ are measured, not slept."""
 from __future__ import annotations
 
 import asyncio
+import gzip
+import json
 import random
-from collections.abc import Callable
+import tracemalloc
+import zlib
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from typing import Any
@@ -16,6 +20,7 @@ from typing import Any
 import httpx
 import pytest
 
+from rtm_tui.sources import client as client_module
 from rtm_tui.sources.client import OmnichannelClient, SourceError
 from rtm_tui.sources.pollers import MAX_RETRY_AFTER_SECONDS, Poller
 
@@ -136,3 +141,104 @@ async def test_useless_retry_after_falls_back_to_growing_backoff(status, retry_a
     assert requests == 5
     assert all(e.retry_after is None for e in errors)
     assert {e.kind for e in errors} <= {"rate_limited", "server"}
+
+
+# --------------------------------------------------------------------------- bodies over the cap
+
+CAP = 1024 * 1024  # the tests shrink the 64 MiB cap to 1 MiB (a module constant)
+CHUNK = 64 * 1024  # what one network read brings
+
+
+class Endless(httpx.AsyncByteStream):
+    """A response body the server would go on sending for ever; counts what was read."""
+
+    def __init__(self, counter: list[int], chunks: Any) -> None:
+        self.counter = counter
+        self.chunks = chunks
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        for chunk in self.chunks:
+            self.counter[0] += len(chunk)
+            yield chunk
+
+
+def zeros() -> Any:
+    while True:
+        yield b" " * CHUNK
+
+
+def gzip_bomb(decoded: int = 256 * CAP) -> bytes:
+    """`decoded` bytes of JSON-ish whitespace, gzipped (about 1000:1)."""
+    pack = zlib.compressobj(9, zlib.DEFLATED, 31)
+    block = b" " * CAP
+    out = [pack.compress(block) for _ in range(decoded // CAP)]
+    return b"".join([*out, pack.flush()])
+
+
+BACKOFF = [4.0, 8.0, 16.0, 32.0, 60.0]  # interval 2 s, cap 60 s, top of the jitter window
+
+
+async def test_oversized_streamed_body_backs_off_and_reads_at_most_the_cap(monkeypatch):
+    monkeypatch.setattr(client_module, "MAX_RESPONSE_BYTES", CAP)
+    sent = [0]
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, stream=Endless(sent, zeros()))  # chunked: no length
+
+    waits, errors, requests = await poll_waits(handler, polls=5)
+    assert waits == BACKOFF  # not every 2 s
+    assert {(e.kind, e.message) for e in errors} == {
+        ("server", "response larger than 1 MB, refused")
+    }
+    assert sent[0] <= requests * (CAP + CHUNK)  # each fetch stopped at the cap
+
+
+async def test_content_length_over_the_cap_is_refused_before_reading():
+    sent = [0]
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        too_big = str(client_module.MAX_RESPONSE_BYTES + 1)  # the real 64 MiB cap
+        return httpx.Response(
+            200, headers={"Content-Length": too_big}, stream=Endless(sent, zeros())
+        )
+
+    waits, errors, _ = await poll_waits(handler, polls=5)
+    assert sent[0] == 0  # not one byte of it read
+    assert client_module.MAX_RESPONSE_BYTES == 64 * 2**20
+    assert waits == BACKOFF
+    assert errors[0].message == "response larger than 64 MB, refused"
+
+
+async def test_gzip_bomb_stops_at_the_cap_backs_off_then_gzip_still_works(monkeypatch, agents_doc):
+    monkeypatch.setattr(client_module, "MAX_RESPONSE_BYTES", CAP)
+    bomb = gzip_bomb()
+    good = gzip.compress(json.dumps(agents_doc).encode())
+    sent = [0]
+    asked: list[str] = []
+    serve_bomb = True
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        asked.append(request.headers.get("accept-encoding", ""))
+        body = bomb if serve_bomb else good
+        pieces = (body[i : i + CHUNK] for i in range(0, len(body), CHUNK))
+        return httpx.Response(
+            200, headers={"Content-Encoding": "gzip"}, stream=Endless(sent, pieces)
+        )
+
+    tracemalloc.start()
+    try:
+        waits, errors, requests = await poll_waits(handler, polls=5)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    # 256 MB inflated would be 256 MB allocated; the cap keeps it to the cap and a bit
+    assert peak < 4 * CAP, f"peak {peak / 2**20:.1f} MiB"
+    assert sent[0] < requests * (CAP // 100 + CHUNK)  # the bomb was not read to its end
+    assert waits == BACKOFF
+    assert {e.message for e in errors} == {"response larger than 1 MB, refused"}
+    assert set(asked) == {"gzip"}  # the only encoding decoded under the cap
+
+    serve_bomb = False  # the server is fixed: an ordinary gzipped answer decodes
+    async with OmnichannelClient(BASE, transport=httpx.MockTransport(handler)) as client:
+        snap = await client.fetch_agents()
+    assert [a.agent_id for a in snap.agents] == ["A0012", "A0013", "A0014"]

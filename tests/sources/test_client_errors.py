@@ -253,7 +253,7 @@ async def test_oversized_response_refused(monkeypatch):
     monkeypatch.setattr(client_module, "MAX_RESPONSE_BYTES", 1000)
     async with client_for(lambda r: httpx.Response(200, content=b" " * 5000)) as client:
         err = await fetch_error(client)
-    assert err.kind == "contract" and "larger than" in err.message
+    assert err.kind == "server" and "larger than" in err.message  # backs off like a 5xx
 
 
 # --------------------------------------------------------------------------- the token stays secret
