@@ -15,6 +15,7 @@ import email.utils
 import logging
 import math
 import ssl
+import zlib
 from collections.abc import Callable
 from datetime import UTC, date, datetime, tzinfo
 from importlib import metadata
@@ -30,7 +31,7 @@ log = logging.getLogger(__name__)
 
 ErrorKind = Literal["auth", "rate_limited", "server", "timeout", "network", "contract"]
 
-# A response larger than this is refused: 2,000 agents are ~0.8 MB.
+# A response larger than this (decoded) is refused: 2,000 agents are ~0.8 MB.
 MAX_RESPONSE_BYTES = 64 * 1024 * 1024
 
 
@@ -178,23 +179,77 @@ class OmnichannelClient:
     async def _request(
         self, endpoint: str, params: dict[str, str] | None, headers: dict[str, str]
     ) -> tuple[int, httpx.Headers, bytes]:
+        # only gzip is asked for: it is the one encoding decoded here, with the cap
+        headers = {**headers, "Accept-Encoding": "gzip"}
         async with self._http.stream(
             "GET", endpoint.lstrip("/"), params=params, headers=headers
         ) as resp:
             if not 200 <= resp.status_code < 300:
                 return resp.status_code, resp.headers, b""
-            chunks: list[bytes] = []
-            size = 0
-            async for chunk in resp.aiter_bytes():
-                size += len(chunk)
-                if size > MAX_RESPONSE_BYTES:
-                    raise self._error(
-                        endpoint,
-                        "contract",
-                        f"response larger than {MAX_RESPONSE_BYTES // 2**20} MB, refused",
-                    )
-                chunks.append(chunk)
-            return resp.status_code, resp.headers, b"".join(chunks)
+            return resp.status_code, resp.headers, await self._read_capped(endpoint, resp)
+
+    async def _read_capped(self, endpoint: str, resp: httpx.Response) -> bytes:
+        """The body, decoded, refused as soon as it would pass `MAX_RESPONSE_BYTES`.
+
+        Content-Length is checked before reading; then the bytes are counted as they
+        come, after gunzipping, and zlib is never asked for more than the room left, so
+        a gzip bomb stops at the cap instead of inflating a whole network chunk at once
+        (64 KB of gzipped zeros inflate to 64 MB). That is why the raw stream is read
+        here, not httpx's decoded one."""
+        limit = MAX_RESPONSE_BYTES
+        declared = resp.headers.get("content-length", "").strip()
+        if declared.isdigit() and int(declared) > limit:
+            raise self._too_large(endpoint, limit)
+        if resp.is_stream_consumed:
+            # a transport that hands over the whole body, already decoded (httpx's
+            # MockTransport given `content=`): nothing left to stream, only to measure
+            if len(resp.content) > limit:
+                raise self._too_large(endpoint, limit)
+            return resp.content
+        encoding = resp.headers.get("content-encoding", "").strip().lower()
+        inflate: Any = None
+        if encoding in ("gzip", "x-gzip"):
+            inflate = zlib.decompressobj(zlib.MAX_WBITS | 16)
+        elif encoding not in ("", "identity"):
+            raise self._error(
+                endpoint,
+                "contract",
+                f"unsupported Content-Encoding {encoding[:40]!r} (only gzip is asked for)",
+            )
+        body = bytearray()
+        piece = b""
+        try:
+            async for raw in resp.aiter_raw():
+                if inflate is None:
+                    if len(body) + len(raw) > limit:
+                        raise self._too_large(endpoint, limit)
+                    body += raw
+                    continue
+                data = raw
+                while data and not inflate.eof:
+                    try:
+                        # one byte more than the room left: enough to know it is too big
+                        piece = inflate.decompress(data, limit - len(body) + 1)
+                    except zlib.error:
+                        raise self._error(
+                            endpoint, "server", "response body is not valid gzip"
+                        ) from None
+                    if len(body) + len(piece) > limit:
+                        raise self._too_large(endpoint, limit)
+                    body += piece
+                    data = inflate.unconsumed_tail
+        except SourceError:
+            # the error's traceback holds this frame for as long as the poller keeps the
+            # error (until the next poll): let the refused bytes go now
+            del body, piece
+            raise
+        return bytes(body)
+
+    def _too_large(self, endpoint: str, limit: int) -> SourceError:
+        # "server", not "contract": retried with backoff like a 5xx, not every interval
+        return self._error(
+            endpoint, "server", f"response larger than {limit / 2**20:g} MB, refused"
+        )
 
     def _status_error(self, endpoint: str, status: int, headers: httpx.Headers) -> SourceError:
         if status in (401, 403):
@@ -239,7 +294,11 @@ class OmnichannelClient:
 
 
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
-    """`Retry-After` as seconds from now: delta-seconds or an HTTP date; None if absent/bad."""
+    """`Retry-After` as seconds from now: delta-seconds or an HTTP date.
+
+    None if absent, unreadable, or not in the future (0, negative, a past date): such a
+    value gives no wait to honour, and reading it as 0 s would poll a server that is
+    rate-limiting us at full speed; the poller backs off instead."""
     if value is None:
         return None
     value = value.strip()
@@ -253,9 +312,9 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
         if when.tzinfo is None:
             when = when.replace(tzinfo=UTC)
         seconds = (when - (now or datetime.now(UTC))).total_seconds()
-    if not math.isfinite(seconds):
+    if not math.isfinite(seconds) or seconds <= 0:
         return None
-    return max(0.0, seconds)
+    return seconds
 
 
 def _after_endpoint(message: str) -> str:

@@ -8,12 +8,15 @@ once. How long it waits depends on what happened:
 |-------------------------------------------|-----------------------------------------------|
 | success                                   | `interval`                                    |
 | contract error (bad payload)              | `interval` (last good data kept)              |
-| timeout, 5xx, network, 429 without header | backoff: uniform(0, min(cap, interval*2**n)), |
-|                                           | full jitter, at least `min_delay`             |
-| 429/503 with Retry-After                  | max(Retry-After, interval), at most 1 hour    |
+| timeout, 5xx, network, body too large,    | backoff: uniform(0, min(cap, interval*2**n)), |
+| 429 without a usable Retry-After          | full jitter, at least `min_delay`             |
+| 429/503 with Retry-After > 0              | max(min(Retry-After, 5 min), interval)        |
 | 401/403 credentials rejected              | max(`auth_retry` = 60 s, interval)            |
 
-`poll_now()` cuts the current wait short (a refresh key); while a fetch is running it
+A Retry-After that is zero, negative, in the past or unreadable is no Retry-After at all
+(the client reports None): a rate-limiting server is never polled at full speed.
+
+`poll_now()` cuts the current wait short (the sources screen's retry key); while a fetch is running it
 does nothing, since that fetch is the fresh data. Errors never escape `run()`: they are
 kept in `freshness` and passed to `on_error`, and the last good data stays where it is.
 Time and randomness are injected (`now`/`clock`, `rng`, `sleep`) so tests run fast.
@@ -45,7 +48,14 @@ SLACK_SECONDS = 5.0  # room for a slow answer before data counts as late
 
 BACKOFF_CAP_SECONDS = 60.0
 AUTH_RETRY_SECONDS = 60.0
-MAX_RETRY_AFTER_SECONDS = 3600.0
+# A server's Retry-After is honoured up to 5 minutes. It used to be an hour, so one
+# `Retry-After: 999999999` froze a source for an hour: longer than a TL can go without
+# agent states (two whole 30-min KPI intervals), and a misconfigured proxy
+# says such things. 5 min still takes the load off a struggling platform (150 agents
+# polls at the default 2 s); past it the poller asks again, and the TL can retry at
+# once from the sources screen. A source polled less often than that (the roster,
+# 300 s by default) keeps its interval: a Retry-After never makes a poll come sooner.
+MAX_RETRY_AFTER_SECONDS = 300.0
 
 
 class _HasNow(Protocol):
@@ -240,8 +250,10 @@ class Poller(Generic[T]):
             return self.interval
         if error.kind == "auth":
             return self.auth_retry
-        if error.kind == "rate_limited" and error.retry_after is not None:
-            return min(max(error.retry_after, self.interval), MAX_RETRY_AFTER_SECONDS)
+        retry_after = error.retry_after
+        if error.kind == "rate_limited" and retry_after is not None and retry_after > 0:
+            # never sooner than the normal interval (the cap does not shorten it either)
+            return max(min(retry_after, MAX_RETRY_AFTER_SECONDS), self.interval)
         return self.backoff(self._freshness.consecutive_failures)
 
     def backoff(self, failures: int) -> float:

@@ -536,8 +536,16 @@ class RtmApp(App[int]):
                 now,
                 self.settings.tz,
                 follow=lambda: (self.header.sources, self.clock.now()),
+                retry=self.retry_sources if self.feed is not None else None,
             )
         )
+
+    def retry_sources(self) -> int:
+        """Poll every source now (the sources screen's `r`), ending any wait, a
+        Retry-After's too; a source already fetching is left to finish. How many woke."""
+        if self.feed is None:
+            return 0
+        return sum(1 for poller in self.feed.pollers.values() if poller.poll_now())
 
     def on_rtm_header_freshness_requested(self, message: RtmHeader.FreshnessRequested) -> None:
         self.action_freshness()

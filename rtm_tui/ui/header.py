@@ -33,6 +33,12 @@ class SourceStatus:
     level: str  # fresh | late | stale | never | off
     freshness: Any | None = None  # rtm_tui.sources.pollers.Freshness
 
+    @property
+    def auth_rejected(self) -> bool:
+        """The last poll was refused with 401/403: polling again will not help, the
+        token will (cleared by the next success, like every `last_error*`)."""
+        return getattr(self.freshness, "last_error_kind", None) == "auth"
+
 
 def short_age(seconds: float) -> str:
     """3s, 4m, 2h: how long ago, in the least room."""
@@ -127,7 +133,8 @@ class RtmHeader(Widget):
 
     def _state(self) -> tuple[Any, ...]:
         ages = tuple(
-            (name, s.level, self._age(s)) for name, s in sorted(self.sources.items())
+            (name, s.level, s.auth_rejected, self._age(s))
+            for name, s in sorted(self.sources.items())
         )
         stamp = self.now.replace(microsecond=0) if self.now else None
         return (stamp, self.shift, ages, self.open_alerts, self.overdue_plans)
@@ -167,7 +174,10 @@ class RtmHeader(Widget):
             bottom.append("● ", style=level_style)
             bottom.append(t(f"source.{name}"))
             age = self._age(status)
-            if status.level in ("late", "stale", "never", "off"):
+            if status.auth_rejected:
+                # not just "stale": the TL must know waiting will not fix this one
+                bottom.append(f" {t('fresh.auth')}", style=style("header--stale"))
+            elif status.level in ("late", "stale", "never", "off"):
                 bottom.append(f" {t(f'fresh.{status.level}')}", style=level_style)
             if age:
                 bottom.append(f" {age}", style=style("header--muted"))
@@ -197,7 +207,10 @@ class FreshnessScreen(ModalScreen[None]):
         border: round $accent; padding: 0 1; background: $surface;
     }
     """
-    BINDINGS = [Binding("escape,f,q,enter", "dismiss", "Close", id="close")]
+    BINDINGS = [
+        Binding("escape,f,q,enter", "dismiss", "Close", id="close"),
+        Binding("r", "retry_now", "Retry now", id="retry_now"),
+    ]
 
     def __init__(
         self,
@@ -205,6 +218,7 @@ class FreshnessScreen(ModalScreen[None]):
         now: datetime,
         tz: Any,
         follow: Callable[[], tuple[Mapping[str, SourceStatus], datetime]] | None = None,
+        retry: Callable[[], int] | None = None,
     ) -> None:
         super().__init__()
         self.sources = dict(sources)
@@ -212,6 +226,9 @@ class FreshnessScreen(ModalScreen[None]):
         self.tz = tz
         # while open, the detail follows the sources once a second
         self.follow = follow
+        # `r`: poll every source now, cutting any wait short (backoff, Retry-After);
+        # returns how many pollers were woken
+        self.retry = retry
         self.box = Static(self._body(), id="freshness-box")
 
     def compose(self) -> ComposeResult:
@@ -222,6 +239,12 @@ class FreshnessScreen(ModalScreen[None]):
     def on_mount(self) -> None:
         if self.follow is not None:
             self.set_interval(1.0, self._refresh_detail)
+
+    def action_retry_now(self) -> None:
+        if self.retry is None:
+            return
+        woken = self.retry()
+        self.notify(t("fresh.retrying", count=woken), timeout=2)
 
     def _refresh_detail(self) -> None:
         assert self.follow is not None
@@ -259,4 +282,7 @@ class FreshnessScreen(ModalScreen[None]):
                 out.append("\n")
         out.append("\n")
         out.append(t("fresh.hint"), style="dim")
+        if self.retry is not None:
+            out.append("\n")
+            out.append(t("fresh.retry_hint"), style="dim")
         return out

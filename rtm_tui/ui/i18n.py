@@ -92,6 +92,9 @@ CATALOG: dict[str, dict[str, str]] = {
         "fresh.ago": "{age} ago",
         "fresh.none": "—",
         "fresh.hint": "Green: fresh. Amber: late. Red: stale, the last good data is kept.",
+        "fresh.auth": "credentials rejected",
+        "fresh.retry_hint": "r: retry every source now (also one told to wait)",
+        "fresh.retrying": "Retrying {count} sources now",
         # ----------------------------------------------------------------- gauges
         "gauge.period.interval": "This interval",
         "gauge.period.today": "Today",
@@ -235,6 +238,9 @@ CATALOG: dict[str, dict[str, str]] = {
         "fresh.ago": "{age} lalu",
         "fresh.none": "—",
         "fresh.hint": "Hijau: terkini. Kuning: terlambat. Merah: usang, data terakhir tetap dipakai.",
+        "fresh.auth": "kredensial ditolak",
+        "fresh.retry_hint": "r: coba lagi semua sumber sekarang (juga yang diminta menunggu)",
+        "fresh.retrying": "Mencoba lagi {count} sumber sekarang",
         # ----------------------------------------------------------------- gauges
         "gauge.period.interval": "Interval ini",
         "gauge.period.today": "Hari ini",

@@ -253,7 +253,7 @@ async def test_oversized_response_refused(monkeypatch):
     monkeypatch.setattr(client_module, "MAX_RESPONSE_BYTES", 1000)
     async with client_for(lambda r: httpx.Response(200, content=b" " * 5000)) as client:
         err = await fetch_error(client)
-    assert err.kind == "contract" and "larger than" in err.message
+    assert err.kind == "server" and "larger than" in err.message  # backs off like a 5xx
 
 
 # --------------------------------------------------------------------------- the token stays secret
@@ -305,8 +305,10 @@ def test_parse_retry_after_forms():
     assert parse_retry_after("120") == 120.0
     assert parse_retry_after(" 3 ") == 3.0
     assert parse_retry_after("Tue, 24 Nov 2026 01:00:30 GMT", now=now) == 30.0
-    assert parse_retry_after("Tue, 24 Nov 2026 00:59:00 GMT", now=now) == 0.0  # in the past
-    assert parse_retry_after("-5") == 0.0
+    # nothing to wait for: None, so the poller backs off instead of polling at once
+    assert parse_retry_after("Tue, 24 Nov 2026 00:59:00 GMT", now=now) is None  # past
+    assert parse_retry_after("-5") is None
+    assert parse_retry_after("0") is None
     assert parse_retry_after("soon") is None
     assert parse_retry_after("inf") is None
     assert parse_retry_after(None) is None
