@@ -20,6 +20,7 @@ from rich.text import Text
 from rtm_tui.domain.coverage import IntervalCoverage, IntervalForecast
 from rtm_tui.domain.roster_check import Finding, RosterCheckResult, check_roster
 from rtm_tui.domain.types import Roster
+from rtm_tui.reports.cli_args import UsageError, parse_day
 from rtm_tui.sources.forecast_files import read_forecast_file
 from rtm_tui.sources.roster_files import RosterFileError, RosterProblem, read_roster_file
 
@@ -172,17 +173,13 @@ def _print_result(result: RosterCheckResult, source: str) -> None:
 
 def main(args: argparse.Namespace, settings: Any) -> int:
     tz = settings.tz
-    if args.date:
-        try:
-            day = date.fromisoformat(args.date)
-        except ValueError:
-            print(
-                f"rtm roster check: --date {args.date!r} is not a date (YYYY-MM-DD)",
-                file=sys.stderr,
-            )
-            return EXIT_BAD_INPUT
-    else:
-        day = args.clock.now().astimezone(tz).date() + timedelta(days=1)  # H-1: tomorrow at the site
+    try:
+        day = parse_day(args.date, "--date")
+    except UsageError as exc:
+        print(f"rtm roster check: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if day is None:  # H-1: tomorrow at the site
+        day = args.clock.now().astimezone(tz).date() + timedelta(days=1)
     rules = settings.staffing_rules()
 
     problems: list[RosterProblem] = []
