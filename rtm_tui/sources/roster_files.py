@@ -12,7 +12,9 @@ import csv
 import io
 import os
 import re
+import stat
 import unicodedata
+import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
@@ -40,6 +42,15 @@ __all__ = [
 ]
 
 MAX_TEXT = 200  # longest name/team/code kept; spreadsheets sometimes hold pasted essays
+# A roster or forecast file is read only this far: a wrong file (a device, a huge export)
+# is refused with its name instead of eating the memory and CPU of the app.
+MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_ROWS = 200_000  # non-blank rows, the header included; a site's month is ~30,000
+# XLSX parts, unpacked, as the archive declares them: what openpyxl loads whole (shared
+# strings, styles), and a sheet (streamed, but scanned whole on opening when it has no
+# <dimension>; 200,000 rows of a roster are well under 100 MiB)
+MAX_XLSX_PART_BYTES = 64 * 1024 * 1024
+MAX_XLSX_SHEET_BYTES = 256 * 1024 * 1024
 
 STATUS_WORDS: dict[str, RosterStatus] = {
     "OFF": RosterStatus.OFF,
@@ -219,11 +230,40 @@ def _is_blank(cells: Iterable[object]) -> bool:
     return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
 
 
-def _csv_rows(path: Path, name: str) -> tuple[list[tuple[object, ...]], list[RosterProblem]]:
+def _too_many_rows(name: str, sheet: str | None, max_rows: int) -> RosterProblem:
+    return RosterProblem(
+        name,
+        sheet,
+        None,
+        None,
+        None,
+        f"has more than {max_rows:,} rows, the most a roster or forecast file may have "
+        "(is this the right file or sheet?)",
+    )
+
+
+def _too_large(name: str, size: int, max_bytes: int) -> RosterProblem:
+    return RosterProblem(
+        name,
+        None,
+        None,
+        None,
+        None,
+        f"is {size / 2**20:.1f} MiB, larger than the {max_bytes / 2**20:g} MiB a roster or "
+        "forecast file may be (is this the right file?)",
+    )
+
+
+def _csv_rows(
+    path: Path, name: str, max_bytes: int, max_rows: int
+) -> tuple[list[tuple[object, ...]], list[RosterProblem]]:
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as fh:
+            raw = fh.read(max_bytes + 1)  # the file may have grown since it was checked
     except OSError as exc:
         return [], [RosterProblem(name, None, None, None, None, f"cannot be read: {exc.strerror}")]
+    if len(raw) > max_bytes:
+        return [], [_too_large(name, len(raw), max_bytes)]
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -233,18 +273,50 @@ def _csv_rows(path: Path, name: str) -> tuple[list[tuple[object, ...]], list[Ros
         ]
     first = next((ln for ln in text.splitlines() if ln.strip()), "")
     delimiter = ";" if first.count(";") > first.count(",") else ","
+    rows: list[tuple[object, ...]] = []
+    filled = 0
     try:
-        rows = [tuple(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+        for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            rows.append(tuple(r))
+            filled += not _is_blank(r)
+            if filled > max_rows:
+                return [], [_too_many_rows(name, None, max_rows)]
     except csv.Error as exc:
         return [], [RosterProblem(name, None, None, None, None, f"is not valid CSV: {exc}")]
     return rows, []
 
 
+def _xlsx_parts_too_large(path: Path, name: str) -> RosterProblem | None:
+    """A part declared larger unpacked than its cap: refused before it is unpacked."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            for info in zf.infolist():
+                is_sheet = info.filename.startswith("xl/worksheets/")
+                cap = MAX_XLSX_SHEET_BYTES if is_sheet else MAX_XLSX_PART_BYTES
+                if info.file_size > cap:
+                    return RosterProblem(
+                        name,
+                        None,
+                        None,
+                        None,
+                        None,
+                        f"holds {info.filename} of {info.file_size / 2**20:.0f} MiB unpacked, "
+                        f"more than the {cap / 2**20:g} MiB a roster workbook "
+                        "may need (is this the right file?)",
+                    )
+    except (OSError, zipfile.BadZipFile):
+        return None  # openpyxl reports it below, in its words
+    return None
+
+
 def _xlsx_rows(
-    path: Path, name: str, sheet: str | None
+    path: Path, name: str, sheet: str | None, max_rows: int
 ) -> tuple[str | None, list[tuple[object, ...]], list[RosterProblem]]:
     import openpyxl  # only XLSX needs it; keep CSV reading light
 
+    too_large = _xlsx_parts_too_large(path, name)
+    if too_large is not None:
+        return sheet, [], [too_large]
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except OSError as exc:
@@ -263,7 +335,14 @@ def _xlsx_rows(
                 name, None, None, None, sheet, f"is not a sheet in this workbook (it has {names})"
             )
             return sheet, [], [problem]
-        rows = [tuple(r) for r in ws.iter_rows(values_only=True)]
+        rows: list[tuple[object, ...]] = []
+        filled = 0
+        # read-only sheets are streamed: stop at the cap instead of reading a million rows
+        for r in ws.iter_rows(values_only=True):
+            rows.append(tuple(r))
+            filled += not _is_blank(r)
+            if filled > max_rows:
+                return ws.title, [], [_too_many_rows(name, ws.title, max_rows)]
         return ws.title, rows, []
     except Exception as exc:
         msg = f"cannot be read as an XLSX workbook ({type(exc).__name__})"
@@ -272,10 +351,35 @@ def _xlsx_rows(
         wb.close()
 
 
-def read_table(path: Path | str, sheet: str | None = None) -> Table:
-    """Read the raw cells of a CSV or XLSX file. Raises RosterFileError if unreadable."""
+def read_table(
+    path: Path | str,
+    sheet: str | None = None,
+    *,
+    max_bytes: int = MAX_FILE_BYTES,
+    max_rows: int = MAX_ROWS,
+) -> Table:
+    """Read the raw cells of a CSV or XLSX file. Raises RosterFileError if unreadable,
+    not a regular file, larger than `max_bytes` or longer than `max_rows` non-blank rows
+    (an XLSX sheet is read no further than that)."""
     path = Path(path)
     name = path.name
+    try:
+        st = path.stat()  # before opening: opening a FIFO would wait for a writer
+    except OSError as exc:
+        raise RosterFileError(
+            [RosterProblem(name, None, None, None, None, f"cannot be read: {exc.strerror}")]
+        ) from None
+    if not stat.S_ISREG(st.st_mode):
+        what = "a directory" if stat.S_ISDIR(st.st_mode) else "a device, pipe or socket"
+        raise RosterFileError(
+            [
+                RosterProblem(
+                    str(path), None, None, None, None, f"is {what}, not a .csv or .xlsx file"
+                )
+            ]
+        )
+    if st.st_size > max_bytes:
+        raise RosterFileError([_too_large(name, st.st_size, max_bytes)])
     try:
         with path.open("rb") as fh:
             magic = fh.read(4)
@@ -285,9 +389,9 @@ def read_table(path: Path | str, sheet: str | None = None) -> Table:
         ) from None
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm") or (suffix != ".csv" and magic.startswith(b"PK")):
-        sheet_name, rows, problems = _xlsx_rows(path, name, sheet)
+        sheet_name, rows, problems = _xlsx_rows(path, name, sheet, max_rows)
     elif suffix in (".csv", ".txt") or not suffix:
-        sheet_name, (rows, problems) = None, _csv_rows(path, name)
+        sheet_name, (rows, problems) = None, _csv_rows(path, name, max_bytes, max_rows)
     else:
         problems = [RosterProblem(name, None, None, None, None, "is not a .csv or .xlsx file")]
         sheet_name, rows = None, []
