@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from rtm_tui.domain.roster_check import Finding, RosterCheckResult, check_roster
 from rtm_tui.domain.types import Roster
 from rtm_tui.reports.cli_args import UsageError, parse_day
 from rtm_tui.sources.forecast_files import read_forecast_file
-from rtm_tui.sources.roster_files import RosterFileError, RosterProblem, read_roster_file
+from rtm_tui.sources.roster_files import RosterFileError, RosterProblem, read_roster
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -184,11 +185,11 @@ def main(args: argparse.Namespace, settings: Any) -> int:
 
     problems: list[RosterProblem] = []
     rosters: dict[date, Roster] = {}
+    file_notes: list[str] = []  # read, but worth a look (e.g. an unknown code kept as a label)
     forecast: dict[date, tuple[IntervalForecast, ...]] | None = None
     try:
-        rosters = read_roster_file(
-            args.file, settings.shift_definitions(), tz, _sheet_for(args, settings)
-        )
+        read = read_roster(args.file, settings.shift_definitions(), tz, _sheet_for(args, settings))
+        rosters, file_notes = read.rosters, [str(n) for n in read.notes]
     except RosterFileError as exc:
         problems.extend(exc.problems)
     if args.forecast is not None:
@@ -210,6 +211,7 @@ def main(args: argparse.Namespace, settings: Any) -> int:
 
     day_forecast = None if forecast is None else forecast.get(day, ())
     result = check_roster(day, rosters, rules, day_forecast)
+    result = replace(result, notes=(*file_notes, *result.notes))
     if args.json:
         doc = {
             "date": day.isoformat(),

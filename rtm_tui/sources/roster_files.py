@@ -34,9 +34,11 @@ __all__ = [
     "RosterFileError",
     "RosterFileWatcher",
     "RosterProblem",
+    "RosterRead",
     "Table",
     "parse_date",
     "parse_time",
+    "read_roster",
     "read_roster_file",
     "read_table",
 ]
@@ -64,6 +66,7 @@ STATUS_WORDS: dict[str, RosterStatus] = {
     "PELATIHAN": RosterStatus.TRAINING,
 }
 _NO_BREAKS = {"-", "NONE", "TIDAK ADA"}
+_NOT_WORKING = {RosterStatus.OFF, RosterStatus.LEAVE, RosterStatus.SICK}
 
 # header spellings people use -> our column name (after lower-casing, spaces -> "_")
 _ALIASES = {
@@ -440,17 +443,21 @@ class _Builder:
     problems: list[RosterProblem]
     entries: dict[date, list[RosterEntry]]
     seen: dict[tuple[date, str], int]  # (date, agent) -> row first seen
+    notes: list[RosterProblem]  # read, but worth a look (not problems)
 
     def add_problem(self, row: int | None, column: str | None, value: object, msg: str) -> None:
         self.problems.append(self.table.problem(row, column, value, msg))
+
+    def add_note(self, row: int | None, column: str | None, value: object, msg: str) -> None:
+        self.notes.append(self.table.problem(row, column, value, msg))
 
     def shift(self, code: str) -> ShiftDefinition | None:
         # codes are matched case-insensitively: "p1" in a file is the config's "P1"
         return self.shifts.get(code.upper())
 
-    def unknown_shift(self, row: int, column: str, code: str) -> None:
+    def unknown_shift(self, row: int, column: str, code: str, why: str = "") -> None:
         known = ", ".join(sorted(self.shifts)) or "none defined"
-        self.add_problem(row, column, code, f"is not a known shift code (known: {known})")
+        self.add_problem(row, column, code, f"is not a known shift code (known: {known}){why}")
 
     def at(self, day: date, t: time) -> datetime:
         return datetime.combine(day, t, tzinfo=self.tz)
@@ -564,17 +571,15 @@ def _read_long(b: _Builder, columns: dict[str, int]) -> None:
             b.add_problem(
                 row, header["status"], status_text, f"is not a status (empty, or one of {words})"
             )
-        definition = None
-        if code:
-            definition = b.shift(code)
-            if definition is None:
-                b.unknown_shift(row, header["shift_code"], code)
+        definition = b.shift(code) if code else None
         start_t = end_t = None
         bad_time = False
+        given: list[str] = []
         for key in ("start", "end"):
             raw = cells[columns[key]] if key in columns else None
             if raw is None or (isinstance(raw, str) and not raw.strip()):
                 continue
+            given.append(key)
             parsed = parse_time(raw, allow_24=key == "end")
             if parsed is None:
                 b.add_problem(row, header[key], raw, "is not a time (HH:MM)")
@@ -583,6 +588,17 @@ def _read_long(b: _Builder, columns: dict[str, int]) -> None:
                 start_t = parsed
             else:
                 end_t = parsed
+        # A code the config does not know is only a label where the row gives both times;
+        # it is a problem where a time must come from it (a working row without one).
+        label_only = bool(code) and definition is None
+        if label_only and status not in _NOT_WORKING and len(given) < 2:
+            missing = next(k for k in ("start", "end") if k not in given)
+            b.unknown_shift(
+                row,
+                header["shift_code"],
+                code,
+                f": the {missing} time must come from it (give start and end, or a known code)",
+            )
         if definition is not None:
             start_t = start_t or definition.start
             end_t = end_t or definition.end
@@ -595,9 +611,17 @@ def _read_long(b: _Builder, columns: dict[str, int]) -> None:
             listed = []
         if day is None or not agent or status is None or bad_time:
             continue
-        if code and definition is None:
-            continue
-        works = status in (RosterStatus.SCHEDULED, RosterStatus.TRAINING)
+        works = status not in _NOT_WORKING
+        if label_only:
+            if works and len(given) < 2:
+                continue  # reported above
+            b.add_note(
+                row,
+                header["shift_code"],
+                code,
+                "is not a shift code in the config: kept as a label"
+                + ("; the times are the row's start and end" if works else ""),
+            )
         if not works or (start_t is None and end_t is None and status is RosterStatus.TRAINING):
             b.add(RosterEntry(day, agent, name, team, status, code or None))
             continue
@@ -729,6 +753,15 @@ def _read_matrix(b: _Builder, columns: dict[str, int]) -> None:
         b.entries.setdefault(day, [])
 
 
+@dataclass(frozen=True, slots=True)
+class RosterRead:
+    """A roster file read: one Roster per date, and notes on what was read but is worth
+    a look (e.g. a shift code the config does not know, kept as a label)."""
+
+    rosters: dict[date, Roster]
+    notes: tuple[RosterProblem, ...] = ()
+
+
 def read_roster_file(
     path: Path | str,
     shifts: Mapping[str, ShiftDefinition],
@@ -738,10 +771,21 @@ def read_roster_file(
     """Read a roster file (layout detected from the header) into one Roster per date.
 
     Raises RosterFileError with every problem found; nothing is returned partially.
+    The notes of `read_roster` are dropped.
     """
+    return read_roster(path, shifts, tz, sheet).rosters
+
+
+def read_roster(
+    path: Path | str,
+    shifts: Mapping[str, ShiftDefinition],
+    tz: tzinfo,
+    sheet: str | None = None,
+) -> RosterRead:
+    """`read_roster_file` with its notes. Raises RosterFileError like it."""
     table = read_table(path, sheet)
     by_code = {code.upper(): definition for code, definition in shifts.items()}
-    b = _Builder(table, by_code, tz, [], {}, {})
+    b = _Builder(table, by_code, tz, [], {}, {}, [])
     columns: dict[str, int] = {}
     for i, title in enumerate(table.header):
         key = _norm_header(title)
@@ -757,10 +801,11 @@ def read_roster_file(
             _read_matrix(b, columns)
     if b.problems:
         raise RosterFileError(b.problems)
-    return {
+    rosters = {
         day: Roster(day, tuple(sorted(entries, key=lambda e: e.agent_id)))
         for day, entries in sorted(b.entries.items())
     }
+    return RosterRead(rosters, tuple(b.notes))
 
 
 # --------------------------------------------------------------------------- watching

@@ -4,10 +4,11 @@ unknown shift code is only a problem where the times must come from it."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import zipfile
-from datetime import date, datetime
+from datetime import date, datetime, time
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ from rtm_tui.sources.roster_files import (
     MAX_FILE_BYTES,
     MAX_ROWS,
     RosterFileError,
+    read_roster,
     read_roster_file,
     read_table,
 )
@@ -180,3 +182,75 @@ async def test_the_app_does_not_reread_an_unchanged_broken_roster_file(tmp_path)
     assert roster.last_error is None
     assert feed.roster is not None and [e.agent_id for e in feed.roster.entries] == ["A0001"]
     assert feed.roster.date == date.fromisoformat(D)
+
+
+# ------------------------------------------------------------------ unknown shift codes
+
+
+def _row(agent: str, code: str, start: str = "", end: str = "", status: str = "", br: str = ""):
+    return [D, agent, agent, "Inbound 1", code, start, end, status, br]
+
+
+def test_an_unknown_code_with_both_times_is_a_label_with_a_note(tmp_path):
+    path = write_csv(
+        tmp_path / "roster.csv",
+        [
+            LONG_HEADER,
+            _row("A1", "P1"),
+            _row("A2", "x9", "08:00", "17:00", br="ISTIRAHAT 12:00-13:00"),
+            _row("A3", "LBR", status="CUTI"),  # no work, no times needed: a label too
+        ],
+    )
+    read = read_roster(path, SHIFTS, TZ)
+    entries = {e.agent_id: e for e in read.rosters[date.fromisoformat(D)].entries}
+    a2 = entries["A2"]
+    assert a2.shift_code == "X9"
+    assert (a2.start.time(), a2.end.time()) == (time(8), time(17))
+    assert [(b.code, b.start.time()) for b in a2.breaks] == [("ISTIRAHAT", time(12))]
+    assert entries["A3"].shift_code == "LBR" and entries["A1"].shift_code == "P1"
+    assert [str(n) for n in read.notes] == [
+        "roster.csv row 3, column \"shift_code\": 'X9' is not a shift code in the config: "
+        "kept as a label; the times are the row's start and end",
+        "roster.csv row 4, column \"shift_code\": 'LBR' is not a shift code in the config: "
+        "kept as a label",
+    ]
+    assert read_roster_file(path, SHIFTS, TZ) == read.rosters
+
+
+def test_an_unknown_code_that_must_give_a_time_is_refused_with_row_and_field(tmp_path):
+    path = write_csv(
+        tmp_path / "roster.csv",
+        [
+            LONG_HEADER,
+            _row("A1", "X9"),  # no times: both would come from the code
+            _row("A2", "X9", "08:00"),  # the end would come from the code
+            _row("A3", "X9", status="TRAINING"),  # a training day's times too
+            _row("A4", "X9", "08:00", "17:00"),  # fine: a label
+        ],
+    )
+    with pytest.raises(RosterFileError) as exc:
+        read_roster(path, SHIFTS, TZ)
+    found = [(p.file, p.row, p.column, p.value) for p in exc.value.problems]
+    assert found == [("roster.csv", r, "shift_code", "X9") for r in (2, 3, 4)]
+    messages = [p.message for p in exc.value.problems]
+    assert "the start time must come from it" in messages[0]
+    assert "the end time must come from it" in messages[1]
+    assert all("known: M1, P1, P2, S1, S2" in m for m in messages)
+
+
+def test_roster_check_judges_a_file_with_a_label_code_and_shows_the_note(
+    tmp_path, config, capsys
+):
+    path = write_csv(
+        tmp_path / "roster.csv",
+        [LONG_HEADER, _row("A1", "P1"), _row("A2", "TL-OJT", "08:00", "17:00")],
+    )
+    argv = ["roster", "check", str(path), "--date", D, "--config", str(config)]
+    assert rtm(argv) in (0, 1)  # judged (0 ok, 1 findings), not refused (2)
+    out = capsys.readouterr().out
+    assert "Roster check 2026-11-25 — roster.csv: 2 agents, 2 with a shift" in out
+    assert "'TL-OJT' is not a shift code in the config" in " ".join(out.split())
+    assert rtm([*argv, "--json"]) in (0, 1)
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["with_shift"] == 2
+    assert doc["notes"][0].startswith('roster.csv row 3, column "shift_code": \'TL-OJT\'')
