@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import sys
 import tomllib
 from datetime import datetime, time, timedelta
 from pathlib import Path
@@ -601,10 +602,21 @@ def starter_config() -> str:
 
 def init_command(args: argparse.Namespace, settings: object = None) -> int:
     target: Path = args.path or default_config_path()
+    if target.is_dir():  # --force or not: a directory is never overwritten by a file
+        print(
+            f"rtm init: {target} is a directory: give the config file's path "
+            f"(e.g. --path {target / 'config.toml'})",
+            file=sys.stderr,
+        )
+        return 2
     if target.exists() and not args.force:
         print(f"rtm init: {target} already exists; use --force to overwrite it")
         return 1
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(starter_config(), encoding="utf-8")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(starter_config(), encoding="utf-8")
+    except OSError as exc:
+        print(f"rtm init: cannot write {target}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
     print(target)
     return 0

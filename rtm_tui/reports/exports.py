@@ -55,10 +55,18 @@ def load_exports(
 
 def replace_atomically(path: Path, write: Callable[[Path], Any]) -> None:
     """`write(tmp)` beside `path`, then rename over it: a failed write never leaves half
-    a file where the user expects a whole one."""
+    a file where the user expects a whole one, and removes its temp file on any failure
+    (a write that fails, a rename refused, an interrupt)."""
     tmp = path.with_name(path.name + ".tmp")
-    write(tmp)
-    tmp.replace(path)
+    try:
+        write(tmp)
+        tmp.replace(path)
+    except BaseException:
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass  # e.g. a directory of that name: the original error is the one to report
+        raise
 
 
 def write_text_output(text: str, output: Path | None) -> None:

@@ -19,7 +19,7 @@ import csv
 import io
 import sys
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -29,6 +29,7 @@ from rtm_tui.domain.format import fmt_count, fmt_duration, fmt_kpi
 from rtm_tui.domain.plan_draft import kpi_label
 from rtm_tui.domain.plans import ROOT_CAUSE_LABELS, RecoveryPlan
 from rtm_tui.domain.types import LoginStatus, Status
+from rtm_tui.reports.cli_args import UsageError, parse_day
 from rtm_tui.reports.exports import (
     _BOLD,
     _BOX,
@@ -60,11 +61,6 @@ from rtm_tui.reports.shift_summary import (
 )
 from rtm_tui.store import AlertRecord, Store, StoreError
 
-
-class UsageError(Exception):
-    pass
-
-
 # ---------------------------------------------------------------------- CLI
 
 
@@ -79,15 +75,6 @@ def main(args: argparse.Namespace, settings: Any) -> int:
         return 1
 
 
-def _parse_day(value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise UsageError(f"--date: expected a date YYYY-MM-DD, got {value!r}") from None
-
-
 def _run(args: argparse.Namespace, settings: Any) -> int:
     tz = settings.tz
     now = args.clock.now().astimezone(tz)
@@ -95,7 +82,7 @@ def _run(args: argparse.Namespace, settings: Any) -> int:
     output: Path | None = getattr(args, "output", None)
     if fmt == "xlsx" and output is None:
         raise UsageError("--format xlsx writes a file: give it with --output FILE.xlsx")
-    day = _parse_day(getattr(args, "date", None))
+    day = parse_day(getattr(args, "date", None), "--date")
     shifts = {name: (s.start, s.end) for name, s in settings.site.tl_shifts.items()}
     shift = getattr(args, "shift", None)
     if shift is None:

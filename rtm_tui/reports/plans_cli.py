@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import re
 import sys
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -21,6 +20,7 @@ from typing import Any
 
 from rtm_tui.domain.plan_draft import kpi_label
 from rtm_tui.domain.plans import PlanError, is_overdue, plan_due
+from rtm_tui.reports.cli_args import UsageError, parse_age, parse_day
 from rtm_tui.reports.exports import (
     fmt_value,
     load_exports,
@@ -33,27 +33,6 @@ from rtm_tui.reports.exports import (
 from rtm_tui.store import Store, StoreError
 
 STATUS_CHOICES = ("open", "in_progress", "done", "verified", "overdue")
-
-
-class UsageError(Exception):
-    pass
-
-
-def _parse_day(value: str | None, option: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise UsageError(f"{option}: expected a date YYYY-MM-DD, got {value!r}") from None
-
-
-def parse_age(value: str) -> timedelta:
-    """`730d`, `104w`, `2y` (a year is 365 days) or a bare number of days."""
-    m = re.fullmatch(r"\s*(\d+)\s*([dwy]?)\s*", value.lower())
-    if not m:
-        raise UsageError(f"--older-than: expected a number of days like 730d, got {value!r}")
-    return timedelta(days=int(m[1]) * {"": 1, "d": 1, "w": 7, "y": 365}[m[2]])
 
 
 def _status(value: str | None) -> str | None:
@@ -83,8 +62,8 @@ def _run(args: argparse.Namespace, settings: Any) -> int:
     tz = settings.tz
     now = args.clock.now().astimezone(tz)
     command = args.plans_command
-    since = _parse_day(getattr(args, "since", None), "--since")
-    until = _parse_day(getattr(args, "until", None), "--until")
+    since = parse_day(getattr(args, "since", None), "--since")
+    until = parse_day(getattr(args, "until", None), "--until")
     if since and until and since > until:
         raise UsageError(f"--since {since} is after --until {until}")
     # check every argument before touching the database

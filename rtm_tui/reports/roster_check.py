@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -20,8 +21,9 @@ from rich.text import Text
 from rtm_tui.domain.coverage import IntervalCoverage, IntervalForecast
 from rtm_tui.domain.roster_check import Finding, RosterCheckResult, check_roster
 from rtm_tui.domain.types import Roster
+from rtm_tui.reports.cli_args import UsageError, parse_day
 from rtm_tui.sources.forecast_files import read_forecast_file
-from rtm_tui.sources.roster_files import RosterFileError, RosterProblem, read_roster_file
+from rtm_tui.sources.roster_files import RosterFileError, RosterProblem, read_roster
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -172,26 +174,22 @@ def _print_result(result: RosterCheckResult, source: str) -> None:
 
 def main(args: argparse.Namespace, settings: Any) -> int:
     tz = settings.tz
-    if args.date:
-        try:
-            day = date.fromisoformat(args.date)
-        except ValueError:
-            print(
-                f"rtm roster check: --date {args.date!r} is not a date (YYYY-MM-DD)",
-                file=sys.stderr,
-            )
-            return EXIT_BAD_INPUT
-    else:
-        day = args.clock.now().astimezone(tz).date() + timedelta(days=1)  # H-1: tomorrow at the site
+    try:
+        day = parse_day(args.date, "--date")
+    except UsageError as exc:
+        print(f"rtm roster check: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if day is None:  # H-1: tomorrow at the site
+        day = args.clock.now().astimezone(tz).date() + timedelta(days=1)
     rules = settings.staffing_rules()
 
     problems: list[RosterProblem] = []
     rosters: dict[date, Roster] = {}
+    file_notes: list[str] = []  # read, but worth a look (e.g. an unknown code kept as a label)
     forecast: dict[date, tuple[IntervalForecast, ...]] | None = None
     try:
-        rosters = read_roster_file(
-            args.file, settings.shift_definitions(), tz, _sheet_for(args, settings)
-        )
+        read = read_roster(args.file, settings.shift_definitions(), tz, _sheet_for(args, settings))
+        rosters, file_notes = read.rosters, [str(n) for n in read.notes]
     except RosterFileError as exc:
         problems.extend(exc.problems)
     if args.forecast is not None:
@@ -213,6 +211,7 @@ def main(args: argparse.Namespace, settings: Any) -> int:
 
     day_forecast = None if forecast is None else forecast.get(day, ())
     result = check_roster(day, rosters, rules, day_forecast)
+    result = replace(result, notes=(*file_notes, *result.notes))
     if args.json:
         doc = {
             "date": day.isoformat(),

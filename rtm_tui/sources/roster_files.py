@@ -12,7 +12,9 @@ import csv
 import io
 import os
 import re
+import stat
 import unicodedata
+import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
@@ -32,14 +34,25 @@ __all__ = [
     "RosterFileError",
     "RosterFileWatcher",
     "RosterProblem",
+    "RosterRead",
     "Table",
     "parse_date",
     "parse_time",
+    "read_roster",
     "read_roster_file",
     "read_table",
 ]
 
 MAX_TEXT = 200  # longest name/team/code kept; spreadsheets sometimes hold pasted essays
+# A roster or forecast file is read only this far: a wrong file (a device, a huge export)
+# is refused with its name instead of eating the memory and CPU of the app.
+MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_ROWS = 200_000  # non-blank rows, the header included; a site's month is ~30,000
+# XLSX parts, unpacked, as the archive declares them: what openpyxl loads whole (shared
+# strings, styles), and a sheet (streamed, but scanned whole on opening when it has no
+# <dimension>; 200,000 rows of a roster are well under 100 MiB)
+MAX_XLSX_PART_BYTES = 64 * 1024 * 1024
+MAX_XLSX_SHEET_BYTES = 256 * 1024 * 1024
 
 STATUS_WORDS: dict[str, RosterStatus] = {
     "OFF": RosterStatus.OFF,
@@ -53,6 +66,7 @@ STATUS_WORDS: dict[str, RosterStatus] = {
     "PELATIHAN": RosterStatus.TRAINING,
 }
 _NO_BREAKS = {"-", "NONE", "TIDAK ADA"}
+_NOT_WORKING = {RosterStatus.OFF, RosterStatus.LEAVE, RosterStatus.SICK}
 
 # header spellings people use -> our column name (after lower-casing, spaces -> "_")
 _ALIASES = {
@@ -219,11 +233,40 @@ def _is_blank(cells: Iterable[object]) -> bool:
     return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
 
 
-def _csv_rows(path: Path, name: str) -> tuple[list[tuple[object, ...]], list[RosterProblem]]:
+def _too_many_rows(name: str, sheet: str | None, max_rows: int) -> RosterProblem:
+    return RosterProblem(
+        name,
+        sheet,
+        None,
+        None,
+        None,
+        f"has more than {max_rows:,} rows, the most a roster or forecast file may have "
+        "(is this the right file or sheet?)",
+    )
+
+
+def _too_large(name: str, size: int, max_bytes: int) -> RosterProblem:
+    return RosterProblem(
+        name,
+        None,
+        None,
+        None,
+        None,
+        f"is {size / 2**20:.1f} MiB, larger than the {max_bytes / 2**20:g} MiB a roster or "
+        "forecast file may be (is this the right file?)",
+    )
+
+
+def _csv_rows(
+    path: Path, name: str, max_bytes: int, max_rows: int
+) -> tuple[list[tuple[object, ...]], list[RosterProblem]]:
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as fh:
+            raw = fh.read(max_bytes + 1)  # the file may have grown since it was checked
     except OSError as exc:
         return [], [RosterProblem(name, None, None, None, None, f"cannot be read: {exc.strerror}")]
+    if len(raw) > max_bytes:
+        return [], [_too_large(name, len(raw), max_bytes)]
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -233,18 +276,50 @@ def _csv_rows(path: Path, name: str) -> tuple[list[tuple[object, ...]], list[Ros
         ]
     first = next((ln for ln in text.splitlines() if ln.strip()), "")
     delimiter = ";" if first.count(";") > first.count(",") else ","
+    rows: list[tuple[object, ...]] = []
+    filled = 0
     try:
-        rows = [tuple(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+        for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            rows.append(tuple(r))
+            filled += not _is_blank(r)
+            if filled > max_rows:
+                return [], [_too_many_rows(name, None, max_rows)]
     except csv.Error as exc:
         return [], [RosterProblem(name, None, None, None, None, f"is not valid CSV: {exc}")]
     return rows, []
 
 
+def _xlsx_parts_too_large(path: Path, name: str) -> RosterProblem | None:
+    """A part declared larger unpacked than its cap: refused before it is unpacked."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            for info in zf.infolist():
+                is_sheet = info.filename.startswith("xl/worksheets/")
+                cap = MAX_XLSX_SHEET_BYTES if is_sheet else MAX_XLSX_PART_BYTES
+                if info.file_size > cap:
+                    return RosterProblem(
+                        name,
+                        None,
+                        None,
+                        None,
+                        None,
+                        f"holds {info.filename} of {info.file_size / 2**20:.0f} MiB unpacked, "
+                        f"more than the {cap / 2**20:g} MiB a roster workbook "
+                        "may need (is this the right file?)",
+                    )
+    except (OSError, zipfile.BadZipFile):
+        return None  # openpyxl reports it below, in its words
+    return None
+
+
 def _xlsx_rows(
-    path: Path, name: str, sheet: str | None
+    path: Path, name: str, sheet: str | None, max_rows: int
 ) -> tuple[str | None, list[tuple[object, ...]], list[RosterProblem]]:
     import openpyxl  # only XLSX needs it; keep CSV reading light
 
+    too_large = _xlsx_parts_too_large(path, name)
+    if too_large is not None:
+        return sheet, [], [too_large]
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except OSError as exc:
@@ -263,7 +338,14 @@ def _xlsx_rows(
                 name, None, None, None, sheet, f"is not a sheet in this workbook (it has {names})"
             )
             return sheet, [], [problem]
-        rows = [tuple(r) for r in ws.iter_rows(values_only=True)]
+        rows: list[tuple[object, ...]] = []
+        filled = 0
+        # read-only sheets are streamed: stop at the cap instead of reading a million rows
+        for r in ws.iter_rows(values_only=True):
+            rows.append(tuple(r))
+            filled += not _is_blank(r)
+            if filled > max_rows:
+                return ws.title, [], [_too_many_rows(name, ws.title, max_rows)]
         return ws.title, rows, []
     except Exception as exc:
         msg = f"cannot be read as an XLSX workbook ({type(exc).__name__})"
@@ -272,10 +354,35 @@ def _xlsx_rows(
         wb.close()
 
 
-def read_table(path: Path | str, sheet: str | None = None) -> Table:
-    """Read the raw cells of a CSV or XLSX file. Raises RosterFileError if unreadable."""
+def read_table(
+    path: Path | str,
+    sheet: str | None = None,
+    *,
+    max_bytes: int = MAX_FILE_BYTES,
+    max_rows: int = MAX_ROWS,
+) -> Table:
+    """Read the raw cells of a CSV or XLSX file. Raises RosterFileError if unreadable,
+    not a regular file, larger than `max_bytes` or longer than `max_rows` non-blank rows
+    (an XLSX sheet is read no further than that)."""
     path = Path(path)
     name = path.name
+    try:
+        st = path.stat()  # before opening: opening a FIFO would wait for a writer
+    except OSError as exc:
+        raise RosterFileError(
+            [RosterProblem(name, None, None, None, None, f"cannot be read: {exc.strerror}")]
+        ) from None
+    if not stat.S_ISREG(st.st_mode):
+        what = "a directory" if stat.S_ISDIR(st.st_mode) else "a device, pipe or socket"
+        raise RosterFileError(
+            [
+                RosterProblem(
+                    str(path), None, None, None, None, f"is {what}, not a .csv or .xlsx file"
+                )
+            ]
+        )
+    if st.st_size > max_bytes:
+        raise RosterFileError([_too_large(name, st.st_size, max_bytes)])
     try:
         with path.open("rb") as fh:
             magic = fh.read(4)
@@ -285,9 +392,9 @@ def read_table(path: Path | str, sheet: str | None = None) -> Table:
         ) from None
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm") or (suffix != ".csv" and magic.startswith(b"PK")):
-        sheet_name, rows, problems = _xlsx_rows(path, name, sheet)
+        sheet_name, rows, problems = _xlsx_rows(path, name, sheet, max_rows)
     elif suffix in (".csv", ".txt") or not suffix:
-        sheet_name, (rows, problems) = None, _csv_rows(path, name)
+        sheet_name, (rows, problems) = None, _csv_rows(path, name, max_bytes, max_rows)
     else:
         problems = [RosterProblem(name, None, None, None, None, "is not a .csv or .xlsx file")]
         sheet_name, rows = None, []
@@ -336,17 +443,21 @@ class _Builder:
     problems: list[RosterProblem]
     entries: dict[date, list[RosterEntry]]
     seen: dict[tuple[date, str], int]  # (date, agent) -> row first seen
+    notes: list[RosterProblem]  # read, but worth a look (not problems)
 
     def add_problem(self, row: int | None, column: str | None, value: object, msg: str) -> None:
         self.problems.append(self.table.problem(row, column, value, msg))
+
+    def add_note(self, row: int | None, column: str | None, value: object, msg: str) -> None:
+        self.notes.append(self.table.problem(row, column, value, msg))
 
     def shift(self, code: str) -> ShiftDefinition | None:
         # codes are matched case-insensitively: "p1" in a file is the config's "P1"
         return self.shifts.get(code.upper())
 
-    def unknown_shift(self, row: int, column: str, code: str) -> None:
+    def unknown_shift(self, row: int, column: str, code: str, why: str = "") -> None:
         known = ", ".join(sorted(self.shifts)) or "none defined"
-        self.add_problem(row, column, code, f"is not a known shift code (known: {known})")
+        self.add_problem(row, column, code, f"is not a known shift code (known: {known}){why}")
 
     def at(self, day: date, t: time) -> datetime:
         return datetime.combine(day, t, tzinfo=self.tz)
@@ -460,17 +571,15 @@ def _read_long(b: _Builder, columns: dict[str, int]) -> None:
             b.add_problem(
                 row, header["status"], status_text, f"is not a status (empty, or one of {words})"
             )
-        definition = None
-        if code:
-            definition = b.shift(code)
-            if definition is None:
-                b.unknown_shift(row, header["shift_code"], code)
+        definition = b.shift(code) if code else None
         start_t = end_t = None
         bad_time = False
+        given: list[str] = []
         for key in ("start", "end"):
             raw = cells[columns[key]] if key in columns else None
             if raw is None or (isinstance(raw, str) and not raw.strip()):
                 continue
+            given.append(key)
             parsed = parse_time(raw, allow_24=key == "end")
             if parsed is None:
                 b.add_problem(row, header[key], raw, "is not a time (HH:MM)")
@@ -479,6 +588,17 @@ def _read_long(b: _Builder, columns: dict[str, int]) -> None:
                 start_t = parsed
             else:
                 end_t = parsed
+        # A code the config does not know is only a label where the row gives both times;
+        # it is a problem where a time must come from it (a working row without one).
+        label_only = bool(code) and definition is None
+        if label_only and status not in _NOT_WORKING and len(given) < 2:
+            missing = next(k for k in ("start", "end") if k not in given)
+            b.unknown_shift(
+                row,
+                header["shift_code"],
+                code,
+                f": the {missing} time must come from it (give start and end, or a known code)",
+            )
         if definition is not None:
             start_t = start_t or definition.start
             end_t = end_t or definition.end
@@ -491,9 +611,17 @@ def _read_long(b: _Builder, columns: dict[str, int]) -> None:
             listed = []
         if day is None or not agent or status is None or bad_time:
             continue
-        if code and definition is None:
-            continue
-        works = status in (RosterStatus.SCHEDULED, RosterStatus.TRAINING)
+        works = status not in _NOT_WORKING
+        if label_only:
+            if works and len(given) < 2:
+                continue  # reported above
+            b.add_note(
+                row,
+                header["shift_code"],
+                code,
+                "is not a shift code in the config: kept as a label"
+                + ("; the times are the row's start and end" if works else ""),
+            )
         if not works or (start_t is None and end_t is None and status is RosterStatus.TRAINING):
             b.add(RosterEntry(day, agent, name, team, status, code or None))
             continue
@@ -625,6 +753,15 @@ def _read_matrix(b: _Builder, columns: dict[str, int]) -> None:
         b.entries.setdefault(day, [])
 
 
+@dataclass(frozen=True, slots=True)
+class RosterRead:
+    """A roster file read: one Roster per date, and notes on what was read but is worth
+    a look (e.g. a shift code the config does not know, kept as a label)."""
+
+    rosters: dict[date, Roster]
+    notes: tuple[RosterProblem, ...] = ()
+
+
 def read_roster_file(
     path: Path | str,
     shifts: Mapping[str, ShiftDefinition],
@@ -634,10 +771,21 @@ def read_roster_file(
     """Read a roster file (layout detected from the header) into one Roster per date.
 
     Raises RosterFileError with every problem found; nothing is returned partially.
+    The notes of `read_roster` are dropped.
     """
+    return read_roster(path, shifts, tz, sheet).rosters
+
+
+def read_roster(
+    path: Path | str,
+    shifts: Mapping[str, ShiftDefinition],
+    tz: tzinfo,
+    sheet: str | None = None,
+) -> RosterRead:
+    """`read_roster_file` with its notes. Raises RosterFileError like it."""
     table = read_table(path, sheet)
     by_code = {code.upper(): definition for code, definition in shifts.items()}
-    b = _Builder(table, by_code, tz, [], {}, {})
+    b = _Builder(table, by_code, tz, [], {}, {}, [])
     columns: dict[str, int] = {}
     for i, title in enumerate(table.header):
         key = _norm_header(title)
@@ -653,10 +801,11 @@ def read_roster_file(
             _read_matrix(b, columns)
     if b.problems:
         raise RosterFileError(b.problems)
-    return {
+    rosters = {
         day: Roster(day, tuple(sorted(entries, key=lambda e: e.agent_id)))
         for day, entries in sorted(b.entries.items())
     }
+    return RosterRead(rosters, tuple(b.notes))
 
 
 # --------------------------------------------------------------------------- watching

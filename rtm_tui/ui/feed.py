@@ -364,6 +364,7 @@ class Feed:
         self._yesterday_roster: Roster | None = None
         self._api_yesterday: tuple[date, Roster | None] | None = None
         self._roster_watcher: Any | None = None
+        self._roster_failure: Exception | None = None  # why the unchanged file is unusable
         self._kpis_recorded_at: datetime | None = None
         self._kpi_intervals: dict[str, datetime] = {}  # per source, the interval last recorded
         self._state_saved_at: datetime | None = None
@@ -585,8 +586,14 @@ class Feed:
                     self.settings.roster.sheet or None,
                 )
             except Exception as exc:
-                self._roster_watcher = None  # try the file again on the next poll
-                raise _roster_error(path, exc) from exc
+                # The watcher stays: the file is read again only once its (mtime, size)
+                # changes. Reading a huge or broken file again every poll kept a core busy.
+                # Kept without its traceback, which would hold the read's frames.
+                self._roster_failure = exc.with_traceback(None)
+                raise _roster_error(path, exc) from None
+            self._roster_failure = None
+        elif self._roster_failure is not None:
+            raise _roster_error(path, self._roster_failure)  # unchanged: still broken
         return self._rosters.get(day) or Roster(day, ())
 
     # ------------------------------------------------------------------ forecast
