@@ -4,8 +4,8 @@ Each `fetch_*` makes exactly one request (retrying is the poller's job, so backo
 decided in one place) and returns a frozen domain snapshot, or raises `SourceError`.
 
 The bearer token is only ever put in the request header: it is not kept in an
-attribute, not shown by `repr`, and scrubbed from any error message just in case a
-server echoes it back.
+attribute, not shown by `repr`, and registered with `sanitise` so that every error
+message is scrubbed of it, in case a server or a library echoes it back.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ import httpx
 
 from rtm_tui.domain.types import AgentsSnapshot, NonVoiceSnapshot, Roster, VoiceSnapshot
 from rtm_tui.sources import wire
+from rtm_tui.sources.sanitise import check_token, scrub
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +48,8 @@ T = TypeVar("T")
 
 
 class SourceError(Exception):
-    """A failed fetch. `kind` tells the poller how to retry; `message` is for the TL."""
+    """A failed fetch. `kind` tells the poller how to retry; `message` is for the TL,
+    scrubbed of the API token however it was built."""
 
     def __init__(
         self,
@@ -57,6 +59,7 @@ class SourceError(Exception):
         retry_after: float | None = None,
         status: int | None = None,
     ) -> None:
+        message = scrub(message)
         self.endpoint = endpoint
         self.kind = kind
         self.message = message
@@ -86,10 +89,10 @@ class OmnichannelClient:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         headers = {"User-Agent": user_agent, "Accept": "application/json"}
+        token = check_token(token)  # stripped, registered for scrubbing; TokenError if unsendable
         if token:
             headers["Authorization"] = f"Bearer {token}"
-        # Kept only to scrub it from messages; never shown (see __repr__).
-        self._secrets = (token,) if token else ()
+        self._has_token = bool(token)
         self._http = httpx.AsyncClient(
             base_url=self.base_url + "/",
             headers=headers,
@@ -102,7 +105,7 @@ class OmnichannelClient:
         self._etags: dict[str, tuple[str, Any]] = {}
 
     def __repr__(self) -> str:
-        auth = "token set" if self._secrets else "no token"
+        auth = "token set" if self._has_token else "no token"
         return f"OmnichannelClient({self.base_url!r}, {auth}, timeout={self.timeout})"
 
     async def __aenter__(self) -> OmnichannelClient:
@@ -233,8 +236,6 @@ class OmnichannelClient:
         retry_after: float | None = None,
         status: int | None = None,
     ) -> SourceError:
-        for secret in self._secrets:
-            message = message.replace(secret, "***")
         return SourceError(endpoint, kind, message, retry_after=retry_after, status=status)
 
 

@@ -22,6 +22,9 @@ Most strings are clean; ``str.isprintable`` (C speed) lets them through untouche
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
+
 NAME_MAX = 80
 CODE_MAX = 32
 ID_MAX = 64  # room for a UUID: an id cut short would no longer match the roster
@@ -65,3 +68,89 @@ def clean_code(text: str) -> str:
 def clean_id(text: str) -> str:
     """Identifiers: agent ids, queue ids."""
     return clean(text, ID_MAX)
+
+
+# --------------------------------------------------------------------------- secrets
+#
+# The API token must never reach the screen or a log. It is registered here once, when
+# it is loaded, and every error text (SourceError, the poller's unexpected-error path,
+# the data-sources detail) goes through `scrub`, which replaces each rendering an error
+# message can give it: the raw text, repr() of the str and of its bytes (what httpx and
+# h11 print: ``Illegal header value b'Bearer ...'``), the ``Bearer x`` header form and
+# the percent-encoded form. Scrub *before* cutting a text short: a cut token no longer
+# matches and its first characters would show.
+
+REDACTED = "***"
+
+_secret_forms: list[str] = []  # longest first
+
+
+class TokenError(ValueError):
+    """An API token that cannot be sent in an HTTP header. Names where the token came
+    from (the environment variable), never the token itself."""
+
+
+def _renderings(secret: str) -> set[str]:
+    from urllib.parse import quote, quote_plus
+
+    forms = {
+        secret,
+        repr(secret)[1:-1],
+        repr(secret.encode("utf-8", "backslashreplace"))[2:-1],
+        quote(secret, safe=""),
+        quote(secret),
+        quote_plus(secret),
+    }
+    forms |= {f"Bearer {form}" for form in forms}
+    forms |= {form.lower() for form in forms if "%" in form}  # %2f as well as %2F
+    return {f for f in forms if f}
+
+
+def register_secret(secret: str | None) -> None:
+    """Scrub `secret` (in all its renderings) from every text passed to `scrub` from now on."""
+    if not secret:
+        return
+    forms = set(_secret_forms) | _renderings(secret)
+    stripped = secret.strip()
+    if stripped and stripped != secret:
+        forms |= _renderings(stripped)
+    _secret_forms[:] = sorted(forms, key=len, reverse=True)
+
+
+def scrub(text: str) -> str:
+    """`text` with every registered secret replaced by ``***``."""
+    for form in _secret_forms:
+        if form in text:
+            text = text.replace(form, REDACTED)
+    return text
+
+
+def check_token(token: str | None, source: str = "the API token") -> str | None:
+    """`token` without surrounding whitespace (a token file saved on Windows ends in
+    ``\\r``), or None when empty. Raises `TokenError` naming `source` (never the value)
+    unless every character is printable ASCII with no whitespace inside: anything else
+    cannot be sent in an ``Authorization`` header."""
+    if token is None:
+        return None
+    register_secret(token)  # the raw value too, in case it is shown before the check
+    token = token.strip()
+    if not token:
+        return None
+    for i, ch in enumerate(token, start=1):
+        if ch.isspace():
+            raise TokenError(
+                f"{source}: the API token has whitespace inside it (character {i}); "
+                "set it to the token alone"
+            )
+        if not "\x21" <= ch <= "\x7e":
+            raise TokenError(
+                f"{source}: the API token has a character that is not printable ASCII "
+                f"(character {i}); copy the token again"
+            )
+    return token
+
+
+def read_token(env_var: str, environ: Mapping[str, str] | None = None) -> str | None:
+    """The API token from the environment variable `env_var`, checked (`check_token`)."""
+    value = (os.environ if environ is None else environ).get(env_var)
+    return check_token(value, source=f"environment variable {env_var}")
