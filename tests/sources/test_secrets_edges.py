@@ -9,20 +9,25 @@ Omnichannel platform where header bytes matter; `httpx.MockTransport` where they
 from __future__ import annotations
 
 import json
+import logging
 import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
+import h11
+import httpx
 import pytest
 import uvicorn
 
 from rtm_tui.cli import main
 from rtm_tui.config import Settings
 from rtm_tui.sources import sanitise
-from rtm_tui.sources.client import OmnichannelClient
+from rtm_tui.sources.client import OmnichannelClient, SourceError
+from rtm_tui.sources.pollers import Poller
 
 # 18 characters, base64-like: '/', '+' and '=' change under percent-encoding
 TOKEN = "Zq8/u+Kt3=pW7xYv1M"
@@ -162,3 +167,80 @@ def test_launch_with_an_unsendable_token_exits_2_without_traceback(
     assert "Traceback" not in err and "Traceback" not in out
     assert bad not in err + out
     assert_no_token(err + out)
+
+
+# --------------------------------------------------------------------------- scrubbing
+
+
+def _h11_header_error() -> None:
+    # the very error httpx let through for a token ending in CR
+    h11.Request(method="GET", target="/", headers=[("Host", "x"), ("Authorization", f"Bearer {TOKEN}\r")])
+
+
+def _raises(message: str) -> Callable[[], None]:
+    def fail() -> None:
+        raise RuntimeError(message)
+
+    return fail
+
+
+@pytest.mark.parametrize(
+    "fail",
+    [
+        _h11_header_error,  # repr of the header bytes: b'Bearer ...\r'
+        _raises(f"token {TOKEN!r} refused"),  # repr of the str
+        _raises(f"token {(TOKEN + chr(13)).encode()!r} refused"),
+        _raises(f"GET /agents?access_token={quote(TOKEN, safe='')} failed"),  # percent-encoded
+        _raises(f"header was Bearer {TOKEN}"),
+        _raises("x" * 150 + f" Bearer {TOKEN} ..."),  # the text is cut at 200 characters
+    ],
+    ids=["h11", "repr-str", "repr-bytes", "percent", "bearer", "cut"],
+)
+async def test_poller_unexpected_error_text_and_log_hold_no_token(caplog, fail):
+    caplog.set_level(logging.DEBUG)
+    OmnichannelClient(BASE, token=TOKEN)  # loading registers it
+    errors: list[SourceError] = []
+
+    async def fetch() -> None:
+        fail()
+
+    poller = Poller("agents", fetch, 5.0, lambda _: None, errors.append)
+    await poller.poll_once()
+    assert errors and errors[0].message.startswith("unexpected error")
+    for text in (
+        errors[0].message,
+        str(errors[0]),
+        repr(errors[0]),
+        poller.freshness.last_error or "",
+        caplog.text,
+    ):
+        assert_no_token(text)
+    assert "***" in errors[0].message
+
+
+async def test_token_echoed_into_a_validated_field_never_shows_8_chars(agents_doc):
+    """The server puts our Authorization header, after `prefix` characters, into `state`
+    (an enum) or an `aux_seconds` key: the contract error quotes the value, cut to a
+    length. The cut used to come before the scrub: up to 17 of 18 characters showed."""
+
+    def echo(where: str, prefix: int) -> Callable[[httpx.Request], httpx.Response]:
+        def handler(request: httpx.Request) -> httpx.Response:
+            echoed = "x" * prefix + request.headers["authorization"]
+            doc = json.loads(json.dumps(agents_doc))
+            if where == "value":
+                doc["agents"][0]["state"] = echoed
+            else:
+                doc["agents"][0]["today"]["aux_seconds"] = {echoed: -1}
+            return httpx.Response(200, content=json.dumps(doc).encode())
+
+        return handler
+
+    for where in ("value", "key"):
+        for prefix in range(0, 41):  # every place the cut can fall
+            transport = httpx.MockTransport(echo(where, prefix))
+            async with OmnichannelClient(BASE, TOKEN, transport=transport) as client:
+                with pytest.raises(SourceError) as info:
+                    await client.fetch_agents()
+            assert info.value.kind == "contract"
+            for text in (info.value.message, str(info.value), repr(info.value)):
+                assert_no_token(text)
