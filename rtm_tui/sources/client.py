@@ -152,13 +152,21 @@ class OmnichannelClient:
         cache_key: str | None = None,
     ) -> T:
         key = cache_key or endpoint
-        headers = {}
         cached = self._etags.get(key)
-        if cached:
-            headers["If-None-Match"] = cached[0]
         try:
             async with asyncio.timeout(self.timeout):
-                status, resp_headers, body = await self._request(endpoint, params, headers)
+                try:
+                    status, resp_headers, body = await self._request(
+                        endpoint, params, {"If-None-Match": cached[0]} if cached else {}
+                    )
+                except (UnicodeEncodeError, httpx.LocalProtocolError):
+                    if not cached:
+                        raise
+                    # the cached ETag cannot be sent: an invalid validator is no validator
+                    log.warning("%s: cached ETag cannot be sent, dropped", endpoint)
+                    self._etags.pop(key, None)
+                    cached = None
+                    status, resp_headers, body = await self._request(endpoint, params, {})
         except (TimeoutError, httpx.TimeoutException):
             raise self._error(endpoint, "timeout", f"no answer within {self.timeout:g} s") from None
         except httpx.TransportError as exc:
@@ -174,8 +182,10 @@ class OmnichannelClient:
         except wire.ContractError as exc:
             raise self._error(endpoint, "contract", _after_endpoint(str(exc))) from None
         etag = resp_headers.get("etag")
-        if etag:
+        if etag and _sendable(etag):
             self._etags[key] = (etag, snapshot)
+        else:
+            self._etags.pop(key, None)  # a new answer without a usable validator
         return snapshot
 
     async def _request(
@@ -257,6 +267,12 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     if not math.isfinite(seconds):
         return None
     return max(0.0, seconds)
+
+
+def _sendable(value: str) -> bool:
+    """True if `value` can go back in a request header as it is: printable ASCII (space
+    allowed inside), nothing around it. A non-ASCII ETag cannot be encoded by httpx."""
+    return value == value.strip() and all(" " <= ch <= "~" for ch in value)
 
 
 def _after_endpoint(message: str) -> str:

@@ -244,3 +244,34 @@ async def test_token_echoed_into_a_validated_field_never_shows_8_chars(agents_do
             assert info.value.kind == "contract"
             for text in (info.value.message, str(info.value), repr(info.value)):
                 assert_no_token(text)
+
+
+# --------------------------------------------------------------------------- validators
+
+
+async def test_non_ascii_etag_leaves_the_next_fetch_working(server):
+    """httpx cannot encode a non-ASCII If-None-Match: re-sending the cached ETag used to
+    fail before any request left, on every poll from then on."""
+    app, url = server
+    app.respond = lambda h: (200, [(b"etag", '"café-1"'.encode())], json.dumps(app.doc).encode())
+    async with OmnichannelClient(url, token=TOKEN) as client:
+        for _ in range(3):
+            snap = await client.fetch_agents()
+            assert snap.agents[0].agent_id == "A0012"
+    assert len(app.requests) == 3
+    assert all("if-none-match" not in r for r in app.requests)
+
+
+async def test_a_cached_etag_that_cannot_be_sent_is_dropped_and_the_fetch_retried(server):
+    """Belt and braces behind the check on storing: if sending with the cached ETag
+    fails, the fetch goes again without it (the cache is seeded directly here, as no
+    server can make a valid-looking ETag fail)."""
+    app, url = server
+    async with OmnichannelClient(url, token=TOKEN) as client:
+        first = await client.fetch_agents()
+        client._etags["/agents"] = ('"\u00e9"', first)
+        snap = await client.fetch_agents()
+        assert snap.agents[0].agent_id == "A0012"
+        assert "/agents" not in client._etags
+    assert len(app.requests) == 2
+    assert all("if-none-match" not in r for r in app.requests)
