@@ -172,9 +172,15 @@ class OmnichannelClient:
         except httpx.TransportError as exc:
             raise self._error(endpoint, "network", _describe_transport(exc)) from None
 
-        if status == 304 and cached:
-            snapshot: T = cached[1]
-            return snapshot
+        if status == 304:
+            if cached:
+                snapshot: T = cached[1]
+                return snapshot
+            # a 304 to a request that named no ETag: nothing to reuse, next fetch is full
+            self._etags.pop(key, None)
+            raise self._error(
+                endpoint, "contract", "304 Not Modified but nothing cached; refetching", status=304
+            )
         if status >= 300:
             raise self._status_error(endpoint, status, resp_headers)
         try:

@@ -275,3 +275,28 @@ async def test_a_cached_etag_that_cannot_be_sent_is_dropped_and_the_fetch_retrie
         assert "/agents" not in client._etags
     assert len(app.requests) == 2
     assert all("if-none-match" not in r for r in app.requests)
+
+
+async def test_304_with_nothing_cached_is_a_clear_error_and_the_next_fetch_recovers(server):
+    app, url = server
+    replies = iter(
+        [
+            (304, [(b"etag", b'"v1"')], b""),  # answered a request that asked for nothing
+            (200, [(b"etag", b'"v2"')], json.dumps(app.doc).encode()),
+            (304, [(b"etag", b'"v2"')], b""),  # a real 304 this time
+        ]
+    )
+    app.respond = lambda h: next(replies)
+    got: list[Any] = []
+    async with OmnichannelClient(url, token=TOKEN) as client:
+        poller = Poller("agents", client.fetch_agents, 5.0, got.append)
+        await poller.poll_once()
+        error = poller.last_error
+        assert error is not None and error.kind == "contract"
+        assert error.message == "304 Not Modified but nothing cached; refetching"
+        assert "redirect" not in (poller.freshness.last_error or "")
+        await poller.poll_once()
+        assert poller.last_error is None and got and got[0].agents[0].agent_id == "A0012"
+        await poller.poll_once()
+        assert len(got) == 2 and got[1] is got[0]
+    assert [r.get("if-none-match") for r in app.requests] == [None, None, '"v2"']
