@@ -18,6 +18,10 @@ Markup-looking text (``Ann [/]``, ``[bold red]x``) is *not* touched: it is ordin
 text and the UI shows it through ``rich.text.Text`` without markup parsing.
 
 Most strings are clean; ``str.isprintable`` (C speed) lets them through untouched.
+
+The API token is handled here too (see "secrets" below): `check_token`/`read_token`
+strip and check it on load, `register_secret` records it, and `scrub` removes every
+rendering of it from error text.
 """
 
 from __future__ import annotations
