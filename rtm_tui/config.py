@@ -399,7 +399,12 @@ class Settings(_Section):
         return ZoneInfo(self.site.timezone)
 
     def token(self) -> str | None:
-        return os.environ.get(self.omnichannel.token_env) or None
+        """The API token from the environment, stripped and checked; None if unset or
+        empty. Raises `TokenError` (naming the variable, never the value) for a token that
+        cannot be sent in a header."""
+        from rtm_tui.sources.sanitise import read_token
+
+        return read_token(self.omnichannel.token_env)
 
     def kpi_targets(self) -> dict[str, KpiTarget]:
         return {

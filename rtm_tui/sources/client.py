@@ -4,8 +4,8 @@ Each `fetch_*` makes exactly one request (retrying is the poller's job, so backo
 decided in one place) and returns a frozen domain snapshot, or raises `SourceError`.
 
 The bearer token is only ever put in the request header: it is not kept in an
-attribute, not shown by `repr`, and scrubbed from any error message just in case a
-server echoes it back.
+attribute, not shown by `repr`, and registered with `sanitise` so that every error
+message is scrubbed of it, in case a server or a library echoes it back.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ import httpx
 
 from rtm_tui.domain.types import AgentsSnapshot, NonVoiceSnapshot, Roster, VoiceSnapshot
 from rtm_tui.sources import wire
+from rtm_tui.sources.sanitise import check_token, scrub
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +49,8 @@ T = TypeVar("T")
 
 
 class SourceError(Exception):
-    """A failed fetch. `kind` tells the poller how to retry; `message` is for the TL."""
+    """A failed fetch. `kind` tells the poller how to retry; `message` is for the TL,
+    scrubbed of the API token however it was built."""
 
     def __init__(
         self,
@@ -58,6 +60,7 @@ class SourceError(Exception):
         retry_after: float | None = None,
         status: int | None = None,
     ) -> None:
+        message = scrub(message)
         self.endpoint = endpoint
         self.kind = kind
         self.message = message
@@ -87,10 +90,10 @@ class OmnichannelClient:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         headers = {"User-Agent": user_agent, "Accept": "application/json"}
+        token = check_token(token)  # stripped, registered for scrubbing; TokenError if unsendable
         if token:
             headers["Authorization"] = f"Bearer {token}"
-        # Kept only to scrub it from messages; never shown (see __repr__).
-        self._secrets = (token,) if token else ()
+        self._has_token = bool(token)
         self._http = httpx.AsyncClient(
             base_url=self.base_url + "/",
             headers=headers,
@@ -103,7 +106,7 @@ class OmnichannelClient:
         self._etags: dict[str, tuple[str, Any]] = {}
 
     def __repr__(self) -> str:
-        auth = "token set" if self._secrets else "no token"
+        auth = "token set" if self._has_token else "no token"
         return f"OmnichannelClient({self.base_url!r}, {auth}, timeout={self.timeout})"
 
     async def __aenter__(self) -> OmnichannelClient:
@@ -150,21 +153,35 @@ class OmnichannelClient:
         cache_key: str | None = None,
     ) -> T:
         key = cache_key or endpoint
-        headers = {}
         cached = self._etags.get(key)
-        if cached:
-            headers["If-None-Match"] = cached[0]
         try:
             async with asyncio.timeout(self.timeout):
-                status, resp_headers, body = await self._request(endpoint, params, headers)
+                try:
+                    status, resp_headers, body = await self._request(
+                        endpoint, params, {"If-None-Match": cached[0]} if cached else {}
+                    )
+                except (UnicodeEncodeError, httpx.LocalProtocolError):
+                    if not cached:
+                        raise
+                    # the cached ETag cannot be sent: an invalid validator is no validator
+                    log.warning("%s: cached ETag cannot be sent, dropped", endpoint)
+                    self._etags.pop(key, None)
+                    cached = None
+                    status, resp_headers, body = await self._request(endpoint, params, {})
         except (TimeoutError, httpx.TimeoutException):
             raise self._error(endpoint, "timeout", f"no answer within {self.timeout:g} s") from None
         except httpx.TransportError as exc:
             raise self._error(endpoint, "network", _describe_transport(exc)) from None
 
-        if status == 304 and cached:
-            snapshot: T = cached[1]
-            return snapshot
+        if status == 304:
+            if cached:
+                snapshot: T = cached[1]
+                return snapshot
+            # a 304 to a request that named no ETag: nothing to reuse, next fetch is full
+            self._etags.pop(key, None)
+            raise self._error(
+                endpoint, "contract", "304 Not Modified but nothing cached; refetching", status=304
+            )
         if status >= 300:
             raise self._status_error(endpoint, status, resp_headers)
         try:
@@ -172,8 +189,10 @@ class OmnichannelClient:
         except wire.ContractError as exc:
             raise self._error(endpoint, "contract", _after_endpoint(str(exc))) from None
         etag = resp_headers.get("etag")
-        if etag:
+        if etag and _sendable(etag):
             self._etags[key] = (etag, snapshot)
+        else:
+            self._etags.pop(key, None)  # a new answer without a usable validator
         return snapshot
 
     async def _request(
@@ -288,8 +307,6 @@ class OmnichannelClient:
         retry_after: float | None = None,
         status: int | None = None,
     ) -> SourceError:
-        for secret in self._secrets:
-            message = message.replace(secret, "***")
         return SourceError(endpoint, kind, message, retry_after=retry_after, status=status)
 
 
@@ -315,6 +332,12 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     if not math.isfinite(seconds) or seconds <= 0:
         return None
     return seconds
+
+
+def _sendable(value: str) -> bool:
+    """True if `value` can go back in a request header as it is: printable ASCII (space
+    allowed inside), nothing around it. A non-ASCII ETag cannot be encoded by httpx."""
+    return value == value.strip() and all(" " <= ch <= "~" for ch in value)
 
 
 def _after_endpoint(message: str) -> str:

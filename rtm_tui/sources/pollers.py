@@ -28,13 +28,14 @@ import asyncio
 import inspect
 import logging
 import random
+import traceback
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Generic, Literal, Protocol, TypeVar
 
 from rtm_tui.sources.client import SourceError
-from rtm_tui.sources.sanitise import clean
+from rtm_tui.sources.sanitise import clean, scrub
 
 log = logging.getLogger(__name__)
 
@@ -202,8 +203,10 @@ class Poller(Generic[T]):
         except SourceError as exc:
             error = exc
         except Exception as exc:  # a bug or an unexpected library error: keep polling
-            log.exception("poller %s: unexpected error", self.name)
-            text = clean(f"unexpected error ({type(exc).__name__}: {exc})", 200)
+            # library errors quote what they refused (h11: "Illegal header value
+            # b'Bearer ...'"): scrubbed first, then cut, in the text and in the log
+            _log_scrubbed(f"poller {self.name}: unexpected error", exc)
+            text = clean(scrub(f"unexpected error ({type(exc).__name__}: {exc})"), 200)
             error = SourceError(self.name, "server", text)
         else:
             error = None
@@ -279,5 +282,11 @@ class Poller(Generic[T]):
             result = callback(arg)
             if inspect.isawaitable(result):
                 await result
-        except Exception:
-            log.exception("poller %s: callback %r failed", self.name, callback)
+        except Exception as exc:
+            _log_scrubbed(f"poller {self.name}: callback {callback!r} failed", exc)
+
+
+def _log_scrubbed(message: str, exc: BaseException) -> None:
+    """`log.exception`, with the API token scrubbed from the message and traceback."""
+    trace = "".join(traceback.format_exception(exc)).rstrip()
+    log.error("%s\n%s", scrub(message), scrub(trace))

@@ -26,11 +26,17 @@ Markup-looking text (``Ann [/]``, ``[bold red]x``) is *not* touched: it is ordin
 text and the UI shows it through ``rich.text.Text`` without markup parsing.
 
 Most strings are printable ASCII; ``isascii``/``isprintable`` (C speed) let them through.
+
+The API token is handled here too (see "secrets" below): `check_token`/`read_token`
+strip and check it on load, `register_secret` records it, and `scrub` removes every
+rendering of it from error text.
 """
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Mapping
 
 NAME_MAX = 80
 CODE_MAX = 32
@@ -65,7 +71,12 @@ _TABLE.update({ord(c): " " for c in _SPACE_LIKE})
 
 
 def clean(text: str, limit: int = NAME_MAX) -> str:
-    """`text` without control, bidi and other unsafe characters, cut to `limit` chars."""
+    """`text` without control, bidi and other unsafe characters, cut to `limit` chars.
+    A server that echoes the token into a name or team does not get it shown either."""
+    for secret in _raw_secrets:
+        if secret in text:  # one C-speed search per string: the token is rarely there
+            text = scrub(text)
+            break
     if len(text) <= limit and text.isascii() and text.isprintable():
         return text  # fast path: nothing to do (C speed; most names are ASCII)
     # Not printable covers harmless characters too (no-break space, private use,
@@ -91,3 +102,91 @@ def clean_code(text: str) -> str:
 def clean_id(text: str) -> str:
     """Identifiers: agent ids, queue ids."""
     return clean(text, ID_MAX)
+
+
+# --------------------------------------------------------------------------- secrets
+#
+# The API token must never reach the screen or a log. It is registered here once, when
+# it is loaded, and every error text (SourceError, the poller's unexpected-error path,
+# the data-sources detail) goes through `scrub`, which replaces each rendering an error
+# message can give it: the raw text, repr() of the str and of its bytes (what httpx and
+# h11 print: ``Illegal header value b'Bearer ...'``), the ``Bearer x`` header form and
+# the percent-encoded form. Scrub *before* cutting a text short: a cut token no longer
+# matches and its first characters would show.
+
+REDACTED = "***"
+
+_secret_forms: list[str] = []  # longest first
+_raw_secrets: list[str] = []  # as registered: what `clean` looks for in every string
+
+
+class TokenError(ValueError):
+    """An API token that cannot be sent in an HTTP header. Names where the token came
+    from (the environment variable), never the token itself."""
+
+
+def _renderings(secret: str) -> set[str]:
+    from urllib.parse import quote, quote_plus
+
+    forms = {
+        secret,
+        repr(secret)[1:-1],
+        repr(secret.encode("utf-8", "backslashreplace"))[2:-1],
+        quote(secret, safe=""),
+        quote(secret),
+        quote_plus(secret),
+    }
+    forms |= {f"Bearer {form}" for form in forms}
+    forms |= {form.lower() for form in forms if "%" in form}  # %2f as well as %2F
+    return {f for f in forms if f}
+
+
+def register_secret(secret: str | None) -> None:
+    """Scrub `secret` (in all its renderings) from every text passed to `scrub` from now on."""
+    if not secret:
+        return
+    forms = set(_secret_forms) | _renderings(secret)
+    _raw_secrets.extend(x for x in {secret, secret.strip()} if x and x not in _raw_secrets)
+    stripped = secret.strip()
+    if stripped and stripped != secret:
+        forms |= _renderings(stripped)
+    _secret_forms[:] = sorted(forms, key=len, reverse=True)
+
+
+def scrub(text: str) -> str:
+    """`text` with every registered secret replaced by ``***``."""
+    for form in _secret_forms:
+        if form in text:
+            text = text.replace(form, REDACTED)
+    return text
+
+
+def check_token(token: str | None, source: str = "the API token") -> str | None:
+    """`token` without surrounding whitespace (a token file saved on Windows ends in
+    ``\\r``), or None when empty. Raises `TokenError` naming `source` (never the value)
+    unless every character is printable ASCII with no whitespace inside: anything else
+    cannot be sent in an ``Authorization`` header."""
+    if token is None:
+        return None
+    register_secret(token)  # the raw value too, in case it is shown before the check
+    token = token.strip()
+    if not token:
+        return None
+    for i, ch in enumerate(token, start=1):
+        if ch.isspace():
+            raise TokenError(
+                f"{source}: the API token has whitespace inside it (character {i}); "
+                "set it to the token alone"
+            )
+        if not "\x21" <= ch <= "\x7e":
+            raise TokenError(
+                f"{source}: the API token has a character that is not printable ASCII "
+                f"(character {i}); copy the token again"
+            )
+    return token
+
+
+def read_token(env_var: str, environ: Mapping[str, str] | None = None) -> str | None:
+    """The API token from the environment variable `env_var`, checked (`check_token`)."""
+    value = (os.environ if environ is None else environ).get(env_var)
+    return check_token(value, source=f"environment variable {env_var}")

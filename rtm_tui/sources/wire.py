@@ -47,7 +47,15 @@ from rtm_tui.domain.types import (
     VoiceQueue,
     VoiceSnapshot,
 )
-from rtm_tui.sources.sanitise import CODE_MAX, ID_MAX, NAME_MAX, clean_code, clean_id, clean_name
+from rtm_tui.sources.sanitise import (
+    CODE_MAX,
+    ID_MAX,
+    NAME_MAX,
+    clean_code,
+    clean_id,
+    clean_name,
+    scrub,
+)
 
 AGENTS = "/agents"
 VOICE = "/queues/voice"
@@ -448,7 +456,8 @@ def _no_duplicates(endpoint: str, items: str, key: str, values: Sequence[str]) -
 
 def _path(loc: tuple[int | str, ...]) -> str:
     # dict keys come from the payload: cleaned so an error message is safe to show
-    return ".".join(str(p) if isinstance(p, int) else clean_code(p) for p in loc)
+    # (scrubbed before the cut: a token cut short no longer matches)
+    return ".".join(str(p) if isinstance(p, int) else clean_code(scrub(p)) for p in loc)
 
 
 _JSON_TYPES = {
@@ -504,10 +513,11 @@ def _describe(err: Any) -> str:
 
 
 def _show(value: object) -> str:
-    """A short, escaped rendering of a rejected value (repr escapes control characters)."""
+    """A short, escaped rendering of a rejected value (repr escapes control characters),
+    scrubbed of the API token before it is cut (a server may echo our header back)."""
     if isinstance(value, (dict, list)):
         return _json_type(value)
-    text = repr(value)
+    text = scrub(repr(value))
     return text if len(text) <= 40 else text[:39] + "…"
 
 

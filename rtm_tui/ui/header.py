@@ -20,6 +20,7 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Static
 
+from rtm_tui.sources.sanitise import scrub
 from rtm_tui.ui.i18n import t
 
 SOURCES = ("agents", "voice", "nonvoice", "roster")
@@ -278,7 +279,7 @@ class FreshnessScreen(ModalScreen[None]):
                 if failures:
                     out.append(f", {t('fresh.failures', count=failures)}")
                 out.append(":\n    ")
-                out.append(str(error), style="red")  # data: a Text, never markup
+                out.append(scrub(str(error)), style="red")  # data: a Text, never markup
                 out.append("\n")
         out.append("\n")
         out.append(t("fresh.hint"), style="dim")

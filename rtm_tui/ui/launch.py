@@ -190,7 +190,13 @@ def run(args: argparse.Namespace, settings: Settings | None) -> int:
             path = default_config_path()
         print(t("run.no_base_url", path=path), file=sys.stderr)
         return 2
-    app, store = build_run_app(settings)
+    from rtm_tui.sources.sanitise import TokenError
+
+    try:
+        app, store = build_run_app(settings)
+    except TokenError as exc:  # the message names the variable, never the token
+        print(f"rtm: {exc}", file=sys.stderr)
+        return 2
     try:
         app.run()
     finally:

@@ -114,3 +114,13 @@ def test_a_cleaned_name_measures_what_the_terminal_draws():
 
     # every character left has a width rich and terminals agree on
     assert cell_len(clean_name("👍🏽\u200b☺\ufe0f")) == 3
+
+
+def test_a_token_echoed_into_a_name_is_scrubbed_before_the_cut():
+    from rtm_tui.sources.sanitise import register_secret
+
+    token = "nm-Echo7Token9Value3XYZ"
+    register_secret(token)
+    shown = clean_name("Budi " + "x" * 60 + f" Bearer {token}")
+    assert all(token[i : i + 8] not in shown for i in range(len(token) - 7))
+    assert clean_name(f"Budi {token}") == "Budi ***"
