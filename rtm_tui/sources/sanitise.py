@@ -118,6 +118,7 @@ REDACTED = "***"
 
 _secret_forms: list[str] = []  # longest first
 _raw_secrets: list[str] = []  # as registered: what `clean` looks for in every string
+_raw_secret_bytes: tuple[bytes, ...] = ()
 
 
 class TokenError(ValueError):
@@ -146,11 +147,18 @@ def register_secret(secret: str | None) -> None:
     if not secret:
         return
     forms = set(_secret_forms) | _renderings(secret)
+    global _raw_secret_bytes
     _raw_secrets.extend(x for x in {secret, secret.strip()} if x and x not in _raw_secrets)
+    _raw_secret_bytes = tuple(x.encode("utf-8", "surrogatepass") for x in _raw_secrets)
     stripped = secret.strip()
     if stripped and stripped != secret:
         forms |= _renderings(stripped)
     _secret_forms[:] = sorted(forms, key=len, reverse=True)
+
+
+def secret_bytes() -> tuple[bytes, ...]:
+    """The registered secrets as UTF-8, for a byte-level search of a payload."""
+    return _raw_secret_bytes
 
 
 def scrub(text: str) -> str:

@@ -55,6 +55,7 @@ from rtm_tui.sources.sanitise import (
     clean_id,
     clean_name,
     scrub,
+    secret_bytes,
 )
 
 AGENTS = "/agents"
@@ -113,13 +114,21 @@ _CLEAN = _Text(
 # Lead bytes of everything `sanitise` drops or replaces: a backslash (any JSON escape,
 # e.g. \u001b or \n), DEL, and the first UTF-8 byte of C1 controls (C2), bidi controls,
 # marks and line separators (E2, D8), BOM (EF). Raw C0 bytes are invalid JSON anyway.
-_UNSAFE_LEAD_BYTES = (b"\\", b"\x7f", b"\xc2", b"\xe2", b"\xd8", b"\xef")
+# Also the lead bytes of the characters of uncertain width (CD, E1, E3, F0 for emoji and
+# their modifiers, F3 for tags).
+_UNSAFE_LEAD_BYTES = (
+    b"\\", b"\x7f", b"\xc2", b"\xe2", b"\xd8", b"\xef", b"\xcd", b"\xe1", b"\xe3", b"\xf0",
+    b"\xf3",
+)  # fmt: skip
 
 
 def _maybe_unsafe(data: bytes) -> bool:
     # bytes.find is a memchr: ~1 % of json.loads. A hit is often harmless (a curly
-    # apostrophe, a no-break space) and only costs the slower sanitising path.
-    return any(data.find(b) >= 0 for b in _UNSAFE_LEAD_BYTES)
+    # apostrophe, a no-break space) and only costs the slower sanitising path. A payload
+    # that echoes the token takes that path too, so the token is scrubbed from names.
+    return any(data.find(b) >= 0 for b in _UNSAFE_LEAD_BYTES) or any(
+        data.find(secret) >= 0 for secret in secret_bytes()
+    )
 
 
 class _Validator:

@@ -124,3 +124,25 @@ def test_a_token_echoed_into_a_name_is_scrubbed_before_the_cut():
     shown = clean_name("Budi " + "x" * 60 + f" Bearer {token}")
     assert all(token[i : i + 8] not in shown for i in range(len(token) - 7))
     assert clean_name(f"Budi {token}") == "Budi ***"
+
+
+def test_the_wire_cleans_emoji_and_echoed_tokens_in_otherwise_clean_payloads():
+    # such payloads have no escape or control byte: the decoder's fast path must not skip them
+    import json
+
+    from rtm_tui.sources.sanitise import register_secret
+    from rtm_tui.sources.wire import decode_agents
+
+    token = "wire-Echo5Token8Value2QRS"
+    register_secret(token)
+    agent = {
+        "agent_id": "A1",
+        "name": "Budi 👍🏽",
+        "team": f"Team {token}",
+        "state": "available",
+        "state_since": "2026-11-24T08:00:00+07:00",
+    }
+    payload = json.dumps({"as_of": "2026-11-24T08:00:00+07:00", "agents": [agent]}, ensure_ascii=False)
+    (decoded,) = decode_agents(payload.encode()).agents
+    assert decoded.name == "Budi 👍"
+    assert decoded.team == "Team ***"
