@@ -324,6 +324,11 @@ class Store:
             return "unavailable"
         return "read_only" if self._read_only else "ok"
 
+    @property
+    def open_error(self) -> StoreError | None:
+        """Why the last attempt to open the database failed; None while it is open."""
+        return self._open_error
+
     def take_events(self) -> list[StoreEvent]:
         """What happened to the file since the last call (oldest first); clears them."""
         with self._events_lock:
