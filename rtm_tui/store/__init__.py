@@ -18,6 +18,7 @@ from rtm_tui.store.sqlite_store import (
     MIN_RETENTION,
     RetentionError,
     Store,
+    StoreEvent,
     apply_migrations,
 )
 
@@ -34,6 +35,7 @@ __all__ = [
     "RetentionError",
     "Store",
     "StoreError",
+    "StoreEvent",
     "apply_migrations",
     "events_from_snapshot",
 ]

@@ -17,10 +17,12 @@ One connection per Store, guarded by a lock, so the UI may call from worker thre
 from __future__ import annotations
 
 import dataclasses
+import os
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -95,6 +97,25 @@ def apply_migrations(
     return found
 
 
+def _opened_read_only(conn: sqlite3.Connection, busy_timeout: float) -> bool:
+    """Whether SQLite opened the file read-only (it falls back silently when it cannot
+    open it for writing). BEGIN IMMEDIATE alone succeeds on a read-only WAL database; a
+    rewrite of the schema version, rolled back, meets the refusal without changing
+    anything. Another instance holding the write lock means we cannot tell: not read-only."""
+    conn.execute("PRAGMA busy_timeout = 0")
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        conn.execute(f"PRAGMA user_version = {version}")
+    except sqlite3.Error as exc:
+        return store_error(exc, Path(), "").kind == "read_only"
+    finally:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+    return False
+
+
 def _text(value: Any) -> str | None:
     """How a value reads in the history table."""
     if value is None:
@@ -154,19 +175,88 @@ _SELECT_PLAN_ACTIONS = """
 """
 
 
-class Store:
-    """Open with `Store.open(path)`; close with `.close()` or use as a context manager."""
+@dataclass(frozen=True, slots=True)
+class StoreEvent:
+    """Something about the database file the TL should hear of, for the UI to show.
 
-    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+    kind: `recreated` (the file was deleted while open; put back from the open copy),
+    `replaced` (another file took its place; ours put back, that one moved to `detail`),
+    `read_only` (opened read-only: saves will fail), `writable` (read-write again),
+    `open_failed` (cannot be opened; `detail` says why; retried on the next use),
+    `opened` (opened after failing)."""
+
+    kind: str
+    path: Path
+    detail: str = ""
+
+
+class Store:
+    """Open with `Store.open(path)`; close with `.close()` or use as a context manager.
+
+    The file is watched, not trusted: before each write the path is stat'ed and compared
+    with the file the connection has open (device, inode). A file deleted or replaced
+    while the app runs is put back at the path from the open connection
+    (`Connection.backup`), so the write and every earlier save land in the file at the
+    path, not in an unlinked inode lost at exit. A store opened read-only, or one that
+    could not be opened at all (`Store.open_or_retry`), is reopened on the next use, so it
+    recovers once the cause is fixed without a restart. What happened is queued as
+    StoreEvents (`take_events`) and summed up in `health`."""
+
+    def __init__(
+        self,
+        conn: sqlite3.Connection | None,
+        path: Path,
+        *,
+        busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+        read_only: bool = False,
+        open_error: StoreError | None = None,
+    ) -> None:
         self._conn = conn
         self.path = path
+        self._path_str = str(path)
+        self._busy_timeout = busy_timeout
         self._lock = threading.RLock()
+        # events and health are read by the UI thread while a worker may hold `_lock`
+        # for a whole busy timeout: they have their own lock, or none
+        self._events_lock = threading.Lock()
+        self._closed = False
+        self._read_only = read_only
+        self._open_error = open_error
+        self._events: list[StoreEvent] = []
+        self._identity = self._stat_identity(self._path_str) if conn is not None else None
+        self._wal_identity = self._stat_identity(self._path_str + "-wal")
+        if open_error is not None:
+            self._event("open_failed", str(open_error))
+        elif read_only:
+            self._event("read_only")
 
     # ------------------------------------------------------------------ lifecycle
 
     @classmethod
     def open(cls, path: Path | str, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> Store:
+        """Open (creating and migrating) the database; raises StoreError if it cannot.
+        A file that opens read-only still opens (reads work); `health` says so."""
         path = Path(path).expanduser()
+        conn, read_only = cls._connect(path, busy_timeout)
+        return cls(conn, path, busy_timeout=busy_timeout, read_only=read_only)
+
+    @classmethod
+    def open_or_retry(
+        cls, path: Path | str, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT
+    ) -> Store:
+        """Like `open`, but a database that cannot be opened now (folder missing or
+        unwritable, disk full) gives a Store that says so (`health`, an `open_failed`
+        event) and tries again on each use, so it starts working once the cause is
+        fixed. Until then every call raises the StoreError of the last attempt."""
+        path = Path(path).expanduser()
+        try:
+            return cls.open(path, busy_timeout=busy_timeout)
+        except StoreError as exc:
+            return cls(None, path, busy_timeout=busy_timeout, open_error=exc)
+
+    @staticmethod
+    def _connect(path: Path, busy_timeout: float) -> tuple[sqlite3.Connection, bool]:
+        """A configured, migrated connection and whether it is read-only."""
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -193,6 +283,7 @@ class Store:
                 conn.execute("PRAGMA journal_mode = WAL")  # stays set in the file
             if found < SCHEMA_VERSION:
                 apply_migrations(conn)
+            read_only = _opened_read_only(conn, busy_timeout)
         except sqlite3.Error as exc:
             if conn is not None:
                 conn.close()
@@ -201,17 +292,184 @@ class Store:
             if conn is not None:
                 conn.close()
             raise
-        return cls(conn, path)
+        return conn, read_only
 
     def close(self) -> None:
+        """Close; a file deleted or replaced since the last write is put back first."""
         with self._lock:
-            self._conn.close()
+            self._closed = True
+            if self._conn is None:
+                return
+            try:
+                self._check_file()
+            except StoreError:
+                pass  # nowhere left to tell; the connection closes all the same
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
 
     def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    # ------------------------------------------------------------------ health
+
+    @property
+    def health(self) -> str:
+        """`ok`, `read_only` (saves fail until the file is writable) or `unavailable`
+        (the database could not be opened)."""
+        if self._conn is None:
+            return "unavailable"
+        return "read_only" if self._read_only else "ok"
+
+    @property
+    def open_error(self) -> StoreError | None:
+        """Why the last attempt to open the database failed; None while it is open."""
+        return self._open_error
+
+    def take_events(self) -> list[StoreEvent]:
+        """What happened to the file since the last call (oldest first); clears them."""
+        with self._events_lock:
+            events, self._events = self._events, []
+            return events
+
+    def _event(self, kind: str, detail: str = "") -> None:
+        with self._events_lock:
+            self._events.append(StoreEvent(kind, self.path, detail))
+
+    @staticmethod
+    def _stat_identity(path: str) -> tuple[int, int] | None:
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None
+        return (st.st_dev, st.st_ino)
+
+    def _check_file(self) -> None:
+        """Is the file at the path still the one we have open? If it was deleted or
+        replaced, put ours back there (with everything saved so far) and reopen it.
+        One stat(2) when all is well."""
+        try:
+            st = os.stat(self._path_str)
+        except FileNotFoundError:
+            self._put_back("recreated")
+            return
+        except OSError:
+            return  # cannot look (e.g. folder permissions): let the write tell
+        if self._identity is None:  # could not look when it was opened
+            self._identity = (st.st_dev, st.st_ino)
+        elif (st.st_dev, st.st_ino) != self._identity:
+            self._put_back("replaced")
+
+    def _put_back(self, kind: str) -> None:
+        old = self._conn
+        assert old is not None
+        path = self.path
+        tmp = path.with_name(f"{path.name}.recovering-{os.getpid()}")
+        moved_to: Path | None = None
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            for stale in (tmp, *(Path(f"{tmp}{s}") for s in ("-journal", "-wal", "-shm"))):
+                stale.unlink(missing_ok=True)
+            dest = sqlite3.connect(tmp, isolation_level=None)
+            try:
+                old.backup(dest)
+            finally:
+                dest.close()
+            if kind == "replaced" and path.exists():
+                # someone's file: keep it beside ours rather than overwrite it
+                stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+                moved_to = path.with_name(f"{path.name}.replaced-{stamp}")
+                os.replace(path, moved_to)
+            os.replace(tmp, path)
+        except (OSError, sqlite3.Error) as exc:
+            tmp.unlink(missing_ok=True)
+            raise StoreError(
+                "io",
+                f"the database file {path} was deleted or replaced while rtm was running "
+                f"and could not be put back ({exc}); nothing was saved, try again",
+            ) from exc
+        # the old connection goes only now that its copy is at the path. SQLite leaves
+        # a moved file's -wal and -shm behind on close; opened with our copy, that WAL
+        # would be replayed into it, so ours go, and one that is not ours goes with the
+        # file it came with
+        old.close()
+        self._conn = None
+        self._clear_sidecars(moved_to)
+        self._event(kind, "" if moved_to is None else str(moved_to))
+        self._reopen()
+
+    def _clear_sidecars(self, moved_to: Path | None) -> None:
+        wal = self._path_str + "-wal"
+        found = self._stat_identity(wal)
+        try:
+            if found is not None and found == self._wal_identity:
+                os.unlink(wal)
+            elif found is not None:
+                stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+                home = moved_to or self.path.with_name(f"{self.path.name}.replaced-{stamp}")
+                os.replace(wal, f"{home}-wal")
+            Path(self._path_str + "-shm").unlink(missing_ok=True)  # an index, rebuilt
+        except OSError:
+            pass  # left as is: the reopen below will say if it cannot use the file
+
+    def _reopen(self) -> None:
+        """Open the file at the path again; raises (and keeps the store unavailable)
+        when it cannot. Says so when the store comes back."""
+        try:
+            conn, read_only = self._connect(self.path, self._busy_timeout)
+        except StoreError as exc:
+            if self._open_error is None:
+                self._event("open_failed", str(exc))
+            self._open_error = exc
+            raise
+        if self._conn is not None:
+            self._conn.close()
+        self._conn = conn
+        self._identity = self._stat_identity(self._path_str)
+        self._wal_identity = self._stat_identity(self._path_str + "-wal")
+        if self._open_error is not None:
+            self._open_error = None
+            self._event("opened")
+        if read_only and not self._read_only:
+            self._event("read_only")
+        elif self._read_only and not read_only:
+            self._event("writable")
+        self._read_only = read_only
+
+    def _ready(self, write: bool, doing: str) -> sqlite3.Connection:
+        """The connection for the next transaction, after the checks (lock held)."""
+        if self._closed:
+            raise StoreError("io", f"could not {doing}: the store is closed ({self.path})")
+        if self._conn is None:
+            self._reopen()
+        elif write:
+            if self._read_only:
+                self._retry_read_write()
+            else:
+                self._check_file()
+        assert self._conn is not None
+        return self._conn
+
+    def _retry_read_write(self) -> None:
+        """A connection opened read-only stays so; open a fresh one in case the file was
+        made writable. Still read-only: keep the old one, the write will say why."""
+        try:
+            conn, read_only = self._connect(self.path, self._busy_timeout)
+        except StoreError:
+            return
+        if read_only:
+            conn.close()
+            return
+        assert self._conn is not None
+        self._conn.close()
+        self._conn = conn
+        self._identity = self._stat_identity(self._path_str)
+        self._wal_identity = self._stat_identity(self._path_str + "-wal")
+        self._read_only = False
+        self._event("writable")
 
     @property
     def schema_version(self) -> int:
@@ -222,29 +480,32 @@ class Store:
         """One write transaction; committed before this returns, or nothing changed.
         IMMEDIATE takes the write lock up front (waiting up to the busy timeout), so a
         write never fails half way with "database is locked" in WAL mode."""
-        return self._transaction("BEGIN IMMEDIATE", doing)
+        return self._transaction("BEGIN IMMEDIATE", doing, write=True)
 
     def _read(self, doing: str) -> AbstractContextManager[sqlite3.Connection]:
         """A consistent snapshot across several SELECTs."""
-        return self._transaction("BEGIN", doing)
+        return self._transaction("BEGIN", doing, write=False)
 
     @contextmanager
-    def _transaction(self, begin: str, doing: str) -> Iterator[sqlite3.Connection]:
+    def _transaction(self, begin: str, doing: str, *, write: bool) -> Iterator[sqlite3.Connection]:
         with self._lock:
-            conn = self._conn
+            conn = self._ready(write, doing)
             try:
                 conn.execute(begin)
                 yield conn
                 conn.execute("COMMIT")
             except sqlite3.Error as exc:
                 self._rollback()
-                raise store_error(exc, self.path, doing) from exc
+                error = store_error(exc, self.path, doing)
+                if write and error.kind == "read_only":
+                    self._read_only = True  # reopen on the next write: it may be fixed
+                raise error from exc
             except BaseException:
                 self._rollback()
                 raise
 
     def _rollback(self) -> None:
-        if self._conn.in_transaction:
+        if self._conn is not None and self._conn.in_transaction:
             try:
                 self._conn.execute("ROLLBACK")
             except sqlite3.Error:

@@ -49,6 +49,15 @@ NARROW_WIDTH = 130  # below this, the alerts go under the board
 OVERDUE_CHECK_SECONDS = 30.0
 # at most this many toasts for one update; more new red alerts make one summary toast
 MAX_TOASTS = 3
+# how loud each store event is (rtm_tui.store.StoreEvent.kind)
+STORE_EVENT_SEVERITY = {
+    "recreated": "warning",
+    "replaced": "warning",
+    "read_only": "error",
+    "open_failed": "error",
+    "writable": "information",
+    "opened": "information",
+}
 
 
 def _optional(module: str) -> Any | None:
@@ -190,6 +199,7 @@ class RtmApp(App[int]):
         self._check_overdue()
         if self.context.store_error:
             self.notify(self.context.store_error, severity="error", timeout=15, markup=False)
+        self._store_news()  # opened read-only or not at all: said at start, not at a save
         if self.feed is not None:
             self.feed.start(self)
         gauges = self.gauge_panel.gauges()
@@ -319,6 +329,7 @@ class RtmApp(App[int]):
             shift=self.settings.tl_shift_at(now),
             sources=self.source_statuses(now),
         )
+        self._store_news()
         if self.view is None:
             return
         if self.active_view == "dashboard":
@@ -326,6 +337,18 @@ class RtmApp(App[int]):
                 self.board.tick(now)
         elif self.roster_view is not None:
             self.roster_view.tick(now)
+
+    def _store_news(self) -> None:
+        """What happened to the database file (deleted and put back, read-only, could
+        not open, working again): a toast each, and its state in the header."""
+        store = self.store
+        if store is None or not hasattr(store, "take_events"):
+            return
+        for event in store.take_events():
+            text = t(f"store.{event.kind}", path=event.path, detail=event.detail)
+            severity = STORE_EVENT_SEVERITY.get(event.kind, "warning")
+            self.notify(text, title="Store", severity=severity, timeout=15, markup=False)
+        self.header.update_header(store_health=getattr(store, "health", "ok"))
 
     def _announce(self, alerts: Iterable[Alert]) -> None:
         """A toast and a bell for each new red alert (one summary toast for many)."""

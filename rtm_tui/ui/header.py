@@ -109,6 +109,7 @@ class RtmHeader(Widget):
         self.sources: dict[str, SourceStatus] = {s: SourceStatus("never") for s in SOURCES}
         self.open_alerts = 0
         self.overdue_plans = 0
+        self.store_health = "ok"  # rtm_tui.store.Store.health: ok | read_only | unavailable
 
     def update_header(
         self,
@@ -118,6 +119,7 @@ class RtmHeader(Widget):
         sources: Mapping[str, SourceStatus] | None = None,
         open_alerts: int | None = None,
         overdue_plans: int | None = None,
+        store_health: str | None = None,
     ) -> None:
         before = self._state()
         if now is not None:
@@ -129,6 +131,8 @@ class RtmHeader(Widget):
             self.open_alerts = open_alerts
         if overdue_plans is not None:
             self.overdue_plans = overdue_plans
+        if store_health is not None:
+            self.store_health = store_health
         if self._state() != before:
             self.refresh()
 
@@ -138,7 +142,7 @@ class RtmHeader(Widget):
             for name, s in sorted(self.sources.items())
         )
         stamp = self.now.replace(microsecond=0) if self.now else None
-        return (stamp, self.shift, ages, self.open_alerts, self.overdue_plans)
+        return (stamp, self.shift, ages, self.open_alerts, self.overdue_plans, self.store_health)
 
     def _age(self, status: SourceStatus) -> str:
         last = getattr(status.freshness, "last_success", None)
@@ -190,6 +194,9 @@ class RtmHeader(Widget):
             bottom.append(
                 t("header.overdue", count=self.overdue_plans), style=style("header--overdue")
             )
+        if self.store_health in ("read_only", "unavailable"):
+            bottom.append_text(sep)
+            bottom.append(t(f"header.store_{self.store_health}"), style=style("header--alerts"))
         top.append("\n")
         top.append_text(bottom)
         return top

@@ -163,6 +163,15 @@ CATALOG: dict[str, dict[str, str]] = {
             "(or run `rtm init`), or try `rtm demo` to open the dashboard on the simulator."
         ),
         "run.store_error": "Cannot open the database {path}: {error}",
+        # ----------------------------------------------------------------- the database file
+        "store.recreated": "The database file {path} was deleted while rtm was running; it has been put back with every plan saved so far",
+        "store.replaced": "The database file {path} was replaced by another file; rtm's plans were put back there and the other file kept as {detail}",
+        "store.read_only": "The database {path} is read-only: plans cannot be saved until the file and its folder are writable (rtm retries at each save)",
+        "store.writable": "The database {path} is writable again: saving works",
+        "store.open_failed": "The database {path} cannot be opened; plans cannot be saved (rtm retries at each save): {detail}",
+        "store.opened": "The database {path} is open now: saving works",
+        "header.store_read_only": "Database read-only",
+        "header.store_unavailable": "Database unavailable",
     },
     "id": {
         # ----------------------------------------------------------------- app shell
@@ -309,6 +318,15 @@ CATALOG: dict[str, dict[str, str]] = {
             "(atau jalankan `rtm init`), atau coba `rtm demo` untuk membuka dasbor dengan simulator."
         ),
         "run.store_error": "Tidak dapat membuka basis data {path}: {error}",
+        # ----------------------------------------------------------------- the database file
+        "store.recreated": "File basis data {path} terhapus saat rtm berjalan; file telah dikembalikan dengan semua plan yang sudah disimpan",
+        "store.replaced": "File basis data {path} diganti dengan file lain; plan rtm dikembalikan ke sana dan file lain disimpan sebagai {detail}",
+        "store.read_only": "Basis data {path} hanya-baca: plan tidak dapat disimpan sampai file dan foldernya dapat ditulis (rtm mencoba lagi setiap menyimpan)",
+        "store.writable": "Basis data {path} dapat ditulis lagi: penyimpanan berfungsi",
+        "store.open_failed": "Basis data {path} tidak dapat dibuka; plan tidak dapat disimpan (rtm mencoba lagi setiap menyimpan): {detail}",
+        "store.opened": "Basis data {path} sekarang terbuka: penyimpanan berfungsi",
+        "header.store_read_only": "Basis data hanya-baca",
+        "header.store_unavailable": "Basis data tidak tersedia",
     },
 }
 

@@ -40,17 +40,24 @@ def make_monitor(settings: Settings) -> Any:
 
 
 def open_store(path: Path) -> tuple[Any | None, str | None]:
-    """(the SQLite store, None), or (None, why) when it cannot be opened: the dashboard
-    still works without it, only plans and the shift record are off."""
+    """(the SQLite store, None). A store that cannot be opened now (folder missing or
+    unwritable, disk full) or opens read-only is still returned: it retries at each use
+    and says what happened through its events, which the app shows from the start. The
+    dashboard works without it; only plans and the shift record wait. (None, why) only
+    for a failure that is not the database's."""
     from rtm_tui.store import Store
 
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return Store.open(path), None
+        store = Store.open_or_retry(path)
     except Exception as exc:
         message = t("run.store_error", path=path, error=exc)
         print(message, file=sys.stderr)
         return None, message
+    if store.health == "unavailable":
+        print(t("run.store_error", path=path, error=store.open_error), file=sys.stderr)
+    elif store.health == "read_only":
+        print(t("store.read_only", path=path), file=sys.stderr)
+    return store, None
 
 
 def simulator_client(sim: Any, *, faults: Any | None = None, token: str | None = None) -> Any:

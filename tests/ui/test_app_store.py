@@ -149,3 +149,29 @@ async def test_trends_survive_a_restart(store) -> None:
         assert len(gauge.trend) == 4  # and the running interval
         first_line = str(gauge.render()).splitlines()[0]
     assert any(block in first_line for block in "▁▂▃▄▅▆▇█")
+
+
+async def test_a_store_that_cannot_open_is_said_at_start_and_plans_wait_for_it(tmp_path) -> None:
+    """Not opened at start: a toast at once and the header says so; `r` still opens the
+    form (a save retries the open) instead of refusing for good; once fixed it opens."""
+    folder = tmp_path / "data"
+    folder.write_text("not a folder")
+    store = Store.open_or_retry(folder / "rtm.sqlite3")
+    app, _sim, _ = sim_app(store=store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert any("cannot be opened" in m and str(folder) in m for m in messages)
+        assert "Database unavailable" in app.header.render().plain
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, RecoveryPlanForm)
+        app.screen.dismiss(None)
+        await pilot.pause()
+        folder.unlink()
+        store.list_plans()  # any use retries the open
+        await pilot.pause(1.2)  # the next tick
+        messages = [n.message for n in app._notifications]
+        assert any("is open now" in m for m in messages)
+        assert "Database unavailable" not in app.header.render().plain
+    store.close()
