@@ -315,6 +315,13 @@ class RtmApp(App[int]):
             for name, fr in self.feed.freshness().items()
         }
 
+    def _clock_skew(self) -> str:
+        from rtm_tui.domain.skew import describe
+
+        skew = getattr(self.feed, "skew", None)
+        offset = getattr(skew, "offset", None)
+        return describe(offset) if offset else ""
+
     def _tick(self) -> None:
         now = self.clock.now()
         day = now.astimezone(self.settings.tz).date()
@@ -328,6 +335,7 @@ class RtmApp(App[int]):
             now=now.astimezone(self.settings.tz),
             shift=self.settings.tl_shift_at(now),
             sources=self.source_statuses(now),
+            clock_skew=self._clock_skew(),
         )
         self._store_news()
         if self.view is None:

@@ -60,7 +60,7 @@ register(
             "corrected by that much for timers and logins"
         ),
         "skew.gone": "The platform's clock agrees with this machine's again",
-        "skew.short": "clock {skew}",
+        "skew.short": "platform clock {skew}",
     },
 )
 register(
@@ -72,7 +72,7 @@ register(
             "itu untuk timer dan login"
         ),
         "skew.gone": "Jam platform kembali sama dengan jam mesin ini",
-        "skew.short": "jam {skew}",
+        "skew.short": "jam platform {skew}",
     },
 )
 

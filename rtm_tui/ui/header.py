@@ -110,6 +110,7 @@ class RtmHeader(Widget):
         self.open_alerts = 0
         self.overdue_plans = 0
         self.store_health = "ok"  # rtm_tui.store.Store.health: ok | read_only | unavailable
+        self.clock_skew = ""  # the platform's clock against ours ("+10:00"), "" when in step
 
     def update_header(
         self,
@@ -120,6 +121,7 @@ class RtmHeader(Widget):
         open_alerts: int | None = None,
         overdue_plans: int | None = None,
         store_health: str | None = None,
+        clock_skew: str | None = None,
     ) -> None:
         before = self._state()
         if now is not None:
@@ -133,6 +135,8 @@ class RtmHeader(Widget):
             self.overdue_plans = overdue_plans
         if store_health is not None:
             self.store_health = store_health
+        if clock_skew is not None:
+            self.clock_skew = clock_skew
         if self._state() != before:
             self.refresh()
 
@@ -142,7 +146,15 @@ class RtmHeader(Widget):
             for name, s in sorted(self.sources.items())
         )
         stamp = self.now.replace(microsecond=0) if self.now else None
-        return (stamp, self.shift, ages, self.open_alerts, self.overdue_plans, self.store_health)
+        return (
+            stamp,
+            self.shift,
+            ages,
+            self.open_alerts,
+            self.overdue_plans,
+            self.store_health,
+            self.clock_skew,
+        )
 
     def _age(self, status: SourceStatus) -> str:
         last = getattr(status.freshness, "last_success", None)
@@ -197,6 +209,10 @@ class RtmHeader(Widget):
         if self.store_health in ("read_only", "unavailable"):
             bottom.append_text(sep)
             bottom.append(t(f"header.store_{self.store_health}"), style=style("header--alerts"))
+        if self.clock_skew:
+            # timers are corrected by this much: the TL should know the platform is off
+            bottom.append_text(sep)
+            bottom.append(t("skew.short", skew=self.clock_skew), style=style("header--overdue"))
         top.append("\n")
         top.append_text(bottom)
         return top

@@ -110,3 +110,22 @@ async def test_the_record_is_keyed_by_the_platforms_interval_start(tmp_path: Pat
     assert records["09:30"].counts["offered"] == offered_0930  # not the 10:00 interval's
     assert records["10:00"].counts["offered"] == sum(q.interval.offered for q in second.queues)
     store.close()
+
+
+async def test_the_header_shows_the_skew_while_it_lasts() -> None:
+    from app_helpers import screen_text, wait_for
+
+    from rtm_tui.ui.launch import build_app
+
+    settings = make_settings()
+    ours = FrozenClock(datetime(2026, 11, 24, 10, 0, tzinfo=JAKARTA))
+    sim = Simulator(agents=20, seed=7, clock=Ahead(ours, timedelta(minutes=10)), tz=settings.tz)
+    client = OmnichannelClient(
+        base_url=SIM_BASE_URL, transport=httpx.ASGITransport(app=make_asgi_app(sim))
+    )
+    app = build_app(settings, ours, client, demo=True, quiet=True)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_for(pilot, lambda: "platform clock +10:00" in screen_text(app), timeout=10)
+        # every timer on the board is measured on our clock: none runs negative
+        assert app.view is not None
+        assert all(r.state_since <= ours.now() for r in app.view.rows)
