@@ -68,6 +68,13 @@ def login_status(
     if first_login is None:
         if logged_in:  # a session without a known start: count it as starting now
             first_login = now
+        elif last_logout is not None and last_logout >= entry.start:
+            # logged out in the shift: a session began before we saw it (the night shift
+            # seen first at 07:20). Present; with no login time, never judged late.
+            early = last_logout < entry.end - rules.early_out_grace and not _on_scheduled_break(
+                entry, last_logout, now
+            )
+            return LoginResult(LoginStatus.EARLY_OUT if early else LoginStatus.ON_TIME)
         elif now < entry.start + rules.no_show_after:
             return LoginResult(LoginStatus.NOT_YET_IN)
         else:
@@ -97,15 +104,19 @@ _ABSENT, _NOT_YET_IN, _NOT_ROSTERED = (
     LoginStatus.NOT_ROSTERED,
 )
 _OFF, _LEAVE, _SICK = LoginStatus.OFF, LoginStatus.LEAVE, LoginStatus.SICK
+_TRAINING = LoginStatus.TRAINING
 
 
 def attendance_counts(rows: Iterable[AgentRow]) -> AttendanceCounts:
-    """Header counts. `late` counts everyone who came late, also if they left early.
+    """Card counts. `late` counts everyone who came late, also if they left early; they
+    add up: scheduled = present + not yet in + absent; off (day off, leave, sick),
+    training and not rostered stand apart, each under its own name.
 
     Identity checks, not set membership: hashing an Enum member runs Python code, and
     this runs over thousands of rows on every poll.
     """
-    present = late = absent = leave = not_rostered = not_yet_in = early_out = 0
+    present = late = absent = not_rostered = not_yet_in = early_out = 0
+    off = on_leave = sick = training = 0
     for row in rows:
         s = row.login_status
         if s is _ON_TIME or s is _LATE or s is _EARLY_OUT:
@@ -120,17 +131,28 @@ def attendance_counts(rows: Iterable[AgentRow]) -> AttendanceCounts:
             not_yet_in += 1
         elif s is _NOT_ROSTERED:
             not_rostered += 1
-        elif s is _OFF or s is _LEAVE or s is _SICK:
-            leave += 1
+        elif s is _OFF:
+            off += 1
+        elif s is _LEAVE:
+            off += 1
+            on_leave += 1
+        elif s is _SICK:
+            off += 1
+            sick += 1
+        elif s is _TRAINING:
+            training += 1
     return AttendanceCounts(
         scheduled=present + absent + not_yet_in,
         present=present,
         late=late,
         absent=absent,
-        leave=leave,
+        off=off,
         not_rostered=not_rostered,
         not_yet_in=not_yet_in,
         early_out=early_out,
+        on_leave=on_leave,
+        sick=sick,
+        training=training,
     )
 
 

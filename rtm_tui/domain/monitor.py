@@ -41,7 +41,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
 from .adherence import AdherenceMeter, Excuse, adherence_ratio
@@ -66,6 +66,8 @@ from .rotg import (
     mmss,
     shift_violations,
 )
+from .shift import TlShifts, TlWindow, latest_begun
+from .shift import owner as shift_owner
 from .types import (
     WORKING_STATES,
     Agent,
@@ -213,8 +215,12 @@ class ShiftMonitor:
         options: KpiOptions,
         rotg: RotgRules,
         attendance: AttendanceRules,
+        tl_shifts: TlShifts | None = None,
     ) -> None:
         self.targets = targets
+        # the site's TL windows: the card counts the TL's people (shift.py); None: everyone
+        self.tl_shifts = tl_shifts or None
+        self._owners: dict[int, TlWindow | None] = {}  # id(entry) -> its TL window
         self.options = options
         self.rotg = rotg
         self.rules = attendance
@@ -290,10 +296,51 @@ class ShiftMonitor:
             now=now,
             rows=rows,
             kpis=self._kpis,
-            attendance=attendance_counts(rows),
+            attendance=attendance_counts(self._tl_rows(rows, now)),
             new_alerts=tuple(self._new),
             open_alerts=self._open_tuple,
         )
+
+    def tl_window(self, now: datetime) -> TlWindow | None:
+        """The TL window the card is for: the one running, else the last one ended."""
+        if self.tl_shifts is None or now.tzinfo is None:
+            return None
+        return latest_begun(self.tl_shifts, now, now.tzinfo)
+
+    def _tl_rows(self, rows: tuple[AgentRow, ...], now: datetime) -> Iterable[AgentRow]:
+        """The rows the attendance card counts: the TL's people, and anyone logged in
+        without a roster entry (which is every TL's business)."""
+        window = self.tl_window(now)
+        if window is None:
+            return rows
+        owners = self._owners
+        day = window.day
+        out = []
+        for r in rows:
+            e = r.roster
+            if e is None:
+                if r.login_status is LoginStatus.NOT_ROSTERED:
+                    out.append(r)
+                continue
+            if e.start is None:
+                if e.date == day:  # off / leave / sick that day
+                    out.append(r)
+                continue
+            key = id(e)
+            if key not in owners:
+                owners[key] = shift_owner(e, self.tl_shifts or {}, window.start.tzinfo or UTC)
+            w = owners[key]
+            if w is not None and w.name == window.name and w.day == day:
+                out.append(r)
+        return out
+
+    def _absent_is_ours(self, entry: RosterEntry, now: datetime) -> bool:
+        """An absence is raised when its deadline falls in the TL window that has begun
+        (the TL on duty can act); one from before it opened was the previous TL's."""
+        window = self.tl_window(now)
+        if window is None or entry.start is None:
+            return True
+        return entry.start + self.rules.no_show_after >= window.start
 
     def acknowledge(self, alert_key: str) -> bool:
         """Take an alert out of the open list; False if it was not open."""
@@ -329,6 +376,7 @@ class ShiftMonitor:
             for e in r.entries:
                 entries.setdefault(e.agent_id, []).append(e)
         self._entries = entries
+        self._owners = {}  # entries are new objects: their owners are worked out again
         self._roster_version += 1
         for agent_id in entries:
             self._track(agent_id)
@@ -656,7 +704,12 @@ class ShiftMonitor:
                     login_flag,
                 )
                 # no absent alert before the first agents snapshot: logins are unknown
-                if result.status == _ABSENT and entry is not None and self._agents is not None:
+                if (
+                    result.status == _ABSENT
+                    and entry is not None
+                    and self._agents is not None
+                    and self._absent_is_ours(entry, now)
+                ):
                     self._raise_absent(track, entry, now)
 
             adh_in, adh_out = track.meter.totals(

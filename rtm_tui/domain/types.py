@@ -392,10 +392,13 @@ class AttendanceCounts:
     present: int = 0
     late: int = 0
     absent: int = 0
-    leave: int = 0  # off/leave/sick
+    off: int = 0  # not working today for any reason: day off, leave or sick
     not_rostered: int = 0
     not_yet_in: int = 0
     early_out: int = 0
+    on_leave: int = 0  # of `off`: on leave (cuti)
+    sick: int = 0  # of `off`: sick
+    training: int = 0  # in training: rostered, not expected on the queue, not in `scheduled`
 
 
 @dataclass(frozen=True, slots=True)

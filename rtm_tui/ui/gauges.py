@@ -284,7 +284,7 @@ class AttendanceCard(Static):
         out.append(str(c.late), style="bold yellow" if c.late else "")
         out.append(f" {t('att.absent')} ")
         out.append(str(c.absent), style="bold red" if c.absent else "")
-        out.append(f"\n{t('att.not_yet_in')} {c.not_yet_in} {t('att.leave')} {c.leave}")
+        out.append(f"\n{t('att.not_yet_in')} {c.not_yet_in} {t('att.off')} {c.off}")
         return out
 
 

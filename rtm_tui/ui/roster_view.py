@@ -45,7 +45,9 @@ register(
         "roster.count.present": "Present",
         "roster.count.late": "Late",
         "roster.count.absent": "Absent",
-        "roster.count.leave": "Leave",
+        "roster.count.off": "Off",
+        "roster.count.off_detail": "(leave {leave}, sick {sick})",
+        "roster.count.training": "Training",
         "roster.count.not_rostered": "Not rostered",
         "roster.count.not_yet_in": "Not yet in",
         "roster.count.early_out": "Early out",
@@ -70,7 +72,9 @@ register(
         "roster.count.present": "Hadir",
         "roster.count.late": "Terlambat",
         "roster.count.absent": "Tidak hadir",
-        "roster.count.leave": "Cuti",
+        "roster.count.off": "Libur",
+        "roster.count.off_detail": "(cuti {leave}, sakit {sick})",
+        "roster.count.training": "Pelatihan",
         "roster.count.not_rostered": "Tanpa jadwal",
         "roster.count.not_yet_in": "Belum masuk",
         "roster.count.early_out": "Pulang cepat",
@@ -409,7 +413,8 @@ class RosterView(ScrollView, can_focus=True):
             ("present", counts.present, None),
             ("late", counts.late, "warning"),
             ("absent", counts.absent, "breach"),
-            ("leave", counts.leave, None),
+            ("off", counts.off, None),
+            ("training", counts.training, None),
             ("not_rostered", counts.not_rostered, "warning"),
             ("not_yet_in", counts.not_yet_in, None),
             ("early_out", counts.early_out, "warning"),
@@ -421,6 +426,10 @@ class RosterView(ScrollView, can_focus=True):
                 number_style = number_style + self._style(alarm)
             segments.append(Segment(t(f"roster.count.{key}") + " "))
             segments.append(Segment(f"{value:,}", number_style))
+            if key == "off" and (counts.on_leave or counts.sick):
+                # the card's one "off" number, with what it is made of
+                detail = t("roster.count.off_detail", leave=counts.on_leave, sick=counts.sick)
+                segments.append(Segment(" " + detail))
             segments.append(Segment("  "))
         if self._now is not None:
             segments.append(Segment(f"· {self._now:%H:%M}", self._style("now")))

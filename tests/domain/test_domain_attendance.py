@@ -155,5 +155,6 @@ def test_attendance_counts() -> None:
     ]
     c = attendance_counts(rows)
     assert (c.scheduled, c.present, c.late, c.absent) == (7, 5, 2, 1)
-    assert (c.leave, c.not_rostered, c.not_yet_in, c.early_out) == (3, 1, 1, 2)
+    assert (c.off, c.not_rostered, c.not_yet_in, c.early_out) == (3, 1, 1, 2)
+    assert (c.on_leave, c.sick, c.training) == (1, 1, 1)  # each under its own name
     assert attendance_counts([]).scheduled == 0

@@ -135,7 +135,7 @@ def test_off_and_leave_rows_from_roster() -> None:
     roster = Roster(DAY, (off("B1", RosterStatus.LEAVE), off("B2", RosterStatus.OFF)))
     v = m.apply(at(9), roster=roster)
     assert row(v, "B1").login_status is LoginStatus.LEAVE
-    assert v.attendance.leave == 2 and v.attendance.scheduled == 0
+    assert v.attendance.off == 2 and v.attendance.on_leave == 1 and v.attendance.scheduled == 0
 
 
 # ------------------------------------------------------------------ observation

@@ -90,7 +90,7 @@ def scenario() -> tuple[MonitorView, Roster]:
         row("A4", "Dedi", LoginStatus.NOT_ROSTERED, first_login_at=at(9, 10)),
     )
     counts = AttendanceCounts(
-        scheduled=3, present=2, late=1, absent=0, leave=1, not_rostered=1, not_yet_in=1
+        scheduled=3, present=2, late=1, absent=0, off=1, on_leave=1, not_rostered=1, not_yet_in=1
     )
     view = MonitorView(NOW, rows, (), counts, (), ())
     return view, roster
@@ -122,7 +122,7 @@ async def test_counts_axis_and_now_line() -> None:
         view.update_view(view_data, roster)
         await pilot.pause()
         counts = view.render_line(0).text
-        for expected in ("Scheduled 3", "Present 2", "Late 1", "Absent 0", "Leave 1"):
+        for expected in ("Scheduled 3", "Present 2", "Late 1", "Absent 0", "Off 1 (leave 1, sick 0)"):
             assert expected in counts
         assert "Not rostered 1" in counts and "10:00" in counts
         late = next(s for s in view.render_line(0) if s.text == "1" and s.style.color)

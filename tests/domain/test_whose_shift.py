@@ -1,0 +1,98 @@
+"""Whose shift it is (issue 9): the TL windows, a TL's people, the card at 07:20 after
+a night shift, and which absences the TL on duty is told about."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import time, timedelta
+
+from domain_helpers import DAY, JKT, agent, at, off, shift, snapshot
+
+from rtm_tui.domain.monitor import ShiftMonitor
+from rtm_tui.domain.shift import is_tl_person, owner, window_at
+from rtm_tui.domain.types import (
+    AgentToday,
+    AlertKind,
+    AttendanceRules,
+    AuxRule,
+    KpiOptions,
+    LoginStatus,
+    MonitorView,
+    Roster,
+    RosterStatus,
+    RotgRules,
+)
+
+TL = {"pagi": (time(7), time(15)), "siang": (time(15), time(23))}
+YESTERDAY = DAY - timedelta(days=1)
+
+
+def monitor() -> ShiftMonitor:
+    rotg = RotgRules(rules={}, default=AuxRule("default"))
+    return ShiftMonitor({}, KpiOptions(), rotg, AttendanceRules(), tl_shifts=TL)
+
+
+def row(view: MonitorView, agent_id: str):  # type: ignore[no-untyped-def]
+    return next(r for r in view.rows if r.agent_id == agent_id)
+
+
+def test_each_shift_belongs_to_the_tl_window_it_overlaps_most() -> None:
+    p1 = shift("P1", start=(7, 0), end=(16, 0))
+    s1 = shift("S1", start=(13, 0), end=(22, 0))
+    m1 = shift("M1", start=(22, 0), end=(7, 0), day=YESTERDAY)
+    owners = {e.agent_id: owner(e, TL, JKT) for e in (p1, s1, m1)}
+    assert {k: (w.name, w.day) for k, w in owners.items() if w} == {
+        "P1": ("pagi", DAY),
+        "S1": ("siang", DAY),
+        "M1": ("siang", YESTERDAY),  # 22:00-23:00 of yesterday's siang; none of today's pagi
+    }
+    # a tie (11:00-19:00: 4 h each side) goes to the earlier window
+    tie = shift("T1", start=(11, 0), end=(19, 0))
+    assert owner(tie, TL, JKT).name == "pagi"  # type: ignore[union-attr]
+    # outside every window
+    night = {"pagi": (time(7), time(15))}
+    assert owner(shift("N1", start=(16, 0), end=(23, 0)), night, JKT) is None
+    pagi = window_at(TL, at(7, 20), JKT)
+    assert pagi is not None and pagi.name == "pagi"
+    assert is_tl_person(off("O1", RosterStatus.OFF), pagi, TL, JKT)
+    assert not is_tl_person(off("O2", RosterStatus.OFF, day=YESTERDAY), pagi, TL, JKT)
+
+
+def test_at_0720_the_night_shift_that_just_ended_is_not_absent_and_the_card_adds_up() -> None:
+    night = [shift(f"M{i}", start=(22, 0), end=(7, 0), day=YESTERDAY, code="M1") for i in range(5)]
+    morning = [shift(f"P{i}", start=(7, 0), end=(16, 0)) for i in range(3)]
+    afternoon = [shift(f"S{i}", start=(13, 0), end=(22, 0), code="S1") for i in range(2)]
+    today = Roster(
+        DAY, (*morning, *afternoon, off("O1", RosterStatus.OFF), off("L1", RosterStatus.LEAVE))
+    )
+    m = monitor()
+    m.apply(at(7, 20), roster=Roster(YESTERDAY, tuple(night)))
+    # the night shift logged out between 06:59 and 07:11; the platform's `today` started at
+    # midnight, inside their session, so it knows no login of theirs
+    seen = []
+    for i, e in enumerate(night):
+        out = at(6, 59) + timedelta(minutes=3 * i)
+        tally = AgentToday(None, out, {}, {})
+        seen.append(replace(agent(e.agent_id, "logged_out", since=out, today=tally), logout_at=out))  # type: ignore[type-var]
+    seen += [agent("P0", since=at(6, 55)), agent("P1", since=at(7, 12))]
+    v = m.apply(at(7, 20), snapshot(at(7, 20), *seen), roster=today)
+    for e in night:
+        assert row(v, e.agent_id).login_status is LoginStatus.ON_TIME, e.agent_id
+    assert not [a for a in v.open_alerts if a.kind is AlertKind.ATTENDANCE]
+    c = v.attendance
+    # the pagi TL's people: P0-P2 (S1 is siang's, the night shift was yesterday's siang's)
+    assert (c.scheduled, c.present, c.not_yet_in, c.absent) == (3, 2, 1, 0)
+    assert c.scheduled == c.present + c.not_yet_in + c.absent
+    assert (c.off, c.on_leave) == (2, 1)
+    assert c.late == 1  # P1 in at 07:12
+
+
+def test_an_absence_in_the_tl_window_on_duty_is_raised_whoever_owns_the_shift() -> None:
+    m = monitor()
+    s1 = shift("S0", start=(13, 0), end=(22, 0), code="S1")
+    m.apply(at(13, 0), snapshot(at(13, 0)), roster=Roster(DAY, (s1,)))
+    v = m.apply(at(13, 31))
+    assert row(v, "S0").login_status is LoginStatus.ABSENT
+    # 13:30 is in pagi's window: the TL on duty hears of it, though S1 is siang's to count
+    assert [a.key for a in v.new_alerts] == ["attendance:S0:absent:2026-11-24"]
+    assert v.attendance.scheduled == 0
