@@ -140,3 +140,15 @@ def status_of(value: float | None, target: KpiTarget | None) -> Status:
 def target_for(targets: Mapping[str, KpiTarget], kpi: str, scope: str) -> KpiTarget | None:
     """`"<kpi>.<scope>"` (e.g. `response_time.email`) before `"<kpi>"`."""
     return targets.get(f"{kpi}.{scope}") or targets.get(kpi)
+
+
+def aggregates(targets: Mapping[str, KpiTarget], kpi: str, members: Iterable[str]) -> bool:
+    """Is an "all" figure of `kpi` over the `members` (queues or channels) meaningful?
+    A rate (SCR, abandon, SL) over summed counts always is. A duration or a count only
+    when every member is judged against the same target as "all": e-mail's response
+    time (hours) added to chat's (seconds) and judged on chat's SLA is a false breach
+    that never ends."""
+    if kpi in RATE_KPIS:
+        return True
+    target = target_for(targets, kpi, "all")
+    return all(target_for(targets, kpi, m) == target for m in members)

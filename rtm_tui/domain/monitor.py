@@ -50,6 +50,7 @@ from .format import fmt_kpi
 from .kpi import (
     KPI_LABELS,
     NOW_KPIS,
+    aggregates,
     nonvoice_kpis,
     status_of,
     sum_nonvoice,
@@ -106,7 +107,6 @@ AFTER_SHIFT = timedelta(hours=2)
 # timelines and per-day tallies older than this are dropped
 KEEP = timedelta(hours=36)
 KEEP_DAYS = 3  # roster dates kept (yesterday's overnight shifts still run today)
-
 
 
 @dataclass(slots=True)
@@ -557,9 +557,7 @@ class ShiftMonitor:
         if track.timeline and track.timeline[-1][0] == change:
             track.timeline[-1] = (change, state, code)  # same instant: the later one wins
         elif not (
-            track.timeline
-            and state in WORKING_STATES
-            and track.timeline[-1][1] in WORKING_STATES
+            track.timeline and state in WORKING_STATES and track.timeline[-1][1] in WORKING_STATES
         ):
             # available / on contact / ACW are one thing to adherence: a call cycle adds
             # nothing, so the timeline grows with AUX and logins, not with every call
@@ -896,6 +894,9 @@ class ShiftMonitor:
         target = target_for(self.targets, kpi, scope)
         return KpiValue(kpi, scope, period, value, status_of(value, target), target, counts)
 
+    def _aggregates(self, kpi: str, members: list[str]) -> bool:
+        return aggregates(self.targets, kpi, members)
+
     def _build_kpis(self) -> tuple[KpiValue, ...]:
         out: list[KpiValue] = []
         epochs: dict[tuple[str, str, str], str] = {}
@@ -923,6 +924,10 @@ class ShiftMonitor:
                     for kpi, value in compute_voice_kpis(counts, qnow, self.options).items():
                         if period == "today" and kpi in NOW_KPIS:
                             continue
+                        if scope == "all" and not self._aggregates(
+                            kpi, [q.queue_id for q in queues]
+                        ):
+                            continue
                         out.append(self._kpi_value(kpi, scope, period, value, raw))
                         epochs[(kpi, scope, period)] = start if period == "interval" else day
         nv = self._nonvoice
@@ -947,6 +952,8 @@ class ShiftMonitor:
                         raw["oldest_waiting_seconds"] = nnow.oldest_waiting_seconds
                     for kpi, value in nonvoice_kpis(ncounts, nnow).items():
                         if period == "today" and kpi in NOW_KPIS:
+                            continue
+                        if scope == "all" and not self._aggregates(kpi, [c.channel for c in chans]):
                             continue
                         out.append(self._kpi_value(kpi, scope, period, value, raw))
                         epochs[(kpi, scope, period)] = start if period == "interval" else day

@@ -50,6 +50,7 @@ from rtm_tui.domain.kpi import (
     NONVOICE_KPIS,
     NOW_KPIS,
     VOICE_KPIS,
+    aggregates,
     nonvoice_kpis,
     status_of,
     target_for,
@@ -292,9 +293,15 @@ def _typed(cls: Any, counts: Mapping[str, float]) -> Any:
 
 
 def figures_from_counts(
-    family: str, scope: str, counts: Mapping[str, float], rules: ReportRules
+    family: str,
+    scope: str,
+    counts: Mapping[str, float],
+    rules: ReportRules,
+    members: Sequence[str] = (),
 ) -> ScopeFigures:
-    """The KPIs of summed counts, by the kpi.md formulas, with their status."""
+    """The KPIs of summed counts, by the kpi.md formulas, with their status. For scope
+    "all", only the KPIs that aggregate over `members` (domain.kpi.aggregates), as on
+    the dashboard."""
     if family == "voice":
         values = voice_kpis(_typed(VoiceCounts, counts), None, rules.options)
         ids = VOICE_PERIOD_KPIS
@@ -303,6 +310,8 @@ def figures_from_counts(
         ids = NONVOICE_PERIOD_KPIS
     lines = []
     for kpi in ids:
+        if scope == "all" and not aggregates(rules.targets, kpi, members):
+            continue
         target = target_for(rules.targets, kpi, scope)
         value = values.get(kpi)
         lines.append(
@@ -370,8 +379,12 @@ def build_kpis(
                 for n, v in counts.items():
                     total[n] = total.get(n, 0.0) + v
         intervals.append(IntervalFigures(start, tuple(scopes)))
+    members: dict[str, list[str]] = {}
+    for family, scope in totals:
+        if scope != "all":
+            members.setdefault(family, []).append(scope)
     shift = tuple(
-        figures_from_counts(family, scope, counts, rules)
+        figures_from_counts(family, scope, counts, rules, members.get(family, ()))
         for (family, scope), counts in sorted(totals.items(), key=lambda kv: _scope_order(*kv[0]))
     )
     return tuple(intervals), shift

@@ -96,3 +96,36 @@ def test_an_absence_in_the_tl_window_on_duty_is_raised_whoever_owns_the_shift() 
     # 13:30 is in pagi's window: the TL on duty hears of it, though S1 is siang's to count
     assert [a.key for a in v.new_alerts] == ["attendance:S0:absent:2026-11-24"]
     assert v.attendance.scheduled == 0
+
+
+def test_response_time_is_not_added_up_across_channels_with_other_targets() -> None:
+    from rtm_tui.domain.types import (
+        Direction,
+        KpiTarget,
+        NonVoiceChannel,
+        NonVoiceCounts,
+        NonVoiceNow,
+        NonVoiceSnapshot,
+    )
+
+    targets = {
+        "response_time": KpiTarget("response_time", Direction.LOWER, sla=60, slg=120),
+        "response_time.email": KpiTarget("response_time", Direction.LOWER, sla=3600, slg=7200),
+        "waiting_list": KpiTarget("waiting_list", Direction.LOWER, sla=10, slg=30),
+    }
+    rotg = RotgRules(rules={}, default=AuxRule("default"))
+    m = ShiftMonitor(targets, KpiOptions(), rotg, AttendanceRules())
+    t0 = at(9, 0)
+    chat = NonVoiceChannel(
+        "chat", "Chat", t0, NonVoiceCounts(10, 10, 300), NonVoiceCounts(), NonVoiceNow(2)
+    )
+    mail = NonVoiceChannel(
+        "email", "E-mail", t0, NonVoiceCounts(5, 5, 5 * 1800), NonVoiceCounts(), NonVoiceNow(3)
+    )
+    v = m.apply(at(9, 10), nonvoice=NonVoiceSnapshot(at(9, 10), 30, (chat, mail)))
+    got = {(k.kpi, k.scope) for k in v.kpis if k.period == "interval"}
+    # e-mail answers in 30 min are within their SLA; chat's in 30 s too: no "all" to breach
+    assert ("response_time", "all") not in got
+    assert {("response_time", "chat"), ("response_time", "email")} <= got
+    assert ("waiting_list", "all") in got  # one target for all: the sum is meaningful
+    assert not [a for a in v.new_alerts if a.kpi == "response_time"]

@@ -187,6 +187,10 @@ def test_shift_scr_is_summed_answered_over_summed_offered(
     assert sum(f.counts["offered"] for f in queues) == offered
     nonvoice = summary.shift_scope("nonvoice")
     assert nonvoice is not None and nonvoice.counts["received"] > 0
+    # e-mail (target in hours) is not added to chat and judged on chat's SLA, as on screen
+    assert nonvoice.kpi("response_time") is None
+    email = next(f for f in summary.shift_figures if f.family == "nonvoice" and f.scope == "email")
+    assert email.kpi("response_time") is not None
 
 
 # ---------------------------------------------------------------------- people
