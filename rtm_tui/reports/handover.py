@@ -107,6 +107,7 @@ def _run(args: argparse.Namespace, settings: Any) -> int:
         options=settings.kpi_options(),
         attendance=settings.attendance_rules(),
         interval_minutes=settings.staffing.interval_minutes,
+        tl_shifts=shifts,
     )
     with Store.open(path) as store:
         summary = build_shift_summary(

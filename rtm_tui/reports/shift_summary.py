@@ -40,9 +40,10 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from functools import partial
 from typing import Any
 
 from rtm_tui.domain.attendance import login_status
@@ -58,6 +59,7 @@ from rtm_tui.domain.kpi import (
 )
 from rtm_tui.domain.plans import PlanStatus, RecoveryPlan
 from rtm_tui.domain.rotg import ALL_CODES, code_label
+from rtm_tui.domain.shift import TlShifts, is_tl_person, window_on
 from rtm_tui.domain.types import (
     AgentState,
     AlertKind,
@@ -214,6 +216,9 @@ class ReportRules:
     options: KpiOptions
     attendance: AttendanceRules
     interval_minutes: int = 30
+    # the site's TL windows: a TL's people are chosen as on the dashboard (domain.shift);
+    # None: every shift overlapping the window
+    tl_shifts: TlShifts | None = None
 
 
 # ---------------------------------------------------------------------- windows
@@ -463,7 +468,10 @@ def build_attendance(
     rules: AttendanceRules,
     names: Mapping[str, str],
     absent_alerts: Sequence[AlertRecord],
+    people: Callable[[RosterEntry], bool] | None = None,
 ) -> AttendanceSummary:
+    """`people`: is an entry the TL's (domain.shift.is_tl_person), the same rule as the
+    dashboard's card; None: every shift that overlaps the window."""
     w0, w1 = window
     if roster is None:
         # without the roster only the recorded absences can be named
@@ -499,7 +507,10 @@ def build_attendance(
     rostered_working: set[str] = set()
     for entry in roster.entries:
         if entry.works and entry.start is not None and entry.end is not None:
-            if not (entry.start < w1 and entry.end > w0):
+            if people is not None:
+                if not people(entry):
+                    continue  # another TL's people
+            elif not (entry.start < w1 and entry.end > w0):
                 continue  # this shift is not in the window
             rostered_working.add(entry.agent_id)
         elif entry.status in (RosterStatus.OFF, RosterStatus.LEAVE, RosterStatus.SICK):
@@ -852,8 +863,13 @@ def build_shift_summary(
         for a in alerts
         if a.alert.kind == AlertKind.ATTENDANCE and (a.alert.code or "") == "absent"
     ]
+    people = None
+    if rules.tl_shifts and shift in rules.tl_shifts:
+        tz = w0.tzinfo or UTC
+        mine = window_on(shift, day, *rules.tl_shifts[shift], tz)
+        people = partial(is_tl_person, window=mine, shifts=rules.tl_shifts, tz=tz)
     attendance = build_attendance(
-        roster, events, state, window, as_of, rules.attendance, names, absent_alerts
+        roster, events, state, window, as_of, rules.attendance, names, absent_alerts, people
     )
     if roster is None:
         notes.append(

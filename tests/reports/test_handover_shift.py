@@ -51,6 +51,7 @@ class Recorded:
     roster: Roster
     truth: AgentsSnapshot  # the platform's own tally at the end of the shift
     seconds: float
+    view: Any = None  # the dashboard's view at the end of the shift
 
     def agent(self, idx: int) -> tuple[str, str]:
         p = self.sim.profiles[idx]
@@ -59,7 +60,7 @@ class Recorded:
 
 async def _record(
     settings: Settings, sim: Simulator, clock: FrozenClock
-) -> tuple[Roster, AgentsSnapshot]:
+) -> tuple[Roster, AgentsSnapshot, Any]:
     client = OmnichannelClient(
         base_url="http://sim/api/v1", transport=httpx.ASGITransport(app=make_asgi_app(sim))
     )
@@ -88,9 +89,10 @@ async def _record(
         clock.advance(STEP)
     roster = await client.fetch_roster(DAY, settings.tz)  # what the monitor judged against
     truth = await client.fetch_agents()  # not given to the feed: the record must not see it
+    view = feed.last_view  # what the dashboard showed at the end
     await feed.stop()  # the app on exit: last values and the monitor state saved
     store.close()
-    return roster, truth
+    return roster, truth, view
 
 
 @pytest.fixture(scope="module")
@@ -110,8 +112,8 @@ def recorded(tmp_path_factory: pytest.TempPathFactory) -> Recorded:
     clock = FrozenClock(START)
     sim = Simulator(agents=40, seed=7, clock=clock, tz=JKT)
     t0 = time.perf_counter()
-    roster, truth = asyncio.run(_record(settings, sim, clock))
-    return Recorded(db, config, settings, sim, roster, truth, time.perf_counter() - t0)
+    roster, truth, view = asyncio.run(_record(settings, sim, clock))
+    return Recorded(db, config, settings, sim, roster, truth, time.perf_counter() - t0, view)
 
 
 def _rules(settings: Settings) -> ReportRules:
@@ -120,6 +122,7 @@ def _rules(settings: Settings) -> ReportRules:
         settings.kpi_options(),
         settings.attendance_rules(),
         settings.staffing.interval_minutes,
+        tl_shifts={n: (s.start, s.end) for n, s in settings.site.tl_shifts.items()},
     )
 
 
@@ -529,3 +532,22 @@ def test_xlsx_needs_an_output_file(recorded: Recorded, capsys: pytest.CaptureFix
     assert code == 2
     assert "--output" in capsys.readouterr().err
     assert rtm(["report", "--config", str(recorded.config), "--date", "25-11-2025"]) == 2
+
+
+# ---------------------------------------------------------------------- one truth
+
+
+def test_the_report_says_what_the_dashboard_said_at_the_end_of_the_shift(
+    recorded: Recorded, summary: ShiftSummary
+):
+    view = recorded.view
+    assert view is not None
+    card, report = view.attendance, summary.attendance
+    names = ("scheduled", "present", "late", "absent", "early_out", "not_yet_in")
+    assert {n: getattr(card, n) for n in names} == {n: getattr(report, n) for n in names}
+    assert card.scheduled == card.present + card.not_yet_in + card.absent
+    # agent by agent: every exception the report lists is the dashboard's row status
+    rows = {r.agent_id: r for r in view.rows}
+    for x in summary.attendance.exceptions:
+        assert rows[x.agent_id].login_status == x.status, x
+        assert rows[x.agent_id].late_by == x.late_by, x
