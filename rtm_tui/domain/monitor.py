@@ -239,6 +239,7 @@ class ShiftMonitor:
         self._open: list[Alert] = []
         self._open_tuple: tuple[Alert, ...] = ()
         self._raised: dict[str, datetime] = {}  # every key raised, for one-alert-per-key
+        self._running_each: dict[str, str] = {}  # per-occurrence alert key -> agent, still running
         self._new: list[Alert] = []
         self._today: date | None = None
         self._tz: tzinfo | None = None  # the site's, from `now`: "today" is its local date
@@ -292,6 +293,8 @@ class ShiftMonitor:
             self._kpis = self._build_kpis()
         self._judge_kpis(now)
         rows = self._build_rows(now)
+        if self._running_each:
+            self._follow_running(now)
         return MonitorView(
             now=now,
             rows=rows,
@@ -834,7 +837,17 @@ class ShiftMonitor:
         self, track: _Track, v: Violation, now: datetime, before_start: int = 0
     ) -> None:
         if v.key in self._raised:
+            self._update_value(v.key, v, track)  # the same condition, its real value now
             return
+        if v.limit_kind == "each" and not before_start:
+            self._running_each[v.key] = track.agent_id
+        self._raise(
+            self._rotg_alert(track, v, now, before_start),
+        )
+
+    def _rotg_alert(
+        self, track: _Track, v: Violation, now: datetime, before_start: int = 0
+    ) -> Alert:
         agent = track.agent
         who = f"{agent.name} ({track.agent_id})" if agent is not None else track.agent_id
         what = v.describe()
@@ -844,19 +857,54 @@ class ShiftMonitor:
                 f"{v.code}: at least one occurrence over {mmss(v.limit)} before rtm started "
                 f"({mmss(v.value * before_start)} in {before_start})"
             )
-        self._raise(
-            Alert(
-                key=v.key,
-                kind=AlertKind.ROTG,
-                severity=Severity.BREACH,
-                raised_at=now,
-                message=f"{who} {what}",
-                agent_id=track.agent_id,
-                code=v.code,
-                value=v.value,
-                limit=v.limit,
-            )
+        return Alert(
+            key=v.key,
+            kind=AlertKind.ROTG,
+            severity=Severity.BREACH,
+            raised_at=now,
+            message=f"{who} {what}",
+            agent_id=track.agent_id,
+            code=v.code,
+            value=v.value,
+            limit=v.limit,
         )
+
+    def _update_value(self, key: str, v: Violation, track: _Track) -> None:
+        """An open alert follows its condition: the occurrence's real length, the real
+        total used, not the value at the instant it crossed the limit."""
+        for i, a in enumerate(self._open):
+            if a.key == key:
+                if a.value is not None and int(a.value) == int(v.value):
+                    return  # the text shows whole seconds: nothing to redraw
+                fresh = self._rotg_alert(track, v, a.raised_at)
+                self._open[i] = replace(fresh, raised_at=a.raised_at)
+                self._open_tuple = tuple(self._open)
+                return
+
+    def _follow_running(self, now: datetime) -> None:
+        """Running occurrences already over their limit: their alerts show the length
+        so far, every poll (a few alerts at most)."""
+        for key, agent_id in list(self._running_each.items()):
+            track = self._tracks.get(agent_id)
+            agent = track.agent if track is not None else None
+            start = datetime.fromisoformat(key.rsplit(":each:", 1)[1])
+            if (
+                track is None
+                or agent is None
+                or agent.state is not _AUX
+                or agent.state_since != start
+                or not track.present
+            ):
+                del self._running_each[key]  # closed: _close_aux gave it its final length
+                continue
+            rule = self.rotg.for_code(agent.aux_code)
+            if rule.max_minutes_each is None:
+                continue
+            label = code_label(agent.aux_code)
+            value = (now - start).total_seconds()
+            self._update_value(
+                key, Violation(key, label, "each", value, rule.max_minutes_each * 60.0), track
+            )
 
     def _raise_absent(self, track: _Track, entry: RosterEntry, now: datetime) -> None:
         key = f"attendance:{track.agent_id}:absent:{entry.date.isoformat()}"

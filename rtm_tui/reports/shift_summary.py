@@ -730,7 +730,15 @@ def build_aux_over(
     names: Mapping[str, str],
     day: date,
     aux_used: Mapping[tuple[str, date], AuxUsed] | None = None,
+    events: Sequence[AgentEvent] = (),
+    open_until: datetime | None = None,
 ) -> tuple[AuxOver, ...]:
+    """One line per ROTG alert, with the real value from the recorded facts: the whole
+    occurrence (its recorded end, or `open_until` if it still ran), the workday's total
+    used or count, not the value at the instant the alert crossed the limit."""
+    by_agent: dict[str, list[AgentEvent]] = {}
+    for e in events:
+        by_agent.setdefault(e.agent_id, []).append(e)
     out = []
     for rec in rotg_alerts:
         a = rec.alert
@@ -753,13 +761,21 @@ def build_aux_over(
         else:
             used_s = float(seconds[code]) if code in seconds else None
             n = int(count[code]) if code in count else None
+        value = a.value
+        if kind == "each":
+            length = occurrence_length(by_agent.get(a.agent_id, ()), a.key, code, open_until)
+            value = length if length is not None else value
+        elif kind in ("shift", "total") and used_s is not None:
+            value = used_s
+        elif kind == "count" and n is not None:
+            value = float(n)
         out.append(
             AuxOver(
                 a.agent_id,
                 names.get(a.agent_id, a.agent_id),
                 code,
                 kind,
-                a.value,
+                value,
                 a.limit,
                 a.raised_at,
                 used_s,
@@ -768,6 +784,22 @@ def build_aux_over(
         )
     out.sort(key=lambda x: (x.name.casefold(), x.agent_id, x.code, x.at))
     return tuple(out)
+
+
+def occurrence_length(
+    events: Sequence[AgentEvent], key: str, code: str, open_until: datetime | None
+) -> float | None:
+    """Seconds of the AUX occurrence a per-occurrence alert key names (it ends in the
+    occurrence's start): to the agent's first recorded change out of it, else to
+    `open_until` (still in it when the record ends). None: the key names no start."""
+    try:
+        start = datetime.fromisoformat(key.rsplit(":each:", 1)[1])
+    except (IndexError, ValueError):
+        return None  # e.g. a violation proved from the totals before rtm started
+    for e in sorted(events, key=lambda e: e.at):
+        if e.at > start and not (e.state == "aux" and code_label(e.aux_code) == code):
+            return (e.at - start).total_seconds()
+    return None if open_until is None else max(0.0, (open_until - start).total_seconds())
 
 
 def _in_aux_during(events: Sequence[AgentEvent], start: datetime, end: datetime) -> set[str]:
@@ -887,7 +919,7 @@ def build_shift_summary(
     wanted = [(a, day) for a in sorted(in_aux)]
     wanted += [(r.alert.agent_id, alert_workday(r, day)) for r in rotg if r.alert.agent_id]
     used = build_aux_used(store, wanted, roster, day, tz, as_of, open_until, names)
-    aux = build_aux_over(rotg, state, names, day, used)
+    aux = build_aux_over(rotg, state, names, day, used, events, open_until)
     aux_used = sorted(
         (used[(a, day)] for a in in_aux if used[(a, day)].seconds),
         key=lambda u: (u.name.casefold(), u.agent_id),

@@ -164,3 +164,23 @@ def test_today_breaches_re_arm_at_local_midnight_when_the_api_speaks_utc() -> No
     v = m.apply(morning, voice=_voice(at(6, 30, day=NEXT).astimezone(UTC), 50))
     # a new local day: the breach of today's SCR is a new episode and alerts again
     assert any(a.key.startswith("kpi:scr:all:today:breach") for a in v.new_alerts)
+
+
+def test_an_aux_alert_carries_the_real_length_while_it_lasts_and_when_it_ends() -> None:
+    m = monitor()
+    toilet = agent("A0012", "aux", at(9, 0), code="TOILET")
+    m.apply(at(9, 0), snapshot(at(9, 0), toilet), roster=Roster(DAY, (shift("A0012"),)))
+    v = m.apply(at(9, 10, 30), snapshot(at(9, 10, 30), toilet))
+    (raised,) = [a for a in v.new_alerts if ":each:" in a.key]
+    assert raised.value == 630 and "10:30 one occurrence, limit 10:00" in raised.message
+    v = m.apply(at(9, 20), snapshot(at(9, 20), toilet))
+    (now,) = [a for a in v.open_alerts if a.key == raised.key]
+    assert now.value == 1200 and "20:00 one occurrence" in now.message
+    assert now.raised_at == raised.raised_at and v.new_alerts == ()  # the same alert
+    back = agent("A0012", "available", at(9, 25))
+    v = m.apply(at(9, 25, 2), snapshot(at(9, 25, 2), back))
+    (final,) = [a for a in v.open_alerts if a.key == raised.key]
+    assert final.value == 25 * 60 and "25:00 one occurrence" in final.message
+    v = m.apply(at(9, 40), snapshot(at(9, 40), back))
+    (still,) = [a for a in v.open_alerts if a.key == raised.key]
+    assert still.value == 25 * 60  # ended: no longer grows

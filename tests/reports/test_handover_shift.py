@@ -248,6 +248,29 @@ def test_aux_over_limits_by_agent_and_code_match_the_recorded_alerts(
         assert x.value is not None and x.limit is not None and x.value > x.limit
 
 
+def test_an_aux_line_reads_the_whole_occurrence_not_the_value_when_it_crossed() -> None:
+    from rtm_tui.domain.types import Alert, Severity
+    from rtm_tui.reports.shift_summary import build_aux_over
+    from rtm_tui.store import AgentEvent, AlertRecord
+
+    t0 = datetime(2025, 11, 25, 9, 0, tzinfo=JKT)
+    key = f"rotg:A1:TOILET:each:{t0.isoformat()}"
+    crossed = Alert(key, AlertKind.ROTG, Severity.BREACH, t0 + timedelta(minutes=10, seconds=2),
+                    "x", agent_id="A1", code="TOILET", value=602.0, limit=600.0)  # fmt: skip
+    events = [
+        AgentEvent("A1", t0, "aux", "TOILET"),
+        AgentEvent("A1", t0 + timedelta(minutes=3), "aux", "TOILET"),  # a re-stamped poll
+        AgentEvent("A1", t0 + timedelta(minutes=25), "available"),
+    ]
+    (line,) = build_aux_over([AlertRecord(DAY, crossed)], None, {}, DAY, None, events, END)
+    assert line.value == 25 * 60 and line.limit == 600
+    # still in it when the record ends: up to then
+    (open_line,) = build_aux_over(
+        [AlertRecord(DAY, crossed)], None, {}, DAY, None, events[:2], t0 + timedelta(minutes=17)
+    )
+    assert open_line.value == 17 * 60
+
+
 def test_alerts_of_the_window_with_acknowledgement(recorded: Recorded, summary: ShiftSummary):
     with Store.open(recorded.db) as store:
         stored = store.alerts(since=START, until=END)
