@@ -8,6 +8,7 @@ Several queues are summed first (`VoiceCounts.__add__`), then the formula is app
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import fields
 
 from .types import (
     Direction,
@@ -152,3 +153,28 @@ def aggregates(targets: Mapping[str, KpiTarget], kpi: str, members: Iterable[str
         return True
     target = target_for(targets, kpi, "all")
     return all(target_for(targets, kpi, m) == target for m in members)
+
+
+def family_of(kpi: str) -> str | None:
+    """"voice" or "nonvoice": which platform figures a KPI is computed from."""
+    if kpi in VOICE_KPIS:
+        return "voice"
+    if kpi in NONVOICE_KPIS:
+        return "nonvoice"
+    return None
+
+
+def counts_from(family: str, raw: Mapping[str, object]) -> VoiceCounts | NonVoiceCounts:
+    """Recorded counts (a KPI record's `counts`, JSON) back as the domain type: unknown
+    names ignored, missing or unreadable ones 0, whole numbers where the type has them."""
+    cls: type[VoiceCounts] | type[NonVoiceCounts] = (
+        VoiceCounts if family == "voice" else NonVoiceCounts
+    )
+    values: dict[str, float | int] = {}
+    for f in fields(cls):
+        try:
+            v = float(raw.get(f.name, 0) or 0)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            v = 0.0
+        values[f.name] = int(round(v)) if f.type == "int" else v
+    return cls(**values)  # type: ignore[arg-type]

@@ -84,6 +84,7 @@ from .types import (
     KpiValue,
     LoginStatus,
     MonitorView,
+    NonVoiceCounts,
     NonVoiceNow,
     NonVoiceSnapshot,
     Roster,
@@ -91,6 +92,7 @@ from .types import (
     RotgRules,
     Severity,
     Status,
+    VoiceCounts,
     VoiceNow,
     VoiceSnapshot,
 )
@@ -239,6 +241,10 @@ class ShiftMonitor:
         self._open: list[Alert] = []
         self._open_tuple: tuple[Alert, ...] = ()
         self._raised: dict[str, datetime] = {}  # every key raised, for one-alert-per-key
+        # per (family, scope): interval start -> the interval's counts as last seen; the
+        # TL shift so far is their sum (the "shift" period)
+        self._seen_intervals: dict[tuple[str, str], dict[datetime, Any]] = {}
+        self._kpi_window: TlWindow | None = None
         self._running_each: dict[str, str] = {}  # per-occurrence alert key -> agent, still running
         self._new: list[Alert] = []
         self._today: date | None = None
@@ -289,6 +295,10 @@ class ShiftMonitor:
         if nonvoice is not None and nonvoice is not self._nonvoice:
             self._nonvoice = nonvoice
             kpis_changed = True
+        window = self.tl_window(now)
+        if window != self._kpi_window:  # a new TL shift: its figures start afresh
+            self._kpi_window = window
+            kpis_changed = kpis_changed or self._voice is not None or self._nonvoice is not None
         if kpis_changed:
             self._kpis = self._build_kpis()
         self._judge_kpis(now)
@@ -945,6 +955,44 @@ class ShiftMonitor:
     def _aggregates(self, kpi: str, members: list[str]) -> bool:
         return aggregates(self.targets, kpi, members)
 
+    def _epoch(self, period: str, interval_start: str, day: str) -> str:
+        if period == "interval":
+            return interval_start
+        if period == "shift" and self._kpi_window is not None:
+            return self._kpi_window.start.isoformat()
+        return day
+
+    def _shift_so_far(self, seen: dict[datetime, Any]) -> list[Any] | None:
+        """The counts of the TL shift's intervals seen so far (None: no TL window). Old
+        intervals are forgotten as they leave the day."""
+        if len(seen) > 100:  # more than a day of 15-minute intervals: drop the oldest
+            latest = max(seen)
+            for old in [t for t in seen if t < latest - KEEP]:
+                del seen[old]
+        window = self._kpi_window
+        if window is None:
+            return None
+        return [c for t, c in seen.items() if window.start <= t < window.end]
+
+    def shift_since(self) -> datetime | None:
+        """The first interval the "shift" figures include: later than the TL window's start
+        when rtm was not running (nor seeded from the store) at its beginning."""
+        window = self._kpi_window
+        if window is None:
+            return None
+        starts = [
+            t
+            for seen in self._seen_intervals.values()
+            for t in seen
+            if window.start <= t < window.end
+        ]
+        return min(starts) if starts else None
+
+    def seed_interval(self, family: str, scope: str, start: datetime, counts: Any) -> None:
+        """An interval of today from the shift record (rtm restarted mid-shift): the TL
+        shift's figures then include what happened before the restart."""
+        self._seen_intervals.setdefault((family, scope), {}).setdefault(start, counts)
+
     def _build_kpis(self) -> tuple[KpiValue, ...]:
         out: list[KpiValue] = []
         epochs: dict[tuple[str, str, str], str] = {}
@@ -958,13 +1006,20 @@ class ShiftMonitor:
                 now = VoiceNow()
                 for q in queues:
                     now = now + q.now
-                start = max(q.interval_start for q in queues).isoformat()
+                began = max(q.interval_start for q in queues)
+                start = began.isoformat()
                 # the local date: an API speaking UTC must not re-arm at 07:00 WIB
-                day = max(q.interval_start for q in queues).astimezone(self._tz).date().isoformat()
-                for period, counts, qnow in (
+                day = began.astimezone(self._tz).date().isoformat()
+                seen = self._seen_intervals.setdefault(("voice", scope), {})
+                seen[began] = interval
+                periods: list[tuple[str, VoiceCounts, VoiceNow | None]] = [
                     ("interval", interval, now),
                     ("today", sum_voice(q.today for q in queues), None),
-                ):
+                ]
+                shift = self._shift_so_far(seen)
+                if shift is not None:
+                    periods.insert(1, ("shift", sum_voice(shift), None))
+                for period, counts, qnow in periods:
                     raw: dict[str, float] = counts.as_dict()
                     if qnow is not None:
                         raw["waiting"] = qnow.waiting
@@ -977,7 +1032,7 @@ class ShiftMonitor:
                         ):
                             continue
                         out.append(self._kpi_value(kpi, scope, period, value, raw))
-                        epochs[(kpi, scope, period)] = start if period == "interval" else day
+                        epochs[(kpi, scope, period)] = self._epoch(period, start, day)
         nv = self._nonvoice
         if nv is not None:
             cgroups = [(c.channel, [c]) for c in nv.channels]
@@ -987,13 +1042,21 @@ class ShiftMonitor:
                 cnow = NonVoiceNow()
                 for c in chans:
                     cnow = cnow + c.now
-                start = max(c.interval_start for c in chans).isoformat()
+                began = max(c.interval_start for c in chans)
+                start = began.isoformat()
                 # the local date: an API speaking UTC must not re-arm at 07:00 WIB
-                day = max(c.interval_start for c in chans).astimezone(self._tz).date().isoformat()
-                for period, ncounts, nnow in (
-                    ("interval", sum_nonvoice(c.interval for c in chans), cnow),
+                day = began.astimezone(self._tz).date().isoformat()
+                ninterval = sum_nonvoice(c.interval for c in chans)
+                nseen = self._seen_intervals.setdefault(("nonvoice", scope), {})
+                nseen[began] = ninterval
+                nperiods: list[tuple[str, NonVoiceCounts, NonVoiceNow | None]] = [
+                    ("interval", ninterval, cnow),
                     ("today", sum_nonvoice(c.today for c in chans), None),
-                ):
+                ]
+                nshift = self._shift_so_far(nseen)
+                if nshift is not None:
+                    nperiods.insert(1, ("shift", sum_nonvoice(nshift), None))
+                for period, ncounts, nnow in nperiods:
                     raw = ncounts.as_dict()
                     if nnow is not None:
                         raw["waiting"] = nnow.waiting
@@ -1004,15 +1067,15 @@ class ShiftMonitor:
                         if scope == "all" and not self._aggregates(kpi, [c.channel for c in chans]):
                             continue
                         out.append(self._kpi_value(kpi, scope, period, value, raw))
-                        epochs[(kpi, scope, period)] = start if period == "interval" else day
+                        epochs[(kpi, scope, period)] = self._epoch(period, start, day)
         self._kpi_epochs = epochs
         return tuple(out)
 
     def _judge_kpis(self, now: datetime) -> None:
         after = self.options.warning_alert_after
         for kv in self._kpis:
-            if kv.target is None:
-                continue
+            if kv.target is None or kv.period == "shift":
+                continue  # the TL shift so far is shown, not alerted: interval and day are
             ident = (kv.kpi, kv.scope, kv.period)
             ep = self._episodes.get(ident)
             epoch = self._kpi_epochs.get(ident, "")

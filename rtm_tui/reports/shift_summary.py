@@ -52,6 +52,8 @@ from rtm_tui.domain.kpi import (
     NOW_KPIS,
     VOICE_KPIS,
     aggregates,
+    counts_from,
+    family_of,
     nonvoice_kpis,
     status_of,
     target_for,
@@ -268,12 +270,7 @@ def default_shift(
 # ---------------------------------------------------------------------- KPIs
 
 
-def _family(kpi: str) -> str | None:
-    if kpi in VOICE_KPIS:
-        return "voice"
-    if kpi in NONVOICE_KPIS:
-        return "nonvoice"
-    return None
+_family = family_of
 
 
 def _counts_of(family: str, raw: Mapping[str, Any]) -> dict[str, float]:
@@ -287,16 +284,6 @@ def _counts_of(family: str, raw: Mapping[str, Any]) -> dict[str, float]:
     return out
 
 
-def _typed(cls: Any, counts: Mapping[str, float]) -> Any:
-    """Counts as the domain type (whole numbers where the type has them)."""
-    return cls(
-        **{
-            f.name: int(round(counts.get(f.name, 0))) if f.type == "int" else counts.get(f.name, 0)
-            for f in fields(cls)
-        }
-    )
-
-
 def figures_from_counts(
     family: str,
     scope: str,
@@ -307,11 +294,12 @@ def figures_from_counts(
     """The KPIs of summed counts, by the kpi.md formulas, with their status. For scope
     "all", only the KPIs that aggregate over `members` (domain.kpi.aggregates), as on
     the dashboard."""
-    if family == "voice":
-        values = voice_kpis(_typed(VoiceCounts, counts), None, rules.options)
+    typed = counts_from(family, counts)
+    if isinstance(typed, VoiceCounts):
+        values = voice_kpis(typed, None, rules.options)
         ids = VOICE_PERIOD_KPIS
     else:
-        values = nonvoice_kpis(_typed(NonVoiceCounts, counts), None)
+        values = nonvoice_kpis(typed, None)
         ids = NONVOICE_PERIOD_KPIS
     lines = []
     for kpi in ids:
@@ -897,9 +885,9 @@ def build_shift_summary(
     ]
     people = None
     if rules.tl_shifts and shift in rules.tl_shifts:
-        tz = w0.tzinfo or UTC
-        mine = window_on(shift, day, *rules.tl_shifts[shift], tz)
-        people = partial(is_tl_person, window=mine, shifts=rules.tl_shifts, tz=tz)
+        site_tz = w0.tzinfo or UTC
+        mine = window_on(shift, day, *rules.tl_shifts[shift], site_tz)
+        people = partial(is_tl_person, window=mine, shifts=rules.tl_shifts, tz=site_tz)
     attendance = build_attendance(
         roster, events, state, window, as_of, rules.attendance, names, absent_alerts, people
     )

@@ -35,7 +35,7 @@ from rtm_tui.domain.types import (
     Severity,
 )
 from rtm_tui.ui.alerts_pane import AlertsPane
-from rtm_tui.ui.gauges import GaugePanel, KpiGauge, TrendKeeper
+from rtm_tui.ui.gauges import PERIODS, GaugePanel, KpiGauge, TrendKeeper
 from rtm_tui.ui.header import FreshnessScreen, RtmHeader, SourceStatus
 from rtm_tui.ui.help_screen import HelpScreen
 from rtm_tui.ui.i18n import has, set_language, t
@@ -541,7 +541,7 @@ class RtmApp(App[int]):
             board.cycle_sort()
 
     def action_period(self) -> None:
-        self.period = "today" if self.period == "interval" else "interval"
+        self.period = PERIODS[(PERIODS.index(self.period) + 1) % len(PERIODS)]
         self.gauge_panel.set_period(self.period, self.trends)
 
     def action_acknowledge(self) -> None:

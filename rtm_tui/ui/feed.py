@@ -30,7 +30,7 @@ from textual.message import Message
 
 from rtm_tui.clock import Clock
 from rtm_tui.domain.coverage import IntervalForecast, need_for, takes_contacts
-from rtm_tui.domain.kpi import NONVOICE_KPIS, VOICE_KPIS
+from rtm_tui.domain.kpi import NONVOICE_KPIS, VOICE_KPIS, counts_from, family_of
 from rtm_tui.domain.plan_draft import MIN_PROJECTION_SECONDS
 from rtm_tui.domain.skew import ClockSkew, on_our_clock
 from rtm_tui.domain.skew import describe as describe_skew
@@ -380,6 +380,7 @@ class Feed:
         self.pollers: dict[str, Any] = self._make_pollers()
         if restore_state:
             self._restore_state()
+            self._seed_intervals()
 
     # ------------------------------------------------------------------ pollers
 
@@ -719,6 +720,22 @@ class Feed:
         except (TypeError, ValueError):
             return
         self._store_call("save_monitor_state", self._today(), state, now)
+
+    def _seed_intervals(self) -> None:
+        """Today's recorded intervals back into the monitor: restarted mid-shift, the TL
+        shift's figures still count from the shift's start."""
+        seed = getattr(self.monitor, "seed_interval", None)
+        if self.store is None or seed is None:
+            return
+        records = self._store_call("interval_kpis", self._today(), None, None, None, None, "interval")
+        seen: set[tuple[str, str, datetime]] = set()
+        for r in records or ():
+            family = family_of(r.kpi)
+            key = (family or "", r.scope, r.period_start)
+            if family is None or not r.counts or key in seen:
+                continue  # every KPI of one interval and scope carries the same counts
+            seen.add(key)
+            seed(family, r.scope, r.period_start, counts_from(family, r.counts))
 
     def _restore_state(self) -> None:
         """AUX used, first logins and open alerts survive a restart of the app."""

@@ -30,7 +30,7 @@ VOICE_KPIS = ("scr", "abandon", "service_level", "aht", "asa", "calls_waiting", 
 NONVOICE_KPIS = ("response_time", "waiting_list")
 # "now" values: the same for the interval and for today
 NOW_KPIS = frozenset({"calls_waiting", "longest_wait", "waiting_list"})
-PERIODS = ("interval", "today")
+PERIODS = ("interval", "shift", "today")  # `t` cycles them: this interval, TL shift so far, day
 TREND_LENGTH = 8
 GAUGE_WIDTH = 20  # cells, border included: 8 gauges across 160 columns
 
@@ -181,16 +181,16 @@ class KpiGauge(Widget, can_focus=True):
         # from the config, shown before the first data arrives
         self.target = target
         self.period = "interval"
-        self.values: dict[str, KpiValue | None] = {"interval": None, "today": None}
+        self.values: dict[str, KpiValue | None] = dict.fromkeys(PERIODS)
         self.trend: list[float | None] = []
         self.border_title = Text(kpi_label(kpi, scope))
         self._set_status(Status.NO_DATA)
 
     @property
     def current(self) -> KpiValue | None:
-        """The value shown: for the chosen period, else the other one (for "now" KPIs)."""
-        other = "today" if self.period == "interval" else "interval"
-        return self.values.get(self.period) or self.values.get(other)
+        """The value shown: for the chosen period, else this interval's ("now" KPIs such
+        as calls waiting exist for the interval only)."""
+        return self.values.get(self.period) or self.values.get("interval")
 
     def update_gauge(
         self,

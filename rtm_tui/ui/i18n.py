@@ -98,7 +98,8 @@ CATALOG: dict[str, dict[str, str]] = {
         # ----------------------------------------------------------------- gauges
         "gauge.period.interval": "This interval",
         "gauge.period.today": "Today",
-        "gauge.period_hint": "KPIs: {period}   (t: interval/today, ←/→ select, enter: counts)",
+        "gauge.period.shift": "This TL shift",
+        "gauge.period_hint": "KPIs: {period}   (t: interval/TL shift/today, ←/→ select, enter: counts)",
         "gauge.sla": "SLA",
         "gauge.slg": "SLG",
         "gauge.no_target": "no target",
@@ -135,6 +136,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "counts.close": "escape: close",
         "counts.interval": "Interval",
         "counts.today": "Today",
+        "counts.shift": "TL shift",
         # ----------------------------------------------------------------- alerts
         "alerts.title": "Alerts",
         "alerts.none": "No open alerts.",
@@ -253,7 +255,8 @@ CATALOG: dict[str, dict[str, str]] = {
         # ----------------------------------------------------------------- gauges
         "gauge.period.interval": "Interval ini",
         "gauge.period.today": "Hari ini",
-        "gauge.period_hint": "KPI: {period}   (t: interval/hari ini, ←/→ pilih, enter: rincian)",
+        "gauge.period.shift": "Shift TL ini",
+        "gauge.period_hint": "KPI: {period}   (t: interval/shift TL/hari ini, ←/→ pilih, enter: rincian)",
         "gauge.sla": "SLA",
         "gauge.slg": "SLG",
         "gauge.no_target": "tanpa target",
@@ -290,6 +293,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "counts.close": "escape: tutup",
         "counts.interval": "Interval",
         "counts.today": "Hari ini",
+        "counts.shift": "Shift TL",
         # ----------------------------------------------------------------- alerts
         "alerts.title": "Alert",
         "alerts.none": "Tidak ada alert terbuka.",

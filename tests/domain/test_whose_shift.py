@@ -129,3 +129,31 @@ def test_response_time_is_not_added_up_across_channels_with_other_targets() -> N
     assert {("response_time", "chat"), ("response_time", "email")} <= got
     assert ("waiting_list", "all") in got  # one target for all: the sum is meaningful
     assert not [a for a in v.new_alerts if a.kpi == "response_time"]
+
+
+def test_the_tl_shift_so_far_sums_its_intervals_and_starts_again_with_the_next_tl() -> None:
+    from rtm_tui.domain.types import VoiceCounts, VoiceNow, VoiceQueue, VoiceSnapshot
+
+    def voice(start, offered: int, answered: int):  # type: ignore[no-untyped-def]
+        c = VoiceCounts(offered=offered, answered=answered, abandoned=offered - answered)
+        day = VoiceCounts(offered=500, answered=400, abandoned=100)  # since midnight
+        return VoiceSnapshot(start, 30, 20, (VoiceQueue("Q1", "Q", start, c, day, VoiceNow()),))
+
+    m = monitor()
+    m.apply(at(6, 50), voice=voice(at(6, 30), 40, 10))  # before pagi: not the TL shift's
+    m.apply(at(7, 29), voice=voice(at(7, 0), 10, 9))
+    v = m.apply(at(7, 40), voice=voice(at(7, 30), 20, 20))
+
+    def scr(view: MonitorView, period: str) -> float | None:
+        return next(
+            k.value for k in view.kpis if (k.kpi, k.scope, k.period) == ("scr", "all", period)
+        )
+
+    assert scr(v, "shift") == 100 * 29 / 30  # summed counts of 07:00 and 07:30, not an average
+    assert scr(v, "today") == 80.0
+    assert scr(v, "interval") == 100.0
+    assert m.shift_since() == at(7, 0)
+    # siang begins: its shift figures count from 15:00
+    v = m.apply(at(15, 10), voice=voice(at(15, 0), 10, 5))
+    assert scr(v, "shift") == 50.0
+    assert not [a for a in v.new_alerts if ":shift:" in a.key]  # shown, not alerted

@@ -85,12 +85,16 @@ async def test_hostile_names_from_the_api_show_literally() -> None:
     assert "Eve" in text and "pwned" not in app.title
 
 
-async def test_t_shows_today_instead_of_the_interval() -> None:
+async def test_t_shows_the_tl_shift_then_today_instead_of_the_interval() -> None:
     app, _sim, _ = sim_app()
     async with app.run_test(size=SIZE) as pilot:
         await wait_live(pilot, app)
         scr = app.query_one("#gauge-scr", KpiGauge)
         assert scr.current.period == "interval"
+        await pilot.press("t")
+        await pilot.pause()
+        assert scr.current.period == "shift"
+        assert "KPIs: This TL shift" in screen_text(app)
         await pilot.press("t")
         await pilot.pause()
         assert scr.current.period == "today"

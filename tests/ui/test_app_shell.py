@@ -94,11 +94,15 @@ async def test_number_keys_switch_views() -> None:
         assert tabs.active == "dashboard"
 
 
-async def test_t_toggles_interval_and_today() -> None:
+async def test_t_cycles_interval_tl_shift_and_today() -> None:
     app = shell()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert "KPIs: This interval" in screen_text(app)
+        await pilot.press("t")
+        await pilot.pause()
+        assert app.period == "shift"
+        assert "KPIs: This TL shift" in screen_text(app)
         await pilot.press("t")
         await pilot.pause()
         assert app.period == "today"
