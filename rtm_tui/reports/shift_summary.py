@@ -865,9 +865,9 @@ def build_shift_summary(
     ]
     people = None
     if rules.tl_shifts and shift in rules.tl_shifts:
-        tz = w0.tzinfo or UTC
-        mine = window_on(shift, day, *rules.tl_shifts[shift], tz)
-        people = partial(is_tl_person, window=mine, shifts=rules.tl_shifts, tz=tz)
+        window_tz = w0.tzinfo or UTC
+        mine = window_on(shift, day, *rules.tl_shifts[shift], window_tz)
+        people = partial(is_tl_person, window=mine, shifts=rules.tl_shifts, tz=window_tz)
     attendance = build_attendance(
         roster, events, state, window, as_of, rules.attendance, names, absent_alerts, people
     )
