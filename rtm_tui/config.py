@@ -30,6 +30,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import ErrorDetails
 
 from rtm_tui.domain.types import (
     AttendanceRules,
@@ -300,7 +301,7 @@ class RotgSettings(BaseModel):
     """`[rotg]`: max_aux_minutes_shift, `[rotg.default]`, and one `[rotg.<CODE>]` per AUX code."""
 
     model_config = ConfigDict(extra="allow", frozen=True, allow_inf_nan=False)
-    __pydantic_extra__: dict[str, AuxRuleSettings] = Field(init=False)  # type: ignore[assignment]
+    __pydantic_extra__: dict[str, AuxRuleSettings] = Field(init=False)
 
     max_aux_minutes_shift: Annotated[float | None, NoneWord] = Field(90.0, gt=0)
     default: AuxRuleSettings = Field(
@@ -324,8 +325,8 @@ def _default_rotg() -> dict[str, AuxRuleSettings]:
 
 
 def _shift(start: str, end: str, brk: tuple[str, str] | None) -> ShiftSettings:
-    breaks = [BreakSettings(code="ISTIRAHAT", start=brk[0], end=brk[1])] if brk else []  # type: ignore[arg-type]
-    return ShiftSettings(start=start, end=end, breaks=breaks)  # type: ignore[arg-type]
+    breaks = [BreakSettings(code="ISTIRAHAT", start=brk[0], end=brk[1])] if brk else []
+    return ShiftSettings(start=start, end=end, breaks=breaks)
 
 
 def _default_shifts() -> dict[str, ShiftSettings]:
@@ -513,7 +514,7 @@ def resolve_config_path(path: Path | None) -> Path | None:
 # ---------------------------------------------------------------------- load / write
 
 
-def _describe(error: dict[str, Any]) -> str:
+def _describe(error: ErrorDetails) -> str:
     where = ".".join(str(p) for p in error["loc"])
     if error["type"] == "extra_forbidden":
         return f"{where}: unknown key"

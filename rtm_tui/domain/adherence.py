@@ -20,14 +20,14 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from .types import WORKING_STATES, AgentState, RosterEntry, RosterStatus
 
 BREAK_OK_STATES = frozenset({AgentState.AUX, AgentState.LOGGED_OUT})
 
 # a timeline: (since, state, ...) tuples sorted by since; extra fields are ignored
-Timeline = Sequence[tuple[Any, ...]]
+Timeline = Sequence[tuple[datetime, AgentState, *tuple[object, ...]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +48,7 @@ class AdherenceTotals(NamedTuple):
         """0..1, None when nothing scheduled has been observed yet."""
         return adherence_ratio(self.in_seconds, self.out_seconds)
 
-    def __add__(self, other: object) -> AdherenceTotals:  # type: ignore[override]
+    def __add__(self, other: object) -> AdherenceTotals:
         assert isinstance(other, AdherenceTotals)
         return AdherenceTotals(
             self.in_seconds + other.in_seconds, self.out_seconds + other.out_seconds
@@ -68,7 +68,7 @@ def team_adherence(totals: Iterable[AdherenceTotals]) -> float | None:
     return t.ratio
 
 
-def _since(seg: tuple[Any, ...]) -> datetime:
+def _since(seg: tuple[datetime, AgentState, *tuple[object, ...]]) -> datetime:
     return seg[0]
 
 

@@ -23,6 +23,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import NotRequired, TypedDict
 
 from rtm_tui.domain.erlang import agents_needed, traffic
 from rtm_tui.domain.format import fmt_duration, fmt_kpi
@@ -117,6 +118,33 @@ class PlanDraft:
         return format_value(self.kpi, value)
 
 
+class _Context(TypedDict):
+    """The PlanDraft fields that say when and whose: the same for every subject."""
+
+    created_at: datetime
+    date: date
+    tl_shift: str | None
+    tl_name: str
+    interval_start: datetime
+    interval_minutes: int
+
+
+class _Subject(TypedDict):
+    """The PlanDraft fields that say what missed: from a KPI, an agent or an alert."""
+
+    kpi: str
+    scope: str
+    scope_label: str
+    period: str
+    actual: float | None
+    status: NotRequired[Status | None]
+    sla: NotRequired[float | None]
+    slg: NotRequired[float | None]
+    direction: NotRequired[Direction | None]
+    counts: NotRequired[Mapping[str, float]]
+    agent_id: NotRequired[str | None]
+
+
 def format_value(kpi: str, value: float | None) -> str:
     if kpi in AGENT_INDICATORS:
         if value is None:
@@ -160,7 +188,7 @@ def draft_plan(
     else:
         kv = worst_kpi(view.kpis)
 
-    base = {
+    base: _Context = {
         "created_at": now,
         "date": interval_start.date(),
         "tl_shift": tl_shift,
@@ -168,6 +196,7 @@ def draft_plan(
         "interval_start": interval_start,
         "interval_minutes": interval_minutes,
     }
+    fields_: _Subject
     if row is not None or (alert is not None and alert.kind is not AlertKind.KPI):
         fields_ = _agent_fields(now, row, alert)
     elif kv is not None:
@@ -244,7 +273,7 @@ def _scope_label(scope: str, voice: VoiceSnapshot | None) -> str:
     return scope
 
 
-def _kpi_fields(kv: KpiValue, voice: VoiceSnapshot | None, alert: Alert | None) -> dict:
+def _kpi_fields(kv: KpiValue, voice: VoiceSnapshot | None, alert: Alert | None) -> _Subject:
     target = kv.target
     return {
         "kpi": kv.kpi,
@@ -285,7 +314,7 @@ def agent_indicator(row: AgentRow, now: datetime) -> tuple[str, float | None, fl
     return "agent", None, None
 
 
-def _agent_fields(now: datetime, row: AgentRow | None, alert: Alert | None) -> dict:
+def _agent_fields(now: datetime, row: AgentRow | None, alert: Alert | None) -> _Subject:
     agent_id = row.agent_id if row else (alert.agent_id if alert else None) or ""
     name = row.name if row else agent_id
     kpi, actual, limit = "agent", (alert.value if alert else None), None
@@ -355,7 +384,7 @@ def aux_suggestions(
         if a.kind is AlertKind.ROTG and a.agent_id and a.agent_id not in lines:
             lines[a.agent_id] = f"{names.get(a.agent_id, a.agent_id)}: {a.message}"
     if first in lines:
-        return (lines.pop(first), *lines.values())  # type: ignore[arg-type]
+        return (lines.pop(first), *lines.values())
     return tuple(lines.values())
 
 

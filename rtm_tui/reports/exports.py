@@ -21,6 +21,8 @@ from typing import Any, TextIO
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from rtm_tui.domain.format import fmt_duration, fmt_kpi, fmt_percent
 from rtm_tui.domain.plan_draft import AGENT_INDICATORS, kpi_label
@@ -403,17 +405,24 @@ def _put(ws: Any, row: int, col: int, value: Any, **style: Any) -> Any:
     return cell
 
 
+def first_sheet(wb: Workbook) -> Worksheet:
+    """The one sheet of a new workbook (openpyxl's `active` may be None or a chart sheet)."""
+    ws = wb.active
+    assert isinstance(ws, Worksheet)
+    return ws
+
+
 def write_xlsx(
     items: Sequence[PlanExport], path: Path, tz: tzinfo, site: str, now: datetime
 ) -> None:
     wb = Workbook()
-    summary = wb.active
+    summary = first_sheet(wb)
     summary.title = "Summary"
     _put(summary, 1, 1, f"Recovery plans — {site}", font=_TITLE)
     _put(summary, 2, 1, f"printed {_local(now, tz)}, times in {getattr(tz, 'key', tz)}")
     for col, (name, width) in enumerate(SUMMARY_COLUMNS, start=1):
         _put(summary, 4, col, name, font=_BOLD, fill=_HEAD_FILL, border=_BOX)
-        summary.column_dimensions[summary.cell(4, col).column_letter].width = width
+        summary.column_dimensions[get_column_letter(col)].width = width
     for r, item in enumerate(items, start=5):
         p = item.plan
         values = (
@@ -490,8 +499,8 @@ def _plan_sheet(wb: Any, item: PlanExport, tz: tzinfo, site: str, now: datetime)
         _put(ws, r, col, name, font=_BOLD, fill=_HEAD_FILL, border=_BOX)
     r += 1
     for i, a in enumerate(p.actions, start=1):
-        for col, value in enumerate((i, a.what, a.pic, _local(a.due, tz)), start=1):
-            _put(ws, r, col, value, border=_BOX, alignment=_WRAP)
+        for col, cell_value in enumerate((i, a.what, a.pic, _local(a.due, tz)), start=1):
+            _put(ws, r, col, cell_value, border=_BOX, alignment=_WRAP)
         r += 1
     r += 1
     heading(r, "Verification")

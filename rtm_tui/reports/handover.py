@@ -40,6 +40,7 @@ from rtm_tui.reports.exports import (
     _page_setup,
     _put,
     _safe_text,
+    first_sheet,
     fmt_value,
     md,
     replace_atomically,
@@ -670,7 +671,7 @@ def _grid(
 
 def write_xlsx(s: ShiftSummary, path: Path, tz: tzinfo, now: datetime) -> None:
     wb = Workbook()
-    summary = wb.active
+    summary = first_sheet(wb)
     summary.title = "Handover"
     _put(summary, 1, 1, f"Shift handover — {s.site}", font=_TITLE)
     _put(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import random
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -24,9 +24,10 @@ from rtm_tui.simulator.payloads import (
 
 PREFIX = "/api/v1"
 _BEARER = (b"www-authenticate", b"Bearer")
-Scope = dict[str, Any]
-Receive = Callable[[], Awaitable[dict[str, Any]]]
-Send = Callable[[dict[str, Any]], Awaitable[None]]
+# the ASGI shapes as the servers and httpx.ASGITransport declare them
+Scope = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 _ENDPOINTS: dict[str, Callable[[Simulator], bytes]] = {

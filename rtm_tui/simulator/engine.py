@@ -18,8 +18,9 @@ import itertools
 import math
 import random
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta, tzinfo
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from rtm_tui.clock import Clock
@@ -87,6 +88,13 @@ NONVOICE_FIELDS = ("received", "responded", "first_response_seconds", "handled",
 
 # caller states
 WAITING, ANSWERED, ABANDONED = 0, 1, 2
+
+# a voice caller: [arrived at, caller state, interval counts, day counts] (mutable: the
+# state changes in place, so the copies in the queue and in the abandon event agree)
+Caller = list[Any]
+# an event's handler: (second, a, b). The event kind fixes what a and b are (see _push
+# calls); each handler declares its own, the heap holds them all, hence Any here.
+Handler = Callable[[int, Any, Any], None]
 
 
 class AgentSim:
@@ -181,7 +189,7 @@ class Simulator:
         self.incidents: dict[date, Incidents] = {}
 
         # waiting contacts and idle agents (dicts keep insertion order = longest idle first)
-        self._calls: list[deque[list]] = [deque() for _ in QUEUES]
+        self._calls: list[deque[Caller]] = [deque() for _ in QUEUES]
         self._waiting = [0 for _ in QUEUES]
         self._on_contact = [0 for _ in QUEUES]
         self._idle_voice: dict[int, None] = {}
@@ -245,7 +253,7 @@ class Simulator:
         heapq.heappush(self._heap, (t, next(self._seq), kind, a, b))
 
     def _begin(self) -> None:
-        self._handlers = (
+        self._handlers: tuple[Handler, ...] = (
             self._on_login,
             self._on_logout,
             self._on_aux_wish,
@@ -526,7 +534,7 @@ class Simulator:
         self._waiting[q] -= 1
         self._connect(a, q, caller, t)
 
-    def _connect(self, a: AgentSim, q: int, caller: list, t: int) -> None:
+    def _connect(self, a: AgentSim, q: int, caller: Caller, t: int) -> None:
         wait = t - caller[0]
         talk, hold, acw = voice_handle(self._rng)
         for b in (caller[2], caller[3]):
@@ -543,7 +551,9 @@ class Simulator:
         self._on_contact[q] += 1
         self._push(t + talk + hold, E_END_CONTACT, a, (a.ver, acw))
 
-    def _nv_start(self, a: AgentSim, c: int, arrived: int, b1: list, b2: list, t: int) -> None:
+    def _nv_start(
+        self, a: AgentSim, c: int, arrived: int, b1: list[int], b2: list[int], t: int
+    ) -> None:
         delay, handle, acw = nonvoice_handle(CHANNELS[c][0], self._rng)
         wait = t - arrived
         for b in (b1, b2):
@@ -558,11 +568,11 @@ class Simulator:
 
     # ------------------------------------------------------------------ event handlers
 
-    def _on_login(self, t: int, idx: object, sid: object) -> None:
-        self._login(self.agents[idx], t, sid)  # type: ignore[index, arg-type]
+    def _on_login(self, t: int, idx: int, sid: int) -> None:
+        self._login(self.agents[idx], t, sid)
 
-    def _on_logout(self, t: int, idx: object, sid: object) -> None:
-        a = self.agents[idx]  # type: ignore[index]
+    def _on_logout(self, t: int, idx: int, sid: int) -> None:
+        a = self.agents[idx]
         if a.session != sid or a.state == "logged_out":
             return
         if a.state in ("on_contact", "acw"):
@@ -570,9 +580,9 @@ class Simulator:
         else:
             self._logout(a, t)
 
-    def _on_aux_wish(self, t: int, idx: object, wish: object) -> None:
-        a = self.agents[idx]  # type: ignore[index]
-        sid, code, dur = wish  # type: ignore[misc]
+    def _on_aux_wish(self, t: int, idx: int, wish: tuple[int, str, int]) -> None:
+        a = self.agents[idx]
+        sid, code, dur = wish
         if a.session != sid or a.state == "logged_out" or a.pending_logout:
             return
         if a.state == "available":
@@ -580,35 +590,32 @@ class Simulator:
         else:
             a.pending.append((code, dur))
 
-    def _on_end_contact(self, t: int, a: object, data: object) -> None:
-        ver, acw = data  # type: ignore[misc]
-        if a.ver != ver:  # type: ignore[attr-defined]
+    def _on_end_contact(self, t: int, a: AgentSim, data: tuple[int, int]) -> None:
+        ver, acw = data
+        if a.ver != ver:
             return
-        agent: AgentSim = a  # type: ignore[assignment]
-        if agent.on_stream >= 0:
-            self._on_contact[agent.on_stream] -= 1
-            agent.on_stream = -1
-        agent.handled += 1
-        self._set(agent, "acw", t)
-        self._push(t + acw, E_END_ACW, agent, agent.ver)
+        if a.on_stream >= 0:
+            self._on_contact[a.on_stream] -= 1
+            a.on_stream = -1
+        a.handled += 1
+        self._set(a, "acw", t)
+        self._push(t + acw, E_END_ACW, a, a.ver)
 
-    def _on_end_acw(self, t: int, a: object, ver: object) -> None:
-        if a.ver == ver:  # type: ignore[attr-defined]
-            self._become_free(a, t)  # type: ignore[arg-type]
+    def _on_end_acw(self, t: int, a: AgentSim, ver: int) -> None:
+        if a.ver == ver:
+            self._become_free(a, t)
 
-    def _on_end_aux(self, t: int, a: object, ver: object) -> None:
-        agent: AgentSim = a  # type: ignore[assignment]
-        if agent.ver != ver:
+    def _on_end_aux(self, t: int, a: AgentSim, ver: int) -> None:
+        if a.ver != ver:
             return
-        self._close_aux(agent, t)
-        self._set(agent, "available", t)
-        self._become_free(agent, t)
+        self._close_aux(a, t)
+        self._set(a, "available", t)
+        self._become_free(a, t)
 
-    def _on_arrival(self, t: int, q: object, probe: object) -> None:
-        self._next_arrival(q, t, E_ARRIVAL)  # type: ignore[arg-type]
+    def _on_arrival(self, t: int, q: int, probe: bool) -> None:
+        self._next_arrival(q, t, E_ARRIVAL)
         if probe:
             return
-        q = int(q)  # type: ignore[call-overload]
         b1, b2 = self._vbuckets(q, t)
         b1[OFF] += 1
         b2[OFF] += 1
@@ -629,19 +636,17 @@ class Simulator:
         self._waiting[q] += 1
         self._push(t + patience(rng), E_ABANDON, q, caller)
 
-    def _on_abandon(self, t: int, q: object, caller: object) -> None:
-        c: list = caller  # type: ignore[assignment]
-        if c[1] != WAITING:
+    def _on_abandon(self, t: int, q: int, caller: Caller) -> None:
+        if caller[1] != WAITING:
             return
-        c[1] = ABANDONED
-        self._waiting[q] -= 1  # type: ignore[index]
-        short = (t - c[0]) < SHORT_ABANDON
-        for b in (c[2], c[3]):
+        caller[1] = ABANDONED
+        self._waiting[q] -= 1
+        short = (t - caller[0]) < SHORT_ABANDON
+        for b in (caller[2], caller[3]):
             b[ABD] += 1
             b[SAB] += short
 
-    def _on_nv_arrival(self, t: int, c: object, probe: object) -> None:
-        c = int(c)  # type: ignore[call-overload]
+    def _on_nv_arrival(self, t: int, c: int, probe: bool) -> None:
         self._next_arrival(len(QUEUES) + c, t, E_NV_ARRIVAL)
         if probe:
             return
@@ -655,9 +660,9 @@ class Simulator:
         else:
             self._nv_wait[c].append((t, b1, b2))
 
-    def _on_midnight(self, t: int, prev_day: object, _: object) -> None:
+    def _on_midnight(self, t: int, prev_day: date, _: None) -> None:
         """A new day: today's tallies restart, the day's roster is planned."""
-        day = prev_day + timedelta(days=1)  # type: ignore[operator]
+        day = prev_day + timedelta(days=1)
         for a in self.agents:
             a.aux_secs = {}
             a.aux_cnt = {a.aux_code: 1} if a.state == "aux" and a.aux_code else {}

@@ -198,6 +198,7 @@ class Poller(Generic[T]):
     async def poll_once(self) -> float:
         """One fetch with its bookkeeping; returns the wait before the next one."""
         self._in_flight = True
+        error: SourceError | None
         try:
             data = await self._fetch()
         except SourceError as exc:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Sequence
 from datetime import date, tzinfo
+from enum import StrEnum
 from typing import Any
 
 from pydantic_core import SchemaValidator, ValidationError
@@ -154,7 +155,7 @@ class _Validator:
             raise _contract_error(self.endpoint, exc) from None
 
 
-def _enum(cls: type) -> cs.CoreSchema:
+def _enum(cls: type[StrEnum]) -> cs.CoreSchema:
     return cs.enum_schema(cls, list(cls.__members__.values()), sub_type="str", strict=True)
 
 

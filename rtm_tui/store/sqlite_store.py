@@ -82,7 +82,7 @@ def apply_migrations(
     """
     conn.execute("BEGIN IMMEDIATE")
     try:
-        found = conn.execute("PRAGMA user_version").fetchone()[0]
+        found: int = conn.execute("PRAGMA user_version").fetchone()[0]  # sqlite rows are Any
         for migration in migrations[found:upto]:
             for statement in migration:
                 conn.execute(statement)
@@ -272,7 +272,7 @@ class Store:
             conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA synchronous = FULL")
-            found = conn.execute("PRAGMA user_version").fetchone()[0]
+            found: int = conn.execute("PRAGMA user_version").fetchone()[0]  # sqlite rows are Any
             if found > SCHEMA_VERSION:
                 raise StoreError(
                     "newer_schema",

@@ -12,7 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from importlib.util import find_spec
-from typing import TYPE_CHECKING, Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from textual import on
 from textual.app import App, ComposeResult, SystemCommand
@@ -20,6 +21,7 @@ from textual.binding import Binding, BindingsMap
 from textual.containers import Horizontal
 from textual.dom import DOMNode
 from textual.events import DescendantFocus, Resize
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Static, TabbedContent, TabPane
@@ -50,7 +52,7 @@ OVERDUE_CHECK_SECONDS = 30.0
 # at most this many toasts for one update; more new red alerts make one summary toast
 MAX_TOASTS = 3
 # how loud each store event is (rtm_tui.store.StoreEvent.kind)
-STORE_EVENT_SEVERITY = {
+STORE_EVENT_SEVERITY: dict[str, SeverityLevel] = {
     "recreated": "warning",
     "replaced": "warning",
     "read_only": "error",
@@ -60,7 +62,7 @@ STORE_EVENT_SEVERITY = {
 }
 
 
-def _optional(module: str) -> Any | None:
+def _optional(module: str) -> ModuleType | None:
     """A UI module another helper is building; None until it has landed."""
     return importlib.import_module(module) if find_spec(module) else None
 
@@ -459,10 +461,10 @@ class RtmApp(App[int]):
                 else:
                     name = ""
                 add(b.key_display or self.get_key_display(b), long(name, b.description))
-        for b in KpiGauge.BINDINGS:
-            if isinstance(b, Binding):
-                for key in b.key.split(","):
-                    add(self.get_key_display(replace(b, key=key)), long(b.id or "", b.description))
+        for gb in KpiGauge.BINDINGS:
+            if isinstance(gb, Binding):
+                for key in gb.key.split(","):
+                    add(self.get_key_display(replace(gb, key=key)), long(gb.id or "", gb.description))
         add("↑ ↓ pgup pgdn home end", t("cmd.move"))
         add("tab, shift+tab", t("cmd.next_pane"))
         add("esc", t("cmd.close"))
@@ -619,7 +621,7 @@ class RtmApp(App[int]):
         )
         self.push_screen(screen, lambda _result: self._check_overdue())
 
-    def _plans_possible(self, module: Any | None) -> bool:
+    def _plans_possible(self, module: ModuleType | None) -> TypeGuard[ModuleType]:
         if module is None:
             self.notify(t("placeholder.plans"), severity="warning")
             return False

@@ -493,7 +493,8 @@ class AgentBoard(ScrollView, can_focus=True):
     def action_last(self) -> None:
         self._move_cursor(len(self._visible) - 1)
 
-    def _on_click(self, event: events.Click) -> None:
+    async def _on_click(self, event: events.Click) -> None:
+        # replaces Widget._on_click (no text selection, no click broker): async like it
         offset = event.get_content_offset(self)
         if offset is None or offset.y < HEADER_LINES:
             return
@@ -603,7 +604,8 @@ class AgentBoard(ScrollView, can_focus=True):
             if i >= len(before) or i >= len(after) or before[i] != after[i]
         ]
         # coalesce into runs so a big reshuffle is one region, not hundreds
-        start = prev = None
+        start: int | None = None
+        prev = 0  # read only once start is set, and set with it
         for i in changed:
             if start is None:
                 start = prev = i
@@ -612,7 +614,7 @@ class AgentBoard(ScrollView, can_focus=True):
             else:
                 self.refresh_lines(top + HEADER_LINES + start, prev - start + 1)
                 start = prev = i
-        if start is not None and prev is not None:
+        if start is not None:
             self.refresh_lines(top + HEADER_LINES + start, prev - start + 1)
 
     def _refresh_row(self, index: int) -> None:

@@ -23,6 +23,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, tzinfo
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -50,6 +51,7 @@ if TYPE_CHECKING:
     from textual.app import App
 
     from rtm_tui.config import Settings
+    from rtm_tui.sources.roster_files import RosterFileWatcher
 
 register(
     "en",
@@ -363,7 +365,7 @@ class Feed:
         self._rosters: dict[date, Roster] = {}
         self._yesterday_roster: Roster | None = None
         self._api_yesterday: tuple[date, Roster | None] | None = None
-        self._roster_watcher: Any | None = None
+        self._roster_watcher: RosterFileWatcher | None = None
         self._roster_failure: Exception | None = None  # why the unchanged file is unusable
         self._kpis_recorded_at: datetime | None = None
         self._kpi_intervals: dict[str, datetime] = {}  # per source, the interval last recorded
@@ -401,7 +403,7 @@ class Feed:
                 fetch,
                 interval,
                 on_data,
-                on_error=lambda error, name=name: self._on_error(name, error),
+                on_error=partial(self._on_error, name),
                 clock=self.clock,
             )
         return pollers
@@ -574,10 +576,11 @@ class Feed:
     async def _read_roster_file(self, path: Path, day: date) -> Roster:
         from rtm_tui.sources.roster_files import RosterFileWatcher, read_roster_file
 
-        first = self._roster_watcher is None
-        if first:
-            self._roster_watcher = RosterFileWatcher(path)
-        if first or self._roster_watcher.changed():
+        watcher = self._roster_watcher
+        first = watcher is None
+        if watcher is None:
+            watcher = self._roster_watcher = RosterFileWatcher(path)
+        if first or watcher.changed():
             try:
                 self._rosters = await asyncio.to_thread(
                     read_roster_file,

@@ -618,7 +618,7 @@ class RecoveryPlanForm(ModalScreen[RecoveryPlan | None]):
     def action_remove_action(self) -> None:
         rows = self._action_rows()
         focused = self.focused
-        row = next((r for r in rows if focused is not None and focused in r.query(Input)), None)
+        row = next((r for r in rows if isinstance(focused, Input) and focused in r.query(Input)), None)
         if row is None:
             self.notify(t("plan.remove_where"), markup=False)
             return

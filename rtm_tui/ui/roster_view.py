@@ -148,10 +148,10 @@ def agent_lines(rows: Sequence[AgentRow], roster: Roster | None) -> list[AgentLi
             entries[row.agent_id] = row.roster
     lines = []
     for agent_id, entry in entries.items():
-        row = by_id.get(agent_id)
-        if row is not None:
-            status, late_by = row.login_status, row.late_by
-            first, last = row.first_login_at, row.last_logout_at
+        known = by_id.get(agent_id)
+        if known is not None:
+            status, late_by = known.login_status, known.late_by
+            first, last = known.first_login_at, known.last_logout_at
         else:  # on the roster but unknown to the platform today
             status = _STATUS_OF_ROSTER.get(entry.status, LoginStatus.NOT_YET_IN)
             late_by = first = last = None
