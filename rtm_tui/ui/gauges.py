@@ -407,13 +407,18 @@ class GaugeStrip(Widget):
         return text
 
     def _lines(self, width: int) -> list[Text]:
+        """Items flowed into lines; a group that fits a line of its own but not the rest
+        of the current one starts a new line (one line per group where there is room)."""
         width = max(1, width)
         lines: list[Text] = []
         line: Text | None = None
         muted = self.get_component_rich_style("strip--muted")
         for group in self.groups:
-            for i, item in enumerate(group):
-                piece = self._item(item)
+            pieces = [self._item(item) for item in group]
+            whole = sum(p.cell_len for p in pieces) + len(self.ITEM_SEP) * (len(pieces) - 1)
+            if line is not None and whole <= width < line.cell_len + len(self.GROUP_SEP) + whole:
+                line = None
+            for i, piece in enumerate(pieces):
                 sep = self.ITEM_SEP if i else self.GROUP_SEP
                 if line is not None and line.cell_len + len(sep) + piece.cell_len <= width:
                     line.append(sep, style=muted)
