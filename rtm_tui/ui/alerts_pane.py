@@ -45,6 +45,8 @@ class AlertsPane(Vertical):
     }
     AlertsPane > #alerts-title { text-style: bold; padding: 0 1; width: 1fr; }
     AlertsPane > OptionList { height: 1fr; border: none; padding: 0; background: $surface; }
+    /* no focus frame: it took two lines of a small pane; the highlighted alert shows it */
+    AlertsPane > OptionList:focus { border: none; }
     AlertsPane > #alerts-empty { color: $foreground 50%; padding: 0 1; }
     AlertsPane > #alerts-overdue {
         color: $text-warning; text-style: bold; padding: 0 1; height: auto;

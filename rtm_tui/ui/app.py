@@ -20,11 +20,12 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingsMap
 from textual.containers import Horizontal
 from textual.dom import DOMNode
-from textual.events import DescendantFocus, Resize
+from textual.events import DescendantFocus
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Static, TabbedContent, TabPane
+from textual.widgets._footer import FooterKey
 
 from rtm_tui.clock import Clock
 from rtm_tui.domain.types import (
@@ -47,7 +48,42 @@ if TYPE_CHECKING:
     from rtm_tui.config import Settings
     from rtm_tui.ui.feed import Feed
 
-NARROW_WIDTH = 130  # below this, the alerts go under the board
+# Screen size classes; app.tcss lays the dashboard out by them:
+# -small / -narrow (below WIDE_WIDTH): the board (99 columns at least) and the alerts (46)
+#   do not fit side by side, so the alerts go under the board; -small also gets a
+#   compact footer with the most used keys only;
+# -wide / -xwide: the alerts beside the board;
+# -short / -medium / -tall: the full gauges only on a tall and wide screen, a compact
+#   strip otherwise; on a short screen narrower than -wide the alerts wait behind `w`.
+NARROW_WIDTH = 110
+WIDE_WIDTH = 146
+XWIDE_WIDTH = 200
+MEDIUM_HEIGHT = 30
+TALL_HEIGHT = 44
+# Footer tiers: tier 1 keys always, tier 2 from -narrow, tier 3 from -wide, tier 4 from
+# -xwide (so the footer never cuts a key in the middle); every key is in the help screen.
+FOOTER_TIERS = {
+    "quit": 2,
+    "command_palette": 2,
+    "plans": 3,
+    "show_view('dashboard')": 3,
+    "show_view('roster')": 3,
+    "sort": 4,
+    "period": 4,
+    "freshness": 4,
+}
+
+
+class RtmFooter(Footer):
+    """The footer; each key carries its tier (`-tier-2` …), app.tcss hides the tiers the
+    screen width has no room for."""
+
+    def compose(self) -> ComposeResult:
+        for widget in super().compose():
+            if isinstance(widget, FooterKey):
+                tier = FOOTER_TIERS.get(widget.action.removeprefix("app."), 1)
+                widget.add_class(f"-tier-{tier}")
+            yield widget
 OVERDUE_CHECK_SECONDS = 30.0
 # at most this many toasts for one update; more new red alerts make one summary toast
 MAX_TOASTS = 3
@@ -110,6 +146,13 @@ class RtmApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "RTM"
     ENABLE_COMMAND_PALETTE = True
+    HORIZONTAL_BREAKPOINTS = [
+        (0, "-small"),
+        (NARROW_WIDTH, "-narrow"),
+        (WIDE_WIDTH, "-wide"),
+        (XWIDE_WIDTH, "-xwide"),
+    ]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (MEDIUM_HEIGHT, "-medium"), (TALL_HEIGHT, "-tall")]
     BINDINGS = [
         Binding("question_mark", "help", "Help", key_display="?", id="help"),
         Binding("q", "quit", "Quit", id="quit"),
@@ -123,6 +166,9 @@ class RtmApp(App[int]):
         Binding("t", "period", "Interval/today", id="period"),
         Binding("a", "acknowledge", "Acknowledge", id="acknowledge"),
         Binding("f", "freshness", "Data status", id="freshness"),
+        Binding("w", "toggle_alerts", "Alerts", id="alerts"),
+        Binding("g", "cycle_gauges", "Gauges", id="gauges"),
+        Binding("b", "maximise_board", "Board", id="board"),
     ]
 
     def __init__(self, context: AppContext) -> None:
@@ -171,7 +217,7 @@ class RtmApp(App[int]):
         self.roster_view = None if isinstance(roster_view, Static) else roster_view
         yield self.header
         with self.tabs:
-            with TabPane(t("tab.dashboard"), id="dashboard"):
+            with TabPane(t("tab.dashboard"), id="dashboard") as self.dashboard_pane:
                 yield self.gauge_panel
                 with Horizontal(id="main"):
                     yield board
@@ -179,7 +225,7 @@ class RtmApp(App[int]):
                 yield self.filter_input
             with TabPane(t("tab.roster"), id="roster"):
                 yield roster_view
-        yield Footer()
+        yield RtmFooter()
 
     def _make_board(self) -> Widget:
         module = _optional("rtm_tui.ui.board")
@@ -207,13 +253,16 @@ class RtmApp(App[int]):
         gauges = self.gauge_panel.gauges()
         if gauges:
             gauges[0].focus()
+        # whether the gauges are shown depends on the screen size: known after a layout
+        self.call_after_refresh(self._focus_off_hidden_gauges)
+
+    def _focus_off_hidden_gauges(self) -> None:
+        if isinstance(self.focused, KpiGauge) and self.gauge_panel.shown_mode != "full":
+            self._focus_board()
 
     async def on_unmount(self) -> None:
         if self.feed is not None:
             await self.feed.stop()
-
-    def on_resize(self, event: Resize) -> None:
-        self.screen.set_class(event.size.width < NARROW_WIDTH, "-narrow")
 
     # ------------------------------------------------------------------ widgets
 
@@ -546,6 +595,50 @@ class RtmApp(App[int]):
         self.period = PERIODS[(PERIODS.index(self.period) + 1) % len(PERIODS)]
         self.gauge_panel.set_period(self.period, self.trends)
 
+    # ------------------------------------------------------------------ layout keys
+
+    @property
+    def board_maximised(self) -> bool:
+        return self.dashboard_pane.has_class("-board-max")
+
+    def _set_board_max(self, on: bool) -> None:
+        self.dashboard_pane.set_class(on, "-board-max")
+
+    def action_toggle_alerts(self) -> None:
+        """`w`: show or hide the alerts (on a short narrow screen they are hidden until
+        asked for); shown, they take the focus so `a` and the arrows work on them."""
+        self.action_show_view("dashboard")
+        pane = self.alerts_pane
+        show = self.board_maximised or not pane.display
+        self._set_board_max(False)
+        pane.set_class(show, "-shown")
+        pane.set_class(not show, "-hidden")
+        if show:
+            self.call_after_refresh(pane.option_list.focus)
+        elif self.focused is not None and pane in self.focused.ancestors_with_self:
+            self._focus_board()
+
+    def action_cycle_gauges(self) -> None:
+        """`g`: the gauges full, compact (one strip), hidden, full … (from what is shown)."""
+        self.action_show_view("dashboard")
+        panel = self.gauge_panel
+        if self.board_maximised:
+            self._set_board_max(False)  # the gauges come back as they were
+            return
+        following = {"full": "compact", "compact": "hidden", "hidden": "full"}
+        mode = following[panel.shown_mode]
+        panel.set_mode(mode)
+        if mode != "full" and isinstance(self.focused, KpiGauge):
+            self._focus_board()
+
+    def action_maximise_board(self) -> None:
+        """`b`: the board alone (no gauges, no alerts), or back."""
+        self.action_show_view("dashboard")
+        on = not self.board_maximised
+        self._set_board_max(on)
+        if on:
+            self._focus_board()
+
     def action_acknowledge(self) -> None:
         pane = self.alerts_pane
         alert = pane.selected_alert
@@ -653,4 +746,7 @@ class RtmApp(App[int]):
         yield SystemCommand(t("key.period"), t("cmd.period"), self.action_period)
         yield SystemCommand(t("key.acknowledge"), t("cmd.acknowledge"), self.action_acknowledge)
         yield SystemCommand(t("key.freshness"), t("cmd.freshness"), self.action_freshness)
+        yield SystemCommand(t("key.alerts"), t("cmd.alerts"), self.action_toggle_alerts)
+        yield SystemCommand(t("key.gauges"), t("cmd.gauges"), self.action_cycle_gauges)
+        yield SystemCommand(t("key.board"), t("cmd.board"), self.action_maximise_board)
         yield SystemCommand(t("key.help"), t("cmd.help"), self.action_help)

@@ -142,7 +142,27 @@ COLUMNS: tuple[Column, ...] = (
     Column("adherence", 7, right=True),
 )
 _TIME_WIDTH, _AUX_WIDTH = COLUMNS[4].width, COLUMNS[5].width
-_FIXED_WIDTH = sum(c.width for c in COLUMNS[1:]) + len(SEP) * (len(COLUMNS) - 1)
+# a board too narrow for every column gives these up, in this order (at 80 columns
+# both), rather than cut the columns on the right or scroll sideways
+DROP_ORDER = ("adherence", "team")
+
+
+def fixed_width(columns: Sequence[Column]) -> int:
+    """The cells of every column but the name, separators included."""
+    return sum(c.width for c in columns if c.key != "name") + len(SEP) * (len(columns) - 1)
+
+
+def columns_for(width: int) -> tuple[Column, ...]:
+    """The columns that fit in `width` cells, the name at NAME_MIN at least."""
+    columns = COLUMNS
+    for key in DROP_ORDER:
+        if width >= NAME_MIN + fixed_width(columns):
+            break
+        columns = tuple(c for c in columns if c.key != key)
+    return columns
+
+
+_FIXED_WIDTH = fixed_width(COLUMNS)
 
 # Sort orders: those most worth a look first.
 _STATE_ORDER = {
@@ -381,6 +401,8 @@ class AgentBoard(ScrollView, can_focus=True):
         self._width_key: tuple | None = None
         self._width = 0
         self._name_width = NAME_MIN
+        self._columns = COLUMNS
+        self._fixed_width = _FIXED_WIDTH
 
     # ------------------------------------------------------------------ public API
 
@@ -579,7 +601,7 @@ class AgentBoard(ScrollView, can_focus=True):
         return self._update_virtual_size()
 
     def _update_virtual_size(self) -> bool:
-        width = self._name_width + _FIXED_WIDTH
+        width = self._name_width + self._fixed_width
         size = Size(width, len(self._visible) + HEADER_LINES)
         if size != self.virtual_size:
             self.virtual_size = size
@@ -631,7 +653,7 @@ class AgentBoard(ScrollView, can_focus=True):
 
     def _column_x(self, key: str) -> int:
         x = 0
-        for column in COLUMNS:
+        for column in self._columns:
             if column.key == key:
                 return x
             x += (self._name_width if column.key == "name" else column.width) + len(SEP)
@@ -640,12 +662,19 @@ class AgentBoard(ScrollView, can_focus=True):
     def on_resize(self, event: events.Resize) -> None:
         # the vertical scrollbar takes its columns from the content: leave room for it
         scrollbar = self.styles.scrollbar_size_vertical
-        width = self.container_size.width - scrollbar - _FIXED_WIDTH
-        name_width = max(NAME_MIN, min(NAME_MAX, width))
+        room = self.container_size.width - scrollbar
+        columns = columns_for(room)
+        if columns != self._columns:
+            self._columns = columns
+            self._fixed_width = fixed_width(columns)
+            self._cells.clear()
+            self._lines.clear()
+            self.refresh()
+        name_width = max(NAME_MIN, min(NAME_MAX, room - self._fixed_width))
         if name_width != self._name_width:
             self._name_width = name_width
             self._lines.clear()
-            self._update_virtual_size()
+        self._update_virtual_size()
         self._scroll_cursor_into_view()
 
     def notify_style_update(self) -> None:
@@ -721,7 +750,7 @@ class AgentBoard(ScrollView, can_focus=True):
     def _header_strip(self) -> Strip:
         marked = SORTS[self._sort_index][0]
         segments: list[Segment] = []
-        for column in COLUMNS:
+        for column in self._columns:
             width = self._name_width if column.key == "name" else column.width
             title = column.title + ("▾" if column.key == marked else "")
             segments.append(Segment(fit(title, width, column.right)))
@@ -757,7 +786,7 @@ class AgentBoard(ScrollView, can_focus=True):
             Segment(SEP, plain_style),
             *right,
         ]
-        total = self._name_width + _FIXED_WIDTH
+        total = self._name_width + self._fixed_width
         if scroll_x == 0 and width >= total:
             if width > total:
                 segments.append(Segment(" " * (width - total), plain_style))
@@ -778,25 +807,35 @@ class AgentBoard(ScrollView, can_focus=True):
         state_level = "muted" if row.state == AgentState.LOGGED_OUT else None
         if row.missing:
             state_level = "warning"
-        left = [
-            Segment(
-                fit(row.name, self._name_width) + SEP + fit(row.team, COLUMNS[1].width) + SEP, style
-            ),
-            Segment(
-                fit(row_state_label(row), COLUMNS[2].width),
-                self._cell_style(is_cursor, state_level),
-            ),
-            Segment(SEP + fit(row.aux_code or "", COLUMNS[3].width) + SEP, style),
-        ]
         adherence = None if row.adherence is None else row.adherence * 100.0
-        right = [
-            Segment(
-                fit(login_label(row), COLUMNS[6].width),
-                self._cell_style(is_cursor, login_level(row.login_status)),
-            ),
-            Segment(SEP + fit(fmt_percent(adherence), COLUMNS[7].width, True), style),
-        ]
+        cells = {
+            "name": (row.name, None),
+            "team": (row.team, None),
+            "state": (row_state_label(row), state_level),
+            "aux_code": (row.aux_code or "", None),
+            "login": (login_label(row), login_level(row.login_status)),
+            "adherence": (fmt_percent(adherence), None),
+        }
+        left: list[Segment] = []
+        right: list[Segment] = []
+        timers = False  # the timer columns are drawn by _row_strip, between left and right
+        for column in self._columns:
+            if column.key in ("time", "aux_used"):
+                timers = True
+                continue
+            text, level = cells[column.key]
+            width = self._name_width if column.key == "name" else column.width
+            segment = Segment(
+                fit(text, width, column.right),
+                self._cell_style(is_cursor, level) if level else style,
+            )
+            if timers:
+                if right:
+                    right.append(Segment(SEP, style))
+                right.append(segment)
+            else:
+                left += [segment, Segment(SEP, style)]
         allowance = row.aux_allowance_seconds
-        cells = (left, right, "/" + fmt_minutes(allowance) if allowance else "")
-        self._cells[key] = cells
-        return cells
+        result = (left, right, "/" + fmt_minutes(allowance) if allowance else "")
+        self._cells[key] = result
+        return result

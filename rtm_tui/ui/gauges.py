@@ -1,5 +1,8 @@
 """KPI gauges: value, SLA/SLG, status colour, a trend of recent intervals, counts on demand.
 
+Where the screen is short the panel folds into `GaugeStrip`: the same values and status
+colours, one item per gauge ("SCR 53.8 % ■ · SL 12.8 % ■ …"), wrapped between items.
+
 One gauge shows one KPI for one scope. Voice gauges are for all queues together; non-voice
 gauges are per channel (response time and waiting list). `t` switches every gauge between
 the running interval and today. Gauges take the keyboard focus (left/right move between
@@ -11,6 +14,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -24,7 +28,38 @@ from textual.widgets import Label, Static
 from rtm_tui.domain.format import fmt_kpi
 from rtm_tui.domain.kpi import target_for
 from rtm_tui.domain.types import AttendanceCounts, KpiTarget, KpiValue, MonitorView, Status
-from rtm_tui.ui.i18n import t
+from rtm_tui.ui.i18n import register, t
+
+register(
+    "en",
+    {
+        "kpi.short.scr": "SCR",
+        "kpi.short.abandon": "Aband",
+        "kpi.short.service_level": "SL",
+        "kpi.short.aht": "AHT",
+        "kpi.short.asa": "ASA",
+        "kpi.short.calls_waiting": "Waiting",
+        "kpi.short.longest_wait": "Longest",
+        "gauge.strip.today": "Today",
+        "gauge.strip.shift": "TL shift",
+        "gauge.strip.interval": "Interval",
+    },
+)
+register(
+    "id",
+    {
+        "kpi.short.scr": "SCR",
+        "kpi.short.abandon": "Aband",
+        "kpi.short.service_level": "SL",
+        "kpi.short.aht": "AHT",
+        "kpi.short.asa": "ASA",
+        "kpi.short.calls_waiting": "Antre",
+        "kpi.short.longest_wait": "Terlama",
+        "gauge.strip.today": "Hari ini",
+        "gauge.strip.shift": "Shift TL",
+        "gauge.strip.interval": "Interval",
+    },
+)
 
 VOICE_KPIS = ("scr", "abandon", "service_level", "aht", "asa", "calls_waiting", "longest_wait")
 NONVOICE_KPIS = ("response_time", "waiting_list")
@@ -308,21 +343,121 @@ class GaugeGrid(Grid):
         self.styles.grid_size_columns = max(1, width // GAUGE_WIDTH) if width else 8
 
 
+# a mark beside a coloured value, so a status reads without colour too (as in the alerts)
+STATUS_MARK = {Status.BREACH: " ■", Status.WARNING: " ▲"}
+GAUGE_MODES = ("full", "compact", "hidden")
+StripItem = tuple[str, str, str]  # (label, value, level: ok|warning|breach|no_data|plain|muted)
+
+
+class GaugeStrip(Widget):
+    """The gauges folded into a few lines: one item per gauge, the same values and
+    status colours; items are wrapped between items, never inside one."""
+
+    DEFAULT_CSS = """
+    GaugeStrip { height: auto; padding: 0 1; }
+    GaugeStrip > .strip--ok { color: $text-success; text-style: bold; }
+    GaugeStrip > .strip--warning { color: $text-warning; text-style: bold; }
+    GaugeStrip > .strip--breach { color: $text-error; text-style: bold; }
+    GaugeStrip > .strip--no_data { color: $foreground 50%; }
+    GaugeStrip > .strip--plain { text-style: bold; }
+    GaugeStrip > .strip--muted { color: $foreground 60%; }
+    GaugeStrip > .strip--label { color: $foreground 80%; }
+    """
+    COMPONENT_CLASSES = {
+        "strip--ok",
+        "strip--warning",
+        "strip--breach",
+        "strip--no_data",
+        "strip--plain",
+        "strip--muted",
+        "strip--label",
+    }
+    ITEM_SEP = " · "
+    GROUP_SEP = " │ "
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.groups: list[list[StripItem]] = []
+
+    def update_strip(self, groups: Sequence[Sequence[StripItem]]) -> None:
+        new = [list(g) for g in groups if g]
+        if new == self.groups:
+            return
+        self.groups = new
+        self.refresh(layout=True)
+
+    def plain_lines(self, width: int) -> list[str]:
+        return [line.plain for line in self._lines(width)]
+
+    def get_content_height(self, container: Any, viewport: Any, width: int) -> int:
+        return max(1, len(self._lines(width)))
+
+    def render(self) -> Text:
+        return Text("\n", no_wrap=True, overflow="ellipsis").join(
+            self._lines(self.content_size.width)
+        )
+
+    def _item(self, item: StripItem) -> Text:
+        label, value, level = item
+        text = Text(no_wrap=True)
+        if label:
+            text.append(label, style=self.get_component_rich_style("strip--label"))
+        if value:
+            if label:
+                text.append(" ")
+            text.append(value, style=self.get_component_rich_style(f"strip--{level}"))
+        return text
+
+    def _lines(self, width: int) -> list[Text]:
+        """Items flowed into lines; a group that fits a line of its own but not the rest
+        of the current one starts a new line (one line per group where there is room)."""
+        width = max(1, width)
+        lines: list[Text] = []
+        line: Text | None = None
+        muted = self.get_component_rich_style("strip--muted")
+        for group in self.groups:
+            pieces = [self._item(item) for item in group]
+            whole = sum(p.cell_len for p in pieces) + len(self.ITEM_SEP) * (len(pieces) - 1)
+            if line is not None and whole <= width < line.cell_len + len(self.GROUP_SEP) + whole:
+                line = None
+            for i, piece in enumerate(pieces):
+                sep = self.ITEM_SEP if i else self.GROUP_SEP
+                if line is not None and line.cell_len + len(sep) + piece.cell_len <= width:
+                    line.append(sep, style=muted)
+                    line.append_text(piece)
+                else:
+                    line = piece
+                    lines.append(line)
+        return lines
+
+
 class GaugePanel(Vertical):
-    """The period line, the voice gauges and the non-voice gauges (per channel)."""
+    """The period line, the voice gauges and the non-voice gauges (per channel); or, in
+    the compact mode, the same values on a `GaugeStrip`.
+
+    The mode is "auto" (the app's CSS decides by the screen size), or one the user chose
+    ("full", "compact", "hidden"); each is a class on the panel (`-auto`, `-full` …).
+    """
 
     DEFAULT_CSS = """
     GaugePanel { height: auto; }
-    GaugePanel > #gauge-period { height: 1; color: $foreground 70%; padding: 0 1; }
-    GaugePanel > #gauge-nonvoice-wait { height: 1; color: $foreground 50%; padding: 0 1; }
+    GaugePanel > #gauges-full { height: auto; }
+    GaugePanel > #gauge-strip { display: none; }
+    GaugePanel.-compact > #gauge-strip { display: block; }
+    GaugePanel.-compact > #gauges-full { display: none; }
+    GaugePanel.-hidden { display: none; }
+    GaugePanel #gauge-period { height: 1; color: $foreground 70%; padding: 0 1; }
+    GaugePanel #gauge-nonvoice-wait { height: 1; color: $foreground 50%; padding: 0 1; }
     """
 
     def __init__(self, targets: Mapping[str, KpiTarget] | None = None, *, id: str | None = None):
-        super().__init__(id=id)
+        super().__init__(id=id, classes="-auto")
         self.targets: Mapping[str, KpiTarget] = targets or {}
         self.period = "interval"
+        self.mode = "auto"
         self._channels: tuple[str, ...] = ()
         self._kpis: dict[tuple[str, str, str], KpiValue] = {}
+        self._counts: AttendanceCounts | None = None
         # kept by reference: updates may arrive while the app is closing
         self.period_label = Label(self._period_text(), id="gauge-period", markup=False)
         self.attendance = AttendanceCard(id="attendance")
@@ -330,15 +465,38 @@ class GaugePanel(Vertical):
             t("gauge.nonvoice_waiting"), id="gauge-nonvoice-wait", markup=False
         )
         self.nonvoice_grid = GaugeGrid(id="gauges-nonvoice")
+        self.strip = GaugeStrip(id="gauge-strip")
 
     def compose(self) -> ComposeResult:
-        yield self.period_label
-        with GaugeGrid(id="gauges-voice"):
-            for kpi in VOICE_KPIS:
-                yield KpiGauge(kpi, "all", target=self._target(kpi, "all"), id=f"gauge-{kpi}")
-            yield self.attendance
-        yield self.waiting_note
-        yield self.nonvoice_grid
+        yield self.strip
+        with Vertical(id="gauges-full"):
+            yield self.period_label
+            with GaugeGrid(id="gauges-voice"):
+                for kpi in VOICE_KPIS:
+                    yield KpiGauge(kpi, "all", target=self._target(kpi, "all"), id=f"gauge-{kpi}")
+                yield self.attendance
+            yield self.waiting_note
+            yield self.nonvoice_grid
+
+    def on_mount(self) -> None:
+        self._refresh_strip()
+
+    # ------------------------------------------------------------------ modes
+
+    def set_mode(self, mode: str) -> None:
+        """"auto" (by the screen size) or one of GAUGE_MODES."""
+        self.mode = mode
+        for m in ("auto", *GAUGE_MODES):
+            self.set_class(m == mode, f"-{m}")
+
+    @property
+    def shown_mode(self) -> str:
+        """What the screen shows now: "full", "compact" or "hidden"."""
+        if not self.display:
+            return "hidden"
+        return "compact" if self.strip.display else "full"
+
+    # ------------------------------------------------------------------ data
 
     def _target(self, kpi: str, scope: str) -> KpiTarget | None:
         return target_for(self.targets, kpi, scope)
@@ -356,6 +514,9 @@ class GaugePanel(Vertical):
 
     def update_attendance(self, counts: AttendanceCounts) -> None:
         self.attendance.update_counts(counts)
+        if counts != self._counts:
+            self._counts = counts
+            self._refresh_strip()
 
     def update_kpis(self, kpis: Iterable[KpiValue], trends: TrendKeeper) -> None:
         self._kpis = {(kv.kpi, kv.scope, kv.period): kv for kv in kpis}
@@ -397,6 +558,47 @@ class GaugePanel(Vertical):
         for gauge in self.gauges():
             values = {p: self._kpis.get((gauge.kpi, gauge.scope, p)) for p in PERIODS}
             gauge.update_gauge(values, trends.trend(gauge.kpi, gauge.scope), self.period)
+        self._refresh_strip()
+
+    def _refresh_strip(self) -> None:
+        self.strip.update_strip(self.strip_groups())
+
+    def strip_groups(self) -> list[list[StripItem]]:
+        """The compact strip: period and voice KPIs, attendance, non-voice KPIs."""
+        voice: list[StripItem] = [("", t(f"gauge.strip.{self.period}"), "muted")]
+        nonvoice: list[StripItem] = []
+        for kpi, scope in [(kpi, "all") for kpi in VOICE_KPIS] + [
+            (kpi, ch) for ch in self._channels for kpi in NONVOICE_KPIS
+        ]:
+            # as KpiGauge.current: the chosen period, else the other one
+            # "now" KPIs (calls waiting) exist for the interval only, as on the gauges
+            kv = self._kpis.get((kpi, scope, self.period)) or self._kpis.get(
+                (kpi, scope, "interval")
+            )
+            status = kv.status if kv else Status.NO_DATA
+            value = fmt_kpi(kpi, kv.value if kv else None) + STATUS_MARK.get(status, "")
+            label = t(f"kpi.short.{kpi}") if scope == "all" else kpi_label(kpi, scope)
+            (voice if kpi in VOICE_KPIS else nonvoice).append((label, value, status.value))
+        if not self._channels:
+            nonvoice.append(("", t("gauge.nonvoice_waiting"), "muted"))
+        return [voice, attendance_items(self._counts), nonvoice]
+
+
+def attendance_items(counts: AttendanceCounts | None) -> list[StripItem]:
+    """"Attendance 9/22 · late 2 · absent 0 · not in 1 · off 10" for the strip."""
+    if counts is None:
+        return [(t("att.title"), "—", "muted")]
+    c = counts
+    items: list[StripItem] = [
+        (t("att.title"), f"{c.present}/{c.scheduled}", "plain"),
+        (t("att.late"), str(c.late), "warning" if c.late else "plain"),
+        (t("att.absent"), str(c.absent), "breach" if c.absent else "plain"),
+        (t("att.not_yet_in"), str(c.not_yet_in), "plain"),
+        (t("att.off"), str(c.off), "plain"),
+    ]
+    if c.not_rostered:
+        items.append(("", t("att.not_rostered", count=c.not_rostered), "warning"))
+    return items
 
 
 class CountsScreen(ModalScreen[None]):

@@ -51,11 +51,20 @@ def short_age(seconds: float) -> str:
     return f"{int(seconds // 3600)}h"
 
 
-def date_text(now: datetime) -> str:
-    """"Tue 24 Nov 2026 08:15:03 WIB" with day and month names in the UI language."""
+def date_text(now: datetime, form: str = "long") -> str:
+    """"Tue 24 Nov 2026 08:15:03 WIB" with day and month names in the UI language;
+    "short": "24 Nov 08:15:03 WIB"; "time": "08:15:03 WIB" (narrow terminals)."""
     day = t(f"day.{now.weekday()}")
     month = t(f"month.{now.month}")
-    return f"{day} {now.day} {month} {now.year} {now:%H:%M:%S} {now:%Z}".rstrip()
+    clock = f"{now:%H:%M:%S} {now:%Z}".rstrip()
+    if form == "time":
+        return clock
+    if form == "short":
+        return f"{now.day} {month} {clock}"
+    return f"{day} {now.day} {month} {now.year} {clock}"
+
+
+DATE_FORMS = ("long", "short", "time")
 
 
 class RtmHeader(Widget):
@@ -65,6 +74,8 @@ class RtmHeader(Widget):
     RtmHeader {
         dock: top;
         height: 2;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
         background: $panel;
         color: $foreground;
         padding: 0 1;
@@ -163,6 +174,17 @@ class RtmHeader(Widget):
         return short_age((self.now - last).total_seconds())
 
     def render(self) -> Text:
+        # the first line in the room there is: a shorter date rather than a cut name
+        width = self.content_size.width
+        for form in DATE_FORMS:
+            top = self._top_line(form)
+            if not width or top.cell_len <= width:
+                break
+        top.append("\n")
+        top.append_text(self._bottom_line())
+        return top
+
+    def _top_line(self, date_form: str) -> Text:
         style = self.get_component_rich_style
         sep = Text(" │ ", style=style("header--muted"))
         top = Text(no_wrap=True, overflow="ellipsis")
@@ -172,7 +194,7 @@ class RtmHeader(Widget):
         top.append(self.site, style=style("header--site"))
         if self.now is not None:
             top.append_text(sep)
-            top.append(date_text(self.now))
+            top.append(date_text(self.now, date_form))
         top.append_text(sep)
         if self.shift:
             top.append(t("header.shift", shift=t(f"shift.{self.shift}")))
@@ -181,7 +203,11 @@ class RtmHeader(Widget):
         if self.tl_name:
             top.append_text(sep)
             top.append(t("header.tl", name=self.tl_name))
+        return top
 
+    def _bottom_line(self) -> Text:
+        style = self.get_component_rich_style
+        sep = Text(" │ ", style=style("header--muted"))
         bottom = Text(no_wrap=True, overflow="ellipsis")
         for i, name in enumerate(SOURCES):
             status = self.sources.get(name, SourceStatus("never"))
@@ -213,9 +239,7 @@ class RtmHeader(Widget):
             # timers are corrected by this much: the TL should know the platform is off
             bottom.append_text(sep)
             bottom.append(t("skew.short", skew=self.clock_skew), style=style("header--overdue"))
-        top.append("\n")
-        top.append_text(bottom)
-        return top
+        return bottom
 
     def on_click(self, event: Click) -> None:
         self.post_message(self.FreshnessRequested())

@@ -1,4 +1,5 @@
-"""Screenshots of the dashboard and the help screen at 160x48 (frozen clock, seed 7).
+"""Screenshots of the dashboard and the help screen at 160x48, the dashboard at 80x24 and
+120x36 (frozen clock, seed 7).
 
 Update after a deliberate change of the look: `pytest tests/ui/test_snapshots_app.py
 --snapshot-update`, then look at the SVGs in `__snapshots__/` before committing.
@@ -39,3 +40,25 @@ def test_roster_view_snapshot(snap_compare) -> None:
         await pilot.pause(1.1)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=ready)
+
+
+def test_dashboard_snapshot_80x24(snap_compare) -> None:
+    """The laptop over SSH: compact gauges, the board, alerts behind `w` (issue 12)."""
+    app, _sim, _ = sim_app(agents=40)
+
+    async def ready(pilot) -> None:
+        await wait_live(pilot, app)
+        await pilot.pause(1.1)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=ready)
+
+
+def test_dashboard_snapshot_120x36(snap_compare) -> None:
+    """Compact gauges, the board, the alerts under it."""
+    app, _sim, _ = sim_app(agents=40)
+
+    async def ready(pilot) -> None:
+        await wait_live(pilot, app)
+        await pilot.pause(1.1)
+
+    assert snap_compare(app, terminal_size=(120, 36), run_before=ready)
