@@ -343,7 +343,9 @@ class ShiftMonitor:
             if key not in owners:
                 owners[key] = shift_owner(e, self.tl_shifts or {}, window.start.tzinfo or UTC)
             w = owners[key]
-            if w is not None and w.name == window.name and w.day == day:
+            if (w is not None and w.name == window.name and w.day == day) or (
+                window.start <= e.start < min(now, window.end)  # begun on this TL's watch
+            ):
                 out.append(r)
         return out
 

@@ -8,6 +8,9 @@ The TL's people (decision, see docs/DECISIONS.md): a working roster entry belong
 TL window it overlaps most; a tie goes to the earlier window; an entry that overlaps no
 window belongs to none (it is still shown and judged, but counted on no TL's card).
 With pagi 07-15 and siang 15-23: P1 07-16 is pagi's, S1 13-22 and M1 22-07 are siang's.
+Until the handover, a shift that has begun inside a window also counts on that window's
+card: at 14:10 the pagi TL counts (and chases) the S1 agents due at 13:00; at 07:20 the
+S1 shift has not begun and is nobody's "not yet in" on the pagi card.
 Entries without times (off, leave, sick) belong to every window of their roster date.
 
 Absent alerts follow the deadline, not the owner: an agent not in by start + no-show is
@@ -86,11 +89,22 @@ def owner(entry: RosterEntry, shifts: TlShifts, tz: tzinfo) -> TlWindow | None:
     return best
 
 
-def is_tl_person(entry: RosterEntry | None, window: TlWindow, shifts: TlShifts, tz: tzinfo) -> bool:
-    """Does `entry` count on the card of `window`'s TL?"""
+def is_tl_person(
+    entry: RosterEntry | None,
+    window: TlWindow,
+    shifts: TlShifts,
+    tz: tzinfo,
+    now: datetime | None = None,
+) -> bool:
+    """Does `entry` count on the card of `window`'s TL at `now`? The window's own people,
+    and, until the handover, a shift that has begun inside the window (the S1 agent due
+    at 13:00 is the pagi TL's to chase at 14:10, though S1 is siang's to count)."""
     if entry is None:
         return False
     if entry.start is None or entry.end is None:
         return entry.date == window.day  # off / leave / sick that day
     w = owner(entry, shifts, tz)
-    return w is not None and w.name == window.name and w.day == window.day
+    if w is not None and w.name == window.name and w.day == window.day:
+        return True
+    until = window.end if now is None else min(now, window.end)
+    return window.start <= entry.start < until

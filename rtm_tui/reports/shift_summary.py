@@ -887,7 +887,9 @@ def build_shift_summary(
     if rules.tl_shifts and shift in rules.tl_shifts:
         site_tz = w0.tzinfo or UTC
         mine = window_on(shift, day, *rules.tl_shifts[shift], site_tz)
-        people = partial(is_tl_person, window=mine, shifts=rules.tl_shifts, tz=site_tz)
+        people = partial(
+            is_tl_person, window=mine, shifts=rules.tl_shifts, tz=site_tz, now=as_of
+        )
     attendance = build_attendance(
         roster, events, state, window, as_of, rules.attendance, names, absent_alerts, people
     )

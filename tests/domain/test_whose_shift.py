@@ -95,7 +95,11 @@ def test_an_absence_in_the_tl_window_on_duty_is_raised_whoever_owns_the_shift() 
     assert row(v, "S0").login_status is LoginStatus.ABSENT
     # 13:30 is in pagi's window: the TL on duty hears of it, though S1 is siang's to count
     assert [a.key for a in v.new_alerts] == ["attendance:S0:absent:2026-11-24"]
-    assert v.attendance.scheduled == 0
+    # begun on the pagi TL's watch: on the pagi card too until the handover, so the card
+    # and the alert agree
+    assert (v.attendance.scheduled, v.attendance.absent) == (1, 1)
+    v = m.apply(at(12, 59, day=DAY + timedelta(days=1)))
+    assert v.attendance.scheduled == 0  # the next morning, before it begins: not pagi's
 
 
 def test_response_time_is_not_added_up_across_channels_with_other_targets() -> None:
