@@ -517,11 +517,18 @@ class ShiftMonitor:
         tally = agent.today
         assert tally is not None
         running = code_label(agent.aux_code) if agent.state is _AUX else None
+        entry = self._entry_for(track, now)
+        scheduled = {b.code for b in entry.breaks} if entry is not None else set()
         for code, seconds in tally.aux_seconds.items():
-            limit = self.rotg.for_code(None if code == NO_CODE else code).max_minutes_each
+            rule = self.rotg.for_code(None if code == NO_CODE else code)
+            limit = rule.max_minutes_each
             closed = int(tally.aux_count.get(code, 0)) - (1 if code == running else 0)
             if limit is None or closed < 1 or seconds <= closed * limit * 60.0:
                 continue
+            if code in scheduled:
+                continue  # time inside a scheduled break window is not judged: no proof
+            if rule.max_minutes_shift is not None and seconds > rule.max_minutes_shift * 60.0:
+                continue  # the shift-limit alert already says this code ran over
             v = Violation(
                 f"rotg:{track.agent_id}:{code}:each:{workday.isoformat()}:before-start",
                 code,

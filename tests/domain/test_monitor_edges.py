@@ -184,3 +184,31 @@ def test_an_aux_alert_carries_the_real_length_while_it_lasts_and_when_it_ends() 
     v = m.apply(at(9, 40), snapshot(at(9, 40), back))
     (still,) = [a for a in v.open_alerts if a.key == raised.key]
     assert still.value == 25 * 60  # ended: no longer grows
+
+
+def test_totals_prove_nothing_new_for_a_scheduled_break_or_a_code_over_its_shift_limit() -> None:
+    # ISTIRAHAT is a scheduled break (its window is not judged); TOILET 35 min is over the
+    # 30-minute shift limit, which has its own alert: no second "proved" alert for either
+    rotg = RotgRules(
+        rules={
+            "TOILET": AuxRule("TOILET", max_minutes_each=10, max_minutes_shift=30),
+            "ISTIRAHAT": AuxRule("ISTIRAHAT", max_minutes_each=60, max_minutes_shift=90),
+        },
+        default=AuxRule("default", max_minutes_each=5),
+    )
+    m = ShiftMonitor({}, KpiOptions(), rotg, AttendanceRules())
+    tally = AgentToday(at(7, 0), None, {"ISTIRAHAT": 69 * 60.0, "TOILET": 35 * 60.0},
+                       {"ISTIRAHAT": 1, "TOILET": 2})  # fmt: skip
+    p1 = shift("A0012", breaks=(("ISTIRAHAT", (11, 30), (12, 30)),))
+    v = m.apply(
+        at(14, 0),
+        snapshot(at(14, 0), agent("A0012", since=at(13, 0), today=tally)),
+        roster=Roster(DAY, (p1,)),
+    )
+    keys = rotg_keys(v)
+    assert not any("before-start" in k for k in keys), keys
+    assert "rotg:A0012:TOILET:shift:2026-11-24" in keys
+
+
+def rotg_keys(view: MonitorView) -> list[str]:
+    return [a.key for a in view.new_alerts if a.kind is AlertKind.ROTG]
