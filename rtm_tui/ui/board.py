@@ -197,7 +197,8 @@ SORTS: tuple[tuple[str, SortKey], ...] = (
     ("name", _name_key),
     ("team", lambda r: (r.team.casefold(), *_name_key(r))),
     ("state", lambda r: (_STATE_ORDER.get(r.state, 9), *_name_key(r))),
-    ("time", lambda r: (r.state_since, *_name_key(r))),  # longest in state first
+    # longest in state first; no clock to compare (never logged in, not listed): last
+    ("time", lambda r: (no_timer(r), r.state_since, *_name_key(r))),
     ("aux_used", lambda r: (-r.aux_used_seconds, *_name_key(r))),
     ("login", lambda r: (_LOGIN_ORDER.get(r.login_status, 99), *_name_key(r))),
 )
@@ -253,10 +254,38 @@ def login_text(status: LoginStatus, late_by: timedelta | None = None) -> str:
     return t(f"board.login.{status.value}")
 
 
+_NOT_WORKING = frozenset(
+    {
+        LoginStatus.OFF,
+        LoginStatus.LEAVE,
+        LoginStatus.SICK,
+        LoginStatus.TRAINING,
+        LoginStatus.NOT_SCHEDULED,
+    }
+)
+
+
+def no_timer(row: AgentRow) -> bool:
+    """No time-in-state to show: a ghost (the platform no longer lists it), or someone
+    logged out who has not logged in at all today (a clock "since midnight" means nothing)."""
+    if row.missing:
+        return True
+    return (
+        row.state is AgentState.LOGGED_OUT
+        and row.first_login_at is None
+        and row.last_logout_at is None
+    )
+
+
 def aux_used_seconds(row: AgentRow, now: datetime, polled_at: datetime | None) -> float:
     """AUX used today, still counting while the agent sits in AUX between polls."""
     used = row.aux_used_seconds
-    if row.state == AgentState.AUX and not row.missing and polled_at is not None and now > polled_at:
+    if (
+        row.state == AgentState.AUX
+        and not row.missing
+        and polled_at is not None
+        and now > polled_at
+    ):
         used += (now - polled_at).total_seconds()
     return used
 
@@ -768,10 +797,13 @@ class AgentBoard(ScrollView, can_focus=True):
         now = self._now or row.state_since
         elapsed = max(0.0, (now - row.state_since).total_seconds())
         used = aux_used_seconds(row, now, self._rows_now)
-        aux_text = fmt_minutes(used) + allowance
+        # nobody expects AUX of someone off, on leave or not rostered to work: no "0:00/90:00"
+        aux_text = (
+            "—" if not used and row.login_status in _NOT_WORKING else fmt_minutes(used) + allowance
+        )
         plain_style = self._cell_style(is_cursor, None)
         # timer texts are ASCII digits: rjust is enough (and this runs 1 Hz per line)
-        timer = "—" if row.missing else fmt_duration(elapsed)  # no clock runs on a ghost
+        timer = "—" if no_timer(row) else fmt_duration(elapsed)
         segments = [
             *left,
             Segment(

@@ -162,8 +162,9 @@ async def test_filter_exceptions_and_sort_change_what_is_visible() -> None:
         board.cycle_sort()  # state: AUX first
         assert board.visible_rows[0].agent_id == "A0007"
         board.cycle_sort()  # time in state, longest first
-        since = [r.state_since for r in board.visible_rows]
+        since = [r.state_since for r in board.visible_rows if r.agent_id != "A0009"]
         assert since == sorted(since)
+        assert board.visible_rows[-1].agent_id == "A0009"  # never logged in: no clock, last
         board.cycle_sort()  # AUX used, most first
         assert board.visible_rows[0].agent_id == "A0019"
         await pilot.pause()
@@ -406,3 +407,28 @@ async def test_emoji_and_invisible_characters_keep_every_row_the_width_of_the_bo
         lines = body_texts(board)
         assert all(line.endswith("95.0 %") for line in lines)  # the last column is there
         assert not any("\u200b" in line or "\ufe0f" in line for line in lines)
+
+
+async def test_no_clock_for_who_never_logged_in_and_no_aux_for_who_is_off() -> None:
+    rows = [
+        make_row(1, state=AgentState.LOGGED_OUT, login_status=LoginStatus.NOT_YET_IN,
+                 state_since=T0 - timedelta(hours=10), aux_used_seconds=0.0),
+        make_row(2, state=AgentState.LOGGED_OUT, login_status=LoginStatus.OFF,
+                 state_since=T0 - timedelta(hours=10), aux_used_seconds=0.0),
+        make_row(3, state_since=T0 - timedelta(minutes=5), first_login_at=T0 - timedelta(hours=2)),
+    ]  # fmt: skip
+    app = BoardApp()
+    async with app.run_test(size=(160, 48)) as pilot:
+        board = app.query_one(AgentBoard)
+        board.update_rows(rows, T0)
+        await pilot.pause()
+        not_in, off, working = body_texts(board)
+        assert "10:00:00" not in not_in and " — " in not_in  # no clock "since midnight"
+        assert "0:00/60:00" in not_in  # expected today: its AUX allowance stands
+        assert "0:00/60:00" not in off  # off today: no AUX to count
+        assert " 5:00 " in working
+        # sorted by time in state: the one with a clock comes first
+        while board.sort_label != "time in state":
+            board.cycle_sort()
+        await pilot.pause()
+        assert [r.agent_id for r in board.visible_rows][0] == "A0003"
