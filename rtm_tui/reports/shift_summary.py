@@ -78,7 +78,7 @@ from rtm_tui.domain.types import (
 )
 from rtm_tui.store import AgentEvent, AlertRecord, KpiRecord, Store
 
-# a working shift's logins are looked for from this long before its start (monitor.py)
+# a working shift's logins are looked for from this long before its start (domain/monitor/tracks.py)
 BEFORE_SHIFT = timedelta(hours=3)
 # verified plans are looked for among plans filed this long before the report day
 VERIFIED_LOOKBACK = timedelta(days=62)
