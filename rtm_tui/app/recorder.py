@@ -5,7 +5,8 @@
     await recorder.drain()                          # everything so far is written (tests)
     await recorder.stop()                           # drains (bounded wait), then ends
 
-The poller callbacks only put a small tuple on a bounded queue. One writer thread takes
+The poller callbacks only put a small tuple on a bounded queue (an agents snapshot goes
+as it is: which states changed is worked out here). One writer thread takes
 them off, merges them into a batch and writes the batch: one thread, so SQLite sees one
 connection's writes in the order they were made. A batch coalesces what an upsert would
 overwrite anyway: the last KPI values per (interval, kpi, scope, period), the latest
@@ -36,8 +37,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from rtm_tui.domain.types import Alert, KpiValue, Roster
+from rtm_tui.domain.types import AgentsSnapshot, Alert, KpiValue, Roster
 from rtm_tui.store.errors import StoreError
+from rtm_tui.store.records import events_from_snapshot
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +105,7 @@ class Recorder:
         self._settled = 0  # writer: every submission up to this one is written
         self._stop_deadline: float | None = None
         self._batch = _Batch()  # writer thread only
+        self._seen_states: dict[str, tuple[Any, ...]] = {}  # writer: per agent, last kept
         self._failures: dict[str, int] = {}  # writer: consecutive bug failures per kind
         self._dropped_events = 0  # writer: events dropped over MAX_EVENTS, not said yet
         self.flushes = 0  # flush attempts (tests, benchmarks)
@@ -122,6 +125,12 @@ class Recorder:
 
     def record_agent_events(self, day: date, events: Iterable[Any]) -> None:
         self._submit(("events", day, tuple(events)))
+
+    def record_agents(self, day: date, snapshot: AgentsSnapshot) -> None:
+        """The agents' states as polled: the writer thread keeps the ones that changed
+        since the last poll (building 2,000 events to find 40 new ones is work the loop
+        need not do)."""
+        self._submit(("agents", day, snapshot))
 
     def record_roster(self, roster: Roster) -> None:
         self._submit(("roster", roster))
@@ -277,6 +286,18 @@ class Recorder:
                     kept[key] = e
                     b.event_count += 1
             self._cap_events()
+        elif kind == "agents":
+            _, _, day, snapshot = op
+            seen = self._seen_states
+            new = [
+                e
+                for e in events_from_snapshot(snapshot)
+                if seen.get(e.agent_id) != (e.at, e.state, e.aux_code)
+            ]
+            if new:
+                # kept in the batch until written: counted as recorded from here
+                seen.update({e.agent_id: (e.at, e.state, e.aux_code) for e in new})
+                self._merge((op[0], "events", day, new))
         elif kind == "roster":
             roster = op[2]
             b.rosters[roster.date] = roster

@@ -379,7 +379,6 @@ class Feed:
         self._kpis_recorded_at: datetime | None = None
         self._kpi_intervals: dict[str, datetime] = {}  # per source, the interval last recorded
         self._state_saved_at: datetime | None = None
-        self._recorded_states: dict[str, tuple[Any, ...]] = {}
         # The first agents snapshot waits for the first roster answer (or its failure):
         # observed before the roster, a night shift's logins would be filed under the
         # wrong workday. The monitor itself judges nobody absent before logins are known.
@@ -486,20 +485,8 @@ class Feed:
     def _fold_agents(self, snapshot: AgentsSnapshot) -> None:
         self._apply("agents", agents=snapshot)
         if self.recorder is not None:
-            from rtm_tui.store import events_from_snapshot
-
-            # only the states that changed since the last poll: the store would ignore
-            # the others anyway, but not for free (1000 agents every 2 s). Queued events
-            # count as recorded: the recorder keeps a failed write for its next flush.
-            seen = self._recorded_states
-            new = [
-                e
-                for e in events_from_snapshot(snapshot)
-                if seen.get(e.agent_id) != (e.at, e.state, e.aux_code)
-            ]
-            if new:
-                self.recorder.record_agent_events(self._today(), new)
-                seen.update({e.agent_id: (e.at, e.state, e.aux_code) for e in new})
+            # the writer thread turns it into the states that changed since the last poll
+            self.recorder.record_agents(self._today(), snapshot)
 
     def _on_voice(self, snapshot: VoiceSnapshot) -> None:
         self._note_skew(snapshot.as_of)
