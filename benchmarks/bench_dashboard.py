@@ -16,6 +16,16 @@ Figures:
   poll, ~2 % of agents change state per poll and AUX timers move
 - steady CPU: real-time loop (1 Hz tick, poll every --poll-seconds) over --seconds,
   process CPU / wall time, in % of one core; rows are prepared before the loop
+- with the store: the real Feed (simulator over ASGI, ShiftMonitor, the SQLite shift
+  record in a temp file) for --store-polls agent polls 2 s apart (voice every 5 s,
+  non-voice every 10 s, as the default settings; KPI upserts and the monitor state once
+  a simulated minute). Each poll's data is fetched first (not timed); then the poller's
+  callback runs and the frame it causes is awaited: poll-to-screen p50/p99, the
+  callback's own time on the loop (p50, max) and the longest event-loop stall (a 5 ms
+  sleeper's lateness, measured from the callback to 0.2 s after its frame, so writes
+  done after the frame count too). `feed.stop()` is timed as "stop". The floor column
+  runs the same feed and store with a no-op board: its figure is the data flow's cost
+  without the board's rendering.
 - RSS growth: a --shift-hours shift fed on an accelerated clock (one poll per
   --shift-poll-seconds of simulated time, a frame after each), RSS before/after, with
   agent churn (2 % of the ids replaced each simulated hour)
@@ -347,6 +357,136 @@ class FloorBoard(ScrollView):
         return strip
 
 
+class PrefetchedClient:
+    """The Feed's client, answering with what the harness fetched beforehand: the
+    simulator's own cost (HTTP over ASGI, JSON) stays out of the timed step."""
+
+    def __init__(self, real: object) -> None:
+        self.real = real
+        self.next: dict[str, object] = {}
+
+    async def fetch_agents(self) -> object:
+        return self.next.pop("agents")
+
+    async def fetch_voice(self) -> object:
+        return self.next.pop("voice")
+
+    async def fetch_nonvoice(self) -> object:
+        return self.next.pop("nonvoice")
+
+    async def fetch_roster(self, day, tz=None):  # noqa: ANN001, ANN201
+        return await self.real.fetch_roster(day, tz)  # type: ignore[attr-defined]
+
+    async def aclose(self) -> None:
+        await self.real.aclose()  # type: ignore[attr-defined]
+
+
+class StallMeter:
+    """The event loop's longest stall while armed: a task sleeping 5 ms, how late it woke."""
+
+    STEP = 0.005
+
+    def __init__(self) -> None:
+        self.armed = False
+        self.max_ms = 0.0
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._task = asyncio.get_running_loop().create_task(self._run())
+
+    async def _run(self) -> None:
+        while True:
+            t0 = time.perf_counter()
+            await asyncio.sleep(self.STEP)
+            late = (time.perf_counter() - t0 - self.STEP) * 1000
+            if self.armed:
+                self.max_ms = max(self.max_ms, late)
+
+    def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+
+
+async def store_phase(app: BenchApp, args: argparse.Namespace) -> dict[str, float]:
+    """The real Feed with the SQLite store on, polls folded one by one (see the module doc)."""
+    import tempfile
+    from pathlib import Path
+    from zoneinfo import ZoneInfo
+
+    from rtm_tui.clock import FrozenClock
+    from rtm_tui.config import Settings
+    from rtm_tui.simulator import Simulator
+    from rtm_tui.store import Store
+    from rtm_tui.ui.feed import Feed
+    from rtm_tui.ui.launch import make_monitor, simulator_client
+
+    tz = ZoneInfo("Asia/Jakarta")
+    clock = FrozenClock(datetime(2026, 11, 24, 9, 0, 0, tzinfo=tz))
+    sim = Simulator(agents=args.agents, seed=args.seed, clock=clock, tz=tz)
+    real = simulator_client(sim)
+    client = PrefetchedClient(real)
+    settings = Settings.model_validate({})
+    folder = tempfile.TemporaryDirectory(prefix="rtm-bench-")
+    store = Store.open(Path(folder.name) / "rtm.sqlite3")
+    feed = Feed(
+        settings=settings,
+        clock=clock,
+        client=client,
+        monitor=make_monitor(settings),
+        store=store,
+        restore_state=False,
+    )
+    app.feed_target = app.board
+    feed.attach(app)
+    await feed.pollers["roster"].poll_once()
+    meter = StallMeter()
+    meter.start()
+    latencies: list[float] = []
+    callbacks: list[float] = []
+    every = {"agents": 2, "voice": 5, "nonvoice": 10}
+    fetchers = {
+        "agents": real.fetch_agents,
+        "voice": real.fetch_voice,
+        "nonvoice": real.fetch_nonvoice,
+    }
+    try:
+        for step in range(1, args.store_polls + 1):
+            clock.advance(2)
+            second = step * 2
+            for source, period in every.items():
+                if second % period:
+                    continue
+                client.next[source] = await fetchers[source]()
+                gc.collect()
+                await asyncio.sleep(0.01)  # the fetch's own stall is not the store's
+                app.frame_event.clear()
+                meter.armed = True
+                w0 = time.perf_counter()
+                await feed.pollers[source].poll_once()
+                callbacks.append((time.perf_counter() - w0) * 1000)
+                await app.next_frame()
+                latencies.append((time.perf_counter() - w0) * 1000)
+                await asyncio.sleep(0.2)  # writes after the frame stall the loop too
+                meter.armed = False
+        w0 = time.perf_counter()
+        await feed.stop()
+        stop_ms = (time.perf_counter() - w0) * 1000
+    finally:
+        meter.stop()
+        app.feed_target = None
+        store.close()
+        folder.cleanup()
+    return {
+        "store_poll_p50_ms": statistics.median(latencies),
+        "store_poll_p99_ms": pct(latencies, 0.99),
+        "store_callback_p50_ms": statistics.median(callbacks),
+        "store_callback_max_ms": max(callbacks),
+        "store_stall_max_ms": meter.max_ms,
+        "store_stop_ms": stop_ms,
+        "store_polls": float(len(latencies)),
+    }
+
+
 # --------------------------------------------------------------------------- harness
 
 
@@ -361,6 +501,7 @@ class BenchApp(App[None]):
         self.frame_event = asyncio.Event()
         self.first_frame_at: float | None = None
         self.rows_given = False
+        self.feed_target: object | None = None  # the board the store phase's Feed updates
         self._real_display = self._display
         self._display = self._measured_display  # type: ignore[method-assign]
 
@@ -376,6 +517,11 @@ class BenchApp(App[None]):
         self.board.update_rows(self.first_rows, self.first_now)
         self.board.focus()
         self.rows_given = True
+
+    def on_monitor_updated(self, message) -> None:  # noqa: ANN001
+        board = self.feed_target
+        if board is not None:
+            board.update_rows(message.view.rows, message.view.now)  # type: ignore[attr-defined]
 
     def _measured_display(self, screen, renderable) -> None:  # noqa: ANN001
         if renderable is None:
@@ -487,6 +633,10 @@ async def run_one(kind: str, args: argparse.Namespace) -> dict[str, float]:
         now += timedelta(seconds=args.seconds)
         del polls
 
+        # --- with the store: the real Feed, the SQLite shift record on
+        if args.store_polls > 0 and kind in args.store_boards.split(","):
+            result.update(await store_phase(app, args))
+
         # --- RSS over an accelerated shift
         gc.collect()
         await pilot.pause()
@@ -525,6 +675,12 @@ ROWS = (
     ("tick_own_ms", "  of which the board's render_line", "ms", "{:.2f}"),
     ("poll_p95_ms", "poll-to-screen latency p95", "ms", "{:.1f}"),
     ("poll_median_ms", "poll-to-screen latency median", "ms", "{:.1f}"),
+    ("store_poll_p50_ms", "with the store: poll-to-screen p50", "ms", "{:.1f}"),
+    ("store_poll_p99_ms", "with the store: poll-to-screen p99", "ms", "{:.1f}"),
+    ("store_callback_p50_ms", "  of which the poll callback, p50", "ms", "{:.1f}"),
+    ("store_callback_max_ms", "  of which the poll callback, max", "ms", "{:.1f}"),
+    ("store_stall_max_ms", "with the store: longest event-loop stall", "ms", "{:.1f}"),
+    ("store_stop_ms", "with the store: feed.stop() (drain)", "ms", "{:.1f}"),
     ("steady_cpu_pct", "steady CPU, % of one core", "%", "{:.1f}"),
     ("rss_growth_mb", "RSS growth over the shift", "MB", "{:.1f}"),
     ("rss_growth_2nd_half_mb", "  of which in its second half", "MB", "{:.1f}"),
@@ -548,18 +704,29 @@ def markdown(results: dict[str, dict[str, float]], args: argparse.Namespace) -> 
         target = TARGETS.get(key)
         cells = [f"{label} ({unit})", f"<= {target:g}" if target is not None else ""]
         for kind in kinds:
-            value = results[kind].get(key, 0.0)
+            if key not in results[kind]:
+                cells.append("—")
+                continue
+            value = results[kind][key]
             mark = ""
             if target is not None and kind == "line":
                 mark = " ✓" if value <= target else " ✗"
             cells.append(form.format(value) + mark)
         if compare:
-            line, naive = results["line"][key], results["datatable"][key]
+            line, naive = results["line"].get(key, 0.0), results["datatable"].get(key, 0.0)
             comparable = key not in ("tick_own_ms", "rss_growth_mb", "rss_growth_2nd_half_mb")
+            comparable = comparable and not key.startswith("store_")
             cells.append(f"{naive / line:.1f}×" if comparable and line > 0.005 else "—")
         lines.append("| " + " | ".join(cells) + " |")
     load = os.getloadavg()
     lines.append("")
+    store_runs = [k for k in kinds if "store_polls" in results[k]]
+    if store_runs:
+        polls = int(results[store_runs[0]]["store_polls"])
+        lines.append(
+            f"With the store: {polls} poll callbacks (agents, voice, non-voice) over "
+            f"{args.store_polls * 2 / 60:.1f} simulated minutes, SQLite in a temp file."
+        )
     lines.append(
         f"{args.agents:,} agents ({args.source} rows), {args.size} terminal, "
         f"poll every {args.poll_seconds:g} s, "
@@ -590,6 +757,17 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         type=float,
         default=1.0,
         help="shift fed to the DataTable board (a poll costs it ~1 s: 12 h takes ~25 min)",
+    )
+    parser.add_argument(
+        "--store-polls",
+        type=int,
+        default=150,
+        help="agent polls (2 s apart) of the with-the-store phase; 0 skips it",
+    )
+    parser.add_argument(
+        "--store-boards",
+        default="line,floor",
+        help="boards that run the with-the-store phase (the DataTable takes ~1 s a poll)",
     )
     parser.add_argument("--size", default="160x48")
     parser.add_argument("--seed", type=int, default=7)

@@ -8,7 +8,10 @@ Each successful fetch folds into the monitor at `clock.now()` and posts `Monitor
 and `FreshnessChanged`; a failed fetch posts only `FreshnessChanged` (the last good
 data stays on screen). The feed also keeps the shift record in the store: new alerts,
 KPI values per interval (upserted, so a crash loses at most a minute), observed agent
-states and the monitor's restart state.
+states and the monitor's restart state. Those writes go through `feed.recorder`
+(rtm_tui.app.recorder): the callbacks only queue them, one writer thread writes them,
+so a slow or locked database never holds the screen; `stop()` drains it. The reads made
+at start (the restart state, today's intervals) stay synchronous.
 
 Coverage per interval for the roster view (`feed.coverage`, a `TodayCoverage`): the
 need comes from the `[staffing] forecast` file when one is configured (read off the UI
@@ -29,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
 
+from rtm_tui.app.recorder import Recorder
 from rtm_tui.clock import Clock
 from rtm_tui.domain.coverage import IntervalForecast, need_for, takes_contacts
 from rtm_tui.domain.kpi import NONVOICE_KPIS, VOICE_KPIS, counts_from, family_of
@@ -353,6 +357,11 @@ class Feed:
         self.client = client
         self.monitor = monitor
         self.store = store
+        # every shift-record write, off the event loop; its outcome comes back in
+        # `_recorded`, on the loop (store_error and one toast, as `_store_call`)
+        self.recorder: Recorder | None = (
+            None if store is None else Recorder(store, report=self._recorded)
+        )
         self.tz = settings.tz
         self.last_view: MonitorView | None = None
         self.last_voice: VoiceSnapshot | None = None
@@ -370,7 +379,6 @@ class Feed:
         self._kpis_recorded_at: datetime | None = None
         self._kpi_intervals: dict[str, datetime] = {}  # per source, the interval last recorded
         self._state_saved_at: datetime | None = None
-        self._recorded_states: dict[str, tuple[Any, ...]] = {}
         # The first agents snapshot waits for the first roster answer (or its failure):
         # observed before the roster, a night shift's logins would be filed under the
         # wrong workday. The monitor itself judges nobody absent before logins are known.
@@ -436,6 +444,8 @@ class Feed:
             # the running interval's latest values, so a restart misses nothing
             self._record_kpis(view, self._api_intervals())
         self._save_state(force=True)
+        if self.recorder is not None:
+            await self.recorder.stop()  # bounded: a locked database cannot hold the exit
         try:
             await self.client.aclose()
         except Exception:  # closing a dead connection is not worth an error on exit
@@ -446,8 +456,8 @@ class Feed:
 
     def acknowledge(self, key: str) -> None:
         self.monitor.acknowledge(key)
-        if self.store is not None:
-            self._store_call("acknowledge_alert", key, self.clock.now())
+        if self.recorder is not None:
+            self.recorder.acknowledge_alert(key, self.clock.now())
 
     # ------------------------------------------------------------------ callbacks
 
@@ -474,19 +484,9 @@ class Feed:
 
     def _fold_agents(self, snapshot: AgentsSnapshot) -> None:
         self._apply("agents", agents=snapshot)
-        if self.store is not None:
-            from rtm_tui.store import events_from_snapshot
-
-            # only the states that changed since the last poll: the store would ignore
-            # the others anyway, but not for free (1000 agents every 2 s)
-            seen = self._recorded_states
-            new = [
-                e
-                for e in events_from_snapshot(snapshot)
-                if seen.get(e.agent_id) != (e.at, e.state, e.aux_code)
-            ]
-            if new and self._store_call("record_agent_events", self._today(), new) is not None:
-                seen.update({e.agent_id: (e.at, e.state, e.aux_code) for e in new})
+        if self.recorder is not None:
+            # the writer thread turns it into the states that changed since the last poll
+            self.recorder.record_agents(self._today(), snapshot)
 
     def _on_voice(self, snapshot: VoiceSnapshot) -> None:
         self._note_skew(snapshot.as_of)
@@ -518,9 +518,9 @@ class Feed:
         self.coverage.set_rosters(today, self._yesterday_roster)
         for roster in fold:
             self._apply("roster", roster=roster)
-        if self.store is not None:
+        if self.recorder is not None:
             for roster in fold:
-                self._store_call("record_roster", roster)
+                self.recorder.record_roster(roster)
         self._settle_roster()
 
     def _settle_roster(self) -> None:
@@ -643,26 +643,32 @@ class Feed:
         return self.clock.now().astimezone(self.tz).date()
 
     def _store_call(self, method: str, *args: Any) -> Any:
-        """Call the store; a failure is kept for the header, never raised into a poller."""
+        """Call the store now (the reads at start); a failure is kept for the header,
+        never raised into a poller. Writes go through the recorder instead."""
         if self.store is None:
             return None
         try:
             result = getattr(self.store, method)(*args)
         except Exception as exc:
-            if self.store_error is None and self._app is not None:
-                self._app.notify(str(exc), title="Store", severity="error", markup=False)
-            self.store_error = str(exc)
+            self._recorded(str(exc))
             return None
-        self.store_error = None
+        self._recorded(None)
         return result
 
+    def _recorded(self, error: str | None) -> None:
+        """A store call's or a recorder flush's outcome: an error is kept for the header
+        and said once (a toast) until a write succeeds again."""
+        if error is not None and self.store_error is None and self._app is not None:
+            self._app.notify(error, title="Store", severity="error", markup=False)
+        self.store_error = error
+
     def _keep_record(self, view: MonitorView, previous: MonitorView | None) -> None:
-        if self.store is None:
+        if self.recorder is None:
             return
         now = view.now
         day = now.astimezone(self.tz).date()
         for alert in view.new_alerts:
-            self._store_call("record_alert", day, alert)
+            self.recorder.record_alert(day, alert)
         starts = self._api_intervals()
         rolled = {
             source: old
@@ -694,7 +700,7 @@ class Feed:
         return starts
 
     def _record_kpis(self, view: MonitorView, starts: Mapping[str, datetime]) -> None:
-        if not view.kpis:
+        if not view.kpis or self.recorder is None:
             return  # no KPI source has answered yet
         for source, start in starts.items():
             names = VOICE_KPIS if source == "voice" else NONVOICE_KPIS
@@ -705,24 +711,22 @@ class Feed:
             midnight = start.replace(hour=0, minute=0, second=0, microsecond=0)
             interval = [k for k in mine if k.period == "interval"]
             today = [k for k in mine if k.period == "today"]
-            self._store_call("record_interval_kpis", day, start, interval)
-            self._store_call("record_interval_kpis", day, midnight, today)
+            self.recorder.record_interval_kpis(day, start, interval)
+            self.recorder.record_interval_kpis(day, midnight, today)
             self._kpi_intervals[source] = start
         self._kpis_recorded_at = view.now
 
     def _save_state(self, force: bool = False) -> None:
-        if self.store is None:
+        if self.recorder is None:
             return
         now = self.clock.now()
         if not force and self._state_saved_at is not None:
             if (now - self._state_saved_at).total_seconds() < STATE_SAVE_SECONDS:
                 return
         self._state_saved_at = now
-        try:
-            state = json.dumps(self.monitor.export_state(), separators=(",", ":"))
-        except (TypeError, ValueError):
-            return
-        self._store_call("save_monitor_state", self._today(), state, now)
+        # the dict is taken here, on the loop (the monitor moves on with the next poll);
+        # the recorder serialises and writes it on its thread
+        self.recorder.save_monitor_state(self._today(), self.monitor.export_state(), now)
 
     def _seed_intervals(self) -> None:
         """Today's recorded intervals back into the monitor: restarted mid-shift, the TL
