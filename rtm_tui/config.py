@@ -294,17 +294,15 @@ def parse_listen(value: str) -> tuple[str, int]:
     port = int(port_text)
     if not 1 <= port <= 65535:
         raise ValueError(f"{value!r}: port {port} is not 1 to 65535; {hint}")
+    if any(c.isspace() or c in "/?#@" for c in host):
+        raise ValueError(f"{value!r}: {host!r} is not a host name or address; {hint}")
     if host.startswith("[") and host.endswith("]"):
         host = host[1:-1]
         if ":" not in host:
             raise ValueError(f"{value!r}: brackets are for an IPv6 address; {hint}")
     elif ":" in host:
         raise ValueError(f"{value!r}: an IPv6 address goes in brackets, e.g. \"[::1]:9108\"")
-    if not host:
-        return DEFAULT_METRICS_HOST, port
-    if any(c.isspace() or c in "/?#@" for c in host):
-        raise ValueError(f"{value!r}: {host!r} is not a host name or address; {hint}")
-    return host, port
+    return (host or DEFAULT_METRICS_HOST), port
 
 
 class MetricsSettings(_Section):
