@@ -185,5 +185,25 @@ async def test_prometheus_scrapes_rtm_and_stores_what_the_app_shows(prometheus) 
             assert await asyncio.to_thread(prom.query, '{__name__=~"rtm_agent_.*"}') == []
             no_site = await asyncio.to_thread(prom.query, '{job="rtm",__name__=~"rtm_.*",site=""}')
             assert no_site == []
+
+            # every query of the Grafana dashboard runs, and finds data, with its variables
+            # set as Grafana would (site, queue "all", a channel, period "interval")
+            from test_grafana_dashboard import load, queries
+
+            # a channel with a response time this interval (no reply yet: no value, no series)
+            channel = next(
+                k.scope
+                for k in view.kpis
+                if (k.kpi, k.period) == ("response_time", "interval") and k.value is not None
+            )
+            values = {"$site": site, "$queue": "all", "$channel": channel, "$period": "interval"}
+            for expr in queries(load()):
+                if expr.startswith("label_values("):
+                    continue  # a Grafana function, not PromQL (its metric is checked below)
+                for name, v in values.items():
+                    expr = expr.replace(name, v)
+                result = await asyncio.to_thread(prom.query, expr)
+                if "rtm_plans" not in expr:  # no store in this test: no plan series
+                    assert result, expr
     finally:
         server.stop()
