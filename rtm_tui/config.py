@@ -280,6 +280,50 @@ class UiSettings(_Section):
     bell: bool = True
 
 
+DEFAULT_METRICS_HOST = "127.0.0.1"  # loopback: the endpoint has no authentication
+
+
+def parse_listen(value: str) -> tuple[str, int]:
+    """`"127.0.0.1:9108"`, `"[::1]:9108"`, `"localhost:9108"` or `":9108"` (loopback) as
+    (host, port); raises ValueError naming what is wrong."""
+    text = value.strip()
+    hint = 'write host:port, e.g. "127.0.0.1:9108" (or "" for no metrics)'
+    host, sep, port_text = text.rpartition(":")
+    if not sep or not port_text.isdigit():
+        raise ValueError(f"{value!r} is not host:port; {hint}")
+    port = int(port_text)
+    if not 1 <= port <= 65535:
+        raise ValueError(f"{value!r}: port {port} is not 1 to 65535; {hint}")
+    if any(c.isspace() or c in "/?#@" for c in host):
+        raise ValueError(f"{value!r}: {host!r} is not a host name or address; {hint}")
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+        if ":" not in host:
+            raise ValueError(f"{value!r}: brackets are for an IPv6 address; {hint}")
+    elif ":" in host:
+        raise ValueError(f"{value!r}: an IPv6 address goes in brackets, e.g. \"[::1]:9108\"")
+    return (host or DEFAULT_METRICS_HOST), port
+
+
+class MetricsSettings(_Section):
+    """`[metrics]`: Prometheus metrics for `rtm run` and `rtm demo`; off unless listen is set."""
+
+    listen: str = ""  # "" = off; "127.0.0.1:9108" serves http://127.0.0.1:9108/metrics
+    per_agent: bool = False  # one series per agent (many series: off by default)
+
+    @field_validator("listen")
+    @classmethod
+    def _host_port(cls, value: str) -> str:
+        if value.strip():
+            parse_listen(value)
+        return value
+
+    @property
+    def address(self) -> tuple[str, int] | None:
+        """(host, port) to listen on, None when metrics are off."""
+        return parse_listen(self.listen) if self.listen.strip() else None
+
+
 def _default_targets() -> dict[str, TargetSettings]:
     t = TargetSettings
     return {
@@ -352,6 +396,7 @@ class Settings(_Section):
     roster: RosterSettings = Field(default_factory=RosterSettings)
     storage: StorageSettings = Field(default_factory=StorageSettings)
     ui: UiSettings = Field(default_factory=UiSettings)
+    metrics: MetricsSettings = Field(default_factory=MetricsSettings)
 
     @field_validator("targets")
     @classmethod

@@ -133,6 +133,9 @@ class AppContext:
     # for the screenshot tests: no toasts, no bell
     quiet: bool = False
     store_error: str | None = None  # why the store could not be opened, shown on start
+    # rtm_tui.app.metrics.MetricsHub when [metrics] serves Prometheus; its error, if any
+    metrics: Any | None = None
+    metrics_error: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -248,6 +251,8 @@ class RtmApp(App[int]):
         if self.context.store_error:
             self.notify(self.context.store_error, severity="error", timeout=15, markup=False)
         self._store_news()  # opened read-only or not at all: said at start, not at a save
+        if self.context.metrics_error:
+            self.notify(self.context.metrics_error, severity="error", timeout=15, markup=False)
         if self.feed is not None:
             self.feed.start(self)
         gauges = self.gauge_panel.gauges()
@@ -277,6 +282,7 @@ class RtmApp(App[int]):
         previous = self.view
         self.view = view
         self.updates += 1
+        self._publish_metrics()
         minutes = message.interval_minutes or self.settings.staffing.interval_minutes
         self.trends.record(view, minutes)
         if previous is None or previous.kpis != view.kpis:
@@ -332,6 +338,14 @@ class RtmApp(App[int]):
         now = self.clock.now()
         level = self._level(message.freshness, now)
         self.header.update_header(sources={message.source: SourceStatus(level, message.freshness)})
+        self._publish_metrics()
+
+    def _publish_metrics(self) -> None:
+        """Hand the metrics endpoint the latest view and freshness: one reference swap,
+        the scrape does the rest in its own thread."""
+        hub = self.context.metrics
+        if hub is not None and self.feed is not None:
+            hub.publish(self.view, self.feed.freshness())
 
     def on_roster_changed(self, message: RosterChanged) -> None:
         self.roster = message.roster

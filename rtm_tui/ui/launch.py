@@ -80,8 +80,11 @@ def build_app(
     quiet: bool = False,
     restore_state: bool = True,
     store_error: str | None = None,
+    metrics: Any | None = None,
+    metrics_error: str | None = None,
 ) -> RtmApp:
-    """The app on any client (real API, in-process simulator, or a test's transport)."""
+    """The app on any client (real API, in-process simulator, or a test's transport).
+    `metrics`: a MetricsHub the app publishes each view to (see start_metrics)."""
     feed = Feed(
         settings=settings,
         clock=clock,
@@ -98,6 +101,8 @@ def build_app(
         demo=demo,
         quiet=quiet,
         store_error=store_error,
+        metrics=metrics,
+        metrics_error=metrics_error,
     )
     return RtmApp(context)
 
@@ -112,6 +117,8 @@ def build_demo_app(
     faults: Any | None = None,
     quiet: bool = False,
     store_error: str | None = None,
+    metrics: Any | None = None,
+    metrics_error: str | None = None,
 ) -> tuple[RtmApp, Any]:
     """The app on a fresh in-process simulator sharing `clock`. Returns (app, simulator)."""
     from rtm_tui.simulator import Simulator
@@ -128,6 +135,8 @@ def build_demo_app(
         quiet=quiet,
         restore_state=False,
         store_error=store_error,
+        metrics=metrics,
+        metrics_error=metrics_error,
     )
     return app, sim
 
@@ -153,6 +162,7 @@ def demo(args: argparse.Namespace, settings: Settings | None) -> int:
     start = demo_start(args.clock.now().astimezone(settings.tz), settings, getattr(args, "start", None))
     clock = FastClock(start, getattr(args, "speed", 1.0) or 1.0)
     store, store_error = open_store(data_dir() / DEMO_DATABASE)
+    server, metrics_error = start_metrics(settings, clock, data_dir() / DEMO_DATABASE)
     app, _sim = build_demo_app(
         settings,
         clock,
@@ -160,16 +170,42 @@ def demo(args: argparse.Namespace, settings: Settings | None) -> int:
         seed=getattr(args, "seed", 7),
         store=store,
         store_error=store_error,
+        metrics=server.hub if server is not None else None,
+        metrics_error=metrics_error,
     )
     try:
         app.run()
     finally:
+        if server is not None:
+            server.stop()
         if store is not None:
             store.close()
     return app.return_code or 0
 
 
-def build_run_app(settings: Settings, clock: Clock | None = None) -> tuple[RtmApp, Any | None]:
+def start_metrics(
+    settings: Settings, clock: Clock, store_path: Path | None
+) -> tuple[Any | None, str | None]:
+    """The Prometheus endpoint of `[metrics]` (None when off), its plan counts read from
+    `store_path`; (None, why) when it cannot listen, said in the app: the dashboard runs
+    on without it."""
+    if settings.metrics.address is None:
+        return None, None
+    from rtm_tui.app.metrics import start_metrics as start
+
+    server, error = start(settings, clock, store_path)
+    if error:
+        print(f"rtm: {error}", file=sys.stderr)
+    return server, error
+
+
+def build_run_app(
+    settings: Settings,
+    clock: Clock | None = None,
+    *,
+    metrics: Any | None = None,
+    metrics_error: str | None = None,
+) -> tuple[RtmApp, Any | None]:
     """The app on the configured Omnichannel API, with its store: (app, store or None)."""
     from rtm_tui.sources.client import OmnichannelClient
 
@@ -180,7 +216,15 @@ def build_run_app(settings: Settings, clock: Clock | None = None) -> tuple[RtmAp
         verify_tls=settings.omnichannel.verify_tls,
     )
     store, store_error = open_store(settings.database_path())
-    app = build_app(settings, clock or Clock(settings.tz), client, store=store, store_error=store_error)
+    app = build_app(
+        settings,
+        clock or Clock(settings.tz),
+        client,
+        store=store,
+        store_error=store_error,
+        metrics=metrics,
+        metrics_error=metrics_error,
+    )
     return app, store
 
 
@@ -200,14 +244,25 @@ def run(args: argparse.Namespace, settings: Settings | None) -> int:
         return 2
     from rtm_tui.sources.sanitise import TokenError
 
+    clock = Clock(settings.tz)
+    server, metrics_error = start_metrics(settings, clock, settings.database_path())
     try:
-        app, store = build_run_app(settings)
+        app, store = build_run_app(
+            settings,
+            clock,
+            metrics=server.hub if server is not None else None,
+            metrics_error=metrics_error,
+        )
     except TokenError as exc:  # the message names the variable, never the token
+        if server is not None:
+            server.stop()
         print(f"rtm: {exc}", file=sys.stderr)
         return 2
     try:
         app.run()
     finally:
+        if server is not None:
+            server.stop()
         if store is not None:
             store.close()
     return app.return_code or 0

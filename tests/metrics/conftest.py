@@ -1,0 +1,8 @@
+"""The metrics tests run the real app on the simulator: the UI tests' helpers apply."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "ui"))
