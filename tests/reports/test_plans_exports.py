@@ -9,7 +9,14 @@ from zoneinfo import ZoneInfo
 import openpyxl
 import pytest
 
-from rtm_tui.domain.plans import PlanAction, PlanStatus, RecoveryPlan, RootCause
+from rtm_tui.domain.plans import (
+    PlanAction,
+    PlanStatus,
+    RecoveryPlan,
+    RootCause,
+    Verdict,
+    Verification,
+)
 from rtm_tui.reports.exports import (
     CSV_COLUMNS,
     load_exports,
@@ -57,7 +64,18 @@ def items(tmp_path):
         a = store.save_plan(_plan(), "Dewi")
         store.save_plan(dataclasses.replace(a, actual=13.0), "Sari", at=T0 + timedelta(hours=1))
         store.set_status(a.id, PlanStatus.DONE, "Dewi", T0 + timedelta(hours=1))
-        store.verify(a.id, 4.2, True, "Dewi", T0 + timedelta(hours=2))
+        store.verify(
+            a.id,
+            Verification(
+                value=4.2,
+                period="interval",
+                read_at=T0 + timedelta(hours=2),
+                verdict=Verdict.ACHIEVED,
+                by="Dewi",
+                note="checked on the wallboard",
+            ),
+            T0 + timedelta(hours=2),
+        )
         store.save_plan(
             _plan(T0 + timedelta(days=1), kpi="aht", actual=410.0, sla=300.0, slg=360.0, note=""),
             "Dewi",
