@@ -36,15 +36,14 @@ from rtm_tui.domain.plans import (
     PlanValidationError,
     RecoveryPlan,
     RootCause,
-    Verification,
     Verdict,
+    Verification,
     check_transition,
     plan_due,
     validate_plan,
     verification_errors,
 )
-from rtm_tui.domain.types import Direction
-from rtm_tui.domain.types import Alert, AlertKind, KpiValue, Roster, Severity, Status
+from rtm_tui.domain.types import Alert, AlertKind, Direction, KpiValue, Roster, Severity, Status
 from rtm_tui.store.codec import (
     day_out,
     dt_in,
