@@ -8,6 +8,8 @@ No data (None, NaN) is an em dash, never 0 or 100 %. Every rounding for display 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Mapping
+from datetime import date, datetime, tzinfo
 from decimal import ROUND_HALF_UP, Decimal
 
 from .kpi import COUNT_KPIS, DURATION_KPIS, RATE_KPIS
@@ -79,3 +81,65 @@ def fmt_kpi(kpi_id: str, value: float | None) -> str:
     if _missing(value):
         return NO_DATA
     return f"{value:g}"
+
+
+# The raw counts behind a KPI (VoiceCounts / NonVoiceCounts fields, an agent's AUX seconds)
+# as a TL reads them. A `*_seconds` count is a duration (m:ss), any other a whole count.
+COUNT_LABELS: dict[str, str] = {
+    "offered": "Offered",
+    "answered": "Answered",
+    "abandoned": "Abandoned",
+    "short_abandoned": "Short abandons",
+    "answered_within_sl": "Answered in SL",
+    "handle_seconds": "Handle time",
+    "talk_seconds": "Talk time",
+    "hold_seconds": "Hold time",
+    "acw_seconds": "ACW time",
+    "answer_wait_seconds": "Wait time",
+    "received": "Received",
+    "responded": "Responded",
+    "first_response_seconds": "First response time",
+    "handled": "Handled",
+    "aux_used_seconds": "AUX used",
+    "aux_allowance_seconds": "AUX allowance",
+    "in_aux_seconds": "In AUX now",
+    "late_seconds": "Late by",
+}
+
+
+def count_label(name: str) -> str:
+    """A count's name for the TL: `first_response_seconds` -> "First response time"."""
+    if name in COUNT_LABELS:
+        return COUNT_LABELS[name]
+    base = name.removesuffix("_seconds").replace("_", " ").strip()
+    return base[:1].upper() + base[1:] if base else name
+
+
+def fmt_count_value(name: str, value: float | None) -> str:
+    """A count in its unit: `*_seconds` as m:ss, anything else as a whole number."""
+    return fmt_duration(value) if name.endswith("_seconds") else fmt_count(value)
+
+
+def fmt_counts(counts: Mapping[str, float], label: Callable[[str], str] = count_label) -> str:
+    """"Offered 50 · Answered 44 · Handle time 3:20:00"; no counts: an em dash."""
+    parts = [f"{label(k)} {fmt_count_value(k, v)}" for k, v in dict(counts).items()]
+    return " · ".join(parts) or NO_DATA
+
+
+MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def fmt_when(
+    moment: datetime | None,
+    tz: tzinfo,
+    day: date | None = None,
+    months: tuple[str, ...] = MONTHS_EN,
+) -> str:
+    """A time in `tz`: "08:00" on `day`, else with its date, "25 Nov 08:00" (no `day`:
+    always with the date). None: an em dash."""
+    if moment is None:
+        return NO_DATA
+    local = moment.astimezone(tz)
+    if day is not None and local.date() == day:
+        return f"{local:%H:%M}"
+    return f"{local.day} {months[local.month - 1]} {local:%H:%M}"

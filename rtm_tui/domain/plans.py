@@ -4,6 +4,11 @@ target, its follow-up and its verification. Pure data and rules; the store keeps
 Status flow: open -> in_progress -> done -> verified. A plan may skip forward from open
 straight to done, and a done plan may be reopened to in_progress; verified is final and
 is reached only by verifying (which records the KPI value at that moment).
+
+Verification is evidence: the value is for the same kind of period the plan was filed on
+(`period`), read at a known time; "achieved" stands only when that value meets the target
+the plan was filed against (`meets_target`); otherwise the TL records "not achieved" or an
+override with a written reason. The verifier's name and a note are always required.
 """
 
 from __future__ import annotations
@@ -12,6 +17,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+
+from .types import Direction
 
 TL_SHIFTS = ("pagi", "siang")  # the defaults; a site names its own in [site.tl_shifts]
 
@@ -64,6 +71,10 @@ CONTENT_FIELDS = (
     "interval_start",
     "kpi",
     "scope",
+    "scope_label",
+    "team",
+    "period",
+    "direction",
     "sla",
     "slg",
     "actual",
@@ -75,6 +86,17 @@ CONTENT_FIELDS = (
     "tl_name",
     "note",
 )
+
+
+class Verdict(StrEnum):
+    ACHIEVED = "achieved"
+    NOT_ACHIEVED = "not_achieved"
+    OVERRIDE = "override"  # recorded achieved although the value does not show it: with a reason
+
+
+# The way a KPI is good when no target direction was kept with the plan (plans filed
+# before the direction was stored): higher for these, lower for everything else.
+HIGHER_IS_BETTER = frozenset({"scr", "service_level", "adherence"})
 
 
 class PlanError(ValueError):
@@ -123,7 +145,7 @@ class RecoveryPlan:
     tl_shift: str  # "pagi" | "siang"
     interval_start: datetime
     kpi: str
-    scope: str  # "all", a queue id or a channel
+    scope: str  # "all", a queue id, a channel or "agent:<agent_id>"
     actual: float | None
     root_cause: RootCause
     analysis: str
@@ -134,12 +156,41 @@ class RecoveryPlan:
     counts: Mapping[str, float] = field(default_factory=dict)  # raw counts behind `actual`
     suggested_actions: tuple[str, ...] = ()  # what the app suggested when the form opened
     note: str = ""
+    scope_label: str = ""  # what the TL reads for `scope`: the agent's or queue's name
+    team: str = ""  # the agent's team, for an agent plan
+    period: str = "interval"  # the period `actual` is for: interval, today, shift, now
+    direction: Direction | None = None  # higher or lower is better, as the target said
     status: PlanStatus = PlanStatus.OPEN
     verified_value: float | None = None
     verified_achieved: bool | None = None
     verified_at: datetime | None = None
+    verified_period: str | None = None  # the period verified_value is for (= period)
+    verified_read_at: datetime | None = None  # when verified_value was read
+    verified_counts: Mapping[str, float] = field(default_factory=dict)
+    verified_by: str = ""
+    verified_note: str = ""
+    verified_reason: str = ""  # an override's written reason; "" = not an override
     updated_at: datetime | None = None
     id: int | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Verification:
+    """What the TL records when verifying: the value read (for the plan's period, None =
+    no data), when it was read, the verdict, who and why."""
+
+    value: float | None
+    period: str
+    read_at: datetime
+    verdict: Verdict
+    by: str
+    note: str
+    reason: str = ""
+    counts: Mapping[str, float] = field(default_factory=dict)
+
+    @property
+    def achieved(self) -> bool:
+        return self.verdict is not Verdict.NOT_ACHIEVED
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +221,52 @@ def is_overdue(plan: RecoveryPlan, now: datetime) -> bool:
     return plan.status is not PlanStatus.VERIFIED and due is not None and now > due
 
 
+def plan_direction(plan: RecoveryPlan) -> Direction:
+    if plan.direction is not None:
+        return Direction(plan.direction)
+    return Direction.HIGHER if plan.kpi in HIGHER_IS_BETTER else Direction.LOWER
+
+
+def plan_target(plan: RecoveryPlan) -> float | None:
+    """The level the plan was filed against: its SLA, else its SLG."""
+    return plan.sla if plan.sla is not None else plan.slg
+
+
+_EPS = 1e-9
+
+
+def meets_target(plan: RecoveryPlan, value: float | None) -> bool:
+    """Whether `value` meets the plan's target. No value or no target: False (nothing
+    shows it was achieved)."""
+    target = plan_target(plan)
+    if value is None or value != value or target is None:
+        return False
+    if plan_direction(plan) is Direction.HIGHER:
+        return value >= target - _EPS
+    return value <= target + _EPS
+
+
+def verification_errors(plan: RecoveryPlan, v: Verification) -> dict[str, str]:
+    """Field -> message for every problem with a verification; empty = it can be kept."""
+    errors: dict[str, str] = {}
+    if not v.by.strip():
+        errors["verified_by"] = "the verifier's name is required"
+    if not v.note.strip():
+        errors["verified_note"] = "a verification note is required"
+    if v.period != plan.period:
+        errors["verified_period"] = "the value must be for the period the plan was filed on"
+    if not _aware(v.read_at):
+        errors["verified_read_at"] = "the time the value was read must carry a timezone"
+    if v.verdict is Verdict.ACHIEVED and not meets_target(plan, v.value):
+        errors["verdict"] = (
+            "achieved needs a value that meets the target; "
+            "choose not achieved, or override with a reason"
+        )
+    if v.verdict is Verdict.OVERRIDE and not v.reason.strip():
+        errors["verified_reason"] = "an override needs a written reason"
+    return errors
+
+
 def allowed_transitions(status: PlanStatus) -> frozenset[PlanStatus]:
     return ALLOWED_TRANSITIONS[PlanStatus(status)]
 
@@ -190,8 +287,13 @@ def _aware(value: object) -> bool:
     return isinstance(value, datetime) and value.utcoffset() is not None
 
 
-def validate_plan(plan: RecoveryPlan, tl_shifts: Sequence[str] | None = None) -> dict[str, str]:
+def validate_plan(
+    plan: RecoveryPlan, tl_shifts: Sequence[str] | None = None, now: datetime | None = None
+) -> dict[str, str]:
     """Field -> message for every problem; empty means the plan can be saved.
+
+    `now` (the form's clock) refuses a due time already past; without it (the store,
+    which also keeps edits of old plans) due times are checked against the interval only.
 
     `tl_shifts` are the site's TL shift names (the config's, e.g. morning/evening); without
     them (the store, which has no config) any non-empty shift name is accepted.
@@ -228,6 +330,8 @@ def validate_plan(plan: RecoveryPlan, tl_shifts: Sequence[str] | None = None) ->
             errors[f"actions.{i}.due"] = "a due time is required"
         elif _aware(plan.interval_start) and action.due <= plan.interval_start:
             errors[f"actions.{i}.due"] = "due time must be after the interval start"
+        elif now is not None and action.due <= now:
+            errors[f"actions.{i}.due"] = "due time is already past: give a later time"
     for name in ("sla", "slg", "actual"):
         value = getattr(plan, name)
         if value is not None and (value != value or value in (float("inf"), float("-inf"))):

@@ -24,7 +24,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from rtm_tui.domain.format import fmt_duration, fmt_kpi, fmt_percent
+from rtm_tui.domain.format import fmt_counts, fmt_duration, fmt_kpi, fmt_percent, fmt_when
 from rtm_tui.domain.plan_draft import AGENT_INDICATORS, kpi_label
 from rtm_tui.domain.plans import (
     ROOT_CAUSE_LABELS,
@@ -100,7 +100,17 @@ def status_text(plan: RecoveryPlan, now: datetime) -> str:
 
 
 def counts_text(counts: dict[str, float] | Any) -> str:
-    return ", ".join(f"{k} {v:g}" for k, v in dict(counts).items()) or "—"
+    """Counts in the screen's units with labels ("Offered 80 · Handle time 1:02:03")."""
+    return fmt_counts(dict(counts))
+
+
+def scope_text(p: RecoveryPlan, team: bool = True) -> str:
+    """The agent's or queue's name (and team), the stored id only when no name was kept."""
+    label = p.scope_label or p.scope
+    return f"{label} · {p.team}" if team and p.team else label
+
+
+_VERDICTS = {"achieved": "Achieved", "not_achieved": "Not achieved", "override": "Override"}
 
 
 _FIELD_LABELS = {
@@ -122,6 +132,15 @@ _FIELD_LABELS = {
     "note": "Note",
     "verified_value": "Value at verification",
     "verified_achieved": "Result",
+    "verified_period": "Period verified",
+    "verified_read_at": "Value read at",
+    "verified_counts": "Counts at verification",
+    "verified_note": "Verification note",
+    "verified_reason": "Override reason",
+    "scope_label": "Agent / queue name",
+    "team": "Team",
+    "period": "Period",
+    "direction": "Better when",
 }
 _ACTION_ATTRS = {"what": "what", "pic": "PIC", "due": "due"}
 
@@ -142,9 +161,13 @@ def change_value(name: str, value: str | None, tz: tzinfo, kpi: str = "") -> str
         return ""
     try:
         if name in _VALUE_FIELDS:
-            return fmt_value(kpi, float(value))
+            return "No data" if value == "no data" else fmt_value(kpi, float(value))
         if name == "verified_achieved":
-            return value.capitalize()
+            return _VERDICTS.get(value, value.capitalize())
+        if name in ("counts", "verified_counts"):
+            return counts_text(json.loads(value))
+        if name == "verified_read_at":
+            return _local(datetime.fromisoformat(value), tz)
         if name in ("status", "created"):
             return STATUS_LABELS[PlanStatus(value)]
         if name == "root_cause":
@@ -170,6 +193,9 @@ CSV_COLUMNS = (
     "interval_start",
     "kpi",
     "scope",
+    "scope_name",
+    "team",
+    "period",
     "sla",
     "slg",
     "actual",
@@ -185,6 +211,11 @@ CSV_COLUMNS = (
     "verified_value",
     "verified_achieved",
     "verified_at",
+    "verified_period",
+    "verified_read_at",
+    "verified_by",
+    "verified_note",
+    "verified_reason",
     "action_no",
     "action_what",
     "action_pic",
@@ -203,8 +234,9 @@ def _iso(value: datetime | None, tz: tzinfo) -> str:
     return "" if value is None else value.astimezone(tz).isoformat()
 
 
-def _num(value: float | None) -> str:
-    return "" if value is None else repr(float(value))
+def _value(kpi: str, value: float | None) -> str:
+    """A KPI value in the screen's units ("13.0 %", "6:50"); empty when there is none."""
+    return "" if value is None else fmt_value(kpi, value)
 
 
 def write_csv(items: Iterable[PlanExport], out: TextIO, tz: tzinfo, now: datetime) -> int:
@@ -224,10 +256,13 @@ def write_csv(items: Iterable[PlanExport], out: TextIO, tz: tzinfo, now: datetim
             _iso(p.interval_start, tz),
             _safe_text(p.kpi),
             _safe_text(p.scope),
-            _num(p.sla),
-            _num(p.slg),
-            _num(p.actual),
-            json.dumps(dict(p.counts), ensure_ascii=False, sort_keys=True),
+            _safe_text(p.scope_label),
+            _safe_text(p.team),
+            p.period,
+            _value(p.kpi, p.sla),
+            _value(p.kpi, p.slg),
+            _value(p.kpi, p.actual),
+            counts_text(p.counts) if p.counts else "",
             str(p.root_cause),
             _safe_text(p.analysis),
             _safe_text(" / ".join(p.suggested_actions)),
@@ -236,9 +271,14 @@ def write_csv(items: Iterable[PlanExport], out: TextIO, tz: tzinfo, now: datetim
             _iso(p.created_at, tz),
             _iso(p.updated_at, tz),
             _iso(plan_due(p), tz),
-            _num(p.verified_value),
+            _value(p.kpi, p.verified_value),
             "" if p.verified_achieved is None else ("yes" if p.verified_achieved else "no"),
             _iso(p.verified_at, tz),
+            p.verified_period or "",
+            _iso(p.verified_read_at, tz),
+            _safe_text(p.verified_by),
+            _safe_text(p.verified_note),
+            _safe_text(p.verified_reason),
         ]
         for no, action in enumerate(p.actions or (None,), start=1):
             if action is None:
@@ -287,14 +327,14 @@ def _form_fields(p: RecoveryPlan, tz: tzinfo, now: datetime) -> list[tuple[str, 
         ("TL shift", p.tl_shift.capitalize()),
         ("Interval", _local(p.interval_start, tz)),
         ("KPI / indicator", f"{kpi_label(p.kpi)} ({p.kpi})"),
-        ("Queue / channel", p.scope),
+        ("Agent / queue", scope_text(p)),
         ("SLA", fmt_value(p.kpi, p.sla)),
         ("SLG", fmt_value(p.kpi, p.slg)),
-        ("Actual when filed", fmt_value(p.kpi, p.actual)),
+        ("Actual when filed", f"{fmt_value(p.kpi, p.actual)} ({p.period})"),
         ("Counts when filed", counts_text(p.counts)),
         ("TL name", p.tl_name),
         ("Filed at", _local(p.created_at, tz)),
-        ("Due", _local(plan_due(p), tz) or "—"),
+        ("Due", fmt_when(plan_due(p), tz, p.date)),
         ("Status", status_text(p, now)),
     ]
 
@@ -305,10 +345,23 @@ def _verification(p: RecoveryPlan, tz: tzinfo) -> list[tuple[str, str]]:
         if p.verified_achieved is None
         else ("Achieved" if p.verified_achieved else "Not achieved")
     )
+    if p.verified_reason:
+        result += f" (override: {p.verified_reason})"
+    verified = fmt_value(p.kpi, p.verified_value)
+    if p.verified_period:
+        no_data = "no data" if p.verified_value is None else verified
+        verified = f"{no_data} ({p.verified_period}, read {_local(p.verified_read_at, tz)})"
+    rows = [
+        ("Value when filed", f"{fmt_value(p.kpi, p.actual)} ({p.period})"),
+        ("Value at verification", verified),
+    ]
+    if p.verified_counts:
+        rows.append(("Counts at verification", counts_text(p.verified_counts)))
     return [
-        ("Value when filed", fmt_value(p.kpi, p.actual)),
-        ("Value at verification", fmt_value(p.kpi, p.verified_value)),
+        *rows,
         ("Result", result),
+        ("Verification note", p.verified_note or "—"),
+        ("Verified by", p.verified_by or "—"),
         ("Verified at", _local(p.verified_at, tz) or "—"),
     ]
 
@@ -370,7 +423,7 @@ SUMMARY_COLUMNS = (
     ("Shift", 7),
     ("Interval", 9),
     ("KPI", 18),
-    ("Queue / channel", 16),
+    ("Agent / queue", 22),
     ("SLA", 9),
     ("SLG", 9),
     ("Actual", 9),
@@ -431,7 +484,7 @@ def write_xlsx(
             p.tl_shift,
             _local(p.interval_start, tz, "%H:%M"),
             kpi_label(p.kpi),
-            p.scope,
+            scope_text(p),
             fmt_value(p.kpi, p.sla),
             fmt_value(p.kpi, p.slg),
             fmt_value(p.kpi, p.actual),

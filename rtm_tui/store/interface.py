@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Protocol
 
-from rtm_tui.domain.plans import PlanChange, PlanStatus, RecoveryPlan
+from rtm_tui.domain.plans import PlanChange, PlanStatus, RecoveryPlan, Verification
 
 
 class PlanStore(Protocol):
@@ -31,9 +31,7 @@ class PlanStore(Protocol):
         self, plan_id: int, status: PlanStatus | str, who: str, at: datetime
     ) -> RecoveryPlan: ...
 
-    def verify(
-        self, plan_id: int, value: float | None, achieved: bool, who: str, at: datetime
-    ) -> RecoveryPlan: ...
+    def verify(self, plan_id: int, verification: Verification, at: datetime) -> RecoveryPlan: ...
 
     def overdue_plans(self, now: datetime) -> list[RecoveryPlan]: ...
 

@@ -121,6 +121,36 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             saved_at TEXT NOT NULL
         )""",
     ),
+    # 6: a plan names who or what it is about (not "agent:A0002" alone), says the period
+    # its value is for and which way is better, and keeps the evidence of its verification.
+    # Agent plans filed before get the name and team from that day's kept roster.
+    (
+        "ALTER TABLE plans ADD COLUMN scope_label TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE plans ADD COLUMN team TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE plans ADD COLUMN period TEXT NOT NULL DEFAULT 'interval'",
+        "ALTER TABLE plans ADD COLUMN direction TEXT",
+        "ALTER TABLE plans ADD COLUMN verified_period TEXT",
+        "ALTER TABLE plans ADD COLUMN verified_read_at TEXT",
+        "ALTER TABLE plans ADD COLUMN verified_counts TEXT NOT NULL DEFAULT '{}'",
+        "ALTER TABLE plans ADD COLUMN verified_by TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE plans ADD COLUMN verified_note TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE plans ADD COLUMN verified_reason TEXT NOT NULL DEFAULT ''",
+        "UPDATE plans SET period = 'now' WHERE scope LIKE 'agent:%'",
+        """UPDATE plans SET
+            scope_label = coalesce((
+                SELECT json_extract(e.value, '$.name') FROM rosters r,
+                    json_each(r.roster, '$.entries') e
+                WHERE r.day = plans.date
+                    AND json_extract(e.value, '$.agent_id') = substr(plans.scope, 7)
+                LIMIT 1), ''),
+            team = coalesce((
+                SELECT json_extract(e.value, '$.team') FROM rosters r,
+                    json_each(r.roster, '$.entries') e
+                WHERE r.day = plans.date
+                    AND json_extract(e.value, '$.agent_id') = substr(plans.scope, 7)
+                LIMIT 1), '')
+        WHERE scope LIKE 'agent:%'""",
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

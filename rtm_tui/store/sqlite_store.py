@@ -36,11 +36,14 @@ from rtm_tui.domain.plans import (
     PlanValidationError,
     RecoveryPlan,
     RootCause,
+    Verdict,
+    Verification,
     check_transition,
     plan_due,
     validate_plan,
+    verification_errors,
 )
-from rtm_tui.domain.types import Alert, AlertKind, KpiValue, Roster, Severity, Status
+from rtm_tui.domain.types import Alert, AlertKind, Direction, KpiValue, Roster, Severity, Status
 from rtm_tui.store.codec import (
     day_out,
     dt_in,
@@ -546,13 +549,21 @@ class Store:
                 verified_value=current.verified_value,
                 verified_achieved=current.verified_achieved,
                 verified_at=current.verified_at,
+                verified_period=current.verified_period,
+                verified_read_at=current.verified_read_at,
+                verified_counts=current.verified_counts,
+                verified_by=current.verified_by,
+                verified_note=current.verified_note,
+                verified_reason=current.verified_reason,
                 updated_at=at,
             )
             due = plan_due(stored)
             conn.execute(
                 """UPDATE plans SET updated_at = :updated_at, date = :date,
                     tl_shift = :tl_shift, interval_start = :interval_start, kpi = :kpi,
-                    scope = :scope, sla = :sla, slg = :slg, actual = :actual, counts = :counts,
+                    scope = :scope, scope_label = :scope_label, team = :team,
+                    period = :period, direction = :direction,
+                    sla = :sla, slg = :slg, actual = :actual, counts = :counts,
                     suggested_actions = :suggested_actions, root_cause = :root_cause,
                     analysis = :analysis, tl_name = :tl_name, note = :note,
                     due_at = :due_at, due_ts = :due_ts
@@ -575,16 +586,24 @@ class Store:
             verified_value=None,
             verified_achieved=None,
             verified_at=None,
+            verified_period=None,
+            verified_read_at=None,
+            verified_counts={},
+            verified_by="",
+            verified_note="",
+            verified_reason="",
             updated_at=at,
         )
         due = plan_due(stored)
         with self._write("save the recovery plan") as conn:
             cur = conn.execute(
                 """INSERT INTO plans (created_at, created_ts, updated_at, date, tl_shift,
-                    interval_start, kpi, scope, sla, slg, actual, counts, suggested_actions,
+                    interval_start, kpi, scope, scope_label, team, period, direction,
+                    sla, slg, actual, counts, suggested_actions,
                     root_cause, analysis, tl_name, note, status, due_at, due_ts)
                 VALUES (:created_at, :created_ts, :updated_at, :date, :tl_shift,
-                    :interval_start, :kpi, :scope, :sla, :slg, :actual, :counts,
+                    :interval_start, :kpi, :scope, :scope_label, :team, :period, :direction,
+                    :sla, :slg, :actual, :counts,
                     :suggested_actions, :root_cause, :analysis, :tl_name, :note, 'open',
                     :due_at, :due_ts)""",
                 self._plan_params(stored)
@@ -613,6 +632,10 @@ class Store:
             "interval_start": dt_out(p.interval_start),
             "kpi": p.kpi,
             "scope": p.scope,
+            "scope_label": p.scope_label,
+            "team": p.team,
+            "period": p.period,
+            "direction": None if p.direction is None else str(Direction(p.direction)),
             "sla": p.sla,
             "slg": p.slg,
             "actual": p.actual,
@@ -646,6 +669,10 @@ class Store:
             interval_start=dt_in(row["interval_start"]),
             kpi=row["kpi"],
             scope=row["scope"],
+            scope_label=row["scope_label"],
+            team=row["team"],
+            period=row["period"],
+            direction=None if row["direction"] is None else Direction(row["direction"]),
             sla=row["sla"],
             slg=row["slg"],
             actual=row["actual"],
@@ -660,6 +687,12 @@ class Store:
             verified_value=row["verified_value"],
             verified_achieved=None if achieved is None else bool(achieved),
             verified_at=dt_in_opt(row["verified_at"]),
+            verified_period=row["verified_period"],
+            verified_read_at=dt_in_opt(row["verified_read_at"]),
+            verified_counts=json_in(row["verified_counts"]) or {},
+            verified_by=row["verified_by"],
+            verified_note=row["verified_note"],
+            verified_reason=row["verified_reason"],
         )
 
     def _load_plan(self, conn: sqlite3.Connection, plan_id: int) -> RecoveryPlan | None:
@@ -732,35 +765,72 @@ class Store:
             return dataclasses.replace(current, status=wanted, updated_at=at)
 
     def verify(
-        self, plan_id: int, value: float | None, achieved: bool, who: str, at: datetime
+        self, plan_id: int, verification: Verification, at: datetime
     ) -> RecoveryPlan:
-        """Record the KPI value now (beside `actual`, its value when filed) and whether the
-        target is achieved; the plan becomes verified. Only a done plan can be verified."""
+        """Record the KPI value read for the plan's period (beside `actual`, its value when
+        filed), when it was read, the verdict, the verifier and the note; the plan becomes
+        verified. Only a done plan can be verified; "achieved" only with a value that meets
+        the plan's target, an override only with a reason (PlanValidationError otherwise)."""
+        v = verification
         with self._write("verify the plan") as conn:
             current = self._load_plan(conn, plan_id)
             if current is None:
                 raise PlanNotFoundError(plan_id)
             check_transition(current.status, PlanStatus.VERIFIED, verifying=True)
+            errors = verification_errors(current, v)
+            if errors:
+                raise PlanValidationError(errors)
+            when, read = dt_out(at), dt_out(v.read_at)
             conn.execute(
                 """UPDATE plans SET status = 'verified', verified_value = ?,
-                    verified_achieved = ?, verified_at = ?, updated_at = ? WHERE id = ?""",
-                (value, int(bool(achieved)), dt_out(at), dt_out(at), plan_id),
+                    verified_achieved = ?, verified_at = ?, verified_period = ?,
+                    verified_read_at = ?, verified_counts = ?, verified_by = ?,
+                    verified_note = ?, verified_reason = ?, updated_at = ? WHERE id = ?""",
+                (
+                    v.value,
+                    int(v.achieved),
+                    when,
+                    v.period,
+                    read,
+                    json_out(v.counts),
+                    v.by.strip(),
+                    v.note.strip(),
+                    v.reason.strip(),
+                    when,
+                    plan_id,
+                ),
             )
+            # the value as read, or "no data" in words: never an empty "— → —"
+            value_text = "no data" if v.value is None else _text(v.value)
+            rows = [
+                ("status", str(current.status), "verified"),
+                ("verified_value", None, value_text),
+                ("verified_period", None, v.period),
+                ("verified_read_at", None, read),
+                ("verified_achieved", None, str(v.verdict)),
+                ("verified_note", None, v.note.strip()),
+            ]
+            if v.counts:
+                rows.append(("verified_counts", None, json_out(v.counts)))
+            if v.verdict is Verdict.OVERRIDE:
+                rows.append(("verified_reason", None, v.reason.strip()))
             conn.executemany(
                 "INSERT INTO plan_history (plan_id, at, who, field, old, new) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
-                [
-                    (plan_id, dt_out(at), who, "status", str(current.status), "verified"),
-                    (plan_id, dt_out(at), who, "verified_value", None, _text(value)),
-                    (plan_id, dt_out(at), who, "verified_achieved", None, _text(bool(achieved))),
-                ],
+                [(plan_id, when, v.by.strip(), f, old, new) for f, old, new in rows],
             )
             return dataclasses.replace(
                 current,
                 status=PlanStatus.VERIFIED,
-                verified_value=value,
-                verified_achieved=bool(achieved),
+                verified_value=v.value,
+                verified_achieved=v.achieved,
                 verified_at=at,
+                verified_period=v.period,
+                verified_read_at=v.read_at,
+                verified_counts=dict(v.counts),
+                verified_by=v.by.strip(),
+                verified_note=v.note.strip(),
+                verified_reason=v.reason.strip(),
                 updated_at=at,
             )
 

@@ -737,12 +737,20 @@ class RtmApp(App[int]):
             return False
         return True
 
-    def current_kpi(self, kpi: str, scope: str) -> KpiValue | None:
-        """The KPI now (interval first, else today), for verifying a plan."""
+    def current_kpi(self, kpi: str, scope: str, period: str = "interval") -> KpiValue | None:
+        """The KPI now for `period` (the period a plan was filed on), for verifying it.
+        None when the view has no value for that period: a plan filed on today's value is
+        never verified with the interval's."""
         if self.view is None:
             return None
-        found = {(k.period): k for k in self.view.kpis if k.kpi == kpi and k.scope == scope}
-        return found.get("interval") or found.get("today")
+        return next(
+            (
+                k
+                for k in self.view.kpis
+                if k.kpi == kpi and k.scope == scope and k.period == period
+            ),
+            None,
+        )
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

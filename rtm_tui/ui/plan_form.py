@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
 from rich.text import Text
@@ -35,7 +35,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
-from rtm_tui.domain.format import fmt_decimal
+from rtm_tui.domain.format import count_label, fmt_counts, fmt_when
 from rtm_tui.domain.plan_draft import AGENT_INDICATORS, PlanDraft, kpi_label
 from rtm_tui.domain.plans import (
     ROOT_CAUSE_LABELS,
@@ -151,6 +151,26 @@ register(
         "plan.err.number": "must be a number",
         "plan.err.due_required": "a due time is required (HH:MM)",
         "plan.err.due_format": "use HH:MM",
+        "plan.err.due_past": "due time is already past: give a later time",
+        "date.months": "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec",
+        "count.offered": "Offered",
+        "count.answered": "Answered",
+        "count.abandoned": "Abandoned",
+        "count.short_abandoned": "Short abandons",
+        "count.answered_within_sl": "Answered in SL",
+        "count.handle_seconds": "Handle time",
+        "count.talk_seconds": "Talk time",
+        "count.hold_seconds": "Hold time",
+        "count.acw_seconds": "ACW time",
+        "count.answer_wait_seconds": "Wait time",
+        "count.received": "Received",
+        "count.responded": "Responded",
+        "count.first_response_seconds": "First response time",
+        "count.handled": "Handled",
+        "count.aux_used_seconds": "AUX used",
+        "count.aux_allowance_seconds": "AUX allowance",
+        "count.in_aux_seconds": "In AUX now",
+        "count.late_seconds": "Late by",
     },
 )
 register(
@@ -248,6 +268,26 @@ register(
         "plan.err.number": "harus berupa angka",
         "plan.err.due_required": "tenggat wajib diisi (JJ:MM)",
         "plan.err.due_format": "pakai JJ:MM",
+        "plan.err.due_past": "tenggat sudah lewat: isi waktu yang lebih lambat",
+        "date.months": "Jan Feb Mar Apr Mei Jun Jul Agu Sep Okt Nov Des",
+        "count.offered": "Masuk",
+        "count.answered": "Dijawab",
+        "count.abandoned": "Abandon",
+        "count.short_abandoned": "Abandon singkat",
+        "count.answered_within_sl": "Dijawab dalam SL",
+        "count.handle_seconds": "Waktu tangani",
+        "count.talk_seconds": "Waktu bicara",
+        "count.hold_seconds": "Waktu hold",
+        "count.acw_seconds": "Waktu ACW",
+        "count.answer_wait_seconds": "Waktu tunggu",
+        "count.received": "Diterima",
+        "count.responded": "Direspons",
+        "count.first_response_seconds": "Waktu respons pertama",
+        "count.handled": "Ditangani",
+        "count.aux_used_seconds": "AUX terpakai",
+        "count.aux_allowance_seconds": "Jatah AUX",
+        "count.in_aux_seconds": "Di AUX kini",
+        "count.late_seconds": "Terlambat",
     },
 )
 
@@ -270,6 +310,7 @@ _VALIDATION_KEYS = {
     "a due time is required": "plan.err.action_due",
     "due time must be after the interval start": "plan.err.due_after_start",
     "must be a number": "plan.err.number",
+    "due time is already past: give a later time": "plan.err.due_past",
 }
 
 
@@ -277,6 +318,30 @@ def error_text(message: str) -> str:
     """A validation message of the domain in the UI language."""
     key = _VALIDATION_KEYS.get(message)
     return t(key) if key else message
+
+
+def count_text(name: str) -> str:
+    """A raw count's name in the UI language (unknown names as the domain labels them)."""
+    key = f"count.{name}"
+    text = t(key)
+    return count_label(name) if text == key else text
+
+
+def counts_text(counts: Mapping[str, float]) -> str:
+    """Counts in the screen's units with labels: "Offered 50 · Handle time 3:20:00"."""
+    return fmt_counts(counts, count_text)
+
+
+def when_text(moment: datetime | None, tz: tzinfo, day: date | None = None) -> str:
+    """"08:00" on `day`, else "25 Nov 08:00" (month names in the UI language)."""
+    return fmt_when(moment, tz, day, tuple(t("date.months").split()))
+
+
+def scope_text(plan: RecoveryPlan, team: bool = True) -> str:
+    """Who or what the plan is about as the TL reads it: the agent's or queue's name
+    (and the team, when there is room), the stored id only when no name was kept."""
+    label = plan.scope_label or plan.scope
+    return f"{label} · {plan.team}" if team and plan.team else label
 
 
 def shift_label(shift: str) -> str:
@@ -402,6 +467,8 @@ class ActionRow(Horizontal):
             yield Input(
                 due, placeholder=t("plan.due_placeholder"), classes="action-due", max_length=5
             )
+            # the due date when it is not the plan's day ("25 Nov"): HH:MM alone hides it
+            yield Static("", classes="due-date", id=f"due-date-{self.number}")
             yield Static("", classes="field-error -empty", id=f"err-action-{self.number}-due")
 
     @property
@@ -463,16 +530,12 @@ def context_text(draft: PlanDraft, tz: tzinfo) -> Text:
     status = f"  {t(f'plan.ctx.{way}_{level}')}" if level else ""
     line("actual", draft.value_text(draft.actual) + status, status_style)
     if draft.counts:
-        line("counts", ", ".join(f"{k} {_count(v)}" for k, v in draft.counts.items()))
+        line("counts", counts_text(draft.counts))
     start = draft.interval_start.astimezone(tz)
     end = draft.interval_end.astimezone(tz)
     line("interval", f"{start:%Y-%m-%d} {start:%H:%M}–{end:%H:%M}")
     out.rstrip()
     return out
-
-
-def _count(v: float) -> str:
-    return str(int(v)) if float(v).is_integer() else fmt_decimal(v, 1)
 
 
 class RecoveryPlanForm(ModalScreen[RecoveryPlan | None]):
@@ -505,6 +568,7 @@ class RecoveryPlanForm(ModalScreen[RecoveryPlan | None]):
     RecoveryPlanForm #actions { height: auto; }
     RecoveryPlanForm #tl-row { height: auto; }
     RecoveryPlanForm #tl-row > Vertical { height: auto; width: 1fr; }
+    RecoveryPlanForm .due-date { color: $warning; height: auto; }
     """
 
     def __init__(
@@ -596,6 +660,7 @@ class RecoveryPlanForm(ModalScreen[RecoveryPlan | None]):
         row = ActionRow(self._next_action, what, "", hhmm(self.draft.default_due, self.tz))
         self._next_action += 1
         await self.query_one("#actions", Vertical).mount(row)
+        self._show_due_date(row)
         return row
 
     async def action_add_action(self) -> None:
@@ -629,6 +694,33 @@ class RecoveryPlanForm(ModalScreen[RecoveryPlan | None]):
         row.remove()
         rest = rows[index + 1] if index + 1 < len(rows) else rows[index - 1]
         rest.what.focus()
+
+    @on(Input.Changed, ".action-due")
+    def _due_changed(self, event: Input.Changed) -> None:
+        row = next((a for a in event.input.ancestors if isinstance(a, ActionRow)), None)
+        if row is not None:
+            self._show_due_date(row)
+
+    def _show_due_date(self, row: ActionRow) -> None:
+        due = parse_due(row.due.value, self.draft.interval_start, self.tz)
+        day = self.draft.interval_start.astimezone(self.tz).date()
+        hint = ""
+        if due is not None and due.astimezone(self.tz).date() != day:
+            hint = when_text(due, self.tz).rsplit(" ", 1)[0]  # "25 Nov"
+        self.query_one(f"#due-date-{row.number}", Static).update(Text(hint))
+
+    def now(self) -> datetime:
+        """The app's clock (a frozen one in demos); an app without one: when the draft
+        was made (the moment the form opened)."""
+        clock = getattr(self.app, "clock", None)
+        now = getattr(clock, "now", None)
+        return now() if callable(now) else self.draft.created_at
+
+    def _team(self) -> str:
+        """The agent's team for an agent plan, from the app's latest view."""
+        agent_id = self.draft.agent_id
+        rows = getattr(getattr(self.app, "view", None), "rows", ()) or ()
+        return next((r.team for r in rows if agent_id and r.agent_id == agent_id), "")
 
     # ------------------------------------------------------------------ close
 
@@ -690,6 +782,10 @@ class RecoveryPlanForm(ModalScreen[RecoveryPlan | None]):
             interval_start=d.interval_start,
             kpi=kpi,
             scope=d.scope,
+            scope_label=d.scope_label,
+            team=self._team(),
+            period=d.period or "interval",
+            direction=d.direction,
             actual=d.actual,
             root_cause=root if isinstance(root, RootCause) else "",  # type: ignore[arg-type]
             analysis=self.query_one("#analysis", TextArea).text.strip(),
@@ -754,7 +850,7 @@ class RecoveryPlanForm(ModalScreen[RecoveryPlan | None]):
         if self._saving:
             return
         plan, errors, where = self.build_plan()
-        errors = {**validate_plan(plan, self.tl_shifts), **errors}  # our "use HH:MM" beats the stand-in's
+        errors = {**validate_plan(plan, self.tl_shifts, self.now()), **errors}  # our "use HH:MM" beats the stand-in's
         if errors:
             self.show_save_error("")
             self.show_errors(errors, where)

@@ -6,9 +6,10 @@ Entry point (the app pushes it on `p`):
         PlansScreen(store, tz, current_kpi, clock=app.clock, who=settings.site.tl_name)
     )
 
-- `current_kpi(kpi, scope) -> KpiValue | None`: the KPI now, for verification (the app
-  looks it up in its latest MonitorView, interval period first). None = no live value; the
-  TL still decides achieved / not achieved.
+- `current_kpi(kpi, scope, period) -> KpiValue | None`: the KPI now for the period the
+  plan was filed on (interval, today...), for verification (the app looks it up in its
+  latest MonitorView). None = no value for that period: the plan cannot be verified
+  achieved then; the TL records not achieved, or an override with a reason.
 - Also accepted: `PlansScreen(store, clock, settings)` (tz and TL name from the settings,
   the KPI now from `app.view`, the app's latest MonitorView).
 - `clock` gives "now" for overdue marks and the time of each change (default: wall clock
@@ -17,13 +18,15 @@ Entry point (the app pushes it on `p`):
 Keys: `/` filters (tab between since, until, status, KPI, shift; enter or escape back to
 the list), up/down pick a plan, `n` moves it to its next status (open -> in progress ->
 done), `b` takes a done plan back to in progress, `v` verifies a done plan (shows the KPI
-now beside its value when filed, then `a` achieved / `x` not achieved), `escape` back.
+now, for the plan's period, beside its value when filed; the TL chooses achieved, not
+achieved or override, names the verifier, writes a note; ctrl+s records), `escape` back.
 Overdue plans (past the latest action's due time, not verified) are shown in red.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import json
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
@@ -43,13 +46,24 @@ from rtm_tui.domain.plans import (
     PlanError,
     PlanStatus,
     RecoveryPlan,
+    Verdict,
+    Verification,
     is_overdue,
+    meets_target,
     plan_due,
+    verification_errors,
 )
 from rtm_tui.domain.types import KpiValue, Status
 from rtm_tui.store import PlanStore, StoreError
 from rtm_tui.ui.i18n import register, t
-from rtm_tui.ui.plan_form import cause_label, kpi_text, status_label
+from rtm_tui.ui.plan_form import (
+    cause_label,
+    counts_text,
+    kpi_text,
+    scope_text,
+    status_label,
+    when_text,
+)
 from rtm_tui.ui.plan_form import translate_screen_bindings as _translate_bindings
 
 register(
@@ -116,9 +130,38 @@ register(
         "plans.v.filed": "When filed",
         "plans.v.now": "Now",
         "plans.v.no_live": "no live value for this KPI",
-        "plans.v.keys": "a = achieved   x = not achieved   escape = cancel",
+        "plans.v.keys": "ctrl+s = record   escape = cancel",
         "plans.v.period.interval": "interval",
         "plans.v.period.today": "today",
+        "plans.v.period.shift": "TL shift so far",
+        "plans.v.period.now": "now",
+        "plans.v.read": "read {time}",
+        "plans.v.no_data": "no data",
+        "plans.v.no_value": "— (no data for the {period}, read {time})",
+        "plans.v.meets": "Meets target",
+        "plans.v.counts": "Counts",
+        "plans.v.yes": "yes",
+        "plans.v.no": "no",
+        "plans.v.verdict": "Result",
+        "plans.v.verdict_prompt": "Choose the result",
+        "plans.v.verdict.achieved": "Achieved",
+        "plans.v.verdict.not_achieved": "Not achieved",
+        "plans.v.verdict.override": "Override: achieved, with a written reason",
+        "plans.v.by": "Verified by",
+        "plans.v.note": "Verification note",
+        "plans.v.note_placeholder": "What was checked, and where",
+        "plans.v.reason": "Override reason (override only)",
+        "plans.v.err.verdict_missing": "choose the result",
+        "plans.v.err.verdict": "achieved needs a value that meets the target; choose not achieved, or override with a reason",
+        "plans.v.err.verified_by": "the verifier's name is required",
+        "plans.v.err.verified_note": "a verification note is required",
+        "plans.v.err.verified_period": "the value must be for the period the plan was filed on",
+        "plans.v.err.verified_read_at": "the time the value was read must carry a timezone",
+        "plans.v.err.verified_reason": "an override needs a written reason",
+        "plans.d.override": "override: {reason}",
+        "plans.d.verified_by": "by {who}",
+        "plans.d.verified_note": "Verification note",
+        "key.verify_record": "Record",
         "key.plans_back": "Back",
         "key.plans_filter": "Filter",
         "key.plans_next": "Next status",
@@ -194,9 +237,38 @@ register(
         "plans.v.filed": "Saat diisi",
         "plans.v.now": "Kini",
         "plans.v.no_live": "belum ada nilai langsung untuk KPI ini",
-        "plans.v.keys": "a = tercapai   x = tidak tercapai   escape = batal",
+        "plans.v.keys": "ctrl+s = simpan   escape = batal",
         "plans.v.period.interval": "interval",
         "plans.v.period.today": "hari ini",
+        "plans.v.period.shift": "shift TL sejauh ini",
+        "plans.v.period.now": "kini",
+        "plans.v.read": "dibaca {time}",
+        "plans.v.no_data": "tidak ada data",
+        "plans.v.no_value": "— (tidak ada data untuk {period}, dibaca {time})",
+        "plans.v.meets": "Capai target",
+        "plans.v.counts": "Angka",
+        "plans.v.yes": "ya",
+        "plans.v.no": "tidak",
+        "plans.v.verdict": "Hasil",
+        "plans.v.verdict_prompt": "Pilih hasil",
+        "plans.v.verdict.achieved": "Tercapai",
+        "plans.v.verdict.not_achieved": "Tidak tercapai",
+        "plans.v.verdict.override": "Override: tercapai, dengan alasan tertulis",
+        "plans.v.by": "Diverifikasi oleh",
+        "plans.v.note": "Catatan verifikasi",
+        "plans.v.note_placeholder": "Apa yang dicek, dan di mana",
+        "plans.v.reason": "Alasan override (hanya untuk override)",
+        "plans.v.err.verdict_missing": "pilih hasilnya",
+        "plans.v.err.verdict": "tercapai hanya bila nilainya memenuhi target; pilih tidak tercapai, atau override dengan alasan",
+        "plans.v.err.verified_by": "nama pemverifikasi wajib diisi",
+        "plans.v.err.verified_note": "catatan verifikasi wajib diisi",
+        "plans.v.err.verified_period": "nilai harus untuk periode yang sama dengan saat plan diisi",
+        "plans.v.err.verified_read_at": "waktu nilai dibaca harus memiliki zona waktu",
+        "plans.v.err.verified_reason": "override wajib disertai alasan tertulis",
+        "plans.d.override": "override: {reason}",
+        "plans.d.verified_by": "oleh {who}",
+        "plans.d.verified_note": "Catatan verifikasi",
+        "key.verify_record": "Simpan",
         "key.plans_back": "Kembali",
         "key.plans_filter": "Saring",
         "key.plans_next": "Status berikutnya",
@@ -209,7 +281,7 @@ register(
     },
 )
 
-CurrentKpi = Callable[[str, str], KpiValue | None]
+CurrentKpi = Callable[[str, str, str], KpiValue | None]  # (kpi, scope, period)
 
 # How far back the list starts when the screen opens (the TL can clear or change it).
 DEFAULT_DAYS_BACK = 30
@@ -244,69 +316,153 @@ def status_text(plan: RecoveryPlan, now: datetime) -> Text:
     return Text(label)
 
 
-def _when(moment: datetime | None, tz: tzinfo, ref: date | None = None) -> str:
-    if moment is None:
-        return "—"
-    local = moment.astimezone(tz)
-    return f"{local:%H:%M}" if ref is not None and local.date() == ref else f"{local:%m-%d %H:%M}"
-
-
-class VerifyPlanScreen(ModalScreen[bool | None]):
-    """The KPI now beside its value when filed; a achieved, x not achieved, escape cancel."""
+class VerifyPlanScreen(ModalScreen[Verification | None]):
+    """The KPI now, for the period the plan was filed on, beside its value when filed; the
+    TL chooses the result, names the verifier, writes a note (and an override's reason);
+    ctrl+s records, escape cancels. "Achieved" is refused unless the value meets the
+    target the plan was filed against."""
 
     BINDINGS = [
-        Binding("a", "answer(True)", "Achieved", id="verify_achieved"),
-        Binding("x", "answer(False)", "Not achieved", id="verify_not_achieved"),
-        Binding("escape", "answer(None)", "Cancel", id="verify_cancel"),
+        Binding("ctrl+s", "record", "Record", priority=True, id="verify_record"),
+        Binding("escape", "cancel", "Cancel", id="verify_cancel"),
     ]
     DEFAULT_CSS = """
     VerifyPlanScreen { align: center middle; }
     VerifyPlanScreen > Vertical {
-        width: 72; height: auto; padding: 1 2; border: thick $primary; background: $surface;
+        width: 76; max-width: 100%; height: auto; max-height: 100%; padding: 0 1;
+        border: thick $primary; background: $surface;
     }
-    VerifyPlanScreen #verify-keys { margin-top: 1; }
+    VerifyPlanScreen Label { margin-top: 1; text-style: bold; }
+    VerifyPlanScreen #verify-error { color: $error; height: auto; }
+    VerifyPlanScreen #verify-error.-empty { display: none; }
+    VerifyPlanScreen #verify-keys { margin-top: 1; text-style: none; }
     """
 
-    def __init__(self, plan: RecoveryPlan, now_value: KpiValue | None) -> None:
+    def __init__(
+        self,
+        plan: RecoveryPlan,
+        now_value: KpiValue | None,
+        who: str = "",
+        read_at: datetime | None = None,
+        tz: tzinfo | None = None,
+    ) -> None:
         super().__init__()
         _translate_bindings(self)
         self.plan = plan
-        self.now_value = now_value
+        self.tz = tz or plan.interval_start.tzinfo or datetime.now().astimezone().tzinfo
+        # only a value for the period the plan was filed on is evidence for it
+        self.now_value = now_value if now_value is not None and now_value.period == plan.period else None
+        self.who = who
+        self.read_at = read_at or datetime.now(self.tz)
+
+    @property
+    def value(self) -> float | None:
+        return self.now_value.value if self.now_value is not None else None
 
     def compose(self) -> ComposeResult:
         p, kv = self.plan, self.now_value
+        assert self.tz is not None
         out = Text()
 
         def label(key: str) -> None:
-            out.append(f"{t(f'plans.v.{key}'):<13}", style="bold")
+            out.append(f"{t(f'plans.v.{key}'):<14}", style="bold")
 
+        period = _period_text(p.period)
+        read = when_text(self.read_at, self.tz, self.read_at.astimezone(self.tz).date())
         out.append(t("plans.v.title", id=p.id) + "\n\n", style="bold")
         label("kpi")
-        out.append(f"{kpi_text(p.kpi)} · {p.scope}\n")
-        targets = [f"SLA {format_value(p.kpi, p.sla)}"] if p.sla is not None else []
-        if p.slg is not None:
-            targets.append(f"SLG {format_value(p.kpi, p.slg)}")
+        out.append(f"{kpi_text(p.kpi)} · {scope_text(p)}\n")
         label("target")
-        out.append(("  ".join(targets) or "—") + "\n")
+        out.append(_targets(p) + "\n")
         label("filed")
-        out.append(f"{format_value(p.kpi, p.actual)}\n")
+        out.append(f"{format_value(p.kpi, p.actual)}  ({period})\n")
         label("now")
-        if kv is None:
-            out.append(t("plans.v.no_live") + "\n", style="italic")
+        if kv is None or kv.value is None:
+            out.append(t("plans.v.no_value", period=period, time=read) + "\n", style="italic")
         else:
             style = {Status.OK: "green", Status.WARNING: "yellow", Status.BREACH: "red"}.get(
                 kv.status, ""
             )
             status = t(f"status.{kv.status}")
-            period = t(f"plans.v.period.{kv.period}")
-            out.append(f"{format_value(p.kpi, kv.value)}  ({status}, {period})\n", style)
-        out.rstrip()
+            out.append(
+                f"{format_value(p.kpi, kv.value)}  ({status}, {period}, "
+                f"{t('plans.v.read', time=read)})\n",
+                style,
+            )
+            if kv.counts:
+                label("counts")
+                out.append(counts_text(kv.counts) + "\n")
+        label("meets")
+        meets = meets_target(p, self.value)
+        out.append(t("plans.v.yes" if meets else "plans.v.no"), "green" if meets else "yellow")
         with Vertical():
             yield Static(out, id="verify-body")
+            yield Label(t("plans.v.verdict"), markup=False)
+            yield Select(
+                [(t(f"plans.v.verdict.{v}"), v) for v in Verdict],
+                prompt=t("plans.v.verdict_prompt"),
+                id="verdict",
+            )
+            yield Label(t("plans.v.by"), markup=False)
+            yield Input(self.who, id="verified-by", max_length=80)
+            yield Label(t("plans.v.note"), markup=False)
+            yield Input(placeholder=t("plans.v.note_placeholder"), id="verified-note", max_length=500)
+            yield Label(t("plans.v.reason"), markup=False)
+            yield Input(id="verified-reason", max_length=500)
+            yield Static("", id="verify-error", classes="-empty")
             yield Label(t("plans.v.keys"), id="verify-keys", markup=False)
 
-    def action_answer(self, achieved: bool | None) -> None:
-        self.dismiss(achieved)
+    def on_mount(self) -> None:
+        self.query_one("#verdict", Select).focus()
+
+    def verification(self) -> Verification | None:
+        verdict = self.query_one("#verdict", Select).value
+        if not isinstance(verdict, Verdict):
+            return None
+        return Verification(
+            value=self.value,
+            period=self.plan.period,
+            read_at=self.read_at,
+            verdict=verdict,
+            by=self.query_one("#verified-by", Input).value.strip(),
+            note=self.query_one("#verified-note", Input).value.strip(),
+            reason=self.query_one("#verified-reason", Input).value.strip(),
+            counts=dict(self.now_value.counts) if self.now_value is not None else {},
+        )
+
+    def show_errors(self, errors: Mapping[str, str]) -> None:
+        box = self.query_one("#verify-error", Static)
+        lines = [t(f"plans.v.err.{key}") if key != "other" else msg for key, msg in errors.items()]
+        box.update(Text("\n".join(lines)))
+        box.set_class(not lines, "-empty")
+
+    def action_record(self) -> None:
+        v = self.verification()
+        if v is None:
+            self.show_errors({"verdict_missing": ""})
+            self.query_one("#verdict", Select).focus()
+            return
+        errors = verification_errors(self.plan, v)
+        if errors:
+            self.show_errors(errors)
+            return
+        self.dismiss(v)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def _period_text(period: str) -> str:
+    key = f"plans.v.period.{period}"
+    text = t(key)
+    return period if text == key else text
+
+
+def _targets(p: RecoveryPlan) -> str:
+    targets = [f"SLA {format_value(p.kpi, p.sla)}"] if p.sla is not None else []
+    if p.slg is not None:
+        targets.append(f"SLG {format_value(p.kpi, p.slg)}")
+    return "  ".join(targets) or "—"
 
 
 class PlansScreen(ModalScreen[None]):
@@ -369,13 +525,19 @@ class PlansScreen(ModalScreen[None]):
         self.who = who
         self.plans: list[RecoveryPlan] = []
 
-    def current_kpi(self, kpi: str, scope: str) -> KpiValue | None:
-        """The KPI now: from the callable given, else from the app's latest MonitorView."""
+    def current_kpi(self, kpi: str, scope: str, period: str = "interval") -> KpiValue | None:
+        """The KPI now for `period`: from the callable given, else from the app's latest
+        MonitorView."""
         if self._current_kpi is not None:
-            return self._current_kpi(kpi, scope)
+            return self._current_kpi(kpi, scope, period)
         view = getattr(self.app, "view", None)
         kpis = getattr(view, "kpis", None)
-        return kpi_now_from_view(kpis, kpi, scope) if kpis else None
+        return kpi_now_from_view(kpis, kpi, scope, period) if kpis else None
+
+    def read_time(self) -> datetime:
+        """When the KPI values now were read: the app's latest view, else the clock."""
+        at = getattr(getattr(self.app, "view", None), "now", None)
+        return at if isinstance(at, datetime) else self.clock.now()
 
     # ------------------------------------------------------------------ layout
 
@@ -477,13 +639,13 @@ class PlansScreen(ModalScreen[None]):
             table.add_row(
                 Text(str(p.id), style=style),
                 status_text(p, now),
-                Text(_when(plan_due(p), self.tz, day), style=style),
+                Text(when_text(plan_due(p), self.tz, day), style=style),
                 Text(kpi_text(p.kpi), style=style),
-                Text(p.scope, style=style),
+                Text(scope_text(p, team=False), style=style),
                 Text(format_value(p.kpi, p.actual), style=style),
                 Text(p.date.isoformat(), style=style),
                 Text(p.tl_shift, style=style),
-                Text(_when(p.interval_start, self.tz, day), style=style),
+                Text(when_text(p.interval_start, self.tz, day), style=style),
                 Text(p.tl_name, style=style),
                 key=str(p.id),
             )
@@ -598,26 +760,25 @@ class PlansScreen(ModalScreen[None]):
             return
         now_value = None
         try:
-            now_value = self.current_kpi(plan.kpi, plan.scope)
+            now_value = self.current_kpi(plan.kpi, plan.scope, plan.period)
         except Exception as exc:  # a lookup failure must not block the verification
             self.log.warning(f"current KPI for plan {plan.id}: {exc}")
 
-        def decided(achieved: bool | None) -> None:
-            if achieved is None:
+        def decided(verification: Verification | None) -> None:
+            if verification is None:
                 return
             assert plan.id is not None
-            value = now_value.value if now_value is not None else None
             try:
-                done = self.store.verify(
-                    plan.id, value, achieved, self._who(plan), self.clock.now()
-                )
+                done = self.store.verify(plan.id, verification, self.clock.now())
             except (StoreError, PlanError) as exc:
                 self.say(t("plans.plan_error", id=plan.id, error=exc), error=True)
                 return
-            verdict = t("plans.achieved" if achieved else "plans.not_achieved")
+            verdict = t("plans.achieved" if done.verified_achieved else "plans.not_achieved")
             self._changed(done, t("plans.verified", id=plan.id, verdict=verdict))
 
-        self.app.push_screen(VerifyPlanScreen(plan, now_value), decided)
+        self.app.push_screen(
+            VerifyPlanScreen(plan, now_value, self._who(plan), self.read_time(), self.tz), decided
+        )
 
     # ------------------------------------------------------------------ navigation
 
@@ -657,25 +818,30 @@ def detail_text(plan: RecoveryPlan, history: list[PlanChange], now: datetime, tz
     out.append_text(status_text(plan, now))
     out.append("\n")
     field("kpi", f"{kpi_text(plan.kpi)} ({plan.kpi})")
-    field("scope", plan.scope)
+    field("scope", scope_text(plan))
     field("date_shift", f"{plan.date.isoformat()} · {plan.tl_shift}")
     local = plan.interval_start.astimezone(tz)
     field("interval", f"{local:%H:%M}")
-    targets = [f"SLA {format_value(plan.kpi, plan.sla)}"] if plan.sla is not None else []
-    if plan.slg is not None:
-        targets.append(f"SLG {format_value(plan.kpi, plan.slg)}")
-    field("target", "  ".join(targets) or "—")
-    field("filed", format_value(plan.kpi, plan.actual))
+    field("target", _targets(plan))
+    field("filed", f"{format_value(plan.kpi, plan.actual)} ({_period_text(plan.period)})")
     if plan.counts:
-        field("counts", ", ".join(f"{k} {v:g}" for k, v in plan.counts.items()))
+        field("counts", counts_text(plan.counts))
     if plan.status is PlanStatus.VERIFIED:
         verdict = t("plans.achieved" if plan.verified_achieved else "plans.not_achieved")
-        field(
-            "verified",
-            f"{format_value(plan.kpi, plan.verified_value)} · {verdict} · "
-            f"{_when(plan.verified_at, tz)}",
-            "green" if plan.verified_achieved else "yellow",
+        if plan.verified_reason:
+            verdict += " · " + t("plans.d.override", reason=plan.verified_reason)
+        value = (
+            format_value(plan.kpi, plan.verified_value)
+            if plan.verified_value is not None
+            else t("plans.v.no_data")
         )
+        parts = [value, verdict, when_text(plan.verified_at, tz)]
+        if plan.verified_period:
+            read = when_text(plan.verified_read_at, tz, plan.date)
+            parts.insert(1, f"{_period_text(plan.verified_period)}, {t('plans.v.read', time=read)}")
+        if plan.verified_by:
+            parts.append(t("plans.d.verified_by", who=plan.verified_by))
+        field("verified", " · ".join(parts), "green" if plan.verified_achieved else "yellow")
     field("root_cause", cause_label(plan.root_cause))
     field("tl", plan.tl_name)
     head("analysis")
@@ -685,12 +851,15 @@ def detail_text(plan: RecoveryPlan, history: list[PlanChange], now: datetime, tz
         late = plan.status is not PlanStatus.VERIFIED and now > a.due
         out.append(f"{i}. ", style="bold")
         out.append(a.what)
-        due = _when(a.due, tz, plan.date)
+        due = when_text(a.due, tz, plan.date)
         out.append("\n   " + t("plans.d.pic_due", pic=a.pic, due=due), style="red" if late else "")
         out.append("\n")
     if plan.note:
         head("note")
         out.append(plan.note + "\n")
+    if plan.verified_note:
+        head("verified_note")
+        out.append(plan.verified_note + "\n")
     if plan.suggested_actions:
         head("suggested")
         for s in plan.suggested_actions:
@@ -699,30 +868,50 @@ def detail_text(plan: RecoveryPlan, history: list[PlanChange], now: datetime, tz
     if not history:
         out.append("—\n")
     for h in history:
-        out.append(f"{_when(h.at, tz)}  {h.who}  ", style="dim")
+        out.append(f"{when_text(h.at, tz)}  {h.who}  ", style="dim")
         if h.field == "created":
             out.append(t("plans.d.filed_event"))
+        elif h.old is None and h.field.startswith("verified_"):  # recorded once: no "— →"
+            out.append(f"{h.field}: {_history_value(h.field, h.new, plan.kpi, tz)}")
         else:
-            out.append(f"{h.field}: {_history_value(h.field, h.old)} → ")
-            out.append(_history_value(h.field, h.new))
+            out.append(f"{h.field}: {_history_value(h.field, h.old, plan.kpi, tz)} → ")
+            out.append(_history_value(h.field, h.new, plan.kpi, tz))
         out.append("\n")
     out.rstrip()
     return out
 
 
-def _history_value(field: str, value: str | None) -> str:
+_VALUE_FIELDS = frozenset({"sla", "slg", "actual", "verified_value"})
+
+
+def _history_value(field: str, value: str | None, kpi: str = "", tz: tzinfo | None = None) -> str:
+    """A history value as the screen shows it: KPI units, labels, local times."""
     if value is None:
         return "—"
     if field == "status" and value in set(PlanStatus):
         return status_label(PlanStatus(value))
+    if field == "verified_achieved" and value in set(Verdict) | {"achieved", "not achieved"}:
+        return t(f"plans.v.verdict.{value.replace(' ', '_')}")
+    if field == "verified_period":
+        return _period_text(value)
+    try:
+        if field in _VALUE_FIELDS:
+            return t("plans.v.no_data") if value == "no data" else format_value(kpi, float(value))
+        if field == "verified_read_at" and tz is not None:
+            return when_text(datetime.fromisoformat(value), tz)
+        if field == "counts" or field == "verified_counts":
+            return counts_text(json.loads(value))
+    except (ValueError, TypeError, AttributeError):
+        pass  # shown as stored
     return value
 
 
-def kpi_now_from_view(kpis: Sequence[KpiValue], kpi: str, scope: str) -> KpiValue | None:
-    """A `current_kpi` for the app: the interval value of `kpi` at `scope`, else today's."""
-    matches = [k for k in kpis if k.kpi == kpi and k.scope == scope]
-    matches.sort(key=lambda k: k.period != "interval")
-    return matches[0] if matches else None
+def kpi_now_from_view(
+    kpis: Sequence[KpiValue], kpi: str, scope: str, period: str = "interval"
+) -> KpiValue | None:
+    """A `current_kpi` for the app: the value of `kpi` at `scope` for `period` (the
+    period the plan was filed on); None when there is none for that period."""
+    return next((k for k in kpis if k.kpi == kpi and k.scope == scope and k.period == period), None)
 
 
 __all__ = [

@@ -24,7 +24,14 @@ import pytest
 from rtm_tui.cli import main as rtm
 from rtm_tui.clock import FrozenClock
 from rtm_tui.config import Settings
-from rtm_tui.domain.plans import PlanAction, PlanStatus, RecoveryPlan, RootCause
+from rtm_tui.domain.plans import (
+    PlanAction,
+    PlanStatus,
+    RecoveryPlan,
+    RootCause,
+    Verdict,
+    Verification,
+)
 from rtm_tui.domain.types import AgentsSnapshot, AgentState, AlertKind, LoginStatus, Roster
 from rtm_tui.reports.handover import csv_rows, render_markdown, write_csv, write_xlsx
 from rtm_tui.reports.shift_summary import ReportRules, ShiftSummary, build_shift_summary
@@ -384,7 +391,18 @@ def test_a_plan_filed_shows_open_then_verified(recorded: Recorded, tmp_path: Pat
 
     with Store.open(db) as store:
         store.set_status(plan.id, PlanStatus.DONE, "Rina", START + timedelta(hours=4))
-        store.verify(plan.id, 96.2, True, "Rina", START + timedelta(hours=5))
+        store.verify(
+            plan.id,
+            Verification(
+                value=96.2,
+                period="interval",
+                read_at=START + timedelta(hours=5),
+                verdict=Verdict.ACHIEVED,
+                by="Rina",
+                note="checked on the wallboard",
+            ),
+            START + timedelta(hours=5),
+        )
     s = _summary(db, recorded.settings, recorded.roster)
     assert [p.id for p in s.plans_verified] == [plan.id] and s.plans_open == ()
     assert s.plans_verified[0].verified_value == 96.2

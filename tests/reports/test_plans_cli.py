@@ -12,7 +12,14 @@ import pytest
 
 from rtm_tui.cli import main as cli_main
 from rtm_tui.clock import FrozenClock
-from rtm_tui.domain.plans import PlanAction, PlanStatus, RecoveryPlan, RootCause
+from rtm_tui.domain.plans import (
+    PlanAction,
+    PlanStatus,
+    RecoveryPlan,
+    RootCause,
+    Verdict,
+    Verification,
+)
 from rtm_tui.store import Store
 
 JKT = ZoneInfo("Asia/Jakarta")
@@ -57,7 +64,7 @@ def setup(tmp_path):
         old = store.save_plan(_plan(NOW - timedelta(days=800), note="old"), "Rina")
         mid = store.save_plan(_plan(NOW - timedelta(days=10), kpi="abandon", note="mid"), "Rina")
         store.set_status(mid.id, PlanStatus.DONE, "Rina", NOW - timedelta(days=10))
-        store.verify(mid.id, 3.0, True, "Rina", NOW - timedelta(days=10) + timedelta(hours=2))
+        store.verify(mid.id, Verification(value=3.0, period="interval", read_at=NOW - timedelta(days=10) + timedelta(hours=2), verdict=Verdict.ACHIEVED, by="Rina", note="checked on the wallboard"), NOW - timedelta(days=10) + timedelta(hours=2))
         new = store.save_plan(_plan(NOW - timedelta(minutes=30), note="new"), "Rina")
     return config, db, {"old": old, "mid": mid, "new": new}
 

@@ -9,7 +9,14 @@ from zoneinfo import ZoneInfo
 import openpyxl
 import pytest
 
-from rtm_tui.domain.plans import PlanAction, PlanStatus, RecoveryPlan, RootCause
+from rtm_tui.domain.plans import (
+    PlanAction,
+    PlanStatus,
+    RecoveryPlan,
+    RootCause,
+    Verdict,
+    Verification,
+)
 from rtm_tui.reports.exports import (
     CSV_COLUMNS,
     load_exports,
@@ -57,7 +64,18 @@ def items(tmp_path):
         a = store.save_plan(_plan(), "Dewi")
         store.save_plan(dataclasses.replace(a, actual=13.0), "Sari", at=T0 + timedelta(hours=1))
         store.set_status(a.id, PlanStatus.DONE, "Dewi", T0 + timedelta(hours=1))
-        store.verify(a.id, 4.2, True, "Dewi", T0 + timedelta(hours=2))
+        store.verify(
+            a.id,
+            Verification(
+                value=4.2,
+                period="interval",
+                read_at=T0 + timedelta(hours=2),
+                verdict=Verdict.ACHIEVED,
+                by="Dewi",
+                note="checked on the wallboard",
+            ),
+            T0 + timedelta(hours=2),
+        )
         store.save_plan(
             _plan(T0 + timedelta(days=1), kpi="aht", actual=410.0, sla=300.0, slg=360.0, note=""),
             "Dewi",
@@ -79,8 +97,8 @@ def test_csv_has_one_row_per_plan_and_action_and_reads_back(items):
     first = rows[0]
     assert first["status"] == "verified" and first["overdue"] == "no"
     assert (first["actual"], first["verified_value"], first["verified_achieved"]) == (
-        "13.0",
-        "4.2",
+        "13.0 %",
+        "4.2 %",
         "yes",
     )
     assert first["analysis"] == "Four agents in TOILET at once\nbriefing ran long"
@@ -104,15 +122,15 @@ def test_markdown_is_a_printable_form_per_plan(items):
     text = render_markdown(items, JKT, "CC Bandung", NOW)
     assert text.count("# Form Recovery Plan #") == 2
     first, second = text.split("\n---\n")
-    assert "| Actual when filed | 13.0 % |" in first
-    assert "| Value at verification | 4.2 % |" in first
+    assert "| Actual when filed | 13.0 % (interval) |" in first
+    assert "| Value at verification | 4.2 % (interval, read 2025-03-10 11:30) |" in first
     assert "| Result | Achieved |" in first
     assert "| 1 | Recall agents \\| from AUX | Ann \\[/\\] | 2025-03-10 09:50 |" in first
     # history: filed, the edit with who and old/new, status moves, verification
     assert "| 2025-03-10 10:30 | Sari | Actual | 12.5 % | 13.0 % |" in first
     assert "| Status | Done | Verified |" in first
     assert "Four agents in TOILET at once  \nbriefing ran long" in first
-    assert "| Actual when filed | 6:50 |" in second  # AHT in m:ss
+    assert "| Actual when filed | 6:50 (interval) |" in second  # AHT in m:ss
     assert "| Status | Open |" in second
     assert "TL signature" in second
 
@@ -139,8 +157,8 @@ def test_xlsx_has_a_summary_and_a_form_sheet_per_plan(items, tmp_path):
     ]
     form = wb["Plan 1"]
     cells = {row[0]: row[1:] for row in form.iter_rows(values_only=True) if row[0] is not None}
-    assert cells["Actual when filed"][0] == "13.0 %"
-    assert cells["Value at verification"][0] == "4.2 %"
+    assert cells["Actual when filed"][0] == "13.0 % (interval)"
+    assert cells["Value at verification"][0] == "4.2 % (interval, read 2025-03-10 11:30)"
     assert cells["Analysis"][0] == "Four agents in TOILET at once\nbriefing ran long"
     note = next(c for c in form["B"] if c.value == "=SUM(A1:A9)")
     assert note.data_type == "s"  # typed text, not a formula
@@ -149,3 +167,85 @@ def test_xlsx_has_a_summary_and_a_form_sheet_per_plan(items, tmp_path):
     assert ("2025-03-10 10:30", "Sari", "Actual", "12.5 %", "13.0 %") in rows
     assert form.page_setup.fitToWidth == 1
     assert form.print_area is not None
+
+
+@pytest.fixture
+def agent_items(tmp_path):
+    # issue 11: "agent:A0002" alone, "actual 808.493926", "aux_used_seconds 4443.4"
+    with Store.open(tmp_path / "rtm.sqlite3") as store:
+        p = store.save_plan(
+            _plan(
+                kpi="aux_over_limit",
+                scope="agent:A0002",
+                scope_label="Bayu Sinaga (A0002)",
+                team="Team B",
+                period="now",
+                sla=900.0,
+                slg=None,
+                actual=808.493926,
+                counts={"aux_used_seconds": 4443.4, "first_response_seconds": 77302},
+                actions=(PlanAction("Coach on AUX use", "Budi", T0 + timedelta(days=1)),),
+            ),
+            "Dewi",
+        )
+        store.set_status(p.id, PlanStatus.DONE, "Dewi", T0 + timedelta(hours=1))
+        reason = "Agent back at 10:05, seen on the floor"
+        store.verify(
+            p.id,
+            Verification(
+                value=None,
+                period="now",
+                read_at=T0 + timedelta(hours=2),
+                verdict=Verdict.OVERRIDE,
+                by="Sari",
+                note="Back from AUX",
+                reason=reason,
+            ),
+            T0 + timedelta(hours=2),
+        )
+        yield load_exports(store)
+
+
+def test_every_export_names_the_agent_and_shows_values_in_the_screens_units(
+    agent_items, tmp_path
+):
+    buffer = io.StringIO()
+    write_csv(agent_items, buffer, JKT, NOW)
+    text = buffer.getvalue()
+    [row] = list(csv.DictReader(io.StringIO(text)))
+    assert (row["scope"], row["scope_name"], row["team"]) == (
+        "agent:A0002",
+        "Bayu Sinaga (A0002)",
+        "Team B",
+    )
+    assert (row["actual"], row["sla"], row["period"]) == ("13:28", "15:00", "now")
+    assert row["counts"] == "AUX used 1:14:03 · First response time 21:28:22"
+    assert (row["verified_by"], row["verified_note"], row["verified_period"]) == (
+        "Sari",
+        "Back from AUX",
+        "now",
+    )
+    assert row["verified_reason"] == "Agent back at 10:05, seen on the floor"
+    assert "808.49" not in text and "4443.4" not in text and "_seconds" not in text
+
+    form = render_markdown(agent_items, JKT, "CC Bandung", NOW)
+    assert "| Agent / queue | Bayu Sinaga (A0002) · Team B |" in form
+    assert "| Actual when filed | 13:28 (now) |" in form
+    assert "| Counts when filed | AUX used 1:14:03 · First response time 21:28:22 |" in form
+    assert "| Due | 11 Mar 09:30 |" in form  # the next day: its date
+    assert "| Value at verification | no data (now, read 2025-03-10 11:30) |" in form
+    assert "| Result | Achieved (override: Agent back at 10:05, seen on the floor) |" in form
+    assert "| Verification note | Back from AUX |" in form
+    assert "| Verified by | Sari |" in form
+    assert "| Sari | Value at verification |  | No data |" in form  # the history: never "— → —"
+    assert "agent:A0002" not in form and "808.49" not in form and "_seconds" not in form
+
+    path = tmp_path / "plans.xlsx"
+    write_xlsx(agent_items, path, JKT, "CC Bandung", NOW)
+    wb = openpyxl.load_workbook(path)
+    [summary] = list(wb["Summary"].iter_rows(min_row=5, values_only=True))
+    assert (summary[5], summary[8]) == ("Bayu Sinaga (A0002) · Team B", "13:28")
+    sheet = {r[0]: r[1] for r in wb["Plan 1"].iter_rows(values_only=True) if r[0] is not None}
+    assert sheet["Agent / queue"] == "Bayu Sinaga (A0002) · Team B"
+    assert sheet["Counts when filed"] == "AUX used 1:14:03 · First response time 21:28:22"
+    assert sheet["Verified by"] == "Sari"

@@ -14,20 +14,24 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from rtm_tui.domain.plans import PlanStatus
+from rtm_tui.domain.plans import PlanStatus, Verdict, Verification
 from rtm_tui.store import Store, StoreError
 
 JKT = ZoneInfo("Asia/Jakarta")
 T0 = datetime(2025, 3, 10, 9, 30, tzinfo=JKT)
 WRITER = Path(__file__).with_name("plan_writer.py")
+# the writer imports the rtm_tui under test (this checkout), not one installed elsewhere
+SOURCE_ROOT = Path(__file__).resolve().parents[2]
 
 
 def _writer(db: Path, label: str, count: int) -> subprocess.Popen[str]:
+    path = os.pathsep.join(p for p in (str(SOURCE_ROOT), os.environ.get("PYTHONPATH")) if p)
     return subprocess.Popen(
         [sys.executable, str(WRITER), str(db), label, str(count)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        env={**os.environ, "PYTHONPATH": path},
     )
 
 
@@ -58,7 +62,18 @@ def test_two_store_instances_in_threads_lose_nothing(db_path, make_plan):
             for i in range(25):
                 p = store.save_plan(make_plan(note=f"{who}-{i}"), who)
                 store.set_status(p.id, PlanStatus.DONE, who, T0)
-                store.verify(p.id, 81.0, True, who, T0 + timedelta(hours=1))
+                store.verify(
+                    p.id,
+                    Verification(
+                        value=81.0,
+                        period="interval",
+                        read_at=T0 + timedelta(hours=1),
+                        verdict=Verdict.ACHIEVED,
+                        by=who,
+                        note="checked on the wallboard",
+                    ),
+                    T0 + timedelta(hours=1),
+                )
         except BaseException as exc:  # reported below
             errors.append(exc)
 
@@ -73,7 +88,7 @@ def test_two_store_instances_in_threads_lose_nothing(db_path, make_plan):
     plans = stores[0].list_plans(status="verified")
     assert len(plans) == 50
     assert Counter(p.note.split("-")[0] for p in plans) == {"A": 25, "B": 25}
-    assert all(len(stores[1].plan_history(p.id)) == 5 for p in plans)
+    assert all(len(stores[1].plan_history(p.id)) == 8 for p in plans)
     for s in stores:
         s.close()
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import date
 
@@ -115,3 +116,43 @@ def test_a_failing_migration_leaves_the_old_version_intact(tmp_path):
     conn.close()
     with Store.open(path) as store:  # and the real migrations still run afterwards
         assert store.get_plan(7) is not None
+
+
+def test_version_5_agent_plans_get_the_name_team_and_period_from_the_kept_roster(tmp_path):
+    # issue 11: the list and the printed form showed "agent:A0002", never the name
+    path = tmp_path / "v5.sqlite3"
+    conn = sqlite3.connect(path, isolation_level=None)
+    apply_migrations(conn, upto=5)
+    entries = [
+        {"date": "2024-01-02", "agent_id": "A0001", "name": "Ani Lestari", "team": "Team A",
+         "status": "scheduled", "shift_code": None, "start": None, "end": None, "breaks": []},
+        {"date": "2024-01-02", "agent_id": "A0002", "name": "Bayu Sinaga", "team": "Team B",
+         "status": "scheduled", "shift_code": None, "start": None, "end": None, "breaks": []},
+    ]
+    conn.execute(
+        "INSERT INTO rosters VALUES ('2024-01-02', ?, '2024-01-02T07:00:00+07:00')",
+        (json.dumps({"date": "2024-01-02", "entries": entries}),),
+    )
+    for plan_id, scope in ((8, "agent:A0002"), (9, "q_general"), (10, "agent:A0404")):
+        conn.execute(
+            """INSERT INTO plans (id, created_at, created_ts, updated_at, date, tl_shift,
+                interval_start, kpi, scope, actual, root_cause, analysis, tl_name, status,
+                verified_value, verified_achieved, verified_at)
+            VALUES (?, '2024-01-02T09:05:00+07:00', 1704161100, '2024-01-02T09:05:00+07:00',
+                '2024-01-02', 'pagi', '2024-01-02T09:00:00+07:00', 'aux_over_limit', ?,
+                808.493926, 'excess_aux', 'Long toilet break', 'Rina', 'verified', 120.0, 1,
+                '2024-01-02T10:00:00+07:00')""",
+            (plan_id, scope),
+        )
+    conn.close()
+    with Store.open(path) as store:
+        assert store.schema_version == SCHEMA_VERSION
+        agent, queue, unknown = (store.get_plan(i) for i in (8, 9, 10))
+    assert agent is not None and queue is not None and unknown is not None
+    assert (agent.scope, agent.scope_label, agent.team) == ("agent:A0002", "Bayu Sinaga", "Team B")
+    assert agent.period == "now"  # an agent indicator is read now, not per interval
+    assert (queue.scope_label, queue.team, queue.period) == ("", "", "interval")
+    assert (unknown.scope_label, unknown.team) == ("", "")  # not on that roster: the id stays
+    # a verification kept before evidence was recorded is still there, with no evidence
+    assert (agent.verified_value, agent.verified_achieved) == (120.0, True)
+    assert (agent.verified_note, agent.verified_by, agent.verified_read_at) == ("", "", None)

@@ -13,8 +13,11 @@ from rtm_tui.domain.plans import (
     PlanStatus,
     PlanValidationError,
     RootCause,
+    Verdict,
+    Verification,
     is_overdue,
 )
+from rtm_tui.domain.types import Direction
 from rtm_tui.store import PlanNotFoundError, RetentionError, Store
 
 JKT = ZoneInfo("Asia/Jakarta")
@@ -150,7 +153,18 @@ def test_status_flow_to_verified_with_history(store, make_plan):
     store.set_status(p.id, PlanStatus.IN_PROGRESS, "Rina", T0 + timedelta(minutes=10))
     store.set_status(p.id, PlanStatus.DONE, "Rina", T0 + timedelta(minutes=50))
     at = T0 + timedelta(minutes=70)
-    v = store.verify(p.id, 83.4, True, "Rina", at)
+    v = store.verify(
+        p.id,
+        Verification(
+            value=83.4,
+            period="interval",
+            read_at=at,
+            verdict=Verdict.ACHIEVED,
+            by="Rina",
+            note="checked on the wallboard",
+        ),
+        at,
+    )
     assert v.status is PlanStatus.VERIFIED
     assert (v.verified_value, v.verified_achieved, v.verified_at) == (83.4, True, at)
     assert store.get_plan(p.id) == v
@@ -161,7 +175,10 @@ def test_status_flow_to_verified_with_history(store, make_plan):
         ("status", "in_progress", "done"),
         ("status", "done", "verified"),
         ("verified_value", None, "83.4"),
+        ("verified_period", None, "interval"),
+        ("verified_read_at", None, "2025-03-10T10:40:00+07:00"),
         ("verified_achieved", None, "achieved"),
+        ("verified_note", None, "checked on the wallboard"),
     ]
 
 
@@ -188,15 +205,48 @@ def test_illegal_status_moves_are_refused(store, make_plan, path, wanted):
 def test_verify_needs_a_done_plan_and_verified_is_final(store, make_plan):
     p = store.save_plan(make_plan(), "Rina")
     with pytest.raises(IllegalTransitionError, match="mark it done first"):
-        store.verify(p.id, 80.0, True, "Rina", T0)
+        store.verify(
+            p.id,
+            Verification(
+                value=80.0,
+                period="interval",
+                read_at=T0,
+                verdict=Verdict.ACHIEVED,
+                by="Rina",
+                note="checked on the wallboard",
+            ),
+            T0,
+        )
     assert store.get_plan(p.id).verified_value is None
     store.set_status(p.id, PlanStatus.DONE, "Rina", T0)
-    store.verify(p.id, 65.0, False, "Rina", T0 + timedelta(hours=1))
+    store.verify(
+        p.id,
+        Verification(
+            value=65.0,
+            period="interval",
+            read_at=T0 + timedelta(hours=1),
+            verdict=Verdict.NOT_ACHIEVED,
+            by="Rina",
+            note="checked on the wallboard",
+        ),
+        T0 + timedelta(hours=1),
+    )
     for wanted in (PlanStatus.OPEN, PlanStatus.IN_PROGRESS, PlanStatus.DONE):
         with pytest.raises(IllegalTransitionError, match="final"):
             store.set_status(p.id, wanted, "Rina", T0)
     with pytest.raises(IllegalTransitionError):
-        store.verify(p.id, 90.0, True, "Rina", T0)
+        store.verify(
+            p.id,
+            Verification(
+                value=90.0,
+                period="interval",
+                read_at=T0,
+                verdict=Verdict.ACHIEVED,
+                by="Rina",
+                note="checked on the wallboard",
+            ),
+            T0,
+        )
     assert store.get_plan(p.id).verified_achieved is False
 
 
@@ -213,7 +263,18 @@ def test_overdue_plans_are_past_their_last_due_time_and_not_verified(store, make
     store.set_status(done.id, PlanStatus.DONE, "Rina", T0)
     verified = store.save_plan(make_plan(), "Rina")
     store.set_status(verified.id, PlanStatus.DONE, "Rina", T0)
-    store.verify(verified.id, 85.0, True, "Rina", T0 + timedelta(minutes=40))
+    store.verify(
+        verified.id,
+        Verification(
+            value=85.0,
+            period="interval",
+            read_at=T0 + timedelta(minutes=40),
+            verdict=Verdict.ACHIEVED,
+            by="Rina",
+            note="checked on the wallboard",
+        ),
+        T0 + timedelta(minutes=40),
+    )
 
     at_1030 = datetime(2025, 3, 10, 10, 30, tzinfo=JKT)
     assert store.overdue_plans(at_1030) == []  # due is not overdue yet
@@ -275,3 +336,103 @@ def test_plans_survive_closing_and_reopening(db_path, make_plan):
         p = s.save_plan(make_plan(), "Rina")
     with Store.open(db_path) as s:
         assert s.get_plan(p.id) == p
+
+
+def _evidence(value, verdict, **more):
+    fields = dict(
+        value=value,
+        period="interval",
+        read_at=T0 + timedelta(minutes=65),
+        verdict=verdict,
+        by="Sari",
+        note="SL back over target on the wallboard",
+    )
+    fields.update(more)
+    return Verification(**fields)
+
+
+def test_verification_keeps_its_evidence_and_refuses_what_the_value_does_not_show(
+    store, make_plan
+):
+    # issue 11: "achieved" with "Now — (no data)" or a value still in breach; no note
+    p = store.save_plan(make_plan(), "Rina")  # service level, SLA 80 %, filed on the interval
+    store.set_status(p.id, PlanStatus.DONE, "Rina", T0)
+    at = T0 + timedelta(minutes=70)
+    refused = [
+        (_evidence(71.6, Verdict.ACHIEVED), "verdict"),  # below the SLA it was filed against
+        (_evidence(None, Verdict.ACHIEVED), "verdict"),  # no data is never achieved
+        (_evidence(83.0, Verdict.ACHIEVED, note=" "), "verified_note"),
+        (_evidence(83.0, Verdict.ACHIEVED, by=""), "verified_by"),
+        (_evidence(83.0, Verdict.ACHIEVED, period="today"), "verified_period"),
+        (_evidence(None, Verdict.OVERRIDE), "verified_reason"),
+    ]
+    for verification, field in refused:
+        with pytest.raises(PlanValidationError) as info:
+            store.verify(p.id, verification, at)
+        assert field in info.value.errors, field
+    assert store.get_plan(p.id).status is PlanStatus.DONE  # nothing was written
+    assert [h.field for h in store.plan_history(p.id)] == ["created", "status"]
+
+    reason = "Platform KPI feed down; SL 84 % read on the vendor portal"
+    done = store.verify(p.id, _evidence(None, Verdict.OVERRIDE, reason=reason), at)
+    again = store.get_plan(p.id)
+    assert again == done
+    assert (again.verified_achieved, again.verified_value, again.verified_reason) == (
+        True,
+        None,
+        reason,
+    )
+    assert (again.verified_period, again.verified_read_at, again.verified_by) == (
+        "interval",
+        T0 + timedelta(minutes=65),
+        "Sari",
+    )
+    assert again.verified_note == "SL back over target on the wallboard"
+    history = {h.field: (h.who, h.new) for h in store.plan_history(p.id)}
+    assert history["verified_value"] == ("Sari", "no data")  # never an empty "— → —"
+    assert history["verified_achieved"] == ("Sari", "override")
+    assert history["verified_reason"] == ("Sari", reason)
+
+
+def test_achieved_needs_the_value_to_meet_the_target_in_the_kpis_direction(store, make_plan):
+    lower = make_plan(kpi="abandon", sla=5.0, slg=8.0, actual=12.5)  # lower is better
+    for value, verdict, ok in (
+        (5.0, Verdict.ACHIEVED, True),
+        (5.1, Verdict.ACHIEVED, False),
+        (5.1, Verdict.NOT_ACHIEVED, True),
+    ):
+        p = store.save_plan(lower, "Rina")
+        store.set_status(p.id, PlanStatus.DONE, "Rina", T0)
+        if ok:
+            assert store.verify(p.id, _evidence(value, verdict), T0).verified_value == value
+        else:
+            with pytest.raises(PlanValidationError, match="meets the target"):
+                store.verify(p.id, _evidence(value, verdict), T0)
+
+
+def test_a_plan_keeps_who_it_is_about_and_its_period(store, make_plan):
+    plan = make_plan(
+        kpi="aux_over_limit",
+        scope="agent:A0002",
+        scope_label="Bayu Sinaga (A0002)",
+        team="Team B",
+        period="now",
+        direction=Direction.LOWER,
+        sla=900.0,
+        slg=None,
+        actual=1308.4,
+    )
+    saved = store.save_plan(plan, "Rina")
+    loaded = store.get_plan(saved.id)
+    assert loaded == saved
+    assert (loaded.scope_label, loaded.team, loaded.period, loaded.direction) == (
+        "Bayu Sinaga (A0002)",
+        "Team B",
+        "now",
+        Direction.LOWER,
+    )
+    edited = store.save_plan(dataclasses.replace(loaded, team="Team C"), "Rina", at=T0)
+    assert store.get_plan(saved.id).team == "Team C" == edited.team
+    assert ("team", "Team B", "Team C") in [
+        (h.field, h.old, h.new) for h in store.plan_history(saved.id)
+    ]

@@ -310,7 +310,7 @@ async def test_context_is_plain_text_and_actions_can_be_added_and_removed(db: Pa
         context = str(form.query_one("#plan-context", Static).render())
         assert "General [bold] (q_general)" in context
         assert "SLA 95.0 %" in context and "SLG 90.0 %" in context
-        assert "88.0 %" in context and "answered 44, offered 50" in context
+        assert "88.0 %" in context and "Answered 44 · Offered 50" in context
         assert "2025-03-10 14:00–14:30" in context
         suggestions = form.query_one("#suggestions", OptionList)
         assert "Ann [/]" in str(suggestions.get_option_at_index(0).prompt)

@@ -79,7 +79,12 @@ async def test_r_files_a_plan_and_p_follows_it_up(tmp_path: Path) -> None:
         clock.advance(timedelta(minutes=20).total_seconds())
         await pilot.press("v")
         await wait_for(pilot, lambda: isinstance(app.screen, VerifyPlanScreen))
-        await pilot.press("a")
+        verify = app.screen
+        assert isinstance(verify, VerifyPlanScreen)
+        # the value offered is the one for the period the plan was filed on
+        assert verify.now_value is None or verify.now_value.period == plan.period
+        await pilot.press("enter", *"Not", "enter", "tab", "tab")
+        await pilot.press(*keys("Still short at 10:00"), "ctrl+s")
         await wait_for(pilot, lambda: app.screen is plans_screen)
         await pilot.press("escape")
         await pilot.pause()
@@ -89,7 +94,9 @@ async def test_r_files_a_plan_and_p_follows_it_up(tmp_path: Path) -> None:
         stored = again.get_plan(plan.id)  # type: ignore[arg-type]
         history = [h.field for h in again.plan_history(plan.id)]  # type: ignore[arg-type]
     assert stored is not None and stored.status is PlanStatus.VERIFIED
-    assert stored.verified_achieved is True
+    assert stored.verified_achieved is False
+    assert (stored.verified_note, stored.verified_by) == ("Still short at 10:00", "Rina")
+    assert stored.verified_period == plan.period == gauge_kpi.period
     assert stored.verified_at == MORNING + timedelta(minutes=20)
     assert history[:3] == ["created", "status", "status"]
     store.close()

@@ -88,10 +88,11 @@ class Host(App[None]):
         self.store = store
         self.clock = FrozenClock(NOW)
         self.asked: list[tuple[str, str]] = []
+        self.kpis_now: tuple[KpiValue, ...] = (SCR_NOW,)
 
-    def current_kpi(self, kpi: str, scope: str) -> KpiValue | None:
+    def current_kpi(self, kpi: str, scope: str, period: str) -> KpiValue | None:
         self.asked.append((kpi, scope))
-        return kpi_now_from_view((SCR_NOW,), kpi, scope)
+        return kpi_now_from_view(self.kpis_now, kpi, scope, period)
 
     def on_mount(self) -> None:
         self.push_screen(
@@ -213,11 +214,12 @@ async def test_status_flow_verify_and_history(seeded: Path) -> None:
         verify = app.screen
         assert isinstance(verify, VerifyPlanScreen)
         body = str(verify.query_one("#verify-body", Static).render())
-        assert "When filed   88.0 %" in body
-        assert "Now          96.2 %  (ok, interval)" in body
+        assert "When filed    88.0 %  (interval)" in body
+        assert "Now           96.2 %  (ok, interval, read 16:10)" in body
+        assert "Meets target  yes" in body
         assert app.asked == [("scr", "q_general")]
-        await pilot.press("a")
-        await pilot.pause()
+        await record(pilot, "Ach", note="SCR 96.2 % on the wallboard")
+        assert app.screen is screen
         assert app.screen is screen
         assert cell(screen, 2, "status") == "Verified ✓ achieved"
         text = detail(screen)
@@ -228,7 +230,10 @@ async def test_status_flow_verify_and_history(seeded: Path) -> None:
             "Sari  status: In progress → Done",
             "Sari  status: Done → In progress",
             "Sari  status: Done → Verified",
-            "Sari  verified_value: — → 96.2",
+            "Sari  verified_value: 96.2 %",
+            "Sari  verified_period: interval",
+            "Sari  verified_achieved: Achieved",
+            "Sari  verified_note: SCR 96.2 % on the wallboard",
         ):
             assert line in text, line
         await pilot.press("n")  # verified is final
@@ -251,6 +256,23 @@ async def test_status_flow_verify_and_history(seeded: Path) -> None:
         assert [p.id for p in again.overdue_plans(NOW)] == [1, 3]
 
 
+async def record(pilot, verdict: str, note: str = "", reason: str = "", by: str | None = None):
+    """In the verify dialog, keys only: the result (typed to search), verifier, note,
+    reason, ctrl+s."""
+    await pilot.press("enter", *verdict, "enter", "tab")  # result; on to "verified by"
+    if by is not None:
+        await pilot.press("ctrl+a", "ctrl+k", *[{" ": "space"}.get(c, c) for c in by])
+    await pilot.press("tab", *[{" ": "space"}.get(c, c) for c in note])
+    await pilot.press("tab", *[{" ": "space"}.get(c, c) for c in reason])
+    await pilot.press("ctrl+s")
+    await pilot.pause()
+
+
+def verify_error(app: App) -> str:
+    box = app.screen.query_one("#verify-error", Static)
+    return "" if box.has_class("-empty") else str(box.render())
+
+
 async def test_verify_without_a_live_value_and_not_achieved(seeded: Path) -> None:
     store = Store.open(seeded)
     store.set_status(1, PlanStatus.DONE, "Rina", NOW)
@@ -263,15 +285,18 @@ async def test_verify_without_a_live_value_and_not_achieved(seeded: Path) -> Non
         await pilot.press("v")
         await pilot.pause()
         body = str(app.screen.query_one("#verify-body", Static).render())
-        assert "no live value for this KPI" in body and "When filed   4:10" in body
+        assert "— (no data for the interval, read 16:00)" in body
+        assert "When filed    4:10  (interval)" in body and "Meets target  no" in body
         await pilot.press("escape")  # cancel: nothing changes
         await pilot.pause()
         assert store.get_plan(1).status is PlanStatus.DONE  # type: ignore[union-attr]
         await pilot.press("v")
         await pilot.pause()
-        await pilot.press("x")
-        await pilot.pause()
+        await record(pilot, "Not", note="AHT still over 5:00 on the wallboard")
+        assert app.screen is screen
         assert cell(screen, 1, "status") == "Verified ✗ not achieved"
     got = store.get_plan(1)
     assert got is not None and got.verified_achieved is False and got.verified_value is None
+    assert got.verified_note == "AHT still over 5:00 on the wallboard"
+    assert got.verified_by == "Sari"
     store.close()
