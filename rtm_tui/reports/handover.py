@@ -44,6 +44,7 @@ from rtm_tui.reports.exports import (
     fmt_value,
     md,
     replace_atomically,
+    scope_text,
     status_text,
     write_text_output,
 )
@@ -374,7 +375,7 @@ def render_markdown(s: ShiftSummary, tz: tzinfo, now: datetime) -> str:
             (
                 str(p.id),
                 kpi_label(p.kpi),
-                p.scope,
+                scope_text(p, team=False),
                 fmt_value(p.kpi, p.actual),
                 fmt_value(p.kpi, p.verified_value),
                 "achieved" if p.verified_achieved else "not achieved",
@@ -449,7 +450,7 @@ def _plans_md(plans: Sequence[RecoveryPlan], tz: tzinfo, now: datetime) -> list[
                 _local(p.created_at, tz),
                 _hm(p.interval_start, tz),
                 kpi_label(p.kpi),
-                p.scope,
+                scope_text(p, team=False),
                 fmt_value(p.kpi, p.actual),
                 ROOT_CAUSE_LABELS[p.root_cause],
                 status_text(p, now),
@@ -765,7 +766,7 @@ def write_xlsx(s: ShiftSummary, path: Path, tz: tzinfo, now: datetime) -> None:
         (("Section", 16), ("#", 6), ("Filed", 17), ("KPI", 16), ("Queue / channel", 14),
          ("Actual", 10), ("Root cause", 22), ("Status", 22), ("Verified value", 10), ("TL", 16)),
         (
-            (section, p.id, _local(p.created_at, tz), kpi_label(p.kpi), p.scope,
+            (section, p.id, _local(p.created_at, tz), kpi_label(p.kpi), scope_text(p, team=False),
              fmt_value(p.kpi, p.actual), ROOT_CAUSE_LABELS[p.root_cause], status_text(p, now),
              fmt_value(p.kpi, p.verified_value) if p.verified_value is not None else "", p.tl_name)
             for section, plans in (("Filed this shift", s.plans_filed), ("Open", s.plans_open),

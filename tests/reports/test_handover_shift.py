@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import dataclasses
 import io
 import shutil
 import sqlite3
@@ -592,3 +593,22 @@ def test_the_report_says_what_the_dashboard_said_at_the_end_of_the_shift(
     for x in summary.attendance.exceptions:
         assert rows[x.agent_id].login_status == x.status, x
         assert rows[x.agent_id].late_by == x.late_by, x
+
+
+def test_the_report_names_the_agent_of_an_agent_plan(recorded: Recorded, tmp_path: Path):
+    db = tmp_path / "copy.sqlite3"
+    shutil.copy(recorded.db, db)
+    agent_id, name = recorded.agent(0)
+    plan = dataclasses.replace(
+        _plan(START + timedelta(hours=3)),
+        kpi="aux_over_limit",
+        scope=f"agent:{agent_id}",
+        scope_label=name,
+        actual=None,
+    )
+    with Store.open(db) as store:
+        saved = store.save_plan(plan, who="Rina")
+    text = render_markdown(_summary(db, recorded.settings, recorded.roster), JKT, END)
+    lines = [ln for ln in text.splitlines() if ln.startswith(f"| {saved.id} |")]
+    assert lines  # filed this shift, and open
+    assert all(name in ln and f"agent:{agent_id}" not in ln for ln in lines)
