@@ -585,9 +585,13 @@ class RtmApp(App[int]):
             board.focus()
 
     def on_key(self, event: Any) -> None:
-        # escape in the filter box clears the filter and hides the box
-        if event.key == "escape" and isinstance(self.focused, Input) and self.focused.id == "filter":
-            box = self.focused
+        # escape clears the filter and hides its box: in the box, and after enter kept it
+        # (as the help says), as long as no dialog is open
+        if event.key != "escape" or len(self.screen_stack) > 1:
+            return
+        box = self.filter_input
+        in_box = isinstance(self.focused, Input) and self.focused.id == "filter"
+        if in_box or box.value:
             box.value = ""
             box.display = False
             self._focus_board()

@@ -35,6 +35,13 @@ async def test_filter_exceptions_sort_and_timers_through_the_app() -> None:
         assert any(line.startswith(target.name) for line in board_lines(board))
         await pilot.press("escape")  # clears the filter
         await wait_for(pilot, lambda: len(board.visible_rows) == 40)
+        # kept with enter, then escape on the board: cleared too (as the help says)
+        await pilot.press("slash", *target.name, "enter")
+        await wait_for(pilot, lambda: len(board.visible_rows) < 40)
+        assert app.focused is board
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: len(board.visible_rows) == 40)
+        assert not app.filter_input.display
 
         # `e`: only exceptions (the simulator always has some late/absent/over-limit)
         await pilot.press("e")
