@@ -111,6 +111,18 @@ def each_violation(
     return Violation(key, label, "each", elapsed, limit)
 
 
+def occurrence_start(key: str) -> datetime | None:
+    """The occurrence start a per-occurrence key (`rotg:<agent>:<code>:each:<start ISO>`)
+    names; None for any other key, or one proved from totals (no single start)."""
+    _, sep, tail = key.rpartition(":each:")
+    if not sep:
+        return None
+    try:
+        return datetime.fromisoformat(tail)
+    except ValueError:
+        return None
+
+
 def shift_violations(
     agent_id: str,
     workday: date,

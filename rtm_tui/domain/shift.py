@@ -101,10 +101,18 @@ def is_tl_person(
     at 13:00 is the pagi TL's to chase at 14:10, though S1 is siang's to count)."""
     if entry is None:
         return False
+    timed = entry.start is not None and entry.end is not None
+    return on_card(entry, window, owner(entry, shifts, tz) if timed else None, now)
+
+
+def on_card(
+    entry: RosterEntry, window: TlWindow, entry_owner: TlWindow | None, now: datetime | None
+) -> bool:
+    """`is_tl_person` with the entry's owner already known (a caller judging thousands
+    of rows every poll keeps the owners: they change only with the roster)."""
     if entry.start is None or entry.end is None:
         return entry.date == window.day  # off / leave / sick that day
-    w = owner(entry, shifts, tz)
-    if w is not None and w.name == window.name and w.day == window.day:
+    if entry_owner is not None and (entry_owner.name, entry_owner.day) == (window.name, window.day):
         return True
     until = window.end if now is None else min(now, window.end)
-    return window.start <= entry.start < until
+    return window.start <= entry.start < until  # begun on this TL's watch

@@ -60,7 +60,7 @@ from rtm_tui.domain.kpi import (
     voice_kpis,
 )
 from rtm_tui.domain.plans import PlanStatus, RecoveryPlan
-from rtm_tui.domain.rotg import ALL_CODES, code_label
+from rtm_tui.domain.rotg import ALL_CODES, code_label, occurrence_start
 from rtm_tui.domain.shift import TlShifts, is_tl_person, window_on
 from rtm_tui.domain.types import (
     AgentState,
@@ -780,9 +780,8 @@ def occurrence_length(
     """Seconds of the AUX occurrence a per-occurrence alert key names (it ends in the
     occurrence's start): to the agent's first recorded change out of it, else to
     `open_until` (still in it when the record ends). None: the key names no start."""
-    try:
-        start = datetime.fromisoformat(key.rsplit(":each:", 1)[1])
-    except (IndexError, ValueError):
+    start = occurrence_start(key)
+    if start is None:
         return None  # e.g. a violation proved from the totals before rtm started
     for e in sorted(events, key=lambda e: e.at):
         if e.at > start and not (e.state == "aux" and code_label(e.aux_code) == code):

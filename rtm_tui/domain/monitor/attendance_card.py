@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
+from ..shift import on_card
 from ..shift import owner as shift_owner
 from ..types import AgentRow, Alert, AlertKind, LoginStatus, RosterEntry, Severity
 from .base import MonitorBase
@@ -28,7 +29,7 @@ class AttendanceCard(MonitorBase):
         if window is None:
             return rows
         owners = self._owners
-        day = window.day
+        tz = window.start.tzinfo or UTC
         out = []
         for r in rows:
             e = r.roster
@@ -36,17 +37,13 @@ class AttendanceCard(MonitorBase):
                 if r.login_status is LoginStatus.NOT_ROSTERED:
                     out.append(r)
                 continue
-            if e.start is None:
-                if e.date == day:  # off / leave / sick that day
-                    out.append(r)
-                continue
-            key = id(e)
-            if key not in owners:
-                owners[key] = shift_owner(e, self.tl_shifts or {}, window.start.tzinfo or UTC)
-            w = owners[key]
-            if (w is not None and w.name == window.name and w.day == day) or (
-                window.start <= e.start < min(now, window.end)  # begun on this TL's watch
-            ):
+            w = None
+            if e.start is not None:
+                key = id(e)
+                if key not in owners:
+                    owners[key] = shift_owner(e, self.tl_shifts or {}, tz)
+                w = owners[key]
+            if on_card(e, window, w, now):
                 out.append(r)
         return out
 

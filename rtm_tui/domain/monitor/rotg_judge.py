@@ -22,6 +22,7 @@ from ..rotg import (
     each_violation,
     in_scheduled_break,
     mmss,
+    occurrence_start,
     shift_violations,
 )
 from ..types import Agent, AgentState, Alert, AlertKind, RosterEntry, Severity
@@ -172,9 +173,10 @@ class RotgJudge(MonitorBase):
         for key, agent_id in list(self._running_each.items()):
             track = self._tracks.get(agent_id)
             agent = track.agent if track is not None else None
-            start = datetime.fromisoformat(key.rsplit(":each:", 1)[1])
+            start = occurrence_start(key)
             if (
-                track is None
+                start is None
+                or track is None
                 or agent is None
                 or agent.state is not _AUX
                 or agent.state_since != start
