@@ -4,7 +4,6 @@ after the cause is gone works."""
 from __future__ import annotations
 
 import dataclasses
-
 import json
 import os
 import shutil
