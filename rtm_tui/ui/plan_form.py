@@ -19,6 +19,7 @@ keeps everything typed; the TL can fix the cause and press ctrl+s again.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -38,6 +39,7 @@ from textual.widgets.option_list import Option
 from rtm_tui.domain.format import count_label, fmt_counts, fmt_when
 from rtm_tui.domain.plan_draft import AGENT_INDICATORS, PlanDraft, kpi_label
 from rtm_tui.domain.plans import (
+    FIELD_LIMITS,
     ROOT_CAUSE_LABELS,
     STATUS_LABELS,
     TL_SHIFTS,
@@ -73,13 +75,67 @@ _VALIDATION_KEYS = {
     "due time must be after the interval start": "plan.err.due_after_start",
     "must be a number": "plan.err.number",
     "due time is already past: give a later time": "plan.err.due_past",
+    "choose open, done or not done": "plan.err.action_status",
+    "a verified plan is final: add an addendum": "plan.err.final",
+    "an addendum is for a verified plan; write a progress note": "plan.err.addendum_early",
+    "the note is empty": "plan.err.note_empty",
+    "who writes the note is required": "plan.err.note_who",
+    "a note is a progress note or an addendum": "plan.err.note_kind",
 }
+
+
+_TOO_LONG = re.compile(r"^at most (\d+) characters$")
 
 
 def error_text(message: str) -> str:
     """A validation message of the domain in the UI language."""
     key = _VALIDATION_KEYS.get(message)
-    return t(key) if key else message
+    if key:
+        return t(key)
+    too_long = _TOO_LONG.match(message)
+    return t("plan.err.too_long", limit=too_long.group(1)) if too_long else message
+
+
+def text_input(value: str = "", **kwargs: Any) -> Input:
+    """An Input that keeps its text when tabbed into (cursor at the end, nothing
+    selected): one keystroke must not wipe an action made from a suggestion."""
+    return Input(value, select_on_focus=False, **kwargs)
+
+
+def limited(key: str, field_name: str) -> Text:
+    """A field's label with the longest text it keeps: "Analysis (max 2000)"."""
+    return Text(t("plan.with_limit", label=t(key), limit=FIELD_LIMITS[field_name]))
+
+
+class KeysHelp(ModalScreen[None]):
+    """Every key of a screen, one a line; any of escape, ?, f1 or q closes it."""
+
+    BINDINGS = [Binding("escape,question_mark,f1,q", "close", "Close", id="plan_close")]
+    DEFAULT_CSS = """
+    KeysHelp { align: center middle; }
+    KeysHelp > Static {
+        width: 76; max-width: 100%; height: auto; max-height: 100%; padding: 1 2;
+        border: thick $primary; background: $surface;
+    }
+    """
+
+    def __init__(self, title: str, keys: Sequence[tuple[str, str]]) -> None:
+        super().__init__()
+        translate_screen_bindings(self)
+        self.title_text = title
+        self.keys = tuple(keys)
+
+    def compose(self) -> ComposeResult:
+        out = Text(self.title_text + "\n\n", style="bold")
+        width = max((len(k) for k, _ in self.keys), default=0) + 2
+        for key, text_key in self.keys:
+            out.append(f"{key:<{width}}", style="bold")
+            out.append(t(text_key) + "\n")
+        out.append("\n" + t("help.plan.close_help"), style="dim")
+        yield Static(out, id="keys-help")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
 
 
 def count_text(name: str) -> str:
@@ -173,18 +229,19 @@ class ConfirmDiscard(ModalScreen[bool]):
     DEFAULT_CSS = """
     ConfirmDiscard { align: center middle; }
     ConfirmDiscard > Vertical {
-        width: 56; height: auto; padding: 1 2;
+        width: 56; max-width: 100%; height: auto; padding: 1 2;
         border: thick $warning; background: $surface;
     }
     """
 
-    def __init__(self) -> None:
+    def __init__(self, question: str = "") -> None:
         super().__init__()
         translate_screen_bindings(self)
+        self.question = question or t("plan.discard_question")
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(t("plan.discard_question"), markup=False)
+            yield Label(self.question, markup=False)
             yield Label(t("plan.discard_keys"), markup=False)
 
     def action_answer(self, discard: bool) -> None:
@@ -220,13 +277,23 @@ class ActionRow(Horizontal):
     def compose(self) -> ComposeResult:
         what, pic, due = self._initial
         with Vertical(classes="what"):
-            yield Input(what, placeholder=t("plan.action_what"), classes="action-what")
+            yield text_input(
+                what,
+                placeholder=t("plan.action_what"),
+                classes="action-what",
+                max_length=FIELD_LIMITS["what"],
+            )
             yield Static("", classes="field-error -empty", id=f"err-action-{self.number}-what")
         with Vertical(classes="pic"):
-            yield Input(pic, placeholder=t("plan.action_pic"), classes="action-pic")
+            yield text_input(
+                pic,
+                placeholder=t("plan.action_pic"),
+                classes="action-pic",
+                max_length=FIELD_LIMITS["pic"],
+            )
             yield Static("", classes="field-error -empty", id=f"err-action-{self.number}-pic")
         with Vertical(classes="due"):
-            yield Input(
+            yield text_input(
                 due, placeholder=t("plan.due_placeholder"), classes="action-due", max_length=5
             )
             # the due date when it is not the plan's day ("25 Nov"): HH:MM alone hides it
@@ -308,7 +375,18 @@ class RecoveryPlanForm(ModalScreen[RecoveryPlan | None]):
         Binding("ctrl+n", "add_action", "Add action", id="plan_add_action"),
         Binding("ctrl+r", "remove_action", "Remove action", id="plan_remove_action"),
         Binding("escape", "close", "Close", id="plan_close"),
+        Binding("f1", "help", "Keys", id="plan_help"),
+        Binding("question_mark", "help_key", "Keys", show=False, id="plan_help_key"),
     ]
+    KEYS_HELP = (
+        ("tab / shift+tab", "help.plan.tab"),
+        ("enter", "help.plan.use_suggestion"),
+        ("ctrl+n", "help.plan.add_action"),
+        ("ctrl+r", "help.plan.remove_action"),
+        ("ctrl+s", "help.plan.save"),
+        ("escape", "help.plan.close"),
+        ("f1 / ?", "help.plan.help"),
+    )
     DEFAULT_CSS = """
     RecoveryPlanForm { align: center middle; }
     RecoveryPlanForm > #plan-box {
@@ -361,7 +439,7 @@ class RecoveryPlanForm(ModalScreen[RecoveryPlan | None]):
                 yield Static(context_text(d, self.tz), id="plan-context")
                 if not d.kpi:  # nothing was selected: the TL names the KPI
                     yield Label(t("plan.kpi_label"), classes="section", markup=False)
-                    yield Input(placeholder=t("plan.kpi_placeholder"), id="kpi")
+                    yield text_input(placeholder=t("plan.kpi_placeholder"), id="kpi")
                     yield Static("", classes="field-error -empty", id="err-kpi")
                 hint = cause_label(d.root_cause_hint) if d.root_cause_hint else None
                 root_title = (
@@ -371,10 +449,11 @@ class RecoveryPlanForm(ModalScreen[RecoveryPlan | None]):
                 yield Select(
                     [(cause_label(c), c) for c in RootCause],
                     prompt=t("plan.root_cause_prompt"),
+                    value=d.root_cause_hint if d.root_cause_hint in set(RootCause) else Select.NULL,
                     id="root_cause",
                 )
                 yield Static("", classes="field-error -empty", id="err-root_cause")
-                yield Label(t("plan.analysis"), classes="section", markup=False)
+                yield Label(limited("plan.analysis", "analysis"), classes="section")
                 yield TextArea(id="analysis", placeholder=t("plan.analysis_placeholder"))
                 yield Static("", classes="field-error -empty", id="err-analysis")
                 if d.suggestions:
@@ -397,12 +476,15 @@ class RecoveryPlanForm(ModalScreen[RecoveryPlan | None]):
                         )
                         yield Static("", classes="field-error -empty", id="err-tl_shift")
                     with Vertical():
-                        yield Label(t("plan.tl_name"), classes="section", markup=False)
-                        yield Input(
-                            d.tl_name, id="tl_name", placeholder=t("plan.tl_name_placeholder")
+                        yield Label(limited("plan.tl_name", "tl_name"), classes="section")
+                        yield text_input(
+                            d.tl_name,
+                            id="tl_name",
+                            placeholder=t("plan.tl_name_placeholder"),
+                            max_length=FIELD_LIMITS["tl_name"],
                         )
                         yield Static("", classes="field-error -empty", id="err-tl_name")
-                yield Label(t("plan.note"), classes="section", markup=False)
+                yield Label(limited("plan.note", "note"), classes="section")
                 yield TextArea(id="note")
                 yield Static("", classes="field-error -empty", id="err-other")
             yield Static("", id="save-error", classes="-empty")
@@ -412,6 +494,36 @@ class RecoveryPlanForm(ModalScreen[RecoveryPlan | None]):
         await self._add_action_row()
         self._initial = self._snapshot()
         self.query_one("#kpi" if not self.draft.kpi else "#root_cause").focus()
+        if not self.draft.tl_name.strip():
+            self.run_worker(self._remember_tl_name(), exclusive=True, group="tl-name")
+
+    async def _remember_tl_name(self) -> None:
+        """No TL name configured: the one used on the last plan (read off the loop)."""
+        last = getattr(self.store, "last_tl_name", None)
+        if last is None:
+            return
+        try:
+            name = await asyncio.to_thread(last)
+        except (StoreError, OSError):
+            return
+        box = self.query_one("#tl_name", Input)
+        if name and not box.value.strip():
+            box.value = name
+            box.cursor_position = len(name)
+            if self._initial is not None:  # a remembered name is not "typed"
+                self._initial = dataclasses.replace(self._initial, tl_name=name)
+
+    def action_help(self) -> None:
+        self.app.push_screen(KeysHelp(t("plan.help_title"), self.KEYS_HELP))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # "?" types a question mark in a text field; f1 opens the keys there
+        if action == "help_key" and isinstance(self.focused, Input | TextArea):
+            return False
+        return True
+
+    def action_help_key(self) -> None:
+        self.action_help()
 
     # ------------------------------------------------------------------ actions
 

@@ -42,8 +42,11 @@ from rtm_tui.clock import Clock
 from rtm_tui.domain.plan_draft import format_value
 from rtm_tui.domain.plans import (
     TL_SHIFTS,
+    ActionStatus,
+    NoteKind,
     PlanChange,
     PlanError,
+    PlanNote,
     PlanStatus,
     RecoveryPlan,
     Verdict,
@@ -56,12 +59,15 @@ from rtm_tui.domain.plans import (
 from rtm_tui.domain.types import KpiValue, Status
 from rtm_tui.store import PlanStore, StoreError
 from rtm_tui.ui.i18n import t
+from rtm_tui.ui.plan_edit import PlanEditScreen, action_status_label
 from rtm_tui.ui.plan_form import (
+    KeysHelp,
     cause_label,
     counts_text,
     kpi_text,
     scope_text,
     status_label,
+    text_input,
     when_text,
 )
 from rtm_tui.ui.plan_form import translate_screen_bindings as _translate_bindings
@@ -263,14 +269,31 @@ class PlansScreen(ModalScreen[None]):
         Binding("n", "next_status", "Next status", id="plans_next"),
         Binding("b", "reopen", "Back to in progress", id="plans_reopen"),
         Binding("v", "verify", "Verify", id="plans_verify"),
+        Binding("e", "open_plan", "Open", id="plans_open"),
+        Binding("o", "sort", "Sort", id="plans_sort"),
+        Binding("question_mark", "help", "Keys", key_display="?", id="plans_help"),
+        Binding("f1", "keys", "Keys", show=False, id="plans_help_f1"),
         Binding("ctrl+l", "reload", "Reload", show=False, id="plans_reload"),
     ]
+    KEYS_HELP = (
+        ("up / down", "help.plans.move"),
+        ("enter / e", "help.plans.open"),
+        ("n", "help.plans.next"),
+        ("b", "help.plans.reopen"),
+        ("v", "help.plans.verify"),
+        ("/", "help.plans.filter"),
+        ("tab", "help.plans.tab"),
+        ("o", "help.plans.sort"),
+        ("ctrl+l", "help.plans.reload"),
+        ("escape", "help.plans.back"),
+        ("? / f1", "help.plans.help"),
+    )
     DEFAULT_CSS = """
     PlansScreen { layout: vertical; background: $background; }
     PlansScreen #plans-title { text-style: bold; padding: 0 1; height: 1; }
-    PlansScreen #filters { height: auto; padding: 0 1; }
-    PlansScreen #filters > Vertical { height: auto; width: 1fr; margin-right: 1; }
-    PlansScreen #filters Label { color: $text-muted; }
+    PlansScreen .filters { height: auto; padding: 0 1; }
+    PlansScreen .filters > Vertical { height: auto; width: 1fr; margin-right: 1; }
+    PlansScreen .filters Label { color: $text-muted; }
     PlansScreen #filter-error { color: $error; padding: 0 1; height: auto; }
     PlansScreen #filter-error.-empty { display: none; }
     PlansScreen #plans-body { height: 1fr; }
@@ -309,6 +332,7 @@ class PlansScreen(ModalScreen[None]):
         self.clock = clock or Clock(tz)
         self.who = who
         self.plans: list[RecoveryPlan] = []
+        self.by_due = False  # o: sort by due time instead of newest first
 
     def current_kpi(self, kpi: str, scope: str, period: str = "interval") -> KpiValue | None:
         """The KPI now for `period`: from the callable given, else from the app's latest
@@ -332,13 +356,15 @@ class PlansScreen(ModalScreen[None]):
         date_hint = t("plans.f.date_placeholder")
         any_ = t("plans.f.any")
         yield Static(Text(t("plans.title")), id="plans-title")
-        with Horizontal(id="filters"):
+        with Horizontal(id="filters", classes="filters"):
             with Vertical():
                 yield Label(t("plans.f.since"), markup=False)
-                yield Input(since.isoformat(), placeholder=date_hint, id="f-since", compact=True)
+                yield text_input(
+                    since.isoformat(), placeholder=date_hint, id="f-since", compact=True
+                )
             with Vertical():
                 yield Label(t("plans.f.until"), markup=False)
-                yield Input(placeholder=date_hint, id="f-until", compact=True)
+                yield text_input(placeholder=date_hint, id="f-until", compact=True)
             with Vertical():
                 yield Label(t("plans.f.status"), markup=False)
                 yield Select(
@@ -348,12 +374,21 @@ class PlansScreen(ModalScreen[None]):
                     compact=True,
                 )
             with Vertical():
-                yield Label(t("plans.f.kpi"), markup=False)
-                yield Input(placeholder=t("plans.f.kpi_placeholder"), id="f-kpi", compact=True)
-            with Vertical():
                 yield Label(t("plans.f.shift"), markup=False)
                 yield Select(
                     [(s, s) for s in self.tl_shifts], prompt=any_, id="f-shift", compact=True
+                )
+        with Horizontal(id="filters2", classes="filters"):
+            with Vertical():
+                yield Label(t("plans.f.text"), markup=False)
+                yield text_input(placeholder=t("plans.f.text_placeholder"), id="f-text", compact=True)
+            with Vertical():
+                yield Label(t("plans.f.kpi"), markup=False)
+                yield text_input(placeholder=t("plans.f.kpi_placeholder"), id="f-kpi", compact=True)
+            with Vertical():
+                yield Label(t("plans.f.agent"), markup=False)
+                yield text_input(
+                    placeholder=t("plans.f.agent_placeholder"), id="f-agent", compact=True
                 )
         yield Static("", id="filter-error", classes="-empty")
         with Horizontal(id="plans-body"):
@@ -389,14 +424,19 @@ class PlansScreen(ModalScreen[None]):
         box.add_class("-empty")
         status = self.query_one("#f-status", Select).value
         shift = self.query_one("#f-shift", Select).value
-        kpi = self.query_one("#f-kpi", Input).value.strip()
         return {
             "since": since,
             "until": until,
             "status": None if status is Select.NULL else str(status),
-            "kpi": kpi or None,
             "tl_shift": None if shift is Select.NULL else str(shift),
         }
+
+    def wanted(self, plan: RecoveryPlan) -> bool:
+        """The text, KPI and agent filters, in the TL's words ("AUX", the agent's name)."""
+        text = self.query_one("#f-text", Input).value
+        kpi = self.query_one("#f-kpi", Input).value
+        agent = self.query_one("#f-agent", Input).value
+        return plan_matches(plan, text, kpi, agent)
 
     def reload(self, keep: int | None = None) -> None:
         args = self.filters()
@@ -409,13 +449,16 @@ class PlansScreen(ModalScreen[None]):
             current = self.selected_plan()
             keep = current.id if current else None
         try:
-            plans = self.store.list_plans(**args)  # type: ignore[arg-type]
+            plans = [p for p in self.store.list_plans(**args) if self.wanted(p)]  # type: ignore[arg-type]
         except (StoreError, PlanError) as exc:
             self.say(t("plans.list_error", error=exc), error=True)
             return
-        # newest first: the latest interval on top
-        self.plans = sorted(plans, key=lambda p: (p.interval_start, p.id or 0), reverse=True)
         now = self.clock.now()
+        if self.by_due:  # soonest due first, plans without a due time last
+            far = now + timedelta(days=36500)
+            self.plans = sorted(plans, key=lambda p: (plan_due(p) or far, p.id or 0))
+        else:  # newest first: the latest interval on top
+            self.plans = sorted(plans, key=lambda p: (p.interval_start, p.id or 0), reverse=True)
         table.clear()
         for p in self.plans:
             overdue = is_overdue(p, now)
@@ -438,6 +481,7 @@ class PlansScreen(ModalScreen[None]):
         title = t("plans.title_count", count=len(self.plans))
         if overdue_count:
             title += t("plans.title_overdue", count=overdue_count)
+        title += " · " + t("plans.sorted_due" if self.by_due else "plans.sorted_newest")
         self.query_one("#plans-title", Static).update(Text(title))
         if keep is not None:
             for i, p in enumerate(self.plans):
@@ -457,14 +501,45 @@ class PlansScreen(ModalScreen[None]):
     def _row_highlighted(self) -> None:
         self.show_detail()
 
-    @on(Input.Changed, "#filters Input")
-    @on(Select.Changed, "#filters Select")
+    @on(Input.Changed, ".filters Input")
+    @on(Select.Changed, ".filters Select")
     def _filter_changed(self) -> None:
         self.reload()
 
-    @on(Input.Submitted, "#filters Input")
+    @on(Input.Submitted, ".filters Input")
     def _filter_submitted(self) -> None:
         self.query_one("#plans-table").focus()
+
+    @on(DataTable.RowSelected, "#plans-table")
+    def _row_selected(self) -> None:
+        self.action_open_plan()
+
+    def action_open_plan(self) -> None:
+        """Open the plan to act on it: edit, actions and results, a progress note (or an
+        addendum to a verified plan)."""
+        plan = self.selected_plan()
+        if plan is None or plan.id is None:
+            self.say(t("plans.none_selected"))
+            return
+
+        def edited(saved: RecoveryPlan | None) -> None:
+            if saved is not None:
+                self._changed(saved, t("plan.e.saved", id=saved.id))
+
+        self.app.push_screen(
+            PlanEditScreen(plan, self.store, self.tz, who=self._who(plan), now=self.clock.now),
+            edited,
+        )
+
+    def action_sort(self) -> None:
+        self.by_due = not self.by_due
+        self.reload()
+
+    def action_help(self) -> None:
+        self.app.push_screen(KeysHelp(t("plans.help_title"), self.KEYS_HELP))
+
+    def action_keys(self) -> None:
+        self.action_help()
 
     # ------------------------------------------------------------------ detail
 
@@ -476,10 +551,11 @@ class PlansScreen(ModalScreen[None]):
             return
         try:
             history = self.store.plan_history(plan.id)
+            notes = self.store.plan_notes(plan.id)
         except StoreError as exc:
-            history = []
+            history, notes = [], []
             self.say(t("plans.history_error", error=exc), error=True)
-        box.update(detail_text(plan, history, self.clock.now(), self.tz))
+        box.update(detail_text(plan, history, self.clock.now(), self.tz, notes))
 
     # ------------------------------------------------------------------ status
 
@@ -576,19 +652,26 @@ class PlansScreen(ModalScreen[None]):
     def action_back(self) -> None:
         if self.focused is not None and self.focused.parent is not None:
             # escape in the filter bar returns to the list first
-            if any(a.id == "filters" for a in self.focused.ancestors):
+            if any(a.has_class("filters") for a in self.focused.ancestors):
                 self.query_one("#plans-table").focus()
                 return
         self.dismiss(None)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # plain letters belong to the filter inputs while typing there
-        if action in ("next_status", "reopen", "verify") and isinstance(self.focused, Input):
+        letters = ("next_status", "reopen", "verify", "open_plan", "sort", "help")
+        if action in letters and isinstance(self.focused, Input):
             return False
         return True
 
 
-def detail_text(plan: RecoveryPlan, history: list[PlanChange], now: datetime, tz: tzinfo) -> Text:
+def detail_text(
+    plan: RecoveryPlan,
+    history: list[PlanChange],
+    now: datetime,
+    tz: tzinfo,
+    notes: Sequence[PlanNote] = (),
+) -> Text:
     out = Text()
 
     def head(key: str) -> None:
@@ -633,11 +716,21 @@ def detail_text(plan: RecoveryPlan, history: list[PlanChange], now: datetime, tz
     out.append(plan.analysis + "\n")
     head("actions")
     for i, a in enumerate(plan.actions, 1):
-        late = plan.status is not PlanStatus.VERIFIED and now > a.due
+        late = (
+            plan.status is not PlanStatus.VERIFIED
+            and a.status is ActionStatus.OPEN
+            and now > a.due
+        )
         out.append(f"{i}. ", style="bold")
         out.append(a.what)
         due = when_text(a.due, tz, plan.date)
         out.append("\n   " + t("plans.d.pic_due", pic=a.pic, due=due), style="red" if late else "")
+        status_style = {ActionStatus.DONE: "green", ActionStatus.NOT_DONE: "yellow"}.get(
+            a.status, ""
+        )
+        out.append(f" · {action_status_label(a.status)}", style=status_style)
+        if a.result:
+            out.append("\n   " + t("plans.d.result", result=a.result))
         out.append("\n")
     if plan.note:
         head("note")
@@ -645,6 +738,13 @@ def detail_text(plan: RecoveryPlan, history: list[PlanChange], now: datetime, tz
     if plan.verified_note:
         head("verified_note")
         out.append(plan.verified_note + "\n")
+    for kind in NoteKind:
+        kept = [n for n in notes if n.kind is kind]
+        if kept:
+            head(f"notes_{kind}")
+            for n in kept:
+                out.append(f"{when_text(n.at, tz, plan.date)}  {n.who}  ", style="dim")
+                out.append(n.text + "\n")
     if plan.suggested_actions:
         head("suggested")
         for s in plan.suggested_actions:
@@ -656,6 +756,8 @@ def detail_text(plan: RecoveryPlan, history: list[PlanChange], now: datetime, tz
         out.append(f"{when_text(h.at, tz)}  {h.who}  ", style="dim")
         if h.field == "created":
             out.append(t("plans.d.filed_event"))
+        elif h.field.startswith("note."):
+            out.append(f"{t('plans.d.history_' + h.field.replace('.', '_'))}: {h.new or ''}")
         elif h.old is None and h.field.startswith("verified_"):  # recorded once: no "— →"
             out.append(f"{h.field}: {_history_value(h.field, h.new, plan.kpi, tz)}")
         else:
@@ -679,6 +781,8 @@ def _history_value(field: str, value: str | None, kpi: str = "", tz: tzinfo | No
         return t(f"plans.v.verdict.{value.replace(' ', '_')}")
     if field == "verified_period":
         return _period_text(value)
+    if field.startswith("actions.") and field.endswith(".status"):
+        return action_status_label(value)
     try:
         if field in _VALUE_FIELDS:
             return t("plans.v.no_data") if value == "no data" else format_value(kpi, float(value))
@@ -689,6 +793,48 @@ def _history_value(field: str, value: str | None, kpi: str = "", tz: tzinfo | No
     except (ValueError, TypeError, AttributeError):
         pass  # shown as stored
     return value
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def plan_matches(plan: RecoveryPlan, text: str = "", kpi: str = "", agent: str = "") -> bool:
+    """Whether `plan` passes the Plans screen's word filters (case-insensitive, each a
+    part of a word is enough): `text` anywhere the TL reads (analysis, actions, PIC,
+    results, names, note, KPI, root cause), `kpi` by its id or its name on screen ("AUX"
+    finds both AUX indicators), `agent` by the agent's name or id on an agent plan."""
+    if kpi.strip():
+        needle = _folded(kpi)
+        if needle not in _folded(plan.kpi.replace("_", " ")) and needle not in _folded(
+            kpi_text(plan.kpi)
+        ) and needle not in plan.kpi.casefold():
+            return False
+    if agent.strip():
+        if not plan.scope.startswith("agent:"):
+            return False
+        needle = _folded(agent)
+        if needle not in _folded(plan.scope_label) and needle not in plan.scope.casefold():
+            return False
+    if text.strip():
+        parts = [
+            plan.analysis,
+            plan.note,
+            plan.scope_label,
+            plan.scope,
+            plan.team,
+            plan.tl_name,
+            plan.kpi,
+            kpi_text(plan.kpi),
+            cause_label(plan.root_cause),
+            plan.verified_note,
+            plan.verified_reason,
+        ]
+        for a in plan.actions:
+            parts += [a.what, a.pic, a.result]
+        if _folded(text) not in _folded(" \n ".join(parts)):
+            return False
+    return True
 
 
 def kpi_now_from_view(
