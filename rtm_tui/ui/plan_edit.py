@@ -37,26 +37,19 @@ from rtm_tui.domain.plans import (
     edit_errors,
     note_errors,
 )
+from rtm_tui.i18n.plans import action_status_label, cause_label, kpi_text, scope_text, status_label
 from rtm_tui.store import PlanStore, StoreError
 from rtm_tui.ui.i18n import t
 from rtm_tui.ui.plan_form import (
     ConfirmDiscard,
     KeysHelp,
-    cause_label,
     error_text,
     hhmm,
-    kpi_text,
     limited,
     parse_due,
-    scope_text,
-    status_label,
     text_input,
     translate_screen_bindings,
 )
-
-
-def action_status_label(status: object) -> str:
-    return t(f"plan.action_status.{status}")
 
 
 class EditActionRow(Vertical):

@@ -57,19 +57,20 @@ from rtm_tui.domain.plans import (
     verification_errors,
 )
 from rtm_tui.domain.types import KpiValue, Status
-from rtm_tui.store import PlanStore, StoreError
-from rtm_tui.ui.i18n import t
-from rtm_tui.ui.plan_edit import PlanEditScreen, action_status_label
-from rtm_tui.ui.plan_form import (
-    KeysHelp,
+from rtm_tui.i18n.plans import (
+    action_status_label,
     cause_label,
     counts_text,
     kpi_text,
+    period_text,
     scope_text,
     status_label,
-    text_input,
     when_text,
 )
+from rtm_tui.store import PlanStore, StoreError
+from rtm_tui.ui.i18n import t
+from rtm_tui.ui.plan_edit import PlanEditScreen
+from rtm_tui.ui.plan_form import KeysHelp, text_input
 from rtm_tui.ui.plan_form import translate_screen_bindings as _translate_bindings
 
 CurrentKpi = Callable[[str, str, str], KpiValue | None]  # (kpi, scope, period)
@@ -158,7 +159,7 @@ class VerifyPlanScreen(ModalScreen[Verification | None]):
         def label(key: str) -> None:
             out.append(f"{t(f'plans.v.{key}'):<14}", style="bold")
 
-        period = _period_text(p.period)
+        period = period_text(p.period)
         read = when_text(self.read_at, self.tz, self.read_at.astimezone(self.tz).date())
         out.append(t("plans.v.title", id=p.id) + "\n\n", style="bold")
         label("kpi")
@@ -241,12 +242,6 @@ class VerifyPlanScreen(ModalScreen[Verification | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
-
-
-def _period_text(period: str) -> str:
-    key = f"plans.v.period.{period}"
-    text = t(key)
-    return period if text == key else text
 
 
 def _targets(p: RecoveryPlan) -> str:
@@ -691,7 +686,7 @@ def detail_text(
     local = plan.interval_start.astimezone(tz)
     field("interval", f"{local:%H:%M}")
     field("target", _targets(plan))
-    field("filed", f"{format_value(plan.kpi, plan.actual)} ({_period_text(plan.period)})")
+    field("filed", f"{format_value(plan.kpi, plan.actual)} ({period_text(plan.period)})")
     if plan.counts:
         field("counts", counts_text(plan.counts))
     if plan.status is PlanStatus.VERIFIED:
@@ -706,7 +701,7 @@ def detail_text(
         parts = [value, verdict, when_text(plan.verified_at, tz)]
         if plan.verified_period:
             read = when_text(plan.verified_read_at, tz, plan.date)
-            parts.insert(1, f"{_period_text(plan.verified_period)}, {t('plans.v.read', time=read)}")
+            parts.insert(1, f"{period_text(plan.verified_period)}, {t('plans.v.read', time=read)}")
         if plan.verified_by:
             parts.append(t("plans.d.verified_by", who=plan.verified_by))
         field("verified", " · ".join(parts), "green" if plan.verified_achieved else "yellow")
@@ -780,7 +775,7 @@ def _history_value(field: str, value: str | None, kpi: str = "", tz: tzinfo | No
     if field == "verified_achieved" and value in set(Verdict) | {"achieved", "not achieved"}:
         return t(f"plans.v.verdict.{value.replace(' ', '_')}")
     if field == "verified_period":
-        return _period_text(value)
+        return period_text(value)
     if field.startswith("actions.") and field.endswith(".status"):
         return action_status_label(value)
     try:
