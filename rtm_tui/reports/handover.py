@@ -19,7 +19,7 @@ import csv
 import io
 import sys
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -64,6 +64,12 @@ from rtm_tui.reports.shift_summary import (
 from rtm_tui.store import AlertRecord, Store, StoreError
 
 # ---------------------------------------------------------------------- CLI
+
+
+def _plans_tl_name(store: Store, day: date, shift: str) -> str:
+    """The TL name on the last plan filed in that TL shift ("" when none)."""
+    plans = store.list_plans(since=day, until=day, tl_shift=shift)
+    return plans[-1].tl_name if plans else ""
 
 
 def main(args: argparse.Namespace, settings: Any) -> int:
@@ -121,7 +127,8 @@ def _run(args: argparse.Namespace, settings: Any) -> int:
             now=now,
             roster=store.load_roster(day),  # as the app last read it; None: never recorded
             site=settings.site.name,
-            tl_name=settings.site.tl_name,
+            # no TL name configured: the one the shift's plans were filed under
+            tl_name=settings.site.tl_name or _plans_tl_name(store, day, shift),
         )
     if not summary.recorded:
         print(
