@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, datetime, tzinfo
 
-from rtm_tui.domain.format import count_label, fmt_counts, fmt_when
-from rtm_tui.domain.plan_draft import kpi_label
+from rtm_tui.domain.format import count_label, fmt_counts, fmt_duration, fmt_when
+from rtm_tui.domain.plan_draft import Suggestion, kpi_label
 from rtm_tui.domain.plans import (
     ROOT_CAUSE_LABELS,
     STATUS_LABELS,
@@ -80,3 +80,33 @@ def period_text(period: str) -> str:
     key = f"plans.v.period.{period}"
     text = t(key)
     return period if text == key else text
+
+
+def plural(count: object, word: str) -> str:
+    """`word.<word>.one` for 1, else `.other` (Indonesian: the same word for both)."""
+    return t(f"word.{word}.{'one' if count == 1 else 'other'}")
+
+
+def suggestion_text(suggestion: Suggestion | str) -> str:
+    """A suggestion of the domain in the site's language: seconds as m:ss, counts with
+    the right plural, a list of names cut with "and N more". Text as is."""
+    if isinstance(suggestion, str):
+        return suggestion
+    fields: dict[str, object] = {}
+    for name, value in suggestion.params.items():
+        if name.endswith("_seconds"):
+            fields[name[: -len("_seconds")]] = (
+                fmt_duration(float(value)) if isinstance(value, int | float) else "—"
+            )
+        else:
+            fields[name] = value
+            if isinstance(value, int) and not isinstance(value, bool):
+                fields[f"{name}_agents"] = plural(value, "agent")
+                fields[f"{name}_contacts"] = plural(value, "contact")
+    more = suggestion.params.get("more")
+    fields["more"] = t("suggestion.more", more=more) if more else ""
+    if suggestion.code.startswith("erlang."):
+        fields["head"] = t("suggestion.erlang", **fields)
+    key = f"suggestion.{suggestion.code}"
+    text = t(key, **fields)
+    return suggestion.code if text == key else text

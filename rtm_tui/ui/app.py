@@ -700,21 +700,25 @@ class RtmApp(App[int]):
             return
         from rtm_tui.domain.plan_draft import draft_plan
 
-        now = self.clock.now()
-        view = self.view or MonitorView(now, (), (), AttendanceCounts(), (), ())
-        feed = self.feed
-        draft = draft_plan(
-            now,
-            self.settings.tl_shift_at(now),
-            self.settings.site.tl_name,
-            view,
-            self.selection(),
-            feed.last_voice if feed is not None else None,
-            self.settings.staffing_rules(),
-            feed.interval_minutes if feed is not None and feed.interval_minutes else 0,
-        )
+        selected = self.selection()
+
+        def make() -> Any:  # ctrl+l in the form reads it again from the latest view
+            now = self.clock.now()
+            view = self.view or MonitorView(now, (), (), AttendanceCounts(), (), ())
+            feed = self.feed
+            return draft_plan(
+                now,
+                self.settings.tl_shift_at(now),
+                self.settings.site.tl_name,
+                view,
+                selected,
+                feed.last_voice if feed is not None else None,
+                self.settings.staffing_rules(),
+                feed.interval_minutes if feed is not None and feed.interval_minutes else 0,
+            )
+
         form = form_module.RecoveryPlanForm(
-            draft, self.store, self.settings.tz, tuple(self.settings.site.tl_shifts)
+            make(), self.store, self.settings.tz, tuple(self.settings.site.tl_shifts), make
         )
         self.push_screen(form, lambda _plan: self._check_overdue())
 

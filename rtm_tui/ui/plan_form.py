@@ -21,7 +21,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
@@ -53,6 +53,7 @@ from rtm_tui.i18n.plans import (
     counts_text,
     kpi_text,
     shift_label,
+    suggestion_text,
     when_text,
 )
 from rtm_tui.store import PlanStore, StoreError
@@ -330,6 +331,7 @@ class RecoveryPlanForm(ModalScreen[RecoveryPlan | None]):
         Binding("ctrl+n", "add_action", "Add action", id="plan_add_action"),
         Binding("ctrl+r", "remove_action", "Remove action", id="plan_remove_action"),
         Binding("escape", "close", "Close", id="plan_close"),
+        Binding("ctrl+l", "refresh", "Refresh", priority=True, id="plan_refresh"),
         Binding("f1", "help", "Keys", id="plan_help"),
         Binding("question_mark", "help_key", "Keys", show=False, id="plan_help_key"),
     ]
@@ -339,6 +341,7 @@ class RecoveryPlanForm(ModalScreen[RecoveryPlan | None]):
         ("ctrl+n", "help.plan.add_action"),
         ("ctrl+r", "help.plan.remove_action"),
         ("ctrl+s", "help.plan.save"),
+        ("ctrl+l", "help.plan.refresh"),
         ("escape", "help.plan.close"),
         ("f1 / ?", "help.plan.help"),
     )
@@ -372,10 +375,12 @@ class RecoveryPlanForm(ModalScreen[RecoveryPlan | None]):
         store: PlanStore,
         tz: tzinfo,
         tl_shifts: Sequence[str] = TL_SHIFTS,
+        redraft: Callable[[], PlanDraft] | None = None,
     ) -> None:
         super().__init__()
         translate_screen_bindings(self)
         self.draft = draft
+        self.redraft = redraft  # ctrl+l: the context read again (the app's latest view)
         self.tl_shifts = tuple(tl_shifts)  # the site's [site.tl_shifts] names
         self.store = store
         self.tz = tz
@@ -414,7 +419,7 @@ class RecoveryPlanForm(ModalScreen[RecoveryPlan | None]):
                 if d.suggestions:
                     yield Label(t("plan.suggestions"), classes="section", markup=False)
                     yield SuggestionList(
-                        *(Option(Text(s), id=f"s{i}") for i, s in enumerate(d.suggestions)),
+                        *self._options(),
                         id="suggestions",
                     )
                 yield Label(Text(t("plan.actions")), classes="section")
@@ -468,6 +473,34 @@ class RecoveryPlanForm(ModalScreen[RecoveryPlan | None]):
             if self._initial is not None:  # a remembered name is not "typed"
                 self._initial = dataclasses.replace(self._initial, tl_name=name)
 
+    def _options(self) -> list[Option]:
+        return [
+            Option(Text(suggestion_text(s)), id=f"s{i}")
+            for i, s in enumerate(self.draft.suggestions)
+        ]
+
+    def action_refresh(self) -> None:
+        """Read the context again: a form left open otherwise keeps the interval it was
+        opened on. What the TL typed stays."""
+        if self.redraft is None:
+            return
+        try:
+            draft = self.redraft()
+        except Exception as exc:  # the view may be mid-update: keep the old context
+            self.notify(str(exc), severity="warning", markup=False)
+            return
+        self.draft = dataclasses.replace(
+            draft, tl_name=self.draft.tl_name, tl_shift=self.draft.tl_shift
+        )
+        self.query_one("#plan-context", Static).update(context_text(self.draft, self.tz))
+        found = self.query("#suggestions")
+        if found:
+            options = found.first(OptionList)
+            options.clear_options()
+            options.add_options(self._options())
+        moment = when_text(self.draft.created_at, self.tz, self.draft.date)
+        self.notify(t("plan.refreshed", time=moment), timeout=3, markup=False)
+
     def action_help(self) -> None:
         self.app.push_screen(KeysHelp(t("plan.help_title"), self.KEYS_HELP))
 
@@ -498,7 +531,9 @@ class RecoveryPlanForm(ModalScreen[RecoveryPlan | None]):
 
     @on(OptionList.OptionSelected, "#suggestions")
     async def use_suggestion(self, event: OptionList.OptionSelected) -> None:
-        text = self.draft.suggestions[int(event.option.id[1:])] if event.option.id else ""
+        index = int(event.option.id[1:]) if event.option.id else -1
+        suggestions = self.draft.suggestions
+        text = suggestion_text(suggestions[index]) if 0 <= index < len(suggestions) else ""
         rows = self._action_rows()
         # fill the first empty action before adding a new one
         target = next((r for r in rows if r.blank()), None)
@@ -623,7 +658,7 @@ class RecoveryPlanForm(ModalScreen[RecoveryPlan | None]):
             sla=d.sla,
             slg=d.slg,
             counts=dict(d.counts),
-            suggested_actions=d.suggestions,
+            suggested_actions=tuple(suggestion_text(s) for s in d.suggestions),
             note=self.query_one("#note", TextArea).text.strip(),
         )
         return plan, errors, where

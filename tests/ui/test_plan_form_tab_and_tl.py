@@ -5,15 +5,17 @@ root cause is pre-selected, every dialog fits at 80 columns, f1 / ? list every k
 from __future__ import annotations
 
 import dataclasses
+from datetime import timedelta
 from pathlib import Path
 
-from test_plan_form_keys import Host, form_of, make_draft
+from test_plan_form_keys import INTERVAL, JKT, Host, form_of, make_draft
 from test_plans_screen_flow import plan
-from textual.widgets import Input, Label, Select, Static
+from textual.app import App
+from textual.widgets import Input, Label, OptionList, Select, Static, TextArea
 
 from rtm_tui.domain.plans import RootCause
 from rtm_tui.store import Store
-from rtm_tui.ui.plan_form import ActionRow, ConfirmDiscard, KeysHelp
+from rtm_tui.ui.plan_form import ActionRow, ConfirmDiscard, KeysHelp, RecoveryPlanForm
 
 
 async def test_tab_into_an_action_made_from_a_suggestion_keeps_its_text(tmp_path: Path):
@@ -90,4 +92,47 @@ async def test_the_form_its_discard_question_and_its_keys_fit_at_80_columns(tmp_
         for binding in form.BINDINGS:
             key = binding.key.split(",")[0]  # type: ignore[union-attr]
             assert key.replace("question_mark", "?") in text
+    store.close()
+
+
+class RefreshHost(App[None]):
+    """The form with a redraft, as the app gives it: the context read again on ctrl+l."""
+
+    def __init__(self, drafts: list, store: Store) -> None:
+        super().__init__()
+        self.draft, self.store, self.drafts = drafts[0], store, drafts
+        self.results: list = []
+
+    def on_mount(self) -> None:
+        self.push_screen(
+            RecoveryPlanForm(self.draft, self.store, JKT, redraft=lambda: self.drafts[-1]),
+            self.results.append,
+        )
+
+
+async def test_ctrl_l_reads_the_context_again_and_keeps_what_was_typed(tmp_path: Path):
+    store = Store.open(tmp_path / "rtm.sqlite3")
+    first = make_draft()
+    later = make_draft(
+        interval_start=INTERVAL + timedelta(minutes=30),
+        created_at=first.created_at + timedelta(minutes=30),
+        actual=91.5,
+        suggestions=("Erlang C: 12 agents needed next interval",),
+    )
+    app = RefreshHost([first, later], store)
+    async with app.run_test(size=(120, 50)) as pilot:
+        await pilot.pause()
+        form = form_of(app)
+        form.query_one("#analysis").focus()
+        await pilot.press(*"IVR")
+        before = str(form.query_one("#plan-context", Static).render())
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        after = str(form.query_one("#plan-context", Static).render())
+        assert after != before and "91.5 %" in after and "14:30–15:00" in after
+        options = form.query_one("#suggestions", OptionList)
+        assert options.option_count == 1
+        assert "12 agents" in str(options.get_option_at_index(0).prompt)
+        assert form.query_one("#analysis", TextArea).text == "IVR"
+        assert form.draft.tl_name == first.tl_name
     store.close()
