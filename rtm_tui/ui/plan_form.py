@@ -312,7 +312,8 @@ def context_text(draft: PlanDraft, tz: tzinfo) -> Text:
     line("target", "  ".join(targets) or "—")
     way = "over" if draft.kpi in AGENT_INDICATORS or draft.direction is Direction.LOWER else "below"
     level = {"breach": "slg", "warning": "sla"}.get(str(draft.status))
-    status = f"  {t(f'plan.ctx.{way}_{level}')}" if level else ""
+    # no value (an absent agent, an indicator without a number): nothing is "over" anything
+    status = f"  {t(f'plan.ctx.{way}_{level}')}" if level and draft.actual is not None else ""
     line("actual", draft.value_text(draft.actual) + status, status_style)
     if draft.counts:
         line("counts", counts_text(draft.counts))
