@@ -45,26 +45,16 @@ from rtm_tui.domain.types import (
     ShiftDefinition,
     StaffingRules,
 )
+from rtm_tui.domain.vocabulary import KPIS, Unit, kpis_in
 
 APP_NAME = "rtm-tui"
 CONFIG_ENV = "RTM_CONFIG"
 DATA_DIR_ENV = "RTM_DATA_DIR"
 
 # Which way is better for each KPI id; targets are looked up by these ids.
-KPI_DIRECTIONS: dict[str, Direction] = {
-    "scr": Direction.HIGHER,
-    "service_level": Direction.HIGHER,
-    "abandon": Direction.LOWER,
-    "aht": Direction.LOWER,
-    "asa": Direction.LOWER,
-    "calls_waiting": Direction.LOWER,
-    "longest_wait": Direction.LOWER,
-    "response_time": Direction.LOWER,
-    "waiting_list": Direction.LOWER,
-    "nv_aht": Direction.LOWER,
-}
+KPI_DIRECTIONS: dict[str, Direction] = {k.value: d.direction for k, d in KPIS.items()}
 # KPIs whose targets are percent (0..100); the others are seconds or counts (>= 0)
-PERCENT_KPIS = frozenset({"scr", "service_level", "abandon"})
+PERCENT_KPIS = kpis_in(Unit.PERCENT)
 
 
 class ConfigError(Exception):
