@@ -295,7 +295,7 @@ TEXT: dict[str, str] = {
     "plans.col.due": "Due",
     "plans.col.kpi": "KPI",
     "plans.col.scope": "Scope",
-    "plans.col.actual": "Filed",
+    "plans.col.actual": "Value filed",
     "plans.col.date": "Date",
     "plans.col.shift": "Shift",
     "plans.col.interval": "Interval",

@@ -292,7 +292,7 @@ TEXT: dict[str, str] = {
     "plans.col.due": "Tenggat",
     "plans.col.kpi": "KPI",
     "plans.col.scope": "Cakupan",
-    "plans.col.actual": "Saat diisi",
+    "plans.col.actual": "Nilai awal",
     "plans.col.date": "Tanggal",
     "plans.col.shift": "Shift",
     "plans.col.interval": "Interval",

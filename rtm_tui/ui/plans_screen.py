@@ -41,6 +41,7 @@ from textual.widgets import DataTable, Footer, Input, Label, Select, Static
 from rtm_tui.clock import Clock
 from rtm_tui.domain.plan_draft import format_value
 from rtm_tui.domain.plans import (
+    FIELD_LIMITS,
     TL_SHIFTS,
     ActionStatus,
     NoteKind,
@@ -196,11 +197,15 @@ class VerifyPlanScreen(ModalScreen[Verification | None]):
                 id="verdict",
             )
             yield Label(t("plans.v.by"), markup=False)
-            yield Input(self.who, id="verified-by", max_length=80)
+            yield text_input(self.who, id="verified-by", max_length=FIELD_LIMITS["tl_name"])
             yield Label(t("plans.v.note"), markup=False)
-            yield Input(placeholder=t("plans.v.note_placeholder"), id="verified-note", max_length=500)
+            yield text_input(
+                placeholder=t("plans.v.note_placeholder"),
+                id="verified-note",
+                max_length=FIELD_LIMITS["progress"],
+            )
             yield Label(t("plans.v.reason"), markup=False)
-            yield Input(id="verified-reason", max_length=500)
+            yield text_input(id="verified-reason", max_length=FIELD_LIMITS["result"])
             yield Static("", id="verify-error", classes="-empty")
             yield Label(t("plans.v.keys"), id="verify-keys", markup=False)
 
