@@ -4,6 +4,7 @@ times with month names. Unknown codes show as the domain names them."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date, datetime, tzinfo
 
@@ -110,3 +111,22 @@ def suggestion_text(suggestion: Suggestion | str) -> str:
     key = f"suggestion.{suggestion.code}"
     text = t(key, **fields)
     return suggestion.code if text == key else text
+
+
+_FIELDS = frozenset(
+    {
+        "created", "status", "date", "tl_shift", "interval_start", "kpi", "scope", "sla",
+        "slg", "actual", "counts", "suggested_actions", "root_cause", "analysis", "tl_name",
+        "note", "verified_value", "verified_achieved", "verified_period", "verified_read_at",
+        "verified_counts", "verified_note", "verified_reason", "scope_label", "team",
+        "period", "direction", "note.progress", "note.addendum",
+    }
+)  # fmt: skip
+
+
+def field_label(name: str) -> str:
+    """A history row's field as the TL reads it ("Action 2 status", "Analysis")."""
+    if m := re.fullmatch(r"actions\.(\d+)(?:\.(\w+))?", name):
+        label = t("rp.action_n", n=int(m[1]) + 1)
+        return f"{label} {t('rp.action_attr.' + m[2])}" if m[2] else label
+    return t(f"rp.field.{name}") if name in _FIELDS else name

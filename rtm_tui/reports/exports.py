@@ -42,6 +42,7 @@ from rtm_tui.i18n import t
 from rtm_tui.i18n.plans import (
     action_status_label,
     cause_label,
+    field_label,
     kpi_text,
     period_text,
     shift_label,
@@ -131,24 +132,6 @@ def scope_text(p: RecoveryPlan, team: bool = True) -> str:
     """The agent's or queue's name (and team), the stored id only when no name was kept."""
     label = p.scope_label or p.scope
     return f"{label} · {p.team}" if team and p.team else label
-
-
-_FIELDS = frozenset(
-    {
-        "created", "status", "date", "tl_shift", "interval_start", "kpi", "scope", "sla",
-        "slg", "actual", "counts", "suggested_actions", "root_cause", "analysis", "tl_name",
-        "note", "verified_value", "verified_achieved", "verified_period", "verified_read_at",
-        "verified_counts", "verified_note", "verified_reason", "scope_label", "team",
-        "period", "direction", "note.progress", "note.addendum",
-    }
-)  # fmt: skip
-
-
-def field_label(name: str) -> str:
-    if m := re.fullmatch(r"actions\.(\d+)(?:\.(\w+))?", name):
-        label = L("action_n", n=int(m[1]) + 1)
-        return f"{label} {L('action_attr.' + m[2])}" if m[2] else label
-    return L(f"field.{name}") if name in _FIELDS else name
 
 
 _VALUE_FIELDS = frozenset({"sla", "slg", "actual", "verified_value"})

@@ -26,6 +26,7 @@ Overdue plans (past the latest action's due time, not verified) are shown in red
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
@@ -62,6 +63,7 @@ from rtm_tui.i18n.plans import (
     action_status_label,
     cause_label,
     counts_text,
+    field_label,
     kpi_text,
     period_text,
     scope_text,
@@ -759,10 +761,12 @@ def detail_text(
         elif h.field.startswith("note."):
             out.append(f"{t('plans.d.history_' + h.field.replace('.', '_'))}: {h.new or ''}")
         elif h.old is None and h.field.startswith("verified_"):  # recorded once: no "— →"
-            out.append(f"{h.field}: {_history_value(h.field, h.new, plan.kpi, tz)}")
+            out.append(f"{field_label(h.field)}: {_history_value(h.field, h.new, plan.kpi, tz, plan.date)}")
+        elif h.old is None and h.new is not None and re.fullmatch(r"actions\.\d+", h.field):
+            out.append(f"+ {field_label(h.field)}: {_history_value(h.field, h.new, plan.kpi, tz, plan.date)}")
         else:
-            out.append(f"{h.field}: {_history_value(h.field, h.old, plan.kpi, tz)} → ")
-            out.append(_history_value(h.field, h.new, plan.kpi, tz))
+            out.append(f"{field_label(h.field)}: {_history_value(h.field, h.old, plan.kpi, tz, plan.date)} → ")
+            out.append(_history_value(h.field, h.new, plan.kpi, tz, plan.date))
         out.append("\n")
     out.rstrip()
     return out
@@ -771,7 +775,9 @@ def detail_text(
 _VALUE_FIELDS = frozenset({"sla", "slg", "actual", "verified_value"})
 
 
-def _history_value(field: str, value: str | None, kpi: str = "", tz: tzinfo | None = None) -> str:
+def _history_value(
+    field: str, value: str | None, kpi: str = "", tz: tzinfo | None = None, day: date | None = None
+) -> str:
     """A history value as the screen shows it: KPI units, labels, local times."""
     if value is None:
         return "—"
@@ -790,6 +796,13 @@ def _history_value(field: str, value: str | None, kpi: str = "", tz: tzinfo | No
             return when_text(datetime.fromisoformat(value), tz)
         if field == "counts" or field == "verified_counts":
             return counts_text(json.loads(value))
+        if tz is not None and (field.endswith(".due") or field == "interval_start"):
+            return when_text(datetime.fromisoformat(value), tz, day)
+        if tz is not None and re.fullmatch(r"actions\.\d+", field):
+            what, pic, due = value.rsplit(" | ", 2)
+            return f"{what} | {pic} | {when_text(datetime.fromisoformat(due), tz, day)}"
+        if field == "root_cause":
+            return cause_label(value)
     except (ValueError, TypeError, AttributeError):
         pass  # shown as stored
     return value

@@ -66,6 +66,11 @@ async def test_edit_a_plan_add_an_action_with_its_result_and_a_progress_note(see
         text = detail(screen)
         assert "Coach Ann on AUX codes" in text and "Result: Ann back at 15:50" in text
         assert "Progress notes" in text and "Queue under 5 since 15:55" in text
+        # the history in the TL's words: no field ids, no ISO times
+        assert "Sari  Action 1 status: Open → Done" in text
+        assert "Sari  + Action 2: Coach Ann on AUX codes | Dedi | 17:30" in text
+        assert "Sari  progress note: Queue under 5 since 15:55" in text
+        assert "actions." not in text and "T17:30" not in text
     store.close()
     with Store.open(seeded) as again:  # every change survives a restart
         got = again.get_plan(2)
