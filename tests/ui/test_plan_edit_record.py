@@ -249,3 +249,25 @@ async def test_question_mark_lists_every_key_of_the_plans_screen_and_the_editor(
         await pilot.pause()
         assert app.screen is edit
     store.close()
+
+
+async def test_the_editor_and_its_discard_question_fit_at_80_columns(seeded: Path):
+    store = Store.open(seeded)
+    app = Host(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        edit = await _open(pilot, app)
+        assert edit.query_one("#edit-box").region.right <= 80
+        row = edit.query_one(EditActionRow)
+        for name in ("what", "pic", "due", "result"):
+            box = row.field(name).region
+            assert box.width >= 6 and box.right <= 80, name
+        assert row.query_one(".status", Select).region.right <= 80
+        await pilot.press(*"x", "escape")  # typed: the question comes first
+        await pilot.pause()
+        question = app.screen.query_one("Label").region
+        assert question.x >= 0 and question.right <= 80
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen is edit
+    store.close()
