@@ -68,6 +68,7 @@ FOOTER_TIERS = {
     "plans": 3,
     "show_view('dashboard')": 3,
     "show_view('roster')": 3,
+    "show_view('outlook')": 3,
     "sort": 4,
     "period": 4,
     "freshness": 4,
@@ -163,6 +164,7 @@ class RtmApp(App[int]):
         Binding("p", "plans", "Plans", id="plans"),
         Binding("1", "show_view('dashboard')", "Dashboard", id="dashboard"),
         Binding("2", "show_view('roster')", "Roster", id="roster"),
+        Binding("3", "show_view('outlook')", "Outlook", id="outlook"),
         Binding("slash", "filter", "Filter", key_display="/", id="filter"),
         Binding("e", "exceptions", "Exceptions", id="exceptions"),
         Binding("s", "sort", "Sort", id="sort"),
@@ -228,6 +230,8 @@ class RtmApp(App[int]):
                 yield self.filter_input
             with TabPane(t("tab.roster"), id="roster"):
                 yield roster_view
+            with TabPane(t("tab.outlook"), id="outlook"):
+                yield self._make_outlook_view()
         yield RtmFooter()
 
     def _make_board(self) -> Widget:
@@ -235,6 +239,13 @@ class RtmApp(App[int]):
         if module is not None and hasattr(module, "AgentBoard"):
             return module.AgentBoard(id="board")
         return Static(t("placeholder.board"), id="board", classes="placeholder")
+
+    def _make_outlook_view(self) -> Widget:
+        module = _optional("rtm_tui.ui.outlook_view")
+        if module is not None and hasattr(module, "OutlookView"):
+            self.outlook_view = module.OutlookView(id="outlook-view")
+            return self.outlook_view
+        return Static(t("placeholder.outlook"), id="outlook-view", classes="placeholder")
 
     def _make_roster_view(self) -> Widget:
         module = _optional("rtm_tui.ui.roster_view")
@@ -547,6 +558,10 @@ class RtmApp(App[int]):
         target: Widget | None
         if view == "roster":
             target = self.roster_view
+        elif view == "outlook":
+            target = getattr(self, "outlook_view", None)
+            if target is not None:
+                target.refresh_outlook(force=True)
         else:
             target = self._last_gauge if self._selection_kind == "kpi" else self.board
             target = target or self.board or next(iter(self.gauge_panel.gauges()), None)
@@ -765,6 +780,9 @@ class RtmApp(App[int]):
         )
         yield SystemCommand(
             t("key.roster"), t("cmd.roster"), lambda: self.action_show_view("roster")
+        )
+        yield SystemCommand(
+            t("key.outlook"), t("cmd.outlook"), lambda: self.action_show_view("outlook")
         )
         yield SystemCommand(t("key.filter"), t("cmd.filter"), self.action_filter)
         yield SystemCommand(t("key.exceptions"), t("cmd.exceptions"), self.action_exceptions)

@@ -366,6 +366,7 @@ class Feed:
         self.last_view: MonitorView | None = None
         self.last_voice: VoiceSnapshot | None = None
         self.last_nonvoice: NonVoiceSnapshot | None = None
+        self.last_agents: AgentsSnapshot | None = None  # who takes which channel (outlook)
         self.roster: Roster | None = None
         self.interval_minutes: int | None = None
         self.store_error: str | None = None
@@ -483,6 +484,7 @@ class Feed:
         self._fold_agents(snapshot)
 
     def _fold_agents(self, snapshot: AgentsSnapshot) -> None:
+        self.last_agents = snapshot
         self._apply("agents", agents=snapshot)
         if self.recorder is not None:
             # the writer thread turns it into the states that changed since the last poll
