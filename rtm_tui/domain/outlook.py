@@ -375,9 +375,10 @@ def build_outlook(
     logged_in: int | None = None,
     queues: Sequence[tuple[str, VoiceCounts]] = (),
     channels: Sequence[ChannelNow] = (),
-    what_if: WhatIf = WhatIf(),
+    what_if: WhatIf | None = None,
 ) -> Outlook:
     """The outlook at `now`. `periods`: the TL shift (if any) and the day."""
+    what_if = what_if or WhatIf()
     staffing = rules.staffing
     seconds = staffing.interval_minutes * 60
     sl_t = staffing.service_level_seconds
