@@ -41,6 +41,7 @@ MIN_PATIENCE = 5.0  # seconds: below this the estimate is noise (a few early han
 MAX_PATIENCE = 3600.0
 _SCALE = 1e250  # the series is rescaled past this to stay in floats
 _LN_SCALE = math.log(_SCALE)
+ASA_PANELS = 6  # Simpson panels per dyadic piece of the ASA integral
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,9 +76,7 @@ def _ln_a(x: float, y: float) -> float:
 
 def _ln_r(t: float, x: float, y: float, theta: float, ln_a: float) -> float:
     u = math.exp(-theta * t)
-    return (
-        -(x + 1) * theta * t + y * (1.0 - u) + math.log(x / (x + 1)) + _ln_a(x + 1, y * u) - ln_a
-    )
+    return -(x + 1) * theta * t + y * (1.0 - u) + math.log(x / (x + 1)) + _ln_a(x + 1, y * u) - ln_a
 
 
 def _p_wait(e: float, ln_a: float) -> float:
@@ -100,9 +99,15 @@ def _sl(e: float, n: int, lam: float, mu: float, theta: float, t: float) -> floa
 
 
 def performance(
-    calls_per_second: float, aht: float, patience: float, agents: int, t: float
+    calls_per_second: float,
+    aht: float,
+    patience: float,
+    agents: int,
+    t: float,
+    with_asa: bool = True,
 ) -> ErlangA:
-    """Erlang A's figures for `agents` agents (any number, also fewer than the traffic)."""
+    """Erlang A's figures for `agents` agents (any number, also fewer than the traffic).
+    `with_asa=False` skips the ASA's integral (most of the cost): asa is then nan."""
     if aht <= 0 or patience <= 0:
         raise ValueError("aht and patience must be > 0")
     if agents < 0:
@@ -120,17 +125,30 @@ def performance(
     p_ab = pw * (1.0 - s)
     r_t = math.exp(_ln_r(t, x, y, theta, ln_a)) if t > 0 else s
     sl = (1.0 - pw) + pw * max(0.0, s - r_t)
-    # ∫₀^∞ R(v) dv by Simpson's rule out to where R is negligible
-    end = 1.0 / (n * mu + theta)
-    while math.exp(_ln_r(end, x, y, theta, ln_a)) > 1e-9 * max(s, 1e-300) and end < 1e7:
-        end *= 2.0
-    panels = 200
-    h = end / panels
+    if not with_asa:
+        return ErlangA(pw, p_ab, sl, math.nan)
+
+    # ∫₀^∞ R(v) dv by Simpson's rule on dyadic pieces [0, e], [e, 2e], [2e, 4e], …
+    # (R falls about exponentially: each piece gets the same few panels) until R is
+    # negligible
+    def r_at(v: float) -> float:
+        return math.exp(_ln_r(v, x, y, theta, ln_a))
+
+    lo, hi = 0.0, 1.0 / (n * mu + theta)
     acc = 0.0
-    for i in range(panels + 1):
-        weight = 1 if i in (0, panels) else (4 if i % 2 else 2)
-        acc += weight * math.exp(_ln_r(i * h, x, y, theta, ln_a))
-    waited_answered = pw * acc * h / 3.0
+    floor = 1e-10 * max(s, 1e-300)
+    r_lo = s
+    while True:
+        h = (hi - lo) / ASA_PANELS
+        piece = r_lo
+        for i in range(1, ASA_PANELS):
+            piece += (4 if i % 2 else 2) * r_at(lo + i * h)
+        r_hi = r_at(hi)
+        acc += (piece + r_hi) * h / 3.0
+        if r_hi < floor or hi > 1e7:
+            break
+        lo, hi, r_lo = hi, 2.0 * hi, r_hi
+    waited_answered = pw * acc
     answered = 1.0 - p_ab
     return ErlangA(pw, p_ab, sl, waited_answered / answered if answered > 0 else math.inf)
 

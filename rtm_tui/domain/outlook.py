@@ -27,12 +27,13 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from .coverage import IntervalForecast
 from .erlang import asa as erlang_c_asa
 from .erlang import service_level as erlang_c_sl
 from .erlang import traffic as erlang_traffic
-from .erlang_a import estimate_patience, performance, staffing_c_and_a
+from .erlang_a import ErlangA, estimate_patience, performance, staffing_c_and_a
 from .kpi import percent, rate_parts, target_for
 from .types import Direction, KpiOptions, KpiTarget, StaffingRules, VoiceCounts
 
@@ -218,8 +219,20 @@ def reforecast(
     return Reforecast(True, vr, ar, done.offered, fc_calls), rest
 
 
+@lru_cache(maxsize=8192)
+def _erlang_a(calls: float, seconds: float, aht: float, patience: float, n: int, t: float,
+              with_asa: bool) -> ErlangA:  # fmt: skip
+    # cached: between polls the same intervals are projected at the same staffing
+    return performance(calls / seconds, aht, patience, n, t, with_asa)
+
+
 def _project(
-    calls: float, aht: float, agents: float | None, patience: float | None, rules: StaffingRules
+    calls: float,
+    aht: float,
+    agents: float | None,
+    patience: float | None,
+    rules: StaffingRules,
+    with_asa: bool = False,
 ) -> Projection | None:
     if agents is None or calls <= 0 or aht <= 0:
         return None
@@ -227,7 +240,7 @@ def _project(
     seconds = rules.interval_minutes * 60
     t = rules.service_level_seconds
     if patience is not None:
-        p = performance(calls / seconds, aht, patience, n, t)
+        p = _erlang_a(round(calls, 6), seconds, round(aht, 6), patience, n, t, with_asa)
         asa = p.asa if math.isfinite(p.asa) else None
         return Projection(agents, 100.0 * p.service_level, asa, 100.0 * p.p_abandon)
     a = erlang_traffic(calls, aht, seconds)
@@ -383,6 +396,8 @@ def build_outlook(
     seconds = staffing.interval_minutes * 60
     sl_t = staffing.service_level_seconds
     patience = estimate_patience(today.abandoned, today.answered, today.answer_wait_seconds)
+    if patience is not None:
+        patience = float(round(patience))  # whole seconds: the projections stay cached
     ref, rest = reforecast(forecast, today, running, running_start)
     sched = scheduled or {}
     rows: list[IntervalOutlook] = []
@@ -391,7 +406,7 @@ def build_outlook(
         to_go = max(0.0, calls - running.offered) if is_running else calls
         a = erlang_traffic(calls, aht, seconds) if aht > 0 else 0.0
         need_c, need_a = staffing_c_and_a(
-            round(calls, 6), round(aht, 6), patience and round(patience, 3), seconds, sl_t,
+            round(calls, 6), round(aht, 6), patience, seconds, sl_t,
             staffing.service_level_target,
         )  # fmt: skip
         s = sched.get(f.start)
@@ -431,10 +446,10 @@ def build_outlook(
     upcoming = [r for r in rows if r.calls > 0][:WHAT_IF_INTERVALS]
     nxt = []
     for r in upcoming:
-        base = r.projection
         agents = r.agents
+        base = _project(r.calls, r.aht, agents, patience, staffing, with_asa=True)
         moved = None if agents is None else max(0.0, agents + what_if.voice_delta)
-        alt = _project(r.calls, r.aht, moved, patience, staffing)
+        alt = _project(r.calls, r.aht, moved, patience, staffing, with_asa=True)
         if base is not None and alt is not None:
             nxt.append((r.start, base, alt))
     day_to_go = sum(r.calls_to_go for r in rows)

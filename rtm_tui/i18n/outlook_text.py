@@ -36,15 +36,22 @@ def _recovery_cell(r: Recovery | None) -> str:
     return f"{need} ({fmt_count(r.to_go)})"
 
 
-KPI_SHORT = {"service_level": "outlook.kpi_sl", "scr": "outlook.kpi_scr", "abandon": "outlook.kpi_ab"}
+KPI_SHORT = {
+    "service_level": "outlook.kpi_sl",
+    "scr": "outlook.kpi_scr",
+    "abandon": "outlook.kpi_ab",
+}
 
 
 def _target_head(o: Outlook, level: str) -> str:
     return t("outlook.head_sla") if level == "sla" else t("outlook.head_slg")
 
 
-def outlook_lines(o: Outlook | None, tz: Any, width: int = 80) -> list[str]:
-    """The view's lines (also the report's), each at most `width` wide."""
+def outlook_lines(
+    o: Outlook | None, tz: Any, width: int = 80, what_if_keys: bool = True
+) -> list[str]:
+    """The view's lines (also the report's: without the what-if keys), each at most
+    `width` wide."""
     if o is None:
         return [t("outlook.waiting")]
     out: list[str] = []
@@ -86,8 +93,21 @@ def outlook_lines(o: Outlook | None, tz: Any, width: int = 80) -> list[str]:
                 )
     # what-if
     w = o.what_if
-    out.append(t("outlook.what_if_keys", more=f"{w.more_agents:+d}", chat=str(w.to_chat)))
+    if what_if_keys:
+        out.append(t("outlook.what_if_keys", more=f"{w.more_agents:+d}", chat=str(w.to_chat)))
     for start, base, alt in o.next_projection:
+        if not what_if_keys:
+            out.append(
+                t(
+                    "outlook.next",
+                    start=_hm(start, tz),
+                    agents=fmt_count(base.agents),
+                    sl=_pct(base.service_level),
+                    asa=fmt_duration(base.asa),
+                    ab=_pct(base.abandon),
+                )
+            )
+            continue
         sl = f"{_pct(base.service_level)}→{_pct(alt.service_level)}"
         asa = f"{fmt_duration(base.asa)}→{fmt_duration(alt.asa)}"
         ab = f"{_pct(base.abandon)}→{_pct(alt.abandon)}"
@@ -117,11 +137,11 @@ def outlook_lines(o: Outlook | None, tz: Any, width: int = 80) -> list[str]:
         for r in o.intervals:
             occ = fmt_kpi("service_level", 100 * r.occupancy) if r.occupancy is not None else "—"
             flag = t("outlook.over_cap") if r.over_cap else ""
-            there = r.logged_in if r.logged_in is not None else r.scheduled
+            there = r.logged_in
             out.append(
                 f"{_hm(r.start, tz):<6}{fmt_count(round(r.calls)):>6}{fmt_duration(r.aht):>7}"
                 f"{r.need_c:>7}{r.need_a:>7}{fmt_count(r.scheduled):>8}"
-                f"{fmt_count(there) if r.running else '':>6}{occ:>9} {flag}"
+                f"{fmt_count(there) if there is not None else '':>6}{occ:>9} {flag}"
             )
     if o.queues and o.reforecast.has_forecast:
         parts = [f"{q} {fmt_count(n)}+{fmt_count(round(g or 0))}" for q, n, g in o.queues]

@@ -2,8 +2,10 @@
 report is printed, from the shift record and the `[staffing] forecast` file, as lines
 added to the report's notes (so the markdown, csv and xlsx formats all carry them).
 
-The running interval is the last recorded one when `now` is inside it; the agents there
-are the roster's (the report does not see who is logged in).
+Today so far is the platform's tally as last recorded (the recorded intervals begin
+when rtm did, the night is in the tally); the running interval is the last recorded one
+when `now` is inside it; the agents there are the roster's (the report does not see who
+is logged in).
 """
 
 from __future__ import annotations
@@ -45,10 +47,15 @@ def report_outlook(store: Any, settings: Any, summary: Any, now: datetime) -> Ou
     day1 = day0 + timedelta(days=1)
     now = min(now.astimezone(tz), day1 - timedelta(seconds=1))
     per_interval: dict[datetime, VoiceCounts] = {}
-    for r in store.interval_kpis(day=day, period="interval", scope="all"):
-        if r.kpi == "scr" and r.counts:
-            c = counts_from("voice", r.counts)
-            assert isinstance(c, VoiceCounts)
+    platform_today: VoiceCounts | None = None  # the platform's own tally since midnight
+    for r in store.interval_kpis(day=day, scope="all", kpi="scr"):
+        if not r.counts or r.period not in ("interval", "today"):
+            continue
+        c = counts_from("voice", r.counts)
+        assert isinstance(c, VoiceCounts)
+        if r.period == "today":
+            platform_today = c
+        else:
             per_interval[r.period_start.astimezone(tz)] = c
     if not per_interval:
         return None
@@ -56,7 +63,8 @@ def report_outlook(store: Any, settings: Any, summary: Any, now: datetime) -> Ou
     latest = max(per_interval)
     running_start = latest if now < latest + step else latest + step
     running = per_interval.get(running_start, VoiceCounts())
-    today = sum_voice(per_interval.values())
+    # the intervals recorded start when rtm did; the platform's today has the night too
+    today = platform_today or sum_voice(per_interval.values())
     w0, w1 = summary.window_start, summary.window_end
     shift = sum_voice(c for t, c in per_interval.items() if w0 <= t < w1)
     roster = store.load_roster(day) if hasattr(store, "load_roster") else None
@@ -88,8 +96,10 @@ def attach(summary: Any, store: Any, settings: Any, now: datetime) -> Any:
     try:
         outlook = report_outlook(store, settings, summary, now)
     except Exception as exc:  # the report is printed without the outlook, saying why
-        return dataclasses.replace(summary, notes=(*summary.notes, f"Outlook: not computed ({exc})"))
+        return dataclasses.replace(
+            summary, notes=(*summary.notes, f"Outlook: not computed ({exc})")
+        )
     if outlook is None:
         return summary
-    lines = outlook_lines(outlook, settings.tz, width=120)
+    lines = outlook_lines(outlook, settings.tz, width=120, what_if_keys=False)
     return dataclasses.replace(summary, notes=(*summary.notes, *lines))

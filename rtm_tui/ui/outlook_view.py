@@ -37,9 +37,7 @@ MAX_WHAT_IF = 500
 
 
 def _voice(kpis: Sequence[Any], period: str, scope: str = "all") -> VoiceCounts | None:
-    kv = next(
-        (k for k in kpis if k.kpi == "scr" and k.scope == scope and k.period == period), None
-    )
+    kv = next((k for k in kpis if k.kpi == "scr" and k.scope == scope and k.period == period), None)
     if kv is None or not kv.counts:
         return None
     counts = counts_from("voice", kv.counts)

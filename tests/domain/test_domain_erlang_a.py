@@ -93,7 +93,10 @@ def _chain(lam: float, mu: float, theta: float, n: int, t: float) -> tuple[float
         k2, s2 = deriv([a + h / 2 * b for a, b in zip(x, k1, strict=True)])
         k3, s3 = deriv([a + h / 2 * b for a, b in zip(x, k2, strict=True)])
         k4, s4 = deriv([a + h * b for a, b in zip(x, k3, strict=True)])
-        x = [a + h / 6 * (b + 2 * c + 2 * d + e) for a, b, c, d, e in zip(x, k1, k2, k3, k4, strict=True)]
+        x = [
+            a + h / 6 * (b + 2 * c + 2 * d + e)
+            for a, b, c, d, e in zip(x, k1, k2, k3, k4, strict=True)
+        ]
         served += h / 6 * (s1 + 2 * s2 + 2 * s3 + s4)
     return p_wait, p_ab, (1.0 - p_wait) + served
 

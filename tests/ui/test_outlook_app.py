@@ -93,9 +93,7 @@ def _forecast(settings: Settings) -> dict[datetime, tuple[float, float]]:
 
 
 def _voice(app: Any, period: str) -> VoiceCounts:
-    kv = next(
-        k for k in app.view.kpis if (k.kpi, k.scope, k.period) == ("scr", "all", period)
-    )
+    kv = next(k for k in app.view.kpis if (k.kpi, k.scope, k.period) == ("scr", "all", period))
     c = counts_from("voice", kv.counts)
     assert isinstance(c, VoiceCounts)
     return c
@@ -144,7 +142,9 @@ async def test_outlook_at_eleven_recomputed_from_the_recorded_counts(
             assert f"AHT ×{fmt_decimal(aht_ratio, 2)}" in text
 
             # the TL shift (07:00-15:00) must end at the SLA: what the rest must run at
-            rest = {t: c * ratio for t, (c, _a) in forecast.items() if AT <= t < AT + 8 * step}  # to 15:00
+            rest = {
+                t: c * ratio for t, (c, _a) in forecast.items() if AT <= t < AT + 8 * step
+            }  # to 15:00
             to_come = sum(rest.values()) - min(rest[AT], running.offered)
             w_s, d_s = rate_parts("service_level", shift, settings.kpi_options())
             sla = settings.kpi_targets()["service_level"].sla
@@ -154,7 +154,9 @@ async def test_outlook_at_eleven_recomputed_from_the_recorded_counts(
             line = _line(text, "SL shift")
             assert fmt_kpi("service_level", 100 * w_s / d_s) in line
             if 0 < required <= 100:
-                assert f"{fmt_kpi('service_level', required)} ({fmt_count(math.ceil(need))})" in line
+                assert (
+                    f"{fmt_kpi('service_level', required)} ({fmt_count(math.ceil(need))})" in line
+                )
             else:
                 assert ("unreachable" if required > 100 else "secured") in line
             # the day's, against today's counts
@@ -191,3 +193,41 @@ async def test_outlook_at_eleven_recomputed_from_the_recorded_counts(
             assert all(len(x) <= 80 for x in screen.splitlines())
     finally:
         store.close()
+
+
+def test_the_handover_report_prints_the_outlook(
+    recorded: tuple[Settings, Simulator, FrozenClock], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from rtm_tui.cli import main as rtm
+
+    settings, _sim, _clock = recorded
+    tmp = settings.database_path().parent
+    config = tmp / "config.toml"
+    config.write_text(
+        f"[storage]\ndatabase = {str(settings.database_path())!r}\n"
+        f"[staffing]\nforecast = {settings.staffing.forecast!r}\n",
+        encoding="utf-8",
+    )
+    at = AT + timedelta(minutes=5)
+    code = rtm(["report", "--config", str(config), "--date", AT.date().isoformat(),
+                "--shift", "pagi"], clock=FrozenClock(at))  # fmt: skip
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    notes = out.split("## Notes\n", 1)[1]
+    assert "Outlook at 11:05" in notes
+    # recomputed from the store: the platform's today as last recorded, the interval
+    # records, the forecast file
+    with Store.open(settings.database_path()) as store:
+        recs = store.interval_kpis(day=AT.date(), scope="all", kpi="scr")
+    today = counts_from("voice", next(r for r in recs if r.period == "today").counts)
+    ivs = {r.period_start: counts_from("voice", r.counts) for r in recs if r.period == "interval"}
+    assert isinstance(today, VoiceCounts)
+    running = ivs.get(AT, VoiceCounts())
+    assert isinstance(running, VoiceCounts)
+    forecast = _forecast(settings)
+    ratio = (today.offered - running.offered) / sum(c for t, (c, _) in forecast.items() if t < AT)
+    assert f"volume ×{fmt_decimal(ratio, 2)}" in notes
+    w, d = rate_parts("service_level", today, settings.kpi_options())
+    day_line = next(x for x in notes.splitlines() if "SL day" in x)
+    assert fmt_kpi("service_level", 100 * w / d) in day_line
+    assert any("11:30 " in x for x in notes.splitlines())  # the staffing per interval
