@@ -31,7 +31,7 @@ from rtm_tui.domain.shift import window_at
 from rtm_tui.domain.types import AgentState, VoiceCounts
 from rtm_tui.i18n.outlook_text import outlook_lines, staffing_line
 
-__all__ = ["OutlookView", "gather_outlook", "outlook_lines", "staffing_line"]
+__all__ = ["OutlookView", "gather_outlook", "outlook_lines", "staffing_line", "staffing_suggestion"]
 
 MAX_WHAT_IF = 500
 
@@ -119,6 +119,15 @@ def gather_outlook(app: Any, what_if: WhatIf | None = None) -> Outlook | None:
         channels=channels,
         what_if=what_if or WhatIf(),
     )
+
+
+def staffing_suggestion(app: Any) -> str | None:
+    """The plan form's staffing line from the outlook now, e.g. "Outlook 11:00: 16 agents
+    needed (Erlang C), 14 (Erlang A), 21 there (+5)"; None without a forecast or voice."""
+    try:
+        return staffing_line(gather_outlook(app), app.settings.tz)
+    except Exception:  # a suggestion must never break the form
+        return None
 
 
 # ---------------------------------------------------------------------- widget

@@ -231,3 +231,25 @@ def test_the_handover_report_prints_the_outlook(
     day_line = next(x for x in notes.splitlines() if "SL day" in x)
     assert fmt_kpi("service_level", 100 * w / d) in day_line
     assert any("11:30 " in x for x in notes.splitlines())  # the staffing per interval
+
+
+async def test_the_plan_forms_staffing_line(
+    recorded: tuple[Settings, Simulator, FrozenClock],
+) -> None:
+    from rtm_tui.ui.outlook_view import gather_outlook, staffing_suggestion
+
+    settings, sim, clock = recorded
+    store = Store.open(settings.database_path())
+    app = build_app(settings, clock, _client(sim), store=store, demo=True, quiet=True)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_live(pilot, app)
+            outlook = gather_outlook(app)
+            assert outlook is not None
+            first = outlook.intervals[0]
+            line = staffing_suggestion(app)
+            assert line is not None and line.startswith("Outlook 11:00: ")
+            assert f"{first.need_c} agents needed (Erlang C), {first.need_a} (Erlang A)" in line
+            assert f"{fmt_count(first.logged_in)} there" in line
+    finally:
+        store.close()
