@@ -57,7 +57,6 @@ TEXT: dict[str, str] = {
     "tab.outlook": "Outlook",
     "key.outlook": "Outlook",
     "cmd.outlook": "Show today's outlook: can the shift and the day still make the SLA",
-    "placeholder.outlook": "Outlook: not available yet",
     "key.outlook_more": "+1 agent",
     "key.outlook_fewer": "-1 agent",
     "key.outlook_chat": "1 to chat",
@@ -200,9 +199,6 @@ TEXT: dict[str, str] = {
     "help.col_action": "Action",
     "help.footer": "escape or ?: close",
     # ----------------------------------------------------------------- shell messages
-    "placeholder.board": "Agent board: not available yet",
-    "placeholder.roster": "Roster view: not available yet",
-    "placeholder.plans": "Recovery plans: not available yet",
     "filter.placeholder": "Filter agents (name, id, team, code); enter: keep, escape: clear",
     "plan.no_selection": "Select a KPI gauge, an alert or an agent first",
     "plan.no_store": "Recovery plans need the database, which could not be opened (see the message at start)",
