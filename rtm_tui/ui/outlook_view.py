@@ -18,6 +18,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from rtm_tui.domain.coverage import scheduled_per_interval
 from rtm_tui.domain.kpi import counts_from, target_for
 from rtm_tui.domain.outlook import (
     ChannelNow,
@@ -45,6 +46,34 @@ def _voice(kpis: Sequence[Any], period: str, scope: str = "all") -> VoiceCounts 
     return counts
 
 
+_SCHEDULED: dict[Any, dict[datetime, float]] = {}
+
+
+def _voice_scheduled(feed: Any, now: datetime, not_voice: frozenset[str]) -> dict[datetime, float]:
+    """Voice agents on shift and not on a break per interval of today (the roster view's
+    `staffed_in`, less the agents the platform has on other channels only); kept until
+    the roster or who takes voice changes."""
+    today, yesterday = feed.roster, getattr(feed, "_yesterday_roster", None)
+    if today is None:
+        return {}
+    step = timedelta(minutes=feed.coverage.minutes())
+    day0 = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    key = (day0, step, id(today), id(yesterday), not_voice)
+    cached = _SCHEDULED.get(key)
+    if cached is None:
+        entries = [*today.entries, *(yesterday.entries if yesterday is not None else ())]
+        starts = []
+        start = day0
+        while start.date() == day0.date():
+            starts.append(start)
+            start += step
+        voice = (e for e in entries if e.agent_id not in not_voice)
+        cached = dict(zip(starts, scheduled_per_interval(voice, starts, step), strict=True))
+        _SCHEDULED.clear()  # one day, one roster at a time
+        _SCHEDULED[key] = cached
+    return cached
+
+
 def gather_outlook(app: Any, what_if: WhatIf | None = None) -> Outlook | None:
     """The outlook from what the running app has: the monitor's KPI counts (today, the
     TL shift, the running interval), the feed's forecast and coverage, the agents."""
@@ -66,15 +95,20 @@ def gather_outlook(app: Any, what_if: WhatIf | None = None) -> Outlook | None:
         periods.append(Period("shift", window.start, window.end))
     periods.append(Period("day", day0, (day0 + timedelta(days=1, hours=2)).replace(hour=0)))
     forecast = (feed.coverage.forecast or {}).get(now.date()) if feed.coverage.forecast else None
-    scheduled: dict[datetime, float] = {}
-    try:
-        for row in feed.coverage.rows(view.now)[1]:
-            if row.scheduled is not None:
-                scheduled[row.start] = row.scheduled
-    except Exception:  # a roster problem leaves the staffing columns empty, not the view
-        scheduled = {}
-    logged_in = sum(1 for r in view.rows if r.state != AgentState.LOGGED_OUT)
     agents = getattr(feed, "last_agents", None)
+    # voice agents only where the platform says who takes which channel
+    not_voice = (
+        frozenset(a.agent_id for a in agents.agents if "voice" not in a.channels)
+        if agents is not None
+        else frozenset()
+    )
+    scheduled = _voice_scheduled(feed, now, not_voice)
+    if agents is not None:
+        logged_in = sum(
+            1 for a in agents.agents if a.state != AgentState.LOGGED_OUT and "voice" in a.channels
+        )
+    else:
+        logged_in = sum(1 for r in view.rows if r.state != AgentState.LOGGED_OUT)
     channels: list[ChannelNow] = []
     nonvoice = feed.last_nonvoice
     targets = settings.kpi_targets()

@@ -17,9 +17,10 @@ from app_helpers import JAKARTA, screen_text, wait_for, wait_live
 from rtm_tui.clock import FrozenClock
 from rtm_tui.config import Settings
 from rtm_tui.domain import erlang
+from rtm_tui.domain.coverage import staffed_in
 from rtm_tui.domain.format import fmt_count, fmt_decimal, fmt_kpi
 from rtm_tui.domain.kpi import counts_from, rate_parts, sum_voice
-from rtm_tui.domain.types import VoiceCounts
+from rtm_tui.domain.types import AgentState, VoiceCounts
 from rtm_tui.simulator import Simulator, make_asgi_app
 from rtm_tui.sources.client import OmnichannelClient
 from rtm_tui.store import Store
@@ -251,5 +252,21 @@ async def test_the_plan_forms_staffing_line(
             assert line is not None and line.startswith("Outlook 11:00: ")
             assert f"{first.need_c} agents needed (Erlang C), {first.need_a} (Erlang A)" in line
             assert f"{fmt_count(first.logged_in)} there" in line
+            # the agents there are the voice agents: logged in now, on the roster later
+            agents = app.feed.last_agents.agents
+            voice = {a.agent_id for a in agents if "voice" in a.channels}
+            assert 0 < len(voice) < len(agents)  # the simulator has chat and e-mail agents
+            assert first.logged_in == sum(
+                1 for a in agents if a.agent_id in voice and a.state != AgentState.LOGGED_OUT
+            )
+            other = {a.agent_id for a in agents} - voice
+            entries = [e for e in app.feed.roster.entries if e.agent_id not in other]
+            if app.feed._yesterday_roster is not None:
+                entries += [
+                    e for e in app.feed._yesterday_roster.entries if e.agent_id not in other
+                ]
+            later = outlook.intervals[2]
+            expected = staffed_in(entries, later.start, later.start + timedelta(minutes=30))[0]
+            assert later.scheduled == expected
     finally:
         store.close()
