@@ -514,7 +514,7 @@ class RtmApp(App[int]):
                 else:
                     name = ""
                 add(b.key_display or self.get_key_display(b), long(name, b.description))
-        for gb in KpiGauge.BINDINGS:
+        for gb in (*KpiGauge.BINDINGS, *OutlookView.BINDINGS):  # keys of a focused view
             if isinstance(gb, Binding):
                 for key in gb.key.split(","):
                     add(self.get_key_display(replace(gb, key=key)), long(gb.id or "", gb.description))
