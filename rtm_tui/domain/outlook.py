@@ -136,6 +136,7 @@ class Recovery:
     to_go: int | None  # calls within threshold / answered still to get; abandons allowed
     state: str  # "needed" | "secured" | "unreachable" | "final_met" | "final_missed" | "no_data"
     projected: float | None = None  # the period's end value at the projected staffing
+    projected_plan: float | None = None  # the same without the what-if
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,6 +301,7 @@ def _recovery(
     options: KpiOptions,
     now: datetime,
     projected: VoiceCounts | None,
+    planned: VoiceCounts | None,
 ) -> Recovery | None:
     value = target.sla if level == "sla" else target.slg
     if value is None:
@@ -316,16 +318,20 @@ def _recovery(
         elif formula == "no_abandons":
             den_r = to_come * (1.0 - short_share)
     current = percent(num_s, den_s)
-    proj = None
-    if projected is not None:
-        pn, pd = rate_parts(kpi, projected, options)
-        proj = percent(num_s + pn, den_s + pd)
+
+    def end_value(rest: VoiceCounts | None) -> float | None:
+        if rest is None:
+            return None
+        pn, pd = rate_parts(kpi, rest, options)
+        return percent(num_s + pn, den_s + pd)
+
+    proj, plan = end_value(projected), end_value(planned)
     if now >= period.end or den_r <= 0:
         if current is None:
-            return Recovery(kpi, period.name, level, value, None, None, None, "no_data", proj)
+            return Recovery(kpi, period.name, level, value, None, None, None, "no_data", proj, plan)
         met = current >= value - 1e-9 if kpi != "abandon" else current <= value + 1e-9
         state = "final_met" if met else "final_missed"
-        return Recovery(kpi, period.name, level, value, current, None, None, state, proj)
+        return Recovery(kpi, period.name, level, value, current, None, None, state, proj, plan)
     total = goal * (den_s + den_r)
     if target.direction == Direction.LOWER:  # abandon: a ceiling on what is still allowed
         allowed = total - num_s
@@ -336,7 +342,9 @@ def _recovery(
             state, to_go = "secured", math.floor(allowed + 1e-9)
         else:
             state, to_go = "needed", math.floor(allowed + 1e-9)
-        return Recovery(kpi, period.name, level, value, current, 100 * required, to_go, state, proj)
+        return Recovery(
+            kpi, period.name, level, value, current, 100 * required, to_go, state, proj, plan
+        )
     missing = total - num_s
     required = missing / den_r
     to_go = max(0, math.ceil(missing - 1e-9))
@@ -346,7 +354,9 @@ def _recovery(
         state = "secured"
     else:
         state = "needed"
-    return Recovery(kpi, period.name, level, value, current, 100 * required, to_go, state, proj)
+    return Recovery(
+        kpi, period.name, level, value, current, 100 * required, to_go, state, proj, plan
+    )
 
 
 def _backlog(c: ChannelNow, extra: int, now: datetime) -> ChannelBacklog:
@@ -432,6 +442,11 @@ def build_outlook(
             projected = _projected_counts(
                 rows, period, what_if.voice_delta, patience, staffing, short_share
             )
+            planned = (
+                _projected_counts(rows, period, 0, patience, staffing, short_share)
+                if what_if.voice_delta
+                else projected
+            )
             for kpi in RECOVERY_KPIS:
                 target = target_for(rules.targets, kpi, "all")
                 if target is None:
@@ -439,7 +454,7 @@ def build_outlook(
                 for level in ("sla", "slg"):
                     rec = _recovery(
                         kpi, period, level, target, so_far, to_come, answer_share,
-                        short_share, rules.options, now, projected,
+                        short_share, rules.options, now, projected, planned,
                     )  # fmt: skip
                     if rec is not None:
                         recovery.append(rec)

@@ -91,6 +91,7 @@ TEXT: dict[str, str] = {
     "outlook.final_missed": "missed",
     "outlook.what_if_keys": "What-if (m/M agents {more}, x/X to chat {chat}, 0 reset):",
     "outlook.next": " {start} agents {agents}: SL {sl} ASA {asa} aband {ab}",
+    "outlook.what_if_end": " SL at the end of the {period}: {plan}→{alt}",
     "outlook.backlog_clear": "{channel}: nothing waiting ({agents} agents)",
     "outlook.backlog_on_track": "{channel}: {waiting} waiting, {agents} agents, clear in {ttc}",
     "outlook.backlog_miss": (

@@ -91,6 +91,7 @@ TEXT: dict[str, str] = {
     "outlook.final_missed": "gagal",
     "outlook.what_if_keys": "Simulasi (m/M agent {more}, x/X ke chat {chat}, 0 reset):",
     "outlook.next": " {start} agent {agents}: SL {sl} ASA {asa} aband {ab}",
+    "outlook.what_if_end": " SL di akhir {period}: {plan}→{alt}",
     "outlook.backlog_clear": "{channel}: tidak ada antrean ({agents} agent)",
     "outlook.backlog_on_track": "{channel}: {waiting} antre, {agents} agent, habis dalam {ttc}",
     "outlook.backlog_miss": (

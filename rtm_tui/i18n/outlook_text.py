@@ -95,6 +95,17 @@ def outlook_lines(
     w = o.what_if
     if what_if_keys:
         out.append(t("outlook.what_if_keys", more=f"{w.more_agents:+d}", chat=str(w.to_chat)))
+        for period in o.periods:
+            end = o.recovery_for("service_level", period.name, "sla")
+            if w.voice_delta and end is not None and end.projected is not None:
+                out.append(
+                    t(
+                        "outlook.what_if_end",
+                        period=t("outlook.period_" + period.name),
+                        plan=_pct(end.projected_plan),
+                        alt=_pct(end.projected),
+                    )
+                )
     for start, base, alt in o.next_projection:
         if not what_if_keys:
             out.append(

@@ -163,6 +163,7 @@ def test_what_if_more_agents_and_to_chat() -> None:
     day_more = more.recovery_for("service_level", "day", "sla")
     assert day is not None and day_more is not None
     assert day_more.projected > day.projected
+    assert day_more.projected_plan == pytest.approx(day.projected)  # without the what-if
     chat = outlook(what_if=WhatIf(to_chat=2))
     assert chat.next_projection[0][2].agents == 18
     assert chat.backlog[0].agents == 6 and chat.backlog[0].time_to_clear == pytest.approx(600)

@@ -183,6 +183,12 @@ async def test_outlook_at_eleven_recomputed_from_the_recorded_counts(
             assert after.recovery_for("service_level", "day", "sla").projected > base_day
             shown = str(body.render())
             assert f"{fmt_count(base.agents)}→{fmt_count(alt.agents)}" in shown
+            day_sl = after.recovery_for("service_level", "day", "sla")
+            assert day_sl.projected_plan == pytest.approx(base_day)
+            assert (
+                f"SL at the end of the day: {fmt_kpi('service_level', base_day)}→"
+                f"{fmt_kpi('service_level', day_sl.projected)}"
+            ) in shown
             # moving agents to chat takes them from voice
             await pilot.press("0", "x", "x", "x")
             await wait_for(pilot, lambda: "to chat 3" in str(body.render()))
