@@ -167,7 +167,7 @@ class WhatIf:
 class Outlook:
     now: datetime
     reforecast: Reforecast
-    patience: float | None  # seconds, estimated from today's abandons
+    patience: float | None  # seconds, estimated from today's abandons (used on a 5 % grid)
     intervals: tuple[IntervalOutlook, ...]  # the remaining intervals of the day
     recovery: tuple[Recovery, ...]
     periods: tuple[Period, ...]
@@ -181,6 +181,17 @@ class Outlook:
             (r for r in self.recovery if (r.kpi, r.period, r.level) == (kpi, period, level)),
             None,
         )
+
+
+PATIENCE_STEP = 1.05  # the patience is used in 5 % steps
+
+
+def _patience_step(patience: float) -> float:
+    """The patience on a 5 % grid (…, 95.2, 100, 105 s, …): Erlang A hardly moves with it,
+    and the staffing and projections of every interval stay cached while today's
+    abandons nudge the estimate."""
+    step = round(math.log(patience) / math.log(PATIENCE_STEP))
+    return round(PATIENCE_STEP**step, 1)
 
 
 def _minus(a: VoiceCounts, b: VoiceCounts) -> VoiceCounts:
@@ -405,9 +416,8 @@ def build_outlook(
     staffing = rules.staffing
     seconds = staffing.interval_minutes * 60
     sl_t = staffing.service_level_seconds
-    patience = estimate_patience(today.abandoned, today.answered, today.answer_wait_seconds)
-    if patience is not None:
-        patience = float(round(patience))  # whole seconds: the projections stay cached
+    estimated = estimate_patience(today.abandoned, today.answered, today.answer_wait_seconds)
+    patience = None if estimated is None else _patience_step(estimated)
     ref, rest = reforecast(forecast, today, running, running_start)
     sched = scheduled or {}
     rows: list[IntervalOutlook] = []
@@ -481,7 +491,7 @@ def build_outlook(
         _backlog(c, what_if.to_chat if c.channel == "chat" else 0, now) for c in channels
     )
     return Outlook(
-        now, ref, patience, tuple(rows), tuple(recovery), tuple(periods), backlog,
+        now, ref, estimated, tuple(rows), tuple(recovery), tuple(periods), backlog,
         queue_rows, what_if, tuple(nxt),
     )  # fmt: skip
 
