@@ -29,6 +29,7 @@ from rtm_tui.domain.format import fmt_count, fmt_duration, fmt_kpi
 from rtm_tui.domain.plan_draft import kpi_label
 from rtm_tui.domain.plans import ROOT_CAUSE_LABELS, RecoveryPlan
 from rtm_tui.domain.types import LoginStatus, Status
+from rtm_tui.reports import outlook_section
 from rtm_tui.reports.cli_args import UsageError, parse_day
 from rtm_tui.reports.exports import (
     _BOLD,
@@ -130,6 +131,7 @@ def _run(args: argparse.Namespace, settings: Any) -> int:
             # no TL name configured: the one the shift's plans were filed under
             tl_name=settings.site.tl_name or _plans_tl_name(store, day, shift),
         )
+        summary = outlook_section.attach(summary, store, settings, now)  # the day's outlook
     if not summary.recorded:
         print(
             f"rtm report: nothing recorded for {label} in {path}: was rtm running then? "
