@@ -30,6 +30,7 @@ from rtm_tui.domain.plan_suggestions import (
     absent_suggestions,
     agent_suggestions,
     aux_suggestions,
+    channel_agents_suggestion,
     erlang_suggestion,
     in_aux_now_suggestion,
     staffing_estimate,
@@ -37,6 +38,7 @@ from rtm_tui.domain.plan_suggestions import (
 from rtm_tui.domain.plans import RootCause
 from rtm_tui.domain.types import (
     AgentRow,
+    AgentsSnapshot,
     AgentState,
     Alert,
     AlertKind,
@@ -188,6 +190,7 @@ def draft_plan(
     voice: VoiceSnapshot | None,
     staffing: StaffingRules,
     interval_minutes: int,
+    agents: AgentsSnapshot | None = None,
 ) -> PlanDraft:
     interval_minutes = interval_minutes or (voice.interval_minutes if voice else 30)
     interval_start = _interval_start(now, voice, interval_minutes)
@@ -250,6 +253,7 @@ def draft_plan(
         voice,
         staffing,
         rows_by_id.get(agent_id) if agent_id else row,
+        agents,
     )
     hint = _root_cause_hint(str(fields_["kpi"]))
     return PlanDraft(**base, **fields_, suggestions=suggestions, root_cause_hint=hint)
@@ -263,19 +267,21 @@ def fitting_suggestions(
     voice: VoiceSnapshot | None,
     staffing: StaffingRules,
     row: AgentRow | None = None,
+    agents: AgentsSnapshot | None = None,
 ) -> tuple[Suggestion, ...]:
     """The suggestions that fit the plan: an agent plan gets that agent's facts only; a
     voice KPI the agents over an AUX limit, who is in AUX now, the absent agents and the
-    Erlang C staffing line; a non-voice KPI that channel's backlog, the agents over an
-    AUX limit and the absent agents (no Erlang C: it is a voice model)."""
+    Erlang C staffing line; a non-voice KPI that channel's backlog, who works that channel
+    now (from /agents), the agents over an AUX limit and the absent agents (no Erlang C:
+    it is a voice model)."""
     if scope.startswith(AGENT_SCOPE_PREFIX):
         agent_id = scope[len(AGENT_SCOPE_PREFIX) :]
         return agent_suggestions(now, row, view.open_alerts, agent_id)
     over = aux_suggestions(now, view.rows, view.open_alerts)
     absent = absent_suggestions(view.rows)
     if kpi in NONVOICE_KPIS:
-        backlog = _backlog(view.kpis, scope)
-        return (*((backlog,) if backlog else ()), *over, *absent)
+        found = (_backlog(view.kpis, scope), channel_agents_suggestion(agents, scope))
+        return (*(f for f in found if f is not None), *over, *absent)
     in_aux = in_aux_now_suggestion(view.rows) if kpi in VOICE_KPIS else None
     erlang = erlang_suggestion(view.rows, voice, staffing, scope)
     return (*over, *((in_aux,) if in_aux else ()), *absent, *((erlang,) if erlang else ()))

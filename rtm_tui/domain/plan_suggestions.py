@@ -21,7 +21,9 @@ from datetime import datetime
 
 from rtm_tui.domain.erlang import agents_needed, traffic
 from rtm_tui.domain.types import (
+    WORKING_STATES,
     AgentRow,
+    AgentsSnapshot,
     AgentState,
     Alert,
     AlertKind,
@@ -124,6 +126,24 @@ def in_aux_now_suggestion(rows: Sequence[AgentRow]) -> Suggestion | None:
     """Who is in AUX now (a voice plan: the first place to find agents)."""
     names = [f"{r.name} ({r.aux_code or 'AUX'})" for r in rows if r.state is AgentState.AUX]
     return Suggestion("in_aux_now", _names(names)) if names else None
+
+
+def channel_agents_suggestion(
+    agents: AgentsSnapshot | None, channel: str
+) -> Suggestion | None:
+    """Who works `channel` now (logged in, not in AUX), from the platform's /agents: the
+    people a non-voice backlog can be given to."""
+    if agents is None:
+        return None
+    names = [
+        a.name
+        for a in agents.agents
+        if channel in a.channels and a.state in WORKING_STATES
+    ]
+    aux = sum(1 for a in agents.agents if channel in a.channels and a.state is AgentState.AUX)
+    if not names and not aux:
+        return None
+    return Suggestion("channel_agents", {"channel": channel, **_names(names), "in_aux": aux})
 
 
 def agent_suggestions(

@@ -663,6 +663,7 @@ TEXT: dict[str, str] = {
     "suggestion.agent_late": "Talk to {name} about the late login ({late} late)",
     "suggestion.agent_early_out": "Ask {name} why they logged out early; cover the rest of the shift",
     "suggestion.backlog": "Clear the {channel} backlog: {count} {count_contacts} waiting now",
+    "suggestion.channel_agents": "Who works {channel} now ({count}): {names}{more}; in AUX: {in_aux}",
     "suggestion.erlang": "Erlang C: {needed} {needed_agents} needed next interval for {target} % in {seconds} s (now available+on contact: {working}, in AUX: {in_aux})",
     "suggestion.erlang.enough": "{head} — enough agents now; keep AUX in check",
     "suggestion.erlang.from_aux": "{head} — bring {from_aux} back from AUX",

@@ -660,6 +660,7 @@ TEXT: dict[str, str] = {
     "suggestion.agent_late": "Bicarakan login terlambat dengan {name} (terlambat {late})",
     "suggestion.agent_early_out": "Tanyakan ke {name} alasan logout lebih awal; tutup sisa shift",
     "suggestion.backlog": "Selesaikan antrean {channel}: {count} {count_contacts} menunggu kini",
+    "suggestion.channel_agents": "Yang menangani {channel} kini ({count}): {names}{more}; di AUX: {in_aux}",
     "suggestion.erlang": "Erlang C: butuh {needed} {needed_agents} interval berikut untuk {target} % dalam {seconds} dtk (kini available+on contact: {working}, di AUX: {in_aux})",
     "suggestion.erlang.enough": "{head} — agen cukup; jaga AUX",
     "suggestion.erlang.from_aux": "{head} — panggil {from_aux} agen kembali dari AUX",

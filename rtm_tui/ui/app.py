@@ -709,6 +709,7 @@ class RtmApp(App[int]):
                 feed.last_voice if feed is not None else None,
                 self.settings.staffing_rules(),
                 feed.interval_minutes if feed is not None and feed.interval_minutes else 0,
+                feed.last_agents if feed is not None else None,
             )
 
         form = RecoveryPlanForm(

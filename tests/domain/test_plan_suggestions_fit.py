@@ -8,7 +8,15 @@ import pytest
 from test_plan_draft import NOW, ROWS, STAFFING, view, voice
 
 from rtm_tui.domain.plan_draft import draft_plan, erlang_suggestion
-from rtm_tui.domain.types import Direction, KpiTarget, KpiValue, Status
+from rtm_tui.domain.types import (
+    Agent,
+    AgentsSnapshot,
+    AgentState,
+    Direction,
+    KpiTarget,
+    KpiValue,
+    Status,
+)
 from rtm_tui.i18n import set_language
 from rtm_tui.i18n.plans import suggestion_text
 
@@ -26,14 +34,32 @@ def indonesian():
     set_language("en")
 
 
-def test_a_non_voice_plan_gets_the_backlog_and_no_erlang() -> None:
+def _agent(agent_id: str, name: str, state: AgentState, *channels: str) -> Agent:
+    return Agent(agent_id, name, "Team A", state, NOW, channels=channels)
+
+
+AGENTS = AgentsSnapshot(
+    NOW,
+    (
+        _agent("E1", "Nina", AgentState.ON_CONTACT, "email", "chat"),
+        _agent("E2", "Omar", AgentState.AVAILABLE, "email"),
+        _agent("E3", "Putri", AgentState.AUX, "email"),
+        _agent("V1", "Rudi", AgentState.AVAILABLE, "voice"),
+    ),
+)
+
+
+def test_a_non_voice_plan_gets_the_backlog_and_who_works_the_channel_not_erlang() -> None:
     kpis = (EMAIL_SLOW, EMAIL_WAITING)
     d = draft_plan(
-        NOW, "siang", "Rina", view(kpis=kpis), EMAIL_SLOW, voice(50, 50, 180.0, 9, 2), STAFFING, 30
-    )
+        NOW, "siang", "Rina", view(kpis=kpis), EMAIL_SLOW, voice(50, 50, 180.0, 9, 2), STAFFING,
+        30, AGENTS,
+    )  # fmt: skip
     lines = [suggestion_text(s) for s in d.suggestions]
     assert lines[0] == "Clear the email backlog: 37 contacts waiting now"
+    assert lines[1] == "Who works email now (2): Nina, Omar; in AUX: 1"
     assert not any(x.startswith(("Erlang", "In AUX now")) for x in lines)
+    assert "Rudi" not in " ".join(lines)  # a voice agent is not offered for email
 
 
 def test_one_more_agent_is_singular_and_indonesian_comes_from_the_same_code(indonesian) -> None:
