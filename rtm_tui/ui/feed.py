@@ -48,7 +48,7 @@ from rtm_tui.domain.types import (
     StaffingRules,
     VoiceSnapshot,
 )
-from rtm_tui.ui.i18n import register, t
+from rtm_tui.ui.i18n import t
 from rtm_tui.ui.messages import FreshnessChanged, MonitorUpdated, RosterChanged
 
 if TYPE_CHECKING:
@@ -57,30 +57,6 @@ if TYPE_CHECKING:
     from rtm_tui.config import Settings
     from rtm_tui.sources.roster_files import RosterFileWatcher
 
-register(
-    "en",
-    {
-        "skew.title": "Platform clock",
-        "skew.detected": (
-            "The platform's clock is {skew} against this machine's: its times are "
-            "corrected by that much for timers and logins"
-        ),
-        "skew.gone": "The platform's clock agrees with this machine's again",
-        "skew.short": "platform clock {skew}",
-    },
-)
-register(
-    "id",
-    {
-        "skew.title": "Jam platform",
-        "skew.detected": (
-            "Jam platform selisih {skew} dari jam mesin ini: waktunya dikoreksi sebesar "
-            "itu untuk timer dan login"
-        ),
-        "skew.gone": "Jam platform kembali sama dengan jam mesin ini",
-        "skew.short": "jam platform {skew}",
-    },
-)
 
 SOURCES = ("agents", "voice", "nonvoice", "roster")
 KPI_RECORD_SECONDS = 60.0  # how often the running interval's KPI values are upserted
