@@ -26,9 +26,11 @@ from rtm_tui.domain.types import (
     AgentState,
     LoginStatus,
     NonVoiceCounts,
+    NonVoiceNow,
     RosterStatus,
     Status,
     VoiceCounts,
+    VoiceNow,
 )
 from rtm_tui.i18n import CATALOG, LANGUAGES
 
@@ -123,10 +125,15 @@ DYNAMIC: dict[str, tuple[str, ...] | None] = {
     "cmd.": None,  # falls back to the binding's own text when absent (app.py)
     "check.finding.": tuple(k.value for k in FindingKind),
     "check.note.": tuple(k.value for k in NoteKind),
+    # every count a KPI can carry (the counts dialog, the plan form) and an agent's
     "count.": tuple(
-        f.name for f in (*fields(VoiceCounts), *fields(NonVoiceCounts)) if f.name != "received"
+        dict.fromkeys(
+            f.name
+            for cls in (VoiceCounts, NonVoiceCounts, VoiceNow, NonVoiceNow)
+            for f in fields(cls)
+        )
     )
-    + ("received", "aux_used_seconds", "aux_allowance_seconds", "in_aux_seconds", "late_seconds"),
+    + ("aux_used_seconds", "aux_allowance_seconds", "in_aux_seconds", "late_seconds"),
     "check.col.": (
         "time", "agent", "name", "problem", "interval", "scheduled", "needed", "gap", "calls",
         "aht", "file", "sheet", "row", "column", "value",
