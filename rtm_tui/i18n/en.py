@@ -371,6 +371,12 @@ TEXT: dict[str, str] = {
     "fresh.hint": "Green: fresh. Amber: late. Red: stale, the last good data is kept.",
     "fresh.auth": "credentials rejected",
     "key.retry_now": "Retry now",
+    "fresh.kind.auth": "credentials rejected",
+    "fresh.kind.rate_limited": "the platform asks to slow down",
+    "fresh.kind.server": "platform error",
+    "fresh.kind.timeout": "no answer in time",
+    "fresh.kind.network": "no connection",
+    "fresh.kind.contract": "unexpected answer",
     "fresh.retry_hint": "r: retry every source now (also one told to wait)",
     "fresh.retrying": "Retrying {count} sources now",
     # ----------------------------------------------------------------- gauges

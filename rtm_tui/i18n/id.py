@@ -371,6 +371,12 @@ TEXT: dict[str, str] = {
     "fresh.hint": "Hijau: terkini. Kuning: terlambat. Merah: usang, data terakhir tetap dipakai.",
     "fresh.auth": "kredensial ditolak",
     "key.retry_now": "Coba lagi",
+    "fresh.kind.auth": "kredensial ditolak",
+    "fresh.kind.rate_limited": "platform meminta jeda",
+    "fresh.kind.server": "galat platform",
+    "fresh.kind.timeout": "tidak ada jawaban tepat waktu",
+    "fresh.kind.network": "tidak ada koneksi",
+    "fresh.kind.contract": "jawaban tidak sesuai",
     "fresh.retry_hint": "r: coba lagi semua sumber sekarang (juga yang diminta menunggu)",
     "fresh.retrying": "Mencoba lagi {count} sumber sekarang",
     # ----------------------------------------------------------------- gauges

@@ -15,6 +15,7 @@ import re
 import string
 from dataclasses import fields
 from pathlib import Path
+from typing import get_args
 
 import pytest
 
@@ -33,6 +34,7 @@ from rtm_tui.domain.types import (
     VoiceNow,
 )
 from rtm_tui.i18n import CATALOG, LANGUAGES
+from rtm_tui.sources.client import ErrorKind
 
 SOURCE = Path(rtm_tui.__file__).parent
 
@@ -119,6 +121,7 @@ DYNAMIC: dict[str, tuple[str, ...] | None] = {
     "shift.": ("pagi", "siang"),
     "source.": _HEADER_SOURCES,
     "fresh.": _FRESH,
+    "fresh.kind.": get_args(ErrorKind),
     "header.store_": ("read_only", "unavailable"),
     "store.": ("recreated", "replaced", "read_only", "writable", "open_failed", "opened"),
     "key.": None,  # the bindings' ids: checked in test_bindings_have_labels

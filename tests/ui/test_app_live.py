@@ -190,4 +190,4 @@ async def test_indonesian_ui_on_live_data() -> None:
         text = screen_text(app)
     assert "KPI: Interval ini" in text
     assert "Kehadiran" in text and "hadir" in text
-    assert "agent 0s" in text
+    assert "agen 0s" in text
