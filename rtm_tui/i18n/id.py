@@ -125,7 +125,7 @@ TEXT: dict[str, str] = {
     "roster.col.shift": "Shift",
     "roster.col.status": "Login",
     "roster.coverage.title": "Cakupan per interval · butuh {source}",
-    "roster.coverage.note": "butuh: agen yang perlu dijadwalkan (Erlang C + shrinkage) · jadwal: on shift, bukan istirahat · login: sedang login, termasuk AUX",
+    "roster.coverage.note": "butuh: agen yang perlu dijadwalkan (Erlang C + shrinkage) · jadwal: sedang shift, bukan istirahat · login: sedang login, termasuk AUX",
     "roster.coverage.source.forecast": "dari forecast",
     "roster.coverage.source.forecast_none": "dari forecast (tidak ada untuk hari ini)",
     "roster.coverage.source.actual": "dari panggilan aktual (interval berjalan diproyeksi)",
@@ -217,7 +217,7 @@ TEXT: dict[str, str] = {
     "report.sheet.attendance": "Kehadiran",
     "report.sheet.alerts": "Alert",
     "report.sheet.plans": "Plan",
-    "report.legend": "⚠ peringatan: di bawah SLA, memenuhi SLG · ✖ tidak tercapai: di bawah SLG",
+    "report.legend": "⚠ peringatan: SLA tidak tercapai, SLG tercapai · ✖ tidak tercapai: SLG pun tidak tercapai",
     "report.shift_kpis_note": (
         "Dihitung dari jumlah angka interval yang tercatat (bukan rata-rata persentase "
         "per interval)."
@@ -359,7 +359,7 @@ TEXT: dict[str, str] = {
     "fresh.late": "terlambat",
     "fresh.stale": "usang",
     "fresh.never": "belum ada data",
-    "fresh.off": "mati",
+    "fresh.off": "nonaktif",
     "fresh.title": "Sumber data",
     "fresh.col_source": "Sumber",
     "fresh.col_status": "Status",
@@ -457,7 +457,7 @@ TEXT: dict[str, str] = {
     "alerts.new_one": "Alert merah baru",
     "alerts.overdue": "{count} recovery plan lewat tenggat, belum diverifikasi",
     "severity.warning": "peringatan",
-    "severity.breach": "pelanggaran",
+    "severity.breach": "tidak tercapai",
     # ----------------------------------------------------------------- help
     "help.title": "Tombol",
     "help.col_key": "Tombol",
