@@ -464,9 +464,6 @@ TEXT: dict[str, str] = {
     "help.col_action": "Fungsi",
     "help.footer": "escape atau ?: tutup",
     # ----------------------------------------------------------------- shell messages
-    "placeholder.board": "Papan agen: belum tersedia",
-    "placeholder.roster": "Tampilan roster: belum tersedia",
-    "placeholder.plans": "Recovery plan: belum tersedia",
     "filter.placeholder": "Saring agen (nama, id, tim, kode); enter: simpan, escape: hapus",
     "plan.no_selection": "Pilih gauge KPI, alert atau agen terlebih dahulu",
     "plan.no_store": "Recovery plan memerlukan basis data, yang tidak dapat dibuka (lihat pesan saat mulai)",
