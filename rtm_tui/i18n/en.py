@@ -340,6 +340,59 @@ TEXT: dict[str, str] = {
     "cli.date_range": "{option}: {value} is out of range (a date from {first} to {last})",
     "cli.not_an_age": "{option}: expected a number of days like 730d, got {value}",
     "cli.age_too_long": "{option}: {value} is too long (at most {days} days, 100 years)",
+    # ----------------------------------------------------------------- roster and forecast files
+    "file.where.sheet": ' sheet "{sheet}"',
+    "file.where.row": "row {row}",
+    "file.where.column": 'column "{column}"',
+    "file.none_defined": "none defined",
+    "file.too_many_rows": "has more than {max_rows} rows, the most a roster or forecast file may have (is this the right file or sheet?)",
+    "file.too_large": "is {size} MiB, larger than the {limit} MiB a roster or forecast file may be (is this the right file?)",
+    "file.xlsx_part_too_large": "holds {part} of {size} MiB unpacked, more than the {limit} MiB a roster workbook may need (is this the right file?)",
+    "file.unreadable": "cannot be read: {error}",
+    "file.not_utf8": "is not UTF-8 text (save it as CSV UTF-8)",
+    "file.bad_csv": "is not valid CSV: {error}",
+    "file.bad_xlsx": "cannot be read as an XLSX workbook ({error})",
+    "file.no_sheet": "is not a sheet in this workbook (it has {sheets})",
+    "file.is_directory": "is a directory, not a .csv or .xlsx file",
+    "file.is_device": "is a device, pipe or socket, not a .csv or .xlsx file",
+    "file.wrong_type": "is not a .csv or .xlsx file",
+    "file.empty": "is empty",
+    "file.too_many_cells": "has {cells} cells but the header has {columns} columns (text that contains the separator must be in quotes)",
+    "file.duplicate_header": "appears twice in the header",
+    "file.no_column": 'has no "{name}" column',
+    "file.no_shift_columns": 'needs a "shift_code" column or "start" and "end" columns',
+    "file.no_agent_column": (
+        'has no "agent_id" column (long layout: date, agent_id, ...; '
+        "matrix layout: agent_id, name, team, then one column per date)"
+    ),
+    "file.no_date_columns": 'has no "date" column and no date columns (YYYY-MM-DD)',
+    "file.bad_date": "is not a date (YYYY-MM-DD)",
+    "file.bad_date_column": (
+        "is not a date (YYYY-MM-DD); in the matrix layout every column after "
+        "agent_id, name and team is a date"
+    ),
+    "file.repeated_date_column": "repeats the date column {first}",
+    "file.empty_agent": "agent_id is empty",
+    "file.duplicate_agent_day": "is on the roster twice for {day} (first in row {first})",
+    "file.duplicate_agent": "is on the roster twice (first in row {first})",
+    "file.bad_status": "is not a status (empty, or one of {words})",
+    "file.bad_time": "is not a time (HH:MM)",
+    "file.bad_span": "is not a time span (HH:MM-HH:MM)",
+    "file.bad_break": "is not a break (CODE HH:MM-HH:MM, several separated by ;)",
+    "file.unknown_code": "is not a known shift code (known: {known})",
+    "file.unknown_code_times": (
+        "is not a known shift code (known: {known}): the {missing} time must come from it "
+        "(give start and end, or a known code)"
+    ),
+    "file.label_only": "is not a shift code in the config: kept as a label",
+    "file.label_only_times": "is not a shift code in the config: kept as a label; the times are the row's start and end",
+    "file.time_missing": "{missing} time is missing (give {missing}, or a shift_code)",
+    "file.bad_interval": "is not an interval start (HH:MM)",
+    "file.interval_misaligned": "does not start a {minutes}-minute interval",
+    "file.bad_calls": "is not a number of calls (0 or more)",
+    "file.bad_aht": "is not an AHT in seconds (more than 0)",
+    "file.repeated_interval": "repeats {day} {time} (first in row {first})",
+    "file.repeated_interval_queue": "repeats {day} {time} for queue {queue} (first in row {first})",
     # ----------------------------------------------------------------- header
     "header.shift": "Shift {shift}",
     "header.no_shift": "No TL shift",

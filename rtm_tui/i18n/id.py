@@ -340,6 +340,59 @@ TEXT: dict[str, str] = {
     "cli.date_range": "{option}: {value} di luar rentang (tanggal dari {first} sampai {last})",
     "cli.not_an_age": "{option}: harus jumlah hari seperti 730d, tertulis {value}",
     "cli.age_too_long": "{option}: {value} terlalu lama (paling lama {days} hari, 100 tahun)",
+    # ----------------------------------------------------------------- roster and forecast files
+    "file.where.sheet": ' sheet "{sheet}"',
+    "file.where.row": "baris {row}",
+    "file.where.column": 'kolom "{column}"',
+    "file.none_defined": "belum ada",
+    "file.too_many_rows": "berisi lebih dari {max_rows} baris, batas untuk file roster atau forecast (benarkah file atau sheet-nya?)",
+    "file.too_large": "berukuran {size} MiB, melebihi {limit} MiB untuk file roster atau forecast (benarkah file-nya?)",
+    "file.xlsx_part_too_large": "berisi {part} sebesar {size} MiB setelah dibuka, melebihi {limit} MiB yang wajar untuk workbook roster (benarkah file-nya?)",
+    "file.unreadable": "tidak dapat dibaca: {error}",
+    "file.not_utf8": "bukan teks UTF-8 (simpan sebagai CSV UTF-8)",
+    "file.bad_csv": "bukan CSV yang valid: {error}",
+    "file.bad_xlsx": "tidak dapat dibaca sebagai workbook XLSX ({error})",
+    "file.no_sheet": "bukan sheet di workbook ini (yang ada: {sheets})",
+    "file.is_directory": "adalah folder, bukan file .csv atau .xlsx",
+    "file.is_device": "adalah device, pipe atau socket, bukan file .csv atau .xlsx",
+    "file.wrong_type": "bukan file .csv atau .xlsx",
+    "file.empty": "kosong",
+    "file.too_many_cells": "berisi {cells} sel padahal header hanya {columns} kolom (teks yang memuat pemisah harus diberi tanda kutip)",
+    "file.duplicate_header": "muncul dua kali di header",
+    "file.no_column": 'tidak memiliki kolom "{name}"',
+    "file.no_shift_columns": 'memerlukan kolom "shift_code" atau kolom "start" dan "end"',
+    "file.no_agent_column": (
+        'tidak memiliki kolom "agent_id" (format panjang: date, agent_id, ...; '
+        "format matriks: agent_id, name, team, lalu satu kolom per tanggal)"
+    ),
+    "file.no_date_columns": 'tidak memiliki kolom "date" maupun kolom tanggal (YYYY-MM-DD)',
+    "file.bad_date": "bukan tanggal (YYYY-MM-DD)",
+    "file.bad_date_column": (
+        "bukan tanggal (YYYY-MM-DD); di format matriks setiap kolom setelah "
+        "agent_id, name dan team adalah tanggal"
+    ),
+    "file.repeated_date_column": "mengulang kolom tanggal {first}",
+    "file.empty_agent": "agent_id kosong",
+    "file.duplicate_agent_day": "tercatat dua kali di roster untuk {day} (pertama di baris {first})",
+    "file.duplicate_agent": "tercatat dua kali di roster (pertama di baris {first})",
+    "file.bad_status": "bukan status (kosong, atau salah satu dari {words})",
+    "file.bad_time": "bukan jam (HH:MM)",
+    "file.bad_span": "bukan rentang jam (HH:MM-HH:MM)",
+    "file.bad_break": "bukan break (KODE HH:MM-HH:MM, beberapa dipisah dengan ;)",
+    "file.unknown_code": "bukan kode shift yang dikenal (yang ada: {known})",
+    "file.unknown_code_times": (
+        "bukan kode shift yang dikenal (yang ada: {known}): jam {missing} harus diambil dari "
+        "kode itu (isi start dan end, atau pakai kode yang dikenal)"
+    ),
+    "file.label_only": "bukan kode shift di konfigurasi: disimpan sebagai label",
+    "file.label_only_times": "bukan kode shift di konfigurasi: disimpan sebagai label; jamnya dari start dan end baris ini",
+    "file.time_missing": "jam {missing} tidak ada (isi {missing}, atau shift_code)",
+    "file.bad_interval": "bukan awal interval (HH:MM)",
+    "file.interval_misaligned": "bukan awal interval {minutes} menit",
+    "file.bad_calls": "bukan jumlah panggilan (0 atau lebih)",
+    "file.bad_aht": "bukan AHT dalam detik (lebih dari 0)",
+    "file.repeated_interval": "mengulang {day} {time} (pertama di baris {first})",
+    "file.repeated_interval_queue": "mengulang {day} {time} untuk antrean {queue} (pertama di baris {first})",
     # ----------------------------------------------------------------- header
     "header.shift": "Shift {shift}",
     "header.no_shift": "Di luar shift TL",

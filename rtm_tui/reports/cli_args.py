@@ -55,7 +55,5 @@ def parse_age(value: str, option: str = "--older-than") -> timedelta:
     # a number of thousands of digits is not even converted (int() refuses it anyway)
     days = int(digits) * _UNIT_DAYS[m[2]] if len(digits) <= 9 else MAX_AGE_DAYS + 1
     if days > MAX_AGE_DAYS:
-        raise UsageError(
-            t("cli.age_too_long", option=option, value=repr(value), days=MAX_AGE_DAYS)
-        )
+        raise UsageError(t("cli.age_too_long", option=option, value=repr(value), days=MAX_AGE_DAYS))
     return timedelta(days=days)

@@ -633,7 +633,9 @@ def csv_rows(s: ShiftSummary, tz: tzinfo, now: datetime) -> list[dict[str, str]]
             value=_num(al.value),
             status=str(al.severity),
             detail=al.message,
-            shown=t("report.csv.acked" if r.acknowledged_at is not None else "report.csv.not_acked"),
+            shown=t(
+                "report.csv.acked" if r.acknowledged_at is not None else "report.csv.not_acked"
+            ),
         )
     for section, plans in (
         ("plan_filed", s.plans_filed),
@@ -760,7 +762,13 @@ def write_xlsx(s: ShiftSummary, path: Path, tz: tzinfo, now: datetime) -> None:
         ),
     )  # fmt: skip
 
-    ws = _sheet(wb, t("report.sheet.intervals"), s, tz, t("report.h.intervals_xlsx", minutes=s.interval_minutes))
+    ws = _sheet(
+        wb,
+        t("report.sheet.intervals"),
+        s,
+        tz,
+        t("report.h.intervals_xlsx", minutes=s.interval_minutes),
+    )
     _grid(
         ws,
         4,

@@ -88,7 +88,9 @@ def _sources() -> list[tuple[Path, str]]:
 
 def test_every_literal_key_in_the_code_is_in_the_catalog() -> None:
     asked = {
-        (str(p.relative_to(SOURCE)), m[2]) for p, text in _sources() for m in _LITERAL.finditer(text)
+        (str(p.relative_to(SOURCE)), m[2])
+        for p, text in _sources()
+        for m in _LITERAL.finditer(text)
     }
     assert len(asked) > 100  # the scan finds the calls at all
     missing = sorted((where, key) for where, key in asked if key not in CATALOG["en"])
@@ -112,8 +114,15 @@ DYNAMIC: dict[str, tuple[str, ...] | None] = {
     "gauge.strip.": _PERIODS,
     "counts.": _PERIODS,
     "roster.count.": (
-        "scheduled", "present", "late", "absent", "off", "training", "not_rostered",
-        "not_yet_in", "early_out",
+        "scheduled",
+        "present",
+        "late",
+        "absent",
+        "off",
+        "training",
+        "not_rostered",
+        "not_yet_in",
+        "early_out",
     ),
     "roster.coverage.source.": ("forecast", "forecast_none", "actual", "none"),
     "day.": tuple(str(d) for d in range(7)),
@@ -138,8 +147,21 @@ DYNAMIC: dict[str, tuple[str, ...] | None] = {
     )
     + ("aux_used_seconds", "aux_allowance_seconds", "in_aux_seconds", "late_seconds"),
     "check.col.": (
-        "time", "agent", "name", "problem", "interval", "scheduled", "needed", "gap", "calls",
-        "aht", "file", "sheet", "row", "column", "value",
+        "time",
+        "agent",
+        "name",
+        "problem",
+        "interval",
+        "scheduled",
+        "needed",
+        "gap",
+        "calls",
+        "aht",
+        "file",
+        "sheet",
+        "row",
+        "column",
+        "value",
     ),
     "check.status.": tuple(s.value for s in RosterStatus),
     "report.status.": tuple(s.value for s in Status),
@@ -147,7 +169,8 @@ DYNAMIC: dict[str, tuple[str, ...] | None] = {
     "report.limit.": ("each", "shift", "count", "total"),
     "report.all.": ("voice", "nonvoice"),
     "report.basis.": ("scr", "abandon", "service_level", "aht", "asa", "response_time", "nv_aht"),
-    "report.col.": None,  # `_c("x")` / `_h("x", ...)` in handover.py: see the test below
+    "report.col.": None,
+    "file.": None,  # roster and forecast file problems: test_every_roster_and_forecast_file_problem…  # `_c("x")` / `_h("x", ...)` in handover.py: see the test below
     # the plans screens (their own helper owns these lists)
     "plan.shift.": ("pagi", "siang"),
     "plan.cause.": tuple(c.value for c in RootCause),
@@ -209,3 +232,36 @@ def test_report_column_titles_are_in_the_catalog() -> None:
     assert len(keys) > 30
     missing = sorted(k for k in keys if f"report.col.{k}" not in CATALOG["en"])
     assert not missing
+
+
+_CODE_ARG = {"RosterProblem": 5, "problem": 3, "add_problem": 3, "add_note": 3, "bad": 1}
+
+
+def _file_problem_codes() -> set[str]:
+    """Every code the roster and forecast readers can report: the code argument of each
+    `RosterProblem(...)`, `table.problem(...)`, `add_problem(...)`, `add_note(...)` and
+    `bad(...)` call, a string or a conditional between strings."""
+    import ast
+
+    codes: set[str] = {"is_directory", "is_device", "unknown_code", "unknown_code_times"}
+    for name in ("roster_files.py", "forecast_files.py"):
+        tree = ast.parse((SOURCE / "sources" / name).read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            index = _CODE_ARG.get(called)
+            if index is None or len(node.args) <= index:
+                continue
+            for sub in ast.walk(node.args[index]):
+                if isinstance(sub, ast.Constant) and isinstance(sub.value, str):
+                    codes.add(sub.value)
+    return codes
+
+
+def test_every_roster_and_forecast_file_problem_has_a_text() -> None:
+    codes = _file_problem_codes()
+    assert {"bad_date", "bad_aht", "duplicate_agent_day", "too_large"} <= codes  # found
+    missing = sorted(c for c in codes if f"file.{c}" not in CATALOG["en"])
+    assert not missing, f"file problems without a text: {missing}"

@@ -56,7 +56,7 @@ def english_pieces(*prefixes: str) -> list[str]:
 
 
 def leftovers(text: str, pieces: list[str]) -> list[str]:
-    return [p for p in pieces if re.search(rf"(?<![A-Za-z]){re.escape(p)}(?![A-Za-z])", text)]
+    return [p for p in pieces if re.search(rf"(?<![A-Za-z_]){re.escape(p)}(?![A-Za-z_])", text)]
 
 
 async def _record(settings: Settings, clock: FrozenClock) -> None:
@@ -162,8 +162,14 @@ def test_roster_check_in_indonesian_has_no_english_label(
     code = rtm([*argv, "--forecast", str(fc)], clock=FrozenClock(NOW))
     out = capsys.readouterr().out
     assert code == 1
-    for text in ("kurang dari minimum", "melebihi maksimum", "di luar shift",
-                 "bertabrakan dengan 22:00-07:00 tanggal 2026-11-24", "jeda antar-shift hanya 7 jam", "Interval kekurangan agen"):
+    for text in (
+        "kurang dari minimum",
+        "melebihi maksimum",
+        "di luar shift",
+        "bertabrakan dengan 22:00-07:00 tanggal 2026-11-24",
+        "jeda antar-shift hanya 7 jam",
+        "Interval kekurangan agen",
+    ):
         assert text in out, text
     pieces = english_pieces("check.")
     assert "shorter than the minimum" in pieces
@@ -174,3 +180,34 @@ def test_roster_check_in_indonesian_has_no_english_label(
     out = capsys.readouterr().out
     assert "tanpa forecast" in out
     assert leftovers(out, pieces) == []
+
+
+def test_roster_file_problems_in_indonesian(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "240")
+    config = tmp_path / "config.toml"
+    config.write_text('[site]\ntimezone = "Asia/Jakarta"\nlanguage = "id"\n', encoding="utf-8")
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        HEADER
+        + "2026-11-31,A1,Ani,Inbound,,09:00,11:00,,\n"  # not a date
+        + "2026-11-25,A2,Budi,Inbound,XX,,,,\n"  # unknown code, no times
+        + "2026-11-25,A3,Citra,Inbound,,07:00,25:00,,\n"  # not a time
+        + "2026-11-25,,Dewi,Inbound,,07:00,16:00,,\n",  # no agent id
+        encoding="utf-8",
+    )
+    argv = ["--config", str(config), "roster", "check", str(roster), "--date", "2026-11-25"]
+    assert rtm(argv, clock=FrozenClock(NOW)) == 2
+    err = capsys.readouterr().err
+    for text in (
+        "Input tidak dapat dipakai: 4 masalah",
+        "bukan tanggal (YYYY-MM-DD)",
+        "bukan kode shift yang dikenal",
+        "bukan jam (HH:MM)",
+        "agent_id kosong",
+    ):
+        assert text in err, text
+    pieces = english_pieces("check.", "file.")
+    assert "is not a date" in pieces
+    assert leftovers(err, pieces) == []

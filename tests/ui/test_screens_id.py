@@ -75,7 +75,7 @@ def english_on_screen(app: Any) -> list[str]:
     text = "\n".join(lines)
     # case-sensitive whole words: "Antrean" holds no "Antre…" English, "Agen" no "Agent"
     return [
-        w for w in english_words() if re.search(rf"(?<![A-Za-z]){re.escape(w)}(?![A-Za-z])", text)
+        w for w in english_words() if re.search(rf"(?<![A-Za-z_]){re.escape(w)}(?![A-Za-z_])", text)
     ]
 
 
