@@ -532,6 +532,9 @@ TEXT: dict[str, str] = {
     "store.writable": "The database {path} is writable again: saving works",
     "store.open_failed": "The database {path} cannot be opened; plans cannot be saved (rtm retries at each save): {detail}",
     "store.opened": "The database {path} is open now: saving works",
+    "toast.store": "Database",
+    "toast.forecast": "Forecast",
+    "file.more": " (+{count} more)",
     "header.store_read_only": "Database read-only",
     "header.store_unavailable": "Database unavailable",
 }

@@ -532,6 +532,9 @@ TEXT: dict[str, str] = {
     "store.writable": "Basis data {path} dapat ditulis lagi: penyimpanan berfungsi",
     "store.open_failed": "Basis data {path} tidak dapat dibuka; plan tidak dapat disimpan (rtm mencoba lagi setiap menyimpan): {detail}",
     "store.opened": "Basis data {path} sekarang terbuka: penyimpanan berfungsi",
+    "toast.store": "Basis data",
+    "toast.forecast": "Forecast",
+    "file.more": " (+{count} lagi)",
     "header.store_read_only": "Basis data hanya-baca",
     "header.store_unavailable": "Basis data tidak tersedia",
 }

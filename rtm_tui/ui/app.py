@@ -403,7 +403,9 @@ class RtmApp(App[int]):
         for event in store.take_events():
             text = t(f"store.{event.kind}", path=event.path, detail=event.detail)
             severity = STORE_EVENT_SEVERITY.get(event.kind, "warning")
-            self.notify(text, title="Store", severity=severity, timeout=15, markup=False)
+            self.notify(
+                text, title=t("toast.store"), severity=severity, timeout=15, markup=False
+            )
         self.header.update_header(store_health=getattr(store, "health", "ok"))
 
     def _announce(self, alerts: Iterable[Alert]) -> None:

@@ -609,7 +609,9 @@ class Feed:
         except Exception as exc:
             message = _file_problem(path, exc)
             if message != self.forecast_error and self._app is not None:
-                self._app.notify(message, title="Forecast", severity="error", markup=False)
+                self._app.notify(
+                    message, title=t("toast.forecast"), severity="error", markup=False
+                )
             self.forecast_error = message
             return False
         self.forecast_error = None
@@ -639,7 +641,7 @@ class Feed:
         """A store call's or a recorder flush's outcome: an error is kept for the header
         and said once (a toast) until a write succeeds again."""
         if error is not None and self.store_error is None and self._app is not None:
-            self._app.notify(error, title="Store", severity="error", markup=False)
+            self._app.notify(error, title=t("toast.store"), severity="error", markup=False)
         self.store_error = error
 
     def _keep_record(self, view: MonitorView, previous: MonitorView | None) -> None:
@@ -741,7 +743,7 @@ def _file_problem(path: Path, exc: Exception) -> str:
     problems = getattr(exc, "problems", None)
     message = f"{path.name}: {problems[0]}" if problems else f"{path.name}: {exc}"
     if problems and len(problems) > 1:
-        message += f" (+{len(problems) - 1} more)"
+        message += t("file.more", count=len(problems) - 1)
     return message
 
 
