@@ -35,6 +35,7 @@ from rtm_tui.domain.types import (
 )
 from rtm_tui.i18n import CATALOG, LANGUAGES
 from rtm_tui.sources.client import ErrorKind
+from rtm_tui.ui.app import _TEXTUAL_COMMANDS
 
 SOURCE = Path(rtm_tui.__file__).parent
 
@@ -170,7 +171,10 @@ DYNAMIC: dict[str, tuple[str, ...] | None] = {
     "report.all.": ("voice", "nonvoice"),
     "report.basis.": ("scr", "abandon", "service_level", "aht", "asa", "response_time", "nv_aht"),
     "report.col.": None,
-    "file.": None,  # roster and forecast file problems: test_every_roster_and_forecast_file_problem…  # `_c("x")` / `_h("x", ...)` in handover.py: see the test below
+    "file.": None,
+    "palette.": tuple(
+        f"{name}{part}" for name in _TEXTUAL_COMMANDS.values() for part in ("", ".help")
+    ),  # roster and forecast file problems: test_every_roster_and_forecast_file_problem…  # `_c("x")` / `_h("x", ...)` in handover.py: see the test below
     # the plans screens (their own helper owns these lists)
     "plan.shift.": ("pagi", "siang"),
     "plan.cause.": tuple(c.value for c in RootCause),

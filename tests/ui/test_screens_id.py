@@ -26,7 +26,7 @@ from rtm_tui.i18n import CATALOG, set_language
 
 # areas of the catalog these screens show (plan form and plans screens have their own tests)
 SCREEN_AREAS = (
-    "app.", "tab.", "key.", "cmd.", "header.", "fresh.", "source.", "day.", "month.",
+    "app.", "tab.", "key.", "cmd.", "palette.", "header.", "fresh.", "source.", "day.", "month.",
     "board.", "gauge.", "status.", "kpi.", "att.", "counts.", "count.", "help.", "filter.",
     "roster.", "skew.", "placeholder.",
 )  # fmt: skip
@@ -157,6 +157,8 @@ async def test_no_english_on_any_screen_in_indonesian() -> None:
         await look("filter", "escape", "escape", "slash")
         await look("roster view", "escape", "2")
         await look("gauges folded", "1", "g")
+        text = await look("command palette", "ctrl+p")
+        assert "Cari perintah" in text and "Tangkapan layar" in text  # Textual's own, too
     assert {name: words for name, words in seen.items() if words} == {}
 
 
