@@ -133,13 +133,13 @@ def _problem_dict(p: RosterProblem) -> dict[str, Any]:
     }
 
 
-def _finding_dict(f: Finding) -> dict[str, Any]:
+def _finding_dict(f: Finding, day: date) -> dict[str, Any]:
     return {
         "kind": f.kind.value,
         "agent_id": f.agent_id,
         "name": f.name or None,
         "at": f.at.isoformat() if f.at else None,
-        "message": finding_text(f, f.at.date() if f.at else date.min),
+        "message": finding_text(f, day),
     }
 
 
@@ -282,7 +282,7 @@ def main(args: argparse.Namespace, settings: Any) -> int:
             "ok": result.ok,
             "agents": result.agents,
             "with_shift": result.working,
-            "problems": [_finding_dict(f) for f in result.problems],
+            "problems": [_finding_dict(f, day) for f in result.problems],
             "intervals": [_interval_dict(c, day) for c in result.coverage],
             "notes": [*file_notes, *(note_text(n) for n in result.notes)],
         }
