@@ -412,16 +412,16 @@ TEXT: dict[str, str] = {
     "tab.outlook": "Outlook",
     "key.outlook": "Outlook",
     "cmd.outlook": "Tampilkan outlook hari ini: apakah shift dan hari ini masih capai SLA",
-    "key.outlook_more": "+1 agent",
-    "key.outlook_fewer": "-1 agent",
+    "key.outlook_more": "+1 agen",
+    "key.outlook_fewer": "-1 agen",
     "key.outlook_chat": "1 ke chat",
     "key.outlook_unchat": "1 kembali dari chat",
     "key.outlook_reset": "Reset simulasi",
-    "cmd.outlook_more": "Simulasi: satu agent lagi tersedia mulai sekarang (dari AUX, briefing)",
-    "cmd.outlook_fewer": "Simulasi: satu agent berkurang mulai sekarang",
-    "cmd.outlook_chat": "Simulasi: pindahkan satu agent voice ke chat",
-    "cmd.outlook_unchat": "Simulasi: kembalikan satu agent dari chat ke voice",
-    "cmd.outlook_reset": "Simulasi: kembali ke agent sesuai rencana",
+    "cmd.outlook_more": "Simulasi: satu agen lagi tersedia mulai sekarang (dari AUX, briefing)",
+    "cmd.outlook_fewer": "Simulasi: satu agen berkurang mulai sekarang",
+    "cmd.outlook_chat": "Simulasi: pindahkan satu agen voice ke chat",
+    "cmd.outlook_unchat": "Simulasi: kembalikan satu agen dari chat ke voice",
+    "cmd.outlook_reset": "Simulasi: kembali ke agen sesuai rencana",
     "outlook.waiting": "Outlook: menunggu data voice pertama",
     "outlook.title": "Outlook jam {now} · kesabaran penelepon (dari abandon hari ini) {patience}",
     "outlook.none": "belum diketahui (belum ada abandon)",
@@ -444,24 +444,24 @@ TEXT: dict[str, str] = {
     "outlook.secured": "aman",
     "outlook.final_met": "tercapai",
     "outlook.final_missed": "gagal",
-    "outlook.what_if_keys": "Simulasi (m/M agent {more}, x/X ke chat {chat}, 0 reset):",
-    "outlook.next": " {start} agent {agents}: SL {sl} ASA {asa} aband {ab}",
+    "outlook.what_if_keys": "Simulasi (m/M agen {more}, x/X ke chat {chat}, 0 reset):",
+    "outlook.next": " {start} agen {agents}: SL {sl} ASA {asa} aband {ab}",
     "outlook.what_if_end": " SL di akhir {period}: {plan}→{alt}",
-    "outlook.backlog_clear": "{channel}: tidak ada antrean ({agents} agent)",
-    "outlook.backlog_on_track": "{channel}: {waiting} antre, {agents} agent, habis dalam {ttc}",
+    "outlook.backlog_clear": "{channel}: tidak ada antrean ({agents} agen)",
+    "outlook.backlog_on_track": "{channel}: {waiting} antre, {agents} agen, habis dalam {ttc}",
     "outlook.backlog_miss": (
-        "{channel}: {waiting} antre, {agents} agent, habis dalam {ttc}: target lewat jam {at}"
+        "{channel}: {waiting} antre, {agents} agen, habis dalam {ttc}: target lewat jam {at}"
     ),
     "outlook.backlog_missed": (
-        "{channel}: {waiting} antre, {agents} agent, habis dalam {ttc}: target sudah lewat"
+        "{channel}: {waiting} antre, {agents} agen, habis dalam {ttc}: target sudah lewat"
     ),
-    "outlook.backlog_no_agents": "{channel}: {waiting} antre dan tidak ada agent di channel ini",
-    "outlook.backlog_no_data": "{channel}: {waiting} antre, {agents} agent, belum ada handle time",
+    "outlook.backlog_no_agents": "{channel}: {waiting} antre dan tidak ada agen di channel ini",
+    "outlook.backlog_no_data": "{channel}: {waiting} antre, {agents} agen, belum ada handle time",
     "outlook.staff_head": "jam|call|AHT|Erl C|Erl A|jadwal|login|okupansi",
     "outlook.over_cap": "lewat batas",
     "outlook.queues": "Antrean hari ini + sisa hari: {queues}",
     "outlook.staffing_line": (
-        "Outlook {start}: butuh {need_c} agent (Erlang C), {need_a} (Erlang A), "
+        "Outlook {start}: butuh {need_c} agen (Erlang C), {need_a} (Erlang A), "
         "ada {there} ({gap})"
     ),
     # ----------------------------------------------------------------- header

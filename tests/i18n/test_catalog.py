@@ -34,6 +34,7 @@ from rtm_tui.domain.types import (
     VoiceNow,
 )
 from rtm_tui.i18n import CATALOG, LANGUAGES
+from rtm_tui.i18n.plans import _FIELDS as _PLAN_FIELDS
 from rtm_tui.sources.client import ErrorKind
 from rtm_tui.ui.app import _TEXTUAL_COMMANDS
 
@@ -191,6 +192,11 @@ DYNAMIC: dict[str, tuple[str, ...] | None] = {
     "plans.d.": None,
     "plan.ctx.": None,
     "plan.period.": None,
+    "plans.d.history_": ("note_progress", "note_addendum"),
+    "rp.": None,  # exports.py's own labels, read back by tests/reports/test_plans_export_language
+    "rp.action_attr.": ("what", "pic", "due", "status", "result"),
+    "rp.field.": tuple(sorted(_PLAN_FIELDS)),
+    "word.": tuple(f"{w}.{n}" for w in ("agent", "contact") for n in ("one", "other")),
 }
 
 
