@@ -154,3 +154,23 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
+
+# The PostgreSQL form of the few statements with no portable spelling, by (migration
+# number, statement index); None = nothing to do there. Every other statement runs on
+# both engines, its DDL types mapped by `pg_engine.map_ddl`. A migration added later
+# needs an entry here only if it uses SQLite-only SQL (json_each, PRAGMA, triggers...).
+POSTGRES_VARIANTS: dict[tuple[int, int], str | None] = {
+    # 6: the agent's name and team from the kept roster, with jsonb for json_each
+    (6, 11): """UPDATE plans SET
+            scope_label = coalesce((
+                SELECT e ->> 'name' FROM rosters r,
+                    jsonb_array_elements(r.roster::jsonb -> 'entries') e
+                WHERE r.day = plans.date AND e ->> 'agent_id' = substr(plans.scope, 7)
+                LIMIT 1), ''),
+            team = coalesce((
+                SELECT e ->> 'team' FROM rosters r,
+                    jsonb_array_elements(r.roster::jsonb -> 'entries') e
+                WHERE r.day = plans.date AND e ->> 'agent_id' = substr(plans.scope, 7)
+                LIMIT 1), '')
+        WHERE scope LIKE 'agent:%'""",
+}

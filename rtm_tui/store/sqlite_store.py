@@ -257,6 +257,28 @@ class Store:
         except StoreError as exc:
             return cls(None, path, busy_timeout=busy_timeout, open_error=exc)
 
+    @classmethod
+    def open_url(
+        cls,
+        url: str,
+        *,
+        password: str | None = None,
+        busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+        retry: bool = False,
+    ) -> Store:
+        """The store `url` names: `postgresql://user@host/db` (the shared database;
+        `password` apart, never in the URL), or `sqlite:PATH` / a plain path (this file).
+        `retry`: a database that cannot be opened now gives a store that says so and
+        tries again at each use (see `open_or_retry`)."""
+        if url.startswith(("postgresql://", "postgres://")):
+            from rtm_tui.store.pg_store import open_pg  # psycopg only when it is used
+
+            return open_pg(url, password, busy_timeout=busy_timeout, retry=retry)
+        path = url.removeprefix("sqlite:")
+        if retry:
+            return cls.open_or_retry(path, busy_timeout=busy_timeout)
+        return cls.open(path, busy_timeout=busy_timeout)
+
     @staticmethod
     def _connect(path: Path, busy_timeout: float) -> tuple[sqlite3.Connection, bool]:
         """A configured, migrated connection and whether it is read-only."""
