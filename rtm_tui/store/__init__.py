@@ -9,7 +9,7 @@ Every failure the TL can meet (busy, read-only, disk full, damaged file) is a St
 whose message can be shown as is.
 """
 
-from rtm_tui.store.errors import PlanNotFoundError, StoreError
+from rtm_tui.store.errors import PlanConflict, PlanNotFoundError, StoreError
 from rtm_tui.store.interface import PlanStore
 from rtm_tui.store.records import AgentEvent, AlertRecord, KpiRecord, events_from_snapshot
 from rtm_tui.store.schema import MIGRATIONS, SCHEMA_VERSION
@@ -30,6 +30,7 @@ __all__ = [
     "AgentEvent",
     "AlertRecord",
     "KpiRecord",
+    "PlanConflict",
     "PlanNotFoundError",
     "PlanStore",
     "RetentionError",

@@ -2,8 +2,8 @@
 `?` and `:name` placeholders) run unchanged on a psycopg 3 connection.
 
 What it maps, and nothing more:
-- placeholders: `?` -> `%s`, `:name` -> `%(name)s` (outside quotes; `::` casts kept), a
-  literal `%` -> `%%` when there are parameters;
+- placeholders: `?` -> `%s`, `:name` -> `%(name)s` (outside quotes; `::` casts kept),
+  every `%` -> `%%` (quoted or not) when there are parameters;
 - `INSERT OR IGNORE INTO ...` -> `INSERT INTO ... ON CONFLICT DO NOTHING`;
 - an INSERT into a table with an identity `id` gets `RETURNING id` (for `lastrowid`);
 - rows addressable by column name and by index, like `sqlite3.Row`;
@@ -57,9 +57,9 @@ def translate(sql: str, with_params: bool = True) -> str:
             return "%s"
         if m.group(6):
             return f"%({m.group(6)})s"
-        if m.group(7):
-            return "%%" if with_params else "%"
-        return m.group(0)
+        text = m.group(0)
+        # psycopg reads every % as a placeholder, inside quotes too
+        return text.replace("%", "%%") if with_params else text
 
     out = _TOKENS.sub(one, sql)
     if _INSERT_OR_IGNORE.match(out):

@@ -188,6 +188,23 @@ class PgStore(Store):
         self, begin: str, doing: str, *, write: bool
     ) -> Iterator[object]:
         with self._lock:
+            conn = self._begin(write, doing)
+            raw = conn.raw
+            try:
+                yield conn
+                raw.execute("COMMIT")
+            except psycopg.Error as exc:
+                self._rollback()
+                raise self._failed(exc, doing, write=write) from exc
+            except BaseException:
+                self._rollback()
+                raise
+
+    def _begin(self, write: bool, doing: str) -> PgConnection:
+        """A connection inside a new transaction. A connection found dead at BEGIN (the
+        server restarted since the last use) is opened again once at once: nothing had
+        been sent, so nothing is done twice."""
+        for attempt in (1, 2):
             conn = self._ready_pg(write, doing)
             raw = conn.raw
             try:
@@ -198,14 +215,16 @@ class PgStore(Store):
                     raw.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_KEY,))
                 else:
                     raw.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-                yield conn
-                raw.execute("COMMIT")
+                return conn
+            except psycopg.OperationalError as exc:
+                self._rollback()
+                if attempt == 2 or not raw.broken:
+                    raise self._failed(exc, doing, write=write) from exc
+                self._pg = None  # gone while idle: one fresh connection, quietly
             except psycopg.Error as exc:
                 self._rollback()
                 raise self._failed(exc, doing, write=write) from exc
-            except BaseException:
-                self._rollback()
-                raise
+        raise AssertionError("unreachable")
 
     def _rollback(self) -> None:
         if self._pg is not None and not self._pg.raw.closed and self._pg.in_transaction:

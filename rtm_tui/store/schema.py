@@ -151,6 +151,8 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
                 LIMIT 1), '')
         WHERE scope LIKE 'agent:%'""",
     ),
+    # 7: several instances on one database: an edit names the revision it started from
+    ("ALTER TABLE plans ADD COLUMN revision INTEGER NOT NULL DEFAULT 0",),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

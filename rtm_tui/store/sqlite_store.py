@@ -56,7 +56,7 @@ from rtm_tui.store.codec import (
     roster_out,
     ts,
 )
-from rtm_tui.store.errors import PlanNotFoundError, StoreError, store_error
+from rtm_tui.store.errors import PlanConflict, PlanNotFoundError, StoreError, store_error
 from rtm_tui.store.records import AgentEvent, AlertRecord, KpiRecord
 from rtm_tui.store.schema import MIGRATIONS, SCHEMA_VERSION
 
@@ -561,6 +561,8 @@ class Store:
             current = self._load_plan(conn, plan.id)
             if current is None:
                 raise PlanNotFoundError(plan.id)
+            if plan.revision != current.revision:
+                raise self._conflict(conn, plan.id)
             changes = _diff(current, plan)
             if not changes:
                 return current
@@ -578,6 +580,7 @@ class Store:
                 verified_note=current.verified_note,
                 verified_reason=current.verified_reason,
                 updated_at=at,
+                revision=current.revision + 1,
             )
             due = plan_due(stored)
             conn.execute(
@@ -588,9 +591,10 @@ class Store:
                     sla = :sla, slg = :slg, actual = :actual, counts = :counts,
                     suggested_actions = :suggested_actions, root_cause = :root_cause,
                     analysis = :analysis, tl_name = :tl_name, note = :note,
-                    due_at = :due_at, due_ts = :due_ts
+                    due_at = :due_at, due_ts = :due_ts, revision = :revision
                 WHERE id = :id""",
-                self._plan_params(stored) | {"due_at": dt_out_opt(due), "id": plan.id},
+                self._plan_params(stored)
+                | {"due_at": dt_out_opt(due), "id": plan.id, "revision": stored.revision},
             )
             conn.execute("DELETE FROM plan_actions WHERE plan_id = ?", (plan.id,))
             self._insert_actions(conn, plan.id, stored.actions)
@@ -600,6 +604,16 @@ class Store:
                 [(plan.id, dt_out(at), who, f, old, new) for f, old, new in changes],
             )
             return stored
+
+    @staticmethod
+    def _conflict(conn: sqlite3.Connection, plan_id: int) -> PlanConflict:
+        """Who made the edit that came first, for the second writer's message."""
+        row = conn.execute(
+            "SELECT who, at FROM plan_history WHERE plan_id = ? ORDER BY id DESC LIMIT 1",
+            (plan_id,),
+        ).fetchone()
+        who, at = ("someone", "?") if row is None else (str(row["who"]), str(row["at"]))
+        return PlanConflict(plan_id, who, at[11:16] if len(at) >= 16 else at)
 
     def _insert_plan(self, plan: RecoveryPlan, who: str, at: datetime) -> RecoveryPlan:
         stored = dataclasses.replace(
@@ -615,6 +629,7 @@ class Store:
             verified_note="",
             verified_reason="",
             updated_at=at,
+            revision=0,
         )
         due = plan_due(stored)
         with self._write("save the recovery plan") as conn:
@@ -715,6 +730,7 @@ class Store:
             verified_by=row["verified_by"],
             verified_note=row["verified_note"],
             verified_reason=row["verified_reason"],
+            revision=row["revision"],
         )
 
     def _load_plan(self, conn: sqlite3.Connection, plan_id: int) -> RecoveryPlan | None:
