@@ -101,7 +101,7 @@ def _run(args: argparse.Namespace, settings: Any) -> int:
         print(f"rtm report: {label} has not started yet", file=sys.stderr)
         return 1
     path = settings.database_path()
-    if not path.exists():
+    if not settings.storage.url and not path.exists():
         print(f"rtm report: nothing recorded: no database at {path}", file=sys.stderr)
         return 1
     rules = ReportRules(
@@ -111,7 +111,7 @@ def _run(args: argparse.Namespace, settings: Any) -> int:
         interval_minutes=settings.staffing.interval_minutes,
         tl_shifts=shifts,
     )
-    with Store.open(path) as store:
+    with Store.open_url(settings.store_url(), password=settings.store_password()) as store:
         summary = build_shift_summary(
             store,
             day=day,
@@ -125,7 +125,7 @@ def _run(args: argparse.Namespace, settings: Any) -> int:
         )
     if not summary.recorded:
         print(
-            f"rtm report: nothing recorded for {label} in {path}: was rtm running then? "
+            f"rtm report: nothing recorded for {label} in {store.path}: was rtm running then? "
             "No report written.",
             file=sys.stderr,
         )

@@ -72,10 +72,9 @@ def _run(args: argparse.Namespace, settings: Any) -> int:
     if command == "export" and args.format == "xlsx" and args.output is None:
         raise UsageError("--format xlsx writes a file: give it with --output FILE.xlsx")
     status = _status(getattr(args, "status", None))
-    path = settings.database_path()
-    with Store.open(path) as store:
+    with Store.open_url(settings.store_url(), password=settings.store_password()) as store:
         if command == "list":
-            return _list(store, path, since, until, status, now, tz)
+            return _list(store, store.path, since, until, status, now, tz)
         if command == "export":
             return _export(store, args, since, until, now, tz, settings.site.name)
         if command == "purge":

@@ -30,7 +30,7 @@ def test_a_second_writer_of_one_plan_gets_a_conflict_and_keeps_nothing_of_the_fi
     with pytest.raises(PlanConflict) as info:
         siang.save_plan(typed, "Budi", at=T0 + timedelta(minutes=11))
     assert info.value.kind == "conflict" and isinstance(info.value, StoreError)
-    assert "#%d was changed by Rina at 09:40" % filed.id in str(info.value)
+    assert f"#{filed.id} was changed by Rina at 09:40" in str(info.value)
     assert "what you typed is kept" in str(info.value)
     # nothing of the second edit was written; the first is whole
     now = siang.get_plan(filed.id)
@@ -131,7 +131,7 @@ def test_a_wrong_password_says_where_and_never_shows_it(pg_server, pg_database):
         Store.open_url(url, password="not-the-password-42")
     message = str(info.value)
     assert info.value.kind == "unreachable"
-    assert "rtm_admin@127.0.0.1:%d/" % pg_server.port in message
+    assert f"rtm_admin@127.0.0.1:{pg_server.port}/" in message
     assert "password authentication failed" in message
     assert "not-the-password-42" not in message
     assert "not-the-password-42" not in repr(info.value.__cause__)
