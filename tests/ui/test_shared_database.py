@@ -1,0 +1,81 @@
+"""Two TLs on one database: a plan the siang TL files in their rtm shows in the pagi TL's
+plans screen and header (overdue count) within one refresh, without a key press. On a
+SQLite file and on a real PostgreSQL server."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import timedelta
+
+import pytest
+from app_helpers import MORNING, SIZE, screen_text, sim_app, wait_for, wait_live
+
+import rtm_tui.ui.app as app_module
+import rtm_tui.ui.plans_screen as plans_module
+from rtm_tui.domain.plans import PlanAction, RecoveryPlan, RootCause
+from rtm_tui.store import Store
+from rtm_tui.ui.plans_screen import PlansScreen
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def two_stores(request, tmp_path):
+    if request.param == "postgres":
+        url, password = request.getfixturevalue("pg_database")
+    else:
+        url, password = f"sqlite:{tmp_path / 'shared.sqlite3'}", None
+    pagi = Store.open_url(url, password=password)
+    siang = Store.open_url(url, password=password)
+    yield pagi, siang
+    pagi.close()
+    siang.close()
+
+
+def _plan(tl: str, note: str) -> RecoveryPlan:
+    at = MORNING - timedelta(hours=3)
+    return RecoveryPlan(
+        created_at=at,
+        date=at.date(),
+        tl_shift="pagi",
+        interval_start=at,
+        kpi="abandon",
+        scope="all",
+        actual=12.5,
+        root_cause=RootCause.EXCESS_AUX,
+        analysis="too many agents in AUX",
+        actions=(PlanAction("Recall agents from AUX", tl, MORNING - timedelta(hours=2)),),
+        tl_name=tl,
+        note=note,
+    )
+
+
+async def test_a_plan_filed_in_another_rtm_shows_within_one_refresh(two_stores, monkeypatch):
+    pagi, siang = two_stores
+    monkeypatch.setattr(plans_module, "REFRESH_SECONDS", 0.3)
+    monkeypatch.setattr(app_module, "OVERDUE_CHECK_SECONDS", 0.3)
+    mine = pagi.save_plan(_plan("Rina", "pagi's own"), "Rina")
+    app, _sim, _ = sim_app(store=pagi)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_live(pilot, app)
+        await wait_for(pilot, lambda: app.overdue_count == 1)
+        await pilot.press("p")
+        await wait_for(pilot, lambda: isinstance(app.screen, PlansScreen))
+        screen = app.screen
+        assert [p.id for p in screen.plans] == [mine.id]
+        # the siang TL's rtm, on the same database
+        theirs = siang.save_plan(_plan("Budi Ann [/]", "siang's"), "Budi")
+        await wait_for(pilot, lambda: theirs.id in [p.id for p in screen.plans], timeout=5)
+        assert "Budi" in screen_text(app)
+        await wait_for(pilot, lambda: app.overdue_count == 2, timeout=5)
+        # a status moved over there shows here too, and the row under the cursor stays
+        table = screen.query_one("#plans-table")
+        selected = screen.selected_plan().id
+        siang.set_status(mine.id, "in_progress", "Budi", MORNING)
+        await wait_for(
+            pilot, lambda: any(p.status == "in_progress" for p in screen.plans), timeout=5
+        )
+        assert screen.selected_plan().id == selected and table.cursor_row is not None
+        # an edit over there while this one holds the old copy: a save here is refused
+        siang.save_plan(dataclasses.replace(theirs, note="siang edited"), "Budi")
+        stale = dataclasses.replace(theirs, note="pagi's edit")
+        with pytest.raises(Exception, match="changed by Budi"):
+            pagi.save_plan(stale, "Rina")
