@@ -74,3 +74,18 @@ def pg_database(pg_server) -> tuple[str, str]:
     """(url, password) of a new, empty database on the session's server."""
     name = pg_server.new_database()
     return pg_server.url(name), pg_server.password
+
+
+@pytest.fixture
+def own_server(pg_server) -> Iterator[object]:
+    """A PostgreSQL server of the test's own, to stop and restart (the session's stays up).
+    Skipped, as pg_server, when the binaries are missing."""
+    from pg_server import PgServer
+
+    server = PgServer(pg_server.bindir)
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop("immediate")
+        server.remove()

@@ -159,6 +159,9 @@ TEXT: dict[str, str] = {
     "store.writable": "The database {path} is writable again: saving works",
     "store.open_failed": "The database {path} cannot be opened; plans cannot be saved (rtm retries at each save): {detail}",
     "store.opened": "The database {path} is open now: saving works",
+    "store.server_down": "The database server {path} cannot be reached: plans cannot be saved now, and the shift record waits and is saved when it is back (rtm retries): {detail}",
+    "store.server_back": "The database server {path} is reachable again: saving works",
+    "store.read_only_role": "The database user {path} may read but not write: plans cannot be saved until it has write rights (rtm retries at each save)",
     "header.store_read_only": "Database read-only",
     "header.store_unavailable": "Database unavailable",
 }

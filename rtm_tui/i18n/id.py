@@ -159,6 +159,9 @@ TEXT: dict[str, str] = {
     "store.writable": "Basis data {path} dapat ditulis lagi: penyimpanan berfungsi",
     "store.open_failed": "Basis data {path} tidak dapat dibuka; plan tidak dapat disimpan (rtm mencoba lagi setiap menyimpan): {detail}",
     "store.opened": "Basis data {path} sekarang terbuka: penyimpanan berfungsi",
+    "store.server_down": "Server basis data {path} tidak dapat dihubungi: plan belum dapat disimpan, catatan shift menunggu dan disimpan saat server kembali (rtm mencoba lagi): {detail}",
+    "store.server_back": "Server basis data {path} dapat dihubungi lagi: penyimpanan berfungsi",
+    "store.read_only_role": "Pengguna basis data {path} hanya dapat membaca: plan tidak dapat disimpan sampai diberi hak tulis (rtm mencoba lagi setiap menyimpan)",
     "header.store_read_only": "Basis data hanya-baca",
     "header.store_unavailable": "Basis data tidak tersedia",
 }

@@ -10,8 +10,8 @@ engine's own parts differ:
   is bounded by the busy timeout (`lock_timeout`), then a `busy` StoreError;
 - a read is one REPEATABLE READ, READ ONLY transaction (a consistent snapshot);
 - the server going away (restart, network) is a StoreError of kind `unreachable`; the
-  connection is dropped and opened again at the next use, with `open_failed` and `opened`
-  events for the app to show. Nothing is written half way (the transaction rolls back),
+  connection is dropped and opened again at the next use, with `server_down` and
+  `server_back` events for the app to show. Nothing is written half way (the transaction rolls back),
   and the recorder keeps what it could not write;
 - a role without write rights opens read-only (`health`), saves say so.
 """
@@ -39,6 +39,11 @@ from rtm_tui.store.pg_engine import (
 from rtm_tui.store.schema import SCHEMA_VERSION
 from rtm_tui.store.sqlite_store import DEFAULT_BUSY_TIMEOUT, Store
 
+# StoreEvent kinds of a shared database (beside `writable`, as on SQLite)
+SERVER_DOWN = "server_down"  # cannot reach the server: what waits is written when it is back
+SERVER_BACK = "server_back"
+READ_ONLY_ROLE = "read_only_role"  # the database user may read, not write
+
 
 def _may_write(conn: PgConnection) -> bool:
     row = conn.raw.execute(
@@ -61,13 +66,13 @@ class PgStore(Store):
     ) -> None:
         self.target = target
         self._pg = conn
-        super().__init__(
-            None,
-            Path(target.display),
-            busy_timeout=busy_timeout,
-            read_only=read_only,
-            open_error=open_error,
-        )
+        super().__init__(None, Path(target.display), busy_timeout=busy_timeout)
+        self._read_only = read_only
+        self._open_error = open_error
+        if open_error is not None:
+            self._event(SERVER_DOWN, str(open_error))
+        elif read_only:
+            self._event(READ_ONLY_ROLE)
 
     @classmethod
     def open_target(
@@ -130,7 +135,7 @@ class PgStore(Store):
                 pass
             self._pg = None
         if self._open_error is None:
-            self._event("open_failed", str(error))
+            self._event(SERVER_DOWN, str(error))
         self._open_error = error
 
     def _reopen(self) -> None:
@@ -142,9 +147,9 @@ class PgStore(Store):
         self._pg = conn
         if self._open_error is not None:
             self._open_error = None
-            self._event("opened")
+            self._event(SERVER_BACK)
         if read_only and not self._read_only:
-            self._event("read_only")
+            self._event(READ_ONLY_ROLE)
         elif self._read_only and not read_only:
             self._event("writable")
         self._read_only = read_only

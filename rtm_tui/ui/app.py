@@ -98,6 +98,9 @@ STORE_EVENT_SEVERITY: dict[str, SeverityLevel] = {
     "open_failed": "error",
     "writable": "information",
     "opened": "information",
+    "server_down": "error",
+    "server_back": "information",
+    "read_only_role": "error",
 }
 
 

@@ -148,7 +148,7 @@ def test_a_read_only_role_reads_and_each_save_says_why(pg_server, pg_database, m
     reader = Store.open_url(pg_server.url(name, user="koordinator"), password="ro-pass-9")
     try:
         assert reader.health == "read_only"
-        assert [e.kind for e in reader.take_events()] == ["read_only"]
+        assert [e.kind for e in reader.take_events()] == ["read_only_role"]
         assert [p.id for p in reader.list_plans()] == [filed.id]
         with pytest.raises(StoreError) as info:
             reader.save_plan(make_plan(note="mine"), "Koordinator")
@@ -164,22 +164,6 @@ def test_a_read_only_role_reads_and_each_save_says_why(pg_server, pg_database, m
         assert "writable" in [e.kind for e in reader.take_events()]
     finally:
         reader.close()
-
-
-@pytest.fixture
-def own_server():
-    """A server of this test's own, to stop and restart (the session's stays up)."""
-    from pg_server import PgServer, find_bindir
-
-    pytest.importorskip("psycopg")
-    bindir = find_bindir()
-    if bindir is None:
-        pytest.skip("PostgreSQL server binaries (initdb, pg_ctl) not found")
-    server = PgServer(bindir)
-    server.start()
-    yield server
-    server.stop("immediate")
-    server.remove()
 
 
 def test_the_server_restarted_mid_shift_is_invisible_and_stopped_is_said(own_server, make_plan):
@@ -199,11 +183,11 @@ def test_the_server_restarted_mid_shift_is_invisible_and_stopped_is_said(own_ser
         with pytest.raises(StoreError, match="not reachable"):
             store.list_plans()
         events = store.take_events()
-        assert [e.kind for e in events] == ["open_failed"]  # said once, not at every try
+        assert [e.kind for e in events] == ["server_down"]  # said once, not at every try
         assert "rtm_admin@127.0.0.1" in str(events[0].path)
         own_server.start()
         third = store.save_plan(make_plan(note="while down"), "Rina")  # the TL's retry
-        assert [e.kind for e in store.take_events()] == ["opened"]
+        assert [e.kind for e in store.take_events()] == ["server_back"]
         assert [p.note for p in store.list_plans()] == ["before", "after the restart", "while down"]
         assert [p.id for p in store.list_plans()] == [first.id, second.id, third.id]
     finally:
@@ -219,10 +203,10 @@ def test_a_store_opened_while_the_server_is_down_starts_working_when_it_is_up(
     )
     try:
         assert store.health == "unavailable"
-        assert [e.kind for e in store.take_events()] == ["open_failed"]
+        assert [e.kind for e in store.take_events()] == ["server_down"]
         own_server.start()
         store.save_plan(make_plan(), "Rina")
         assert store.health == "ok"
-        assert [e.kind for e in store.take_events()] == ["opened"]
+        assert [e.kind for e in store.take_events()] == ["server_back"]
     finally:
         store.close()

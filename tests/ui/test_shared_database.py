@@ -8,7 +8,7 @@ import dataclasses
 from datetime import timedelta
 
 import pytest
-from app_helpers import MORNING, SIZE, screen_text, sim_app, wait_for, wait_live
+from app_helpers import MORNING, SIZE, frozen, screen_text, sim_app, wait_for, wait_live
 
 import rtm_tui.ui.app as app_module
 import rtm_tui.ui.plans_screen as plans_module
@@ -79,3 +79,42 @@ async def test_a_plan_filed_in_another_rtm_shows_within_one_refresh(two_stores, 
         stale = dataclasses.replace(theirs, note="pagi's edit")
         with pytest.raises(Exception, match="changed by Budi"):
             pagi.save_plan(stale, "Rina")
+
+
+def _toasts(app) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+async def _until(pilot, clock, condition, timeout: float = 30.0) -> None:
+    """Let the shift go on (5 s of site time per 0.1 s) until `condition()` holds."""
+    for _ in range(int(timeout / 0.1)):
+        if condition():
+            return
+        clock.advance(5)
+        await pilot.pause(0.1)
+    raise AssertionError(f"condition not met within {timeout} s")
+
+
+async def test_the_server_stopped_mid_shift_is_said_and_nothing_recorded_is_lost(own_server):
+    store = Store.open_url(own_server.url(), password=own_server.password, busy_timeout=1)
+    clock = frozen()
+    app, _sim, _ = sim_app(store=store, clock=clock, quiet=False)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_live(pilot, app)
+            await _until(pilot, clock, lambda: bool(store.alerts()))
+            kpis_before = len(store.interval_kpis())
+            own_server.stop()
+            # the next write finds it gone: a toast says so, without the password
+            await _until(pilot, clock, lambda: any("cannot be reached" in m for m in _toasts(app)))
+            assert own_server.password not in " ".join(_toasts(app))
+            assert store.health == "unavailable"
+            await _until(pilot, clock, lambda: len(app.view.open_alerts) > 0)
+            while_down = {a.key for a in app.view.open_alerts}
+            own_server.start()
+            await _until(pilot, clock, lambda: any("reachable again" in m for m in _toasts(app)))
+            # what the recorder held while it was down is in the database now
+            await _until(pilot, clock, lambda: while_down <= {r.alert.key for r in store.alerts()})
+            await _until(pilot, clock, lambda: len(store.interval_kpis()) > kpis_before)
+    finally:
+        store.close()
