@@ -249,7 +249,9 @@ def run(args: argparse.Namespace, settings: Settings | None) -> int:
     from rtm_tui.sources.sanitise import TokenError
 
     clock = Clock(settings.tz)
-    server, metrics_error = start_metrics(settings, clock, settings.database_path())
+    server, metrics_error = start_metrics(
+        settings, clock, None if settings.storage.url else settings.database_path()
+    )  # plan counts from a shared database: not yet (README "Several TLs")
     try:
         app, store = build_run_app(
             settings,
