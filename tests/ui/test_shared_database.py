@@ -118,3 +118,37 @@ async def test_the_server_stopped_mid_shift_is_said_and_nothing_recorded_is_lost
             await _until(pilot, clock, lambda: len(store.interval_kpis()) > kpis_before)
     finally:
         store.close()
+
+
+async def test_the_plan_form_keeps_what_was_typed_while_the_server_is_down(own_server):
+    from test_plan_form_keys import Host, form_of, make_draft, type_text
+    from textual.widgets import Select, Static
+
+    from rtm_tui.ui.plan_form import ActionRow
+
+    store = Store.open_url(own_server.url(), password=own_server.password, busy_timeout=1)
+    app = Host(make_draft(), store)
+    try:
+        async with app.run_test(size=(120, 50)) as pilot:
+            await pilot.pause()
+            form = form_of(app)
+            form.query_one("#root_cause", Select).value = RootCause.VOLUME_SPIKE
+            form.query_one("#analysis").focus()
+            await type_text(pilot, "Promo SMS at 09:00")
+            row = form.query_one(ActionRow)
+            row.what.value, row.pic.value = "Open overflow", "Budi"
+            own_server.stop()
+            await pilot.press("ctrl+s")
+            box = form.query_one("#save-error", Static)
+            await wait_for(pilot, lambda: "not reachable" in str(box.render()), timeout=15)
+            assert own_server.password not in str(box.render())
+            assert form_of(app) is form  # still open, as typed
+            assert form.query_one("#analysis").text == "Promo SMS at 09:00"
+            assert (row.what.value, row.pic.value) == ("Open overflow", "Budi")
+            own_server.start()
+            await pilot.press("ctrl+s")  # the TL's retry
+            await wait_for(pilot, lambda: bool(store.list_plans()), timeout=15)
+        [saved] = store.list_plans()
+        assert saved.analysis == "Promo SMS at 09:00" and saved.actions[0].what == "Open overflow"
+    finally:
+        store.close()
