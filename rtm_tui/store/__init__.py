@@ -1,5 +1,6 @@
-"""SQLite persistence: recovery plans with their history, and the shift record (KPI
-values per interval, observed agent events, alerts, the monitor's restart state).
+"""Persistence (a SQLite file, or a shared PostgreSQL): recovery plans with their history,
+and the shift record (KPI values per interval, observed agent events, alerts, the
+monitor's restart state).
 
     store = Store.open(settings.database_path())
     store = Store.open_url(settings.store_url(), password=settings.store_password())
