@@ -43,6 +43,7 @@ from rtm_tui.ui.header import FreshnessScreen, RtmHeader, SourceStatus
 from rtm_tui.ui.help_screen import HelpScreen
 from rtm_tui.ui.i18n import has, set_language, t
 from rtm_tui.ui.messages import FreshnessChanged, MonitorUpdated, PlansChanged, RosterChanged
+from rtm_tui.ui.outlook_view import OutlookView
 from rtm_tui.ui.plan_form import RecoveryPlanForm
 from rtm_tui.ui.plans_screen import PlansScreen
 from rtm_tui.ui.roster_view import RosterView
@@ -71,6 +72,7 @@ FOOTER_TIERS = {
     "plans": 3,
     "show_view('dashboard')": 3,
     "show_view('roster')": 3,
+    "show_view('outlook')": 3,
     "sort": 4,
     "period": 4,
     "freshness": 4,
@@ -164,6 +166,7 @@ class RtmApp(App[int]):
         Binding("p", "plans", "Plans", id="plans"),
         Binding("1", "show_view('dashboard')", "Dashboard", id="dashboard"),
         Binding("2", "show_view('roster')", "Roster", id="roster"),
+        Binding("3", "show_view('outlook')", "Outlook", id="outlook"),
         Binding("slash", "filter", "Filter", key_display="/", id="filter"),
         Binding("e", "exceptions", "Exceptions", id="exceptions"),
         Binding("s", "sort", "Sort", id="sort"),
@@ -196,6 +199,7 @@ class RtmApp(App[int]):
         self._last_gauge: KpiGauge | None = None
         self.board: AgentBoard | None = None  # None until composed
         self.roster_view: RosterView | None = None
+        self.outlook_view: OutlookView | None = None
         self._roster_dirty = False
         self._board_dirty = False
         self._day: date | None = None
@@ -217,6 +221,7 @@ class RtmApp(App[int]):
         self.filter_input.display = False
         board = self.board = AgentBoard(id="board")
         roster_view = self.roster_view = RosterView(id="roster-view")
+        outlook_view = self.outlook_view = OutlookView(id="outlook-view")
         yield self.header
         with self.tabs:
             with TabPane(t("tab.dashboard"), id="dashboard") as self.dashboard_pane:
@@ -227,6 +232,8 @@ class RtmApp(App[int]):
                 yield self.filter_input
             with TabPane(t("tab.roster"), id="roster"):
                 yield roster_view
+            with TabPane(t("tab.outlook"), id="outlook"):
+                yield outlook_view
         yield RtmFooter()
 
     def on_mount(self) -> None:
@@ -516,7 +523,7 @@ class RtmApp(App[int]):
                 else:
                     name = ""
                 add(b.key_display or self.get_key_display(b), long(name, b.description))
-        for gb in KpiGauge.BINDINGS:
+        for gb in (*KpiGauge.BINDINGS, *OutlookView.BINDINGS):  # keys of a focused view
             if isinstance(gb, Binding):
                 for key in gb.key.split(","):
                     add(self.get_key_display(replace(gb, key=key)), long(gb.id or "", gb.description))
@@ -539,6 +546,10 @@ class RtmApp(App[int]):
         target: Widget | None
         if view == "roster":
             target = self.roster_view
+        elif view == "outlook":
+            target = self.outlook_view
+            if self.outlook_view is not None:
+                self.outlook_view.refresh_outlook(force=True)
         else:
             target = self._last_gauge if self._selection_kind == "kpi" else self.board
             target = target or self.board or next(iter(self.gauge_panel.gauges()), None)
@@ -754,6 +765,9 @@ class RtmApp(App[int]):
         )
         yield SystemCommand(
             t("key.roster"), t("cmd.roster"), lambda: self.action_show_view("roster")
+        )
+        yield SystemCommand(
+            t("key.outlook"), t("cmd.outlook"), lambda: self.action_show_view("outlook")
         )
         yield SystemCommand(t("key.filter"), t("cmd.filter"), self.action_filter)
         yield SystemCommand(t("key.exceptions"), t("cmd.exceptions"), self.action_exceptions)
