@@ -13,7 +13,6 @@ from conftest import T0
 
 from rtm_tui.domain.plans import PlanStatus
 from rtm_tui.store import PlanConflict, Store, StoreError
-from rtm_tui.store.pg_engine import map_ddl, translate
 from rtm_tui.store.schema import SCHEMA_VERSION
 
 
@@ -96,6 +95,9 @@ def test_a_plan_filed_in_one_instance_is_in_the_others_next_read(open_store, mak
 
 
 def test_placeholders_and_ddl_are_mapped_outside_quotes():
+    pytest.importorskip("psycopg")
+    from rtm_tui.store.pg_engine import map_ddl, translate
+
     sql = "SELECT ':x', \"a?\" FROM t WHERE a = :a AND b = ? AND c LIKE 'x%' AND d::text = ?"
     assert translate(sql) == (
         "SELECT ':x', \"a?\" FROM t WHERE a = %(a)s AND b = %s AND c LIKE 'x%%' AND d::text = %s"
