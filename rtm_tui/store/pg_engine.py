@@ -142,6 +142,10 @@ class PgCursor:
     def rowcount(self) -> int:
         return self._cursor.rowcount
 
+    @property
+    def description(self) -> Any:
+        return self._cursor.description
+
     def fetchone(self) -> Any:
         return self._cursor.fetchone()
 
