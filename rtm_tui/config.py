@@ -260,8 +260,42 @@ class RosterSettings(_Section):
     sheet: str = ""
 
 
+def read_password(name: str, named_by: str) -> str:
+    """The password in the environment variable `name` (which `named_by` names), kept as a
+    secret so no message or log shows it; ConfigError naming the variable if unset."""
+    value = os.environ.get(name)
+    if not value:
+        raise ConfigError(
+            f"{named_by} names {name}, which is not set: export {name} with the database "
+            "password first"
+        )
+    from rtm_tui.sources.sanitise import register_secret
+
+    register_secret(value)
+    return value
+
+
 class StorageSettings(_Section):
     database: str = ""  # empty = <data dir>/rtm.sqlite3
+    # the shared database instead: postgresql://user@host:port/db (no password in it)
+    url: str = ""
+    password_env: str = ""  # the environment variable that holds url's password
+
+    @field_validator("url")
+    @classmethod
+    def _shared_url(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            return value
+        parts = urlsplit(value)
+        if parts.scheme not in ("postgresql", "postgres") or not parts.hostname:
+            raise ValueError("use postgresql://user@host:port/database")
+        if parts.password is not None:
+            raise ValueError(
+                "holds a password: remove it from the file and name the environment "
+                "variable that holds it in [storage] password_env"
+            )
+        return value
 
 
 class UiSettings(_Section):
@@ -510,6 +544,26 @@ class Settings(_Section):
         if self.storage.database:
             return Path(self.storage.database).expanduser()
         return data_dir() / "rtm.sqlite3"
+
+    def store_url(self) -> str:
+        """Where plans and the shift record are kept: the shared PostgreSQL URL if set,
+        else `sqlite:<database_path>`."""
+        return self.storage.url or f"sqlite:{self.database_path()}"
+
+    @staticmethod
+    def read_password(name: str, named_by: str) -> str:
+        """`read_password` for the CLI's --password-env (reports reach the config through
+        the settings object)."""
+        return read_password(name, named_by)
+
+    def store_password(self) -> str | None:
+        """The shared database's password from the environment variable named by
+        `password_env` (None: none named, libpq's own ~/.pgpass or PGPASSWORD apply).
+        Registered as a secret so no message or log shows it."""
+        name = self.storage.password_env.strip()
+        if not self.storage.url or not name:
+            return None
+        return read_password(name, "[storage] password_env")
 
     def tl_shift_at(self, now: datetime) -> str | None:
         """The TL shift ("pagi"/"siang") covering `now` in the site timezone, if any."""

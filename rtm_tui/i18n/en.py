@@ -606,6 +606,9 @@ TEXT: dict[str, str] = {
     "toast.store": "Database",
     "toast.forecast": "Forecast",
     "file.more": " (+{count} more)",
+    "store.server_down": "The database server {path} cannot be reached: plans cannot be saved now, and the shift record waits and is saved when it is back (rtm retries): {detail}",
+    "store.server_back": "The database server {path} is reachable again: saving works",
+    "store.read_only_role": "The database user {path} may read but not write: plans cannot be saved until it has write rights (rtm retries at each save)",
     "header.store_read_only": "Database read-only",
     "header.store_unavailable": "Database unavailable",
     # ----------------------------------------------------------------- recovery plan form

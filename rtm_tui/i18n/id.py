@@ -606,6 +606,9 @@ TEXT: dict[str, str] = {
     "toast.store": "Basis data",
     "toast.forecast": "Forecast",
     "file.more": " (+{count} lagi)",
+    "store.server_down": "Server basis data {path} tidak dapat dihubungi: plan belum dapat disimpan, catatan shift menunggu dan disimpan saat server kembali (rtm mencoba lagi): {detail}",
+    "store.server_back": "Server basis data {path} dapat dihubungi lagi: penyimpanan berfungsi",
+    "store.read_only_role": "Pengguna basis data {path} hanya dapat membaca: plan tidak dapat disimpan sampai diberi hak tulis (rtm mencoba lagi setiap menyimpan)",
     "header.store_read_only": "Basis data hanya-baca",
     "header.store_unavailable": "Basis data tidak tersedia",
     # ----------------------------------------------------------------- recovery plan form

@@ -115,7 +115,7 @@ def _run(args: argparse.Namespace, settings: Any) -> int:
         print(f"rtm report: {t('report.err.not_started', label=label)}", file=sys.stderr)
         return 1
     path = settings.database_path()
-    if not path.exists():
+    if not settings.storage.url and not path.exists():
         print(f"rtm report: {t('report.err.no_database', path=path)}", file=sys.stderr)
         return 1
     rules = ReportRules(
@@ -125,7 +125,7 @@ def _run(args: argparse.Namespace, settings: Any) -> int:
         interval_minutes=settings.staffing.interval_minutes,
         tl_shifts=shifts,
     )
-    with Store.open(path) as store:
+    with Store.open_url(settings.store_url(), password=settings.store_password()) as store:
         summary = build_shift_summary(
             store,
             day=day,
@@ -140,7 +140,7 @@ def _run(args: argparse.Namespace, settings: Any) -> int:
         )
         summary = outlook_section.attach(summary, store, settings, now)  # the day's outlook
     if not summary.recorded:
-        print(f"rtm report: {t('report.err.nothing', label=label, path=path)}", file=sys.stderr)
+        print(f"rtm report: {t('report.err.nothing', label=label, path=store.path)}", file=sys.stderr)
         return 1
     return _write(summary, fmt, output, tz, now)
 

@@ -1,6 +1,7 @@
 """Schema migrations. `PRAGMA user_version` = how many of MIGRATIONS have been applied.
 
-Append new migrations; never edit one that has shipped. Each migration is a tuple of
+Append new migrations; never edit one that has shipped. Write SQL types in upper case and
+names in lower case: the PostgreSQL engine maps the types by their case (pg_engine.map_ddl). Each migration is a tuple of
 single SQL statements (run one by one inside the migrating transaction, so a crash half
 way leaves the previous version intact).
 
@@ -151,7 +152,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
                 LIMIT 1), '')
         WHERE scope LIKE 'agent:%'""",
     ),
-    # plans as living records: each action's status and result, progress notes and
+    # 7: plans as living records: each action's status and result, progress notes and
     # addenda (written by whom, when). Actions kept before are open with no result.
     (
         "ALTER TABLE plan_actions ADD COLUMN status TEXT NOT NULL DEFAULT 'open'",
@@ -167,6 +168,28 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         )""",
         "CREATE INDEX plan_notes_plan ON plan_notes(plan_id, id)",
     ),
+    # 8: several instances on one database: an edit names the revision it started from
+    ("ALTER TABLE plans ADD COLUMN revision INTEGER NOT NULL DEFAULT 0",),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
+
+# The PostgreSQL form of the few statements with no portable spelling, by (migration
+# number, statement index); None = nothing to do there. Every other statement runs on
+# both engines, its DDL types mapped by `pg_engine.map_ddl`. A migration added later
+# needs an entry here only if it uses SQLite-only SQL (json_each, PRAGMA, triggers...).
+POSTGRES_VARIANTS: dict[tuple[int, int], str | None] = {
+    # 6: the agent's name and team from the kept roster, with jsonb for json_each
+    (6, 11): """UPDATE plans SET
+            scope_label = coalesce((
+                SELECT e ->> 'name' FROM rosters r,
+                    jsonb_array_elements(r.roster::jsonb -> 'entries') e
+                WHERE r.day = plans.date AND e ->> 'agent_id' = substr(plans.scope, 7)
+                LIMIT 1), ''),
+            team = coalesce((
+                SELECT e ->> 'team' FROM rosters r,
+                    jsonb_array_elements(r.roster::jsonb -> 'entries') e
+                WHERE r.day = plans.date AND e ->> 'agent_id' = substr(plans.scope, 7)
+                LIMIT 1), '')
+        WHERE scope LIKE 'agent:%'""",
+}

@@ -60,7 +60,7 @@ from rtm_tui.store.codec import (
     roster_out,
     ts,
 )
-from rtm_tui.store.errors import PlanNotFoundError, StoreError, store_error
+from rtm_tui.store.errors import PlanConflict, PlanNotFoundError, StoreError, store_error
 from rtm_tui.store.records import AgentEvent, AlertRecord, KpiRecord
 from rtm_tui.store.schema import MIGRATIONS, SCHEMA_VERSION
 
@@ -260,6 +260,28 @@ class Store:
             return cls.open(path, busy_timeout=busy_timeout)
         except StoreError as exc:
             return cls(None, path, busy_timeout=busy_timeout, open_error=exc)
+
+    @classmethod
+    def open_url(
+        cls,
+        url: str,
+        *,
+        password: str | None = None,
+        busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+        retry: bool = False,
+    ) -> Store:
+        """The store `url` names: `postgresql://user@host/db` (the shared database;
+        `password` apart, never in the URL), or `sqlite:PATH` / a plain path (this file).
+        `retry`: a database that cannot be opened now gives a store that says so and
+        tries again at each use (see `open_or_retry`)."""
+        if url.startswith(("postgresql://", "postgres://")):
+            from rtm_tui.store.pg_store import open_pg  # psycopg only when it is used
+
+            return open_pg(url, password, busy_timeout=busy_timeout, retry=retry)
+        path = url.removeprefix("sqlite:")
+        if retry:
+            return cls.open_or_retry(path, busy_timeout=busy_timeout)
+        return cls.open(path, busy_timeout=busy_timeout)
 
     @staticmethod
     def _connect(path: Path, busy_timeout: float) -> tuple[sqlite3.Connection, bool]:
@@ -543,6 +565,8 @@ class Store:
             current = self._load_plan(conn, plan.id)
             if current is None:
                 raise PlanNotFoundError(plan.id)
+            if plan.revision != current.revision:
+                raise self._conflict(conn, plan.id)
             if current.status is PlanStatus.VERIFIED:
                 raise PlanError(f"plan #{plan.id} is verified and final: add an addendum")
             changes = _diff(current, plan)
@@ -562,6 +586,7 @@ class Store:
                 verified_note=current.verified_note,
                 verified_reason=current.verified_reason,
                 updated_at=at,
+                revision=current.revision + 1,
             )
             due = plan_due(stored)
             conn.execute(
@@ -572,9 +597,10 @@ class Store:
                     sla = :sla, slg = :slg, actual = :actual, counts = :counts,
                     suggested_actions = :suggested_actions, root_cause = :root_cause,
                     analysis = :analysis, tl_name = :tl_name, note = :note,
-                    due_at = :due_at, due_ts = :due_ts
+                    due_at = :due_at, due_ts = :due_ts, revision = :revision
                 WHERE id = :id""",
-                self._plan_params(stored) | {"due_at": dt_out_opt(due), "id": plan.id},
+                self._plan_params(stored)
+                | {"due_at": dt_out_opt(due), "id": plan.id, "revision": stored.revision},
             )
             conn.execute("DELETE FROM plan_actions WHERE plan_id = ?", (plan.id,))
             self._insert_actions(conn, plan.id, stored.actions)
@@ -584,6 +610,16 @@ class Store:
                 [(plan.id, dt_out(at), who, f, old, new) for f, old, new in changes],
             )
             return stored
+
+    @staticmethod
+    def _conflict(conn: sqlite3.Connection, plan_id: int) -> PlanConflict:
+        """Who made the edit that came first, for the second writer's message."""
+        row = conn.execute(
+            "SELECT who, at FROM plan_history WHERE plan_id = ? ORDER BY id DESC LIMIT 1",
+            (plan_id,),
+        ).fetchone()
+        who, at = ("someone", "?") if row is None else (str(row["who"]), str(row["at"]))
+        return PlanConflict(plan_id, who, at[11:16] if len(at) >= 16 else at)
 
     def _insert_plan(self, plan: RecoveryPlan, who: str, at: datetime) -> RecoveryPlan:
         stored = dataclasses.replace(
@@ -599,6 +635,7 @@ class Store:
             verified_note="",
             verified_reason="",
             updated_at=at,
+            revision=0,
         )
         due = plan_due(stored)
         with self._write("save the recovery plan") as conn:
@@ -708,6 +745,7 @@ class Store:
             verified_by=row["verified_by"],
             verified_note=row["verified_note"],
             verified_reason=row["verified_reason"],
+            revision=row["revision"],
         )
 
     def _load_plan(self, conn: sqlite3.Connection, plan_id: int) -> RecoveryPlan | None:

@@ -7,6 +7,7 @@ shows. A 1 Hz tick redraws clocks and timers from `now`, without polling.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -100,6 +101,9 @@ STORE_EVENT_SEVERITY: dict[str, SeverityLevel] = {
     "open_failed": "error",
     "writable": "information",
     "opened": "information",
+    "server_down": "error",
+    "server_back": "information",
+    "read_only_role": "error",
 }
 
 
@@ -452,10 +456,15 @@ class RtmApp(App[int]):
             self.bell()
 
     def _check_overdue(self) -> None:
+        if self.store is not None:
+            self.run_worker(self._count_overdue(), exclusive=True, group="overdue")
+
+    async def _count_overdue(self) -> None:
         if self.store is None:
             return
         try:
-            count = len(self.store.overdue_plans(self.clock.now()))
+            # off the event loop: on a shared database this is a network round trip
+            count = len(await asyncio.to_thread(self.store.overdue_plans, self.clock.now()))
         except Exception as exc:  # a busy or broken database must not stop the dashboard
             self.log.warning(f"overdue plans: {exc}")
             return
