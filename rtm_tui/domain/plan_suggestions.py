@@ -61,7 +61,10 @@ def aux_suggestions(
     names = {r.agent_id: r.name for r in rows}
     for a in alerts:
         if a.kind is AlertKind.ROTG and a.agent_id and a.agent_id not in lines:
-            lines[a.agent_id] = f"{names.get(a.agent_id, a.agent_id)}: {a.message}"
+            lines[a.agent_id] = (
+                f"{names.get(a.agent_id, a.agent_id)}: {a.code or '?'} "
+                f"{fmt_duration(a.value)} (limit {fmt_duration(a.limit)})"
+            )
     if first in lines:
         return (lines.pop(first), *lines.values())
     return tuple(lines.values())

@@ -3,6 +3,72 @@
 from __future__ import annotations
 
 TEXT: dict[str, str] = {
+    # ----------------------------------------------------------------- alerts (issue 10)
+    # isi alert: `alert.<Alert.what>`, diisi oleh rtm_tui.i18n.alert_text
+    "alert.rotg.each": "{name} ({agent}) {aux}: {value} dalam satu kali, batas {limit}",
+    "alert.rotg.shift": "{name} ({agent}) {aux}: {value} di shift ini, batas {limit}",
+    "alert.rotg.count": "{name} ({agent}) {aux}: {value} kali di shift ini, batas {limit}",
+    "alert.rotg.total": "{name} ({agent}) semua AUX: {value} di shift ini, batas {limit}",
+    "alert.rotg.before_start": (
+        "{name} ({agent}) {aux}: minimal satu kali lewat {limit} sebelum rtm berjalan "
+        "({total} dalam {count} kali)"
+    ),
+    "alert.kpi.breach": "{kpi} {scope} ({period}) {value}: di bawah target ({targets})",
+    "alert.kpi.warning": "{kpi} {scope} ({period}) {value}: peringatan ({targets})",
+    "alert.kpi.others": "; juga {others}",
+    "alert.scope_all": "semua",
+    "alert.att.late_missing": "{name} ({agent}) terlambat: belum login untuk shift {shift} {start}",
+    "alert.att.absent": (
+        "{name} ({agent}) tidak hadir: tidak login untuk shift {shift} {start} sampai {deadline}"
+    ),
+    "alert.att.late": "{name} ({agent}) login terlambat {late_by} untuk shift {shift} {start}",
+    "alert.att.early_out": "{name} ({agent}) pulang cepat: logout {logout}, shift sampai {end}",
+    "alert.att.not_rostered": "{name} ({agent}) login padahal tidak ada jadwal hari ini",
+    "alert.severity.warning": "peringatan",
+    "alert.severity.breach": "pelanggaran",
+    "alert.severity.severe": "berat",
+    "alert.state.open": "aktif",
+    "alert.state.acknowledged": "ditandai {at} oleh {who}",
+    "alert.state.snoozed": "ditunda sampai {until}: {reason}",
+    "alert.state.resolved": "selesai {at}",
+    "alert.state.excused": "didispensasi {at}: {reason}",
+    # panel alert
+    "alert.ui.alarm": "Aktif",
+    "alert.ui.history": "Riwayat shift",
+    "alert.ui.filter.all": "semua",
+    "alert.ui.filter.agents": "agen",
+    "alert.ui.filter.kpis": "KPI",
+    "alert.ui.title": "{view} · {filter} ({count})",
+    "alert.ui.snoozed": "{count} ditunda",
+    "alert.ui.none_alarm": "Tidak ada alert aktif.",
+    "alert.ui.none_history": "Belum ada alert di shift ini.",
+    "alert.ui.hint": "a tandai  A semua  z tunda  u batal tunda  h riwayat  v saring  x dispensasi",
+    "alert.ui.acked_all": "{count} alert ditandai",
+    "alert.ui.nothing_shown": "Tidak ada alert untuk ditandai",
+    "alert.ui.snoozed_until": "Ditunda sampai {until}",
+    "alert.ui.unsnoozed": "Aktif lagi",
+    "alert.ui.not_snoozed": "Alert ini tidak sedang ditunda",
+    "alert.ui.no_drill": "Tidak ada tampilan untuk alert ini",
+    "alert.ui.header": "Alert {severe}◆ {breach}■ {warning}▲",
+    "alert.ui.back": "{count} alert yang ditunda aktif lagi",
+    # dialog tunda dan dispensasi
+    "alert.dialog.cancel": "Batal",
+    "alert.dialog.reason": "Alasan",
+    "alert.dialog.reason_needed": "Isi alasannya",
+    "alert.snooze.title": "Tunda alert",
+    "alert.snooze.minutes": "Selama {minutes} menit (←/→: per 15 menit)",
+    "alert.snooze.ok": "Tunda",
+    "alert.excuse.title": "Dispensasi {name}",
+    "alert.excuse.period": "Dari {start} sampai {end} (←/→: mulai 15 menit lebih awal/akhir)",
+    "alert.excuse.ok": "Dispensasi",
+    "alert.excuse.done": "Dispensasi {name}: {reason} ({count} alert selesai)",
+    "alert.excuse.no_agent": "Pilih dulu baris agen atau alert agen",
+    "alert.neutral.title": "Jendela netral",
+    "alert.neutral.body": "{source} mati {start}-{end}: anggap netral untuk semua agen?",
+    "alert.neutral.done": "Jendela netral {start}-{end}: {count} alert selesai",
+    "alert.neutral.none": "Tidak ada sumber data yang mati di shift ini",
+    "alert.neutral.key": "Jendela netral",
+    "alert.excuse.key": "Dispensasi",
     # ----------------------------------------------------------------- app shell
     "app.title": "RTM",
     "app.sub_title": "Real Time Management",

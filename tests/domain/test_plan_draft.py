@@ -233,7 +233,7 @@ def test_rotg_alert_for_agent_no_longer_in_aux() -> None:
     )
     d = draft_plan(NOW, "siang", "Rina", view(alerts=(alert,)), alert, None, STAFFING, 30)
     assert (d.kpi, d.actual, d.sla, d.scope) == ("aux_over_limit", 720.0, 600.0, "agent:A2")
-    assert "Budi: TOILET 12:00 over 10:00" in d.suggestions
+    assert "Budi: TOILET 12:00 (limit 10:00)" in d.suggestions
 
 
 def test_nothing_selected_takes_the_worst_kpi_and_interval_is_floored() -> None:
