@@ -67,6 +67,13 @@ TEXT: dict[str, str] = {
     "alert.neutral.none": "No source outage recorded this shift",
     "alert.neutral.key": "Neutral window",
     "alert.excuse.key": "Excuse",
+    "key.acknowledge_all": "Ack all",
+    "key.snooze": "Snooze",
+    "key.unsnooze": "Unsnooze",
+    "key.alert_history": "History",
+    "key.alert_filter": "Agents/KPIs",
+    "key.excuse": "Excuse",
+    "key.neutral": "Neutral window",
     # ----------------------------------------------------------------- app shell
     "app.title": "RTM",
     "app.sub_title": "Real Time Management",

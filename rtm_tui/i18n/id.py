@@ -69,6 +69,13 @@ TEXT: dict[str, str] = {
     "alert.neutral.none": "Tidak ada sumber data yang mati di shift ini",
     "alert.neutral.key": "Jendela netral",
     "alert.excuse.key": "Dispensasi",
+    "key.acknowledge_all": "Tandai semua",
+    "key.snooze": "Tunda",
+    "key.unsnooze": "Batal tunda",
+    "key.alert_history": "Riwayat",
+    "key.alert_filter": "Agen/KPI",
+    "key.excuse": "Dispensasi",
+    "key.neutral": "Jendela netral",
     # ----------------------------------------------------------------- app shell
     "app.title": "RTM",
     "app.sub_title": "Real Time Management",
