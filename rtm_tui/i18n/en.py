@@ -40,7 +40,7 @@ TEXT: dict[str, str] = {
     "alert.ui.snoozed": "{count} snoozed",
     "alert.ui.none_alarm": "Nothing in alarm.",
     "alert.ui.none_history": "No alerts this shift.",
-    "alert.ui.hint": "a ack  A all  z snooze  u unsnooze  h history  v filter  x excuse",
+    "alert.ui.hint": "a ack  A all  z snooze  u unsnooze  h history  v agents/KPIs  x excuse  n neutral  enter go to",
     "alert.ui.acked_all": "{count} alert(s) acknowledged",
     "alert.ui.nothing_shown": "No alert to acknowledge",
     "alert.ui.snoozed_until": "Snoozed until {until}",

@@ -42,7 +42,7 @@ TEXT: dict[str, str] = {
     "alert.ui.snoozed": "{count} ditunda",
     "alert.ui.none_alarm": "Tidak ada alert aktif.",
     "alert.ui.none_history": "Belum ada alert di shift ini.",
-    "alert.ui.hint": "a tandai  A semua  z tunda  u batal tunda  h riwayat  v saring  x dispensasi",
+    "alert.ui.hint": "a tandai  A semua  z tunda  u batal tunda  h riwayat  v agen/KPI  x dispensasi  n netral  enter buka",
     "alert.ui.acked_all": "{count} alert ditandai",
     "alert.ui.nothing_shown": "Tidak ada alert untuk ditandai",
     "alert.ui.snoozed_until": "Ditunda sampai {until}",

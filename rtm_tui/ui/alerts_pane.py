@@ -92,11 +92,11 @@ class AlertsPane(Vertical):
     AlertsPane > #alerts-hint { color: $foreground 50%; padding: 0 1; height: auto; }
     """
     BINDINGS = [
-        Binding("A", "app.acknowledge_all", "Acknowledge all", id="acknowledge_all"),
-        Binding("z", "app.snooze", "Snooze", id="snooze"),
-        Binding("u", "app.unsnooze", "Unsnooze", id="unsnooze"),
-        Binding("h", "app.alert_history", "History", id="alert_history"),
-        Binding("v", "app.alert_filter", "Filter alerts", id="alert_filter"),
+        Binding("A", "app.acknowledge_all", "Acknowledge all", id="acknowledge_all", show=False),
+        Binding("z", "app.snooze", "Snooze", id="snooze", show=False),
+        Binding("u", "app.unsnooze", "Unsnooze", id="unsnooze", show=False),
+        Binding("h", "app.alert_history", "History", id="alert_history", show=False),
+        Binding("v", "app.alert_filter", "Filter alerts", id="alert_filter", show=False),
     ]
 
     def __init__(self, tz: tzinfo, *, id: str | None = None) -> None:

@@ -172,8 +172,9 @@ class RtmApp(AlertActions, App[int]):
         Binding("w", "toggle_alerts", "Alerts", id="alerts"),
         Binding("g", "cycle_gauges", "Gauges", id="gauges"),
         Binding("b", "maximise_board", "Board", id="board"),
-        Binding("x", "excuse", "Excuse", id="excuse"),
-        Binding("n", "neutral_window", "Neutral window", id="neutral"),
+        # in the alerts pane's key hint, not the footer (it has no room)
+        Binding("x", "excuse", "Excuse", id="excuse", show=False),
+        Binding("n", "neutral_window", "Neutral window", id="neutral", show=False),
     ]
 
     def __init__(self, context: AppContext) -> None:
