@@ -83,7 +83,7 @@ def alert_line(alert: Alert, tz: tzinfo) -> str:
         fields["end"] = _hm(p.get("end"), tz)
         fields["logout"] = _hm(p.get("logout"), tz)
         late = _num(p, "late_by")
-        fields["late_by"] = fmt_duration(late)
+        fields["late_by"] = "?" if late is None else f"{int(late // 60)}"
     return t(f"alert.{what}", **fields)
 
 

@@ -19,7 +19,7 @@ TEXT: dict[str, str] = {
     "alert.scope_all": "all",
     "alert.att.late_missing": "{name} ({agent}) late: not logged in for shift {shift} {start}",
     "alert.att.absent": "{name} ({agent}) absent: no login for shift {shift} {start} by {deadline}",
-    "alert.att.late": "{name} ({agent}) logged in {late_by} late for shift {shift} {start}",
+    "alert.att.late": "{name} ({agent}) logged in {late_by} min late for shift {shift} {start}",
     "alert.att.early_out": "{name} ({agent}) early out: logged out {logout}, shift ends {end}",
     "alert.att.not_rostered": "{name} ({agent}) logged in without a shift today",
     "alert.severity.warning": "warning",

@@ -21,7 +21,7 @@ TEXT: dict[str, str] = {
     "alert.att.absent": (
         "{name} ({agent}) tidak hadir: tidak login untuk shift {shift} {start} sampai {deadline}"
     ),
-    "alert.att.late": "{name} ({agent}) login terlambat {late_by} untuk shift {shift} {start}",
+    "alert.att.late": "{name} ({agent}) login terlambat {late_by} menit untuk shift {shift} {start}",
     "alert.att.early_out": "{name} ({agent}) pulang cepat: logout {logout}, shift sampai {end}",
     "alert.att.not_rostered": "{name} ({agent}) login padahal tidak ada jadwal hari ini",
     "alert.severity.warning": "peringatan",

@@ -29,6 +29,7 @@ from rtm_tui.domain.format import fmt_count, fmt_duration, fmt_kpi
 from rtm_tui.domain.plan_draft import kpi_label
 from rtm_tui.domain.plans import ROOT_CAUSE_LABELS, RecoveryPlan
 from rtm_tui.domain.types import LoginStatus, Status
+from rtm_tui.reports import alert_section
 from rtm_tui.reports.cli_args import UsageError, parse_day
 from rtm_tui.reports.exports import (
     _BOLD,
@@ -61,7 +62,7 @@ from rtm_tui.reports.shift_summary import (
     default_shift,
     shift_window,
 )
-from rtm_tui.store import AlertRecord, Store, StoreError
+from rtm_tui.store import Store, StoreError
 
 # ---------------------------------------------------------------------- CLI
 
@@ -235,10 +236,6 @@ def _target(kpi: str, value: float | None) -> str:
     return "—" if value is None else fmt_kpi(kpi, value)
 
 
-def _ack(rec: AlertRecord, tz: tzinfo) -> str:
-    return "no" if rec.acknowledged_at is None else f"yes, {_hm(rec.acknowledged_at, tz)}"
-
-
 # ---------------------------------------------------------------------- Markdown
 
 
@@ -353,16 +350,7 @@ def render_markdown(s: ShiftSummary, tz: tzinfo, now: datetime) -> str:
         "No AUX limit was crossed.",
     )
 
-    out += ["", "## Alerts raised", ""]
-    out += _table(
-        ("Time", "Kind", "Severity", "Message", "Acknowledged"),
-        (
-            (_hm(r.alert.raised_at, tz), str(r.alert.kind), str(r.alert.severity),
-             r.alert.message, _ack(r, tz))
-            for r in s.alerts
-        ),
-        "No alerts.",
-    )  # fmt: skip
+    out += alert_section.markdown(s, tz, _table)  # alerts with their lifecycle, excuses
 
     out += ["", "## Recovery plans", "", "### Filed this shift", ""]
     out += _plans_md(s.plans_filed, tz, now)
@@ -588,19 +576,8 @@ def csv_rows(s: ShiftSummary, tz: tzinfo, now: datetime) -> list[dict[str, str]]
                 shown=fmt_duration(u.seconds[code]),
                 detail=f"{u.count.get(code, 0)}×",
             )
-    for r in s.alerts:
-        al = r.alert
-        add(
-            "alert",
-            time=iso(al.raised_at),
-            scope=al.kpi and al.scope or al.code or "",
-            agent_id=al.agent_id or "",
-            item=str(al.kind),
-            value=_num(al.value),
-            status=str(al.severity),
-            detail=al.message,
-            shown="acknowledged" if r.acknowledged_at is not None else "not acknowledged",
-        )
+    for cells in alert_section.csv_alerts(s, tz):  # alerts with their lifecycle, excuses
+        add(**cells)
     for section, plans in (
         ("plan_filed", s.plans_filed),
         ("plan_open", s.plans_open),
@@ -751,13 +728,9 @@ def write_xlsx(s: ShiftSummary, path: Path, tz: tzinfo, now: datetime) -> None:
     _grid(
         ws,
         4,
-        (("Time", 8), ("Kind", 11), ("Severity", 9), ("Message", 80), ("Acknowledged", 13)),
-        (
-            (_hm(rec.alert.raised_at, tz), str(rec.alert.kind), str(rec.alert.severity),
-             rec.alert.message, _ack(rec, tz))
-            for rec in s.alerts
-        ),
-    )  # fmt: skip
+        tuple(zip(alert_section.ALERT_HEADER, (8, 9, 80, 18, 24, 24), strict=True)),
+        alert_section.alert_rows(s.alerts, tz),
+    )
 
     ws = _sheet(wb, "Plans", s, tz, "Recovery plans")
     _grid(

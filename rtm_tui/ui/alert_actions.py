@@ -40,6 +40,7 @@ class AlertActions:
     feed: Feed | None
     view: Any
     bells: int
+    _news_key: str | None = None  # the alert the news line is about
 
     # ------------------------------------------------------------------ showing
 
@@ -54,6 +55,10 @@ class AlertActions:
         if pane.history and self.feed is not None:
             kept = self.feed.monitor.alerts_of_shift()
         pane.update_alerts(active, kept)
+        news_key = getattr(self, "_news_key", None)
+        if news_key is not None and pane.news and news_key not in {a.key for a in active}:
+            pane.say("")  # what it announced is over
+            self._news_key = None
         counts = counts_by_severity(active)
         app.header.update_header(
             open_alerts=sum(counts.values()),
@@ -71,7 +76,7 @@ class AlertActions:
     def _announce(self, alerts: Iterable[Alert]) -> None:
         """The worst news in the pane's news line; the bell for a breach or severe one."""
         app: Any = self
-        news = [a for a in alerts if a.state is not AlertState.SNOOZED]
+        news = [a for a in alerts if self._still_news(a)]
         if not news or app.context.quiet:
             return
         worst = max(news, key=lambda a: (RANK[a.severity], a.raised_at))
@@ -82,11 +87,18 @@ class AlertActions:
         if len(news) > 1:
             line.append(f"  (+{len(news) - 1})", style="dim")
         self.alerts_pane.say(line)
+        self._news_key = worst.key
         said = self.alerts_pane.news
         app.set_timer(NEWS_SECONDS, lambda: self._clear_news(said))
         if app.settings.ui.bell and any(a.severity in LOUD for a in news):
             self.bells += 1
             app.bell()
+
+    def _still_news(self, alert: Alert) -> bool:
+        """Not snoozed, nor already resolved (a late login rtm saw after the fact)."""
+        now = self.feed.monitor.alert(alert.key) if self.feed is not None else None
+        state = (now or alert).state
+        return state is not AlertState.SNOOZED and state is not AlertState.RESOLVED
 
     def _clear_news(self, said: str) -> None:
         if self.alerts_pane.news == said:

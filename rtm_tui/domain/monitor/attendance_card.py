@@ -91,8 +91,9 @@ class AttendanceCard(MonitorBase):
         if entry is not None and entry.start is not None:
             day = entry.date.isoformat()
             login = f"attendance:{agent_id}:login:{day}"
+            agent = track.agent  # the name as the board shows it: the platform's first
             params: dict[str, str | float | None] = {
-                "name": entry.name,
+                "name": agent.name if agent is not None else entry.name,
                 "agent": agent_id,
                 "shift": entry.shift_code or "",
                 "start": entry.start.isoformat(),
