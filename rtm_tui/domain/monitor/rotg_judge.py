@@ -150,6 +150,9 @@ class RotgJudge(MonitorBase):
         book = self.book
         holds = not ended and not before_start and self._rotg_holds(track, v)
         existing = book.latest(v.key)
+        if existing is None and v.limit_kind == "shift":
+            if self._each_says_it(track, v, None if holds else track.judged_day):
+                return
         if not holds and existing is not None:
             self._update_value(v.key, v, track, now)
             if ended:
@@ -160,6 +163,23 @@ class RotgJudge(MonitorBase):
             self._running_each[v.key] = track.agent_id
         if not holds:
             book.resolve(v.key, now)
+
+    def _each_says_it(self, track: Track, v: Violation, workday: date | None = None) -> bool:
+        """An occurrence over its own limit already has its alert: the shift limit it
+        crosses too (a 60-minute break, 60 minutes a shift) is the same overrun, not a
+        second alert. Running: that occurrence's alert is active; over: one of the
+        workday's occurrences of the code had one."""
+        agent = track.agent
+        if workday is None:
+            assert agent is not None
+            each = f"rotg:{track.agent_id}:{v.code}:each:{agent.state_since.isoformat()}"
+            a = self.book.latest(each)
+            return a is not None and a.state is not AlertState.RESOLVED
+        prefix = f"rotg:{track.agent_id}:{v.code}:each:"
+        return any(
+            k.startswith(prefix) and a.raised_at.date() >= workday
+            for k, a in self.book.alerts.items()
+        )
 
     def _rotg_alert(
         self, track: Track, v: Violation, now: datetime, before_start: int = 0
