@@ -54,7 +54,7 @@ TEXT: dict[str, str] = {
     "alert.dialog.reason": "Reason",
     "alert.dialog.reason_needed": "Give a reason",
     "alert.snooze.title": "Snooze alert",
-    "alert.snooze.minutes": "For {minutes} min (←/→: 15-minute steps)",
+    "alert.snooze.minutes": "For {minutes} min (↑/↓: 15-minute steps)",
     "alert.snooze.ok": "Snooze",
     "alert.excuse.title": "Excuse {name}",
     "alert.excuse.period": "From {start} to {end} (←/→: start 15 min earlier/later)",

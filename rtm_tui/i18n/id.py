@@ -56,7 +56,7 @@ TEXT: dict[str, str] = {
     "alert.dialog.reason": "Alasan",
     "alert.dialog.reason_needed": "Isi alasannya",
     "alert.snooze.title": "Tunda alert",
-    "alert.snooze.minutes": "Selama {minutes} menit (←/→: per 15 menit)",
+    "alert.snooze.minutes": "Selama {minutes} menit (↑/↓: per 15 menit)",
     "alert.snooze.ok": "Tunda",
     "alert.excuse.title": "Dispensasi {name}",
     "alert.excuse.period": "Dari {start} sampai {end} (←/→: mulai 15 menit lebih awal/akhir)",

@@ -38,13 +38,13 @@ _CSS = """
 
 
 class SnoozeDialog(ModalScreen[tuple[int, str] | None]):
-    """Snooze for N x 15 minutes (←/→), with a reason (enter)."""
+    """Snooze for N x 15 minutes (↑/↓: the reason's box keeps ←/→), with a reason."""
 
     DEFAULT_CSS = _CSS.format(name="SnoozeDialog")
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="close"),
-        Binding("left", "step(-1)", "Shorter", show=False),
-        Binding("right", "step(1)", "Longer", show=False),
+        Binding("down", "step(-1)", "Shorter", show=False),
+        Binding("up", "step(1)", "Longer", show=False),
     ]
 
     def __init__(self, what: Text, minutes: int = STEP_MINUTES) -> None:
