@@ -205,8 +205,8 @@ class AlertActions:
         app: Any = self
         alert: Alert | None = None
         row: Any = None
-        if app._selection_kind == "alert":
-            alert = self.alerts_pane.selected_alert
+        if self.alerts_pane.option_list.has_focus or app._selection_kind == "alert":
+            alert = self._chosen_alert()
             if alert is not None and alert.agent_id is None:
                 alert = None
         if alert is None and app.board is not None:

@@ -80,7 +80,7 @@ class AlertsPane(Vertical):
         border-left: vkey $foreground 20%;
     }
     AlertsPane > #alerts-title { text-style: bold; padding: 0 1; width: 1fr; }
-    AlertsPane > #alerts-news { padding: 0 1; height: auto; max-height: 3; display: none; }
+    AlertsPane > #alerts-news { padding: 0 1; height: 1; display: none; }
     AlertsPane > #alerts-news.-shown { display: block; }
     AlertsPane > OptionList { height: 1fr; border: none; padding: 0; background: $surface; }
     /* no focus frame: it took two lines of a small pane; the highlighted alert shows it */
@@ -90,7 +90,10 @@ class AlertsPane(Vertical):
         color: $text-warning; text-style: bold; padding: 0 1; height: auto;
     }
     AlertsPane > #alerts-hint { color: $foreground 50%; padding: 0 1; height: auto; }
+    /* a short screen keeps its lines for the alerts (the help lists the keys) */
+    Screen.-short AlertsPane > #alerts-hint { display: none; }
     """
+    SCOPED_CSS = False  # the rule for short screens names the Screen
     BINDINGS = [
         Binding("A", "app.acknowledge_all", "Acknowledge all", id="acknowledge_all", show=False),
         Binding("z", "app.snooze", "Snooze", id="snooze", show=False),
@@ -191,6 +194,9 @@ class AlertsPane(Vertical):
     def say(self, text: Text | str) -> None:
         """The one notification shown: replaces the one before; "" hides it."""
         self.news = str(text)
+        if isinstance(text, str):
+            text = Text(text)
+        text.no_wrap, text.overflow = True, "ellipsis"
         self.news_line.update(text)
         self.news_line.set_class(bool(self.news), "-shown")
 
