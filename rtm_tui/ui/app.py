@@ -42,6 +42,7 @@ from rtm_tui.ui.header import FreshnessScreen, RtmHeader, SourceStatus
 from rtm_tui.ui.help_screen import HelpScreen
 from rtm_tui.ui.i18n import has, set_language, t
 from rtm_tui.ui.messages import FreshnessChanged, MonitorUpdated, PlansChanged, RosterChanged
+from rtm_tui.ui.outlook_view import OutlookView
 from rtm_tui.ui.plan_form import RecoveryPlanForm
 from rtm_tui.ui.plans_screen import PlansScreen
 from rtm_tui.ui.roster_view import RosterView
@@ -70,6 +71,7 @@ FOOTER_TIERS = {
     "plans": 3,
     "show_view('dashboard')": 3,
     "show_view('roster')": 3,
+    "show_view('outlook')": 3,
     "sort": 4,
     "period": 4,
     "freshness": 4,
@@ -160,6 +162,7 @@ class RtmApp(AlertActions, App[int]):
         Binding("p", "plans", "Plans", id="plans"),
         Binding("1", "show_view('dashboard')", "Dashboard", id="dashboard"),
         Binding("2", "show_view('roster')", "Roster", id="roster"),
+        Binding("3", "show_view('outlook')", "Outlook", id="outlook"),
         Binding("slash", "filter", "Filter", key_display="/", id="filter"),
         Binding("e", "exceptions", "Exceptions", id="exceptions"),
         Binding("s", "sort", "Sort", id="sort"),
@@ -194,6 +197,7 @@ class RtmApp(AlertActions, App[int]):
         self._last_gauge: KpiGauge | None = None
         self.board: AgentBoard | None = None  # None until composed
         self.roster_view: RosterView | None = None
+        self.outlook_view: OutlookView | None = None
         self._roster_dirty = False
         self._board_dirty = False
         self._day: date | None = None
@@ -215,6 +219,7 @@ class RtmApp(AlertActions, App[int]):
         self.filter_input.display = False
         board = self.board = AgentBoard(id="board")
         roster_view = self.roster_view = RosterView(id="roster-view")
+        outlook_view = self.outlook_view = OutlookView(id="outlook-view")
         yield self.header
         with self.tabs:
             with TabPane(t("tab.dashboard"), id="dashboard") as self.dashboard_pane:
@@ -225,6 +230,8 @@ class RtmApp(AlertActions, App[int]):
                 yield self.filter_input
             with TabPane(t("tab.roster"), id="roster"):
                 yield roster_view
+            with TabPane(t("tab.outlook"), id="outlook"):
+                yield outlook_view
         yield RtmFooter()
 
     def on_mount(self) -> None:
@@ -484,7 +491,7 @@ class RtmApp(AlertActions, App[int]):
                 else:
                     name = ""
                 add(b.key_display or self.get_key_display(b), long(name, b.description))
-        for gb in KpiGauge.BINDINGS:
+        for gb in (*KpiGauge.BINDINGS, *OutlookView.BINDINGS):  # keys of a focused view
             if isinstance(gb, Binding):
                 for key in gb.key.split(","):
                     add(self.get_key_display(replace(gb, key=key)), long(gb.id or "", gb.description))
@@ -507,6 +514,10 @@ class RtmApp(AlertActions, App[int]):
         target: Widget | None
         if view == "roster":
             target = self.roster_view
+        elif view == "outlook":
+            target = self.outlook_view
+            if self.outlook_view is not None:
+                self.outlook_view.refresh_outlook(force=True)
         else:
             target = self._last_gauge if self._selection_kind == "kpi" else self.board
             target = target or self.board or next(iter(self.gauge_panel.gauges()), None)
@@ -707,6 +718,9 @@ class RtmApp(AlertActions, App[int]):
         )
         yield SystemCommand(
             t("key.roster"), t("cmd.roster"), lambda: self.action_show_view("roster")
+        )
+        yield SystemCommand(
+            t("key.outlook"), t("cmd.outlook"), lambda: self.action_show_view("outlook")
         )
         yield SystemCommand(t("key.filter"), t("cmd.filter"), self.action_filter)
         yield SystemCommand(t("key.exceptions"), t("cmd.exceptions"), self.action_exceptions)

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, tzinfo
@@ -35,7 +34,12 @@ from textual.message import Message
 from rtm_tui.app.recorder import Recorder
 from rtm_tui.clock import Clock
 from rtm_tui.domain.alerts import ExcuseNote
-from rtm_tui.domain.coverage import IntervalForecast, need_for, takes_contacts
+from rtm_tui.domain.coverage import (
+    IntervalForecast,
+    need_for,
+    scheduled_per_interval,
+    takes_contacts,
+)
 from rtm_tui.domain.kpi import NONVOICE_KPIS, VOICE_KPIS, counts_from, family_of
 from rtm_tui.domain.plan_draft import MIN_PROJECTION_SECONDS
 from rtm_tui.domain.skew import ClockSkew, on_our_clock
@@ -252,29 +256,7 @@ class TodayCoverage:
         intervals it overlaps, on plain timestamps (2,000 agents: a few ms, not 0.5 s)."""
         if self._entries is None:
             return None
-        edges = [s.timestamp() for s in starts]
-        length = step.total_seconds()
-        out = [0.0] * len(edges)
-        for e in self._entries:
-            assert e.start is not None and e.end is not None  # takes_contacts
-            s0, s1 = e.start.timestamp(), e.end.timestamp()
-            # breaks only count inside the shift; overlapping breaks only once
-            spans = [(max(b.start.timestamp(), s0), min(b.end.timestamp(), s1)) for b in e.breaks]
-            rests: list[tuple[float, float]] = []
-            for a, b in sorted(x for x in spans if x[0] < x[1]):
-                if rests and a <= rests[-1][1]:
-                    rests[-1] = (rests[-1][0], max(rests[-1][1], b))
-                else:
-                    rests.append((a, b))
-            i = max(0, bisect_right(edges, s0) - 1)
-            while i < len(edges) and edges[i] < s1:
-                a, b = edges[i], edges[i] + length
-                shift = min(s1, b) - max(s0, a)
-                if shift > 0:
-                    resting = sum(max(0.0, min(r1, b) - max(r0, a)) for r0, r1 in rests)
-                    out[i] += (shift - resting) / length
-                i += 1
-        return [round(x, 2) for x in out]
+        return scheduled_per_interval(self._entries, starts, step)
 
     def _past(self, day: date) -> dict[datetime, _Counts]:
         """Closed intervals' counts: the store's (read once a day), then those seen live."""
@@ -372,6 +354,7 @@ class Feed:
         self.last_view: MonitorView | None = None
         self.last_voice: VoiceSnapshot | None = None
         self.last_nonvoice: NonVoiceSnapshot | None = None
+        self.last_agents: AgentsSnapshot | None = None  # who takes which channel (outlook)
         self.roster: Roster | None = None
         self.interval_minutes: int | None = None
         self.store_error: str | None = None
@@ -553,6 +536,7 @@ class Feed:
         self._fold_agents(snapshot)
 
     def _fold_agents(self, snapshot: AgentsSnapshot) -> None:
+        self.last_agents = snapshot
         self._apply("agents", agents=snapshot)
         if self.recorder is not None:
             # the writer thread turns it into the states that changed since the last poll
