@@ -32,6 +32,7 @@ from pydantic import (
 )
 from pydantic_core import ErrorDetails
 
+from rtm_tui.domain.alerts import AlertRules
 from rtm_tui.domain.timefmt import parse_hhmm as read_hhmm
 from rtm_tui.domain.types import (
     AttendanceRules,
@@ -169,6 +170,41 @@ class AttendanceSettings(_Section):
     no_show_after: float = Field(30, ge=0, le=MINUTES_A_DAY, description="minutes")
     early_out_grace: float = Field(5, ge=0, le=MINUTES_A_DAY, description="minutes")
     adherence_grace: float = Field(1, ge=0, le=MINUTES_A_DAY, description="minutes")
+
+
+AlertPeriod = Literal["interval", "today"]
+_INTERVAL: AlertPeriod = "interval"
+
+
+class AlertsSettings(_Section):
+    """When an alert is raised and how severe it is (domain/alerts.py)."""
+
+    kpi: bool = True
+    kpi_min_offered: int = Field(10, ge=0, le=100_000)
+    kpi_min_breach_minutes: float = Field(2, ge=0, le=MINUTES_A_DAY)
+    kpi_periods: list[AlertPeriod] = Field(default_factory=lambda: [_INTERVAL])
+    cooldown_minutes: float = Field(15, ge=0, le=MINUTES_A_DAY)
+    rotg: bool = True
+    rotg_grace_minutes: float = Field(1, ge=0, le=MINUTES_A_DAY)
+    rotg_severe_ratio: float = Field(2.0, ge=1.0, le=100)
+    rotg_severe_over_minutes: float = Field(10, ge=0, le=MINUTES_A_DAY)
+    late: bool = True
+    early_out: bool = True
+    not_rostered: bool = True
+    absent: bool = True
+    excuse_reasons: list[str] = Field(
+        default_factory=lambda: ["SYSTEM", "COACHING", "LONG CALL", "DISASTER"], min_length=1
+    )
+
+    @field_validator("excuse_reasons")
+    @classmethod
+    def _reasons(cls, reasons: list[str]) -> list[str]:
+        clean = [r.strip() for r in reasons]
+        if any(not r for r in clean):
+            raise ValueError("an excuse reason is empty")
+        if len(set(clean)) != len(clean):
+            raise ValueError("an excuse reason is listed twice")
+        return clean
 
 
 class AuxRuleSettings(_Section):
@@ -412,6 +448,7 @@ class Settings(_Section):
     kpi: KpiSettings = Field(default_factory=KpiSettings)
     targets: dict[str, TargetSettings] = Field(default_factory=_default_targets)
     attendance: AttendanceSettings = Field(default_factory=AttendanceSettings)
+    alerts: AlertsSettings = Field(default_factory=AlertsSettings)
     rotg: RotgSettings = Field(default_factory=lambda: RotgSettings(**_default_rotg()))
     shifts: dict[str, ShiftSettings] = Field(default_factory=_default_shifts)
     staffing: StaffingSettings = Field(default_factory=StaffingSettings)
@@ -514,6 +551,25 @@ class Settings(_Section):
             no_show_after=timedelta(minutes=a.no_show_after),
             early_out_grace=timedelta(minutes=a.early_out_grace),
             adherence_grace=timedelta(minutes=a.adherence_grace),
+        )
+
+    def alert_rules(self) -> AlertRules:
+        a = self.alerts
+        return AlertRules(
+            kpi=a.kpi,
+            kpi_min_offered=a.kpi_min_offered,
+            kpi_min_breach=timedelta(minutes=a.kpi_min_breach_minutes),
+            kpi_periods=tuple(dict.fromkeys(a.kpi_periods)),
+            cooldown=timedelta(minutes=a.cooldown_minutes),
+            rotg=a.rotg,
+            rotg_grace=timedelta(minutes=a.rotg_grace_minutes),
+            rotg_severe_ratio=a.rotg_severe_ratio,
+            rotg_severe_over=timedelta(minutes=a.rotg_severe_over_minutes),
+            late=a.late,
+            early_out=a.early_out,
+            not_rostered=a.not_rostered,
+            absent=a.absent,
+            excuse_reasons=tuple(a.excuse_reasons),
         )
 
     def staffing_rules(self) -> StaffingRules:

@@ -170,6 +170,50 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     ),
     # 8: several instances on one database: an edit names the revision it started from
     ("ALTER TABLE plans ADD COLUMN revision INTEGER NOT NULL DEFAULT 0",),
+    # 9: alerts with their lifecycle (what they say as a code with parameters, acknowledged
+    # by whom, snoozed until when and why, resolved when and how), every step with its
+    # time, and the TL's excuses (an agent's period, or a neutral window for everyone).
+    # Alerts kept before: acknowledged ones say so; their English text stays in `message`.
+    (
+        "ALTER TABLE alerts ADD COLUMN what TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE alerts ADD COLUMN params TEXT NOT NULL DEFAULT '{}'",
+        "ALTER TABLE alerts ADD COLUMN condition TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE alerts ADD COLUMN state TEXT NOT NULL DEFAULT 'open'",
+        "ALTER TABLE alerts ADD COLUMN acked_by TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE alerts ADD COLUMN snoozed_until TEXT",
+        "ALTER TABLE alerts ADD COLUMN snooze_reason TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE alerts ADD COLUMN resolved_at TEXT",
+        "ALTER TABLE alerts ADD COLUMN resolution TEXT NOT NULL DEFAULT ''",
+        "UPDATE alerts SET state = 'acknowledged' WHERE acknowledged_at IS NOT NULL",
+        """CREATE TABLE alert_steps (
+            id INTEGER PRIMARY KEY,
+            alert_key TEXT NOT NULL,
+            raised_ts REAL NOT NULL,
+            step TEXT NOT NULL,
+            at TEXT NOT NULL,
+            at_ts REAL NOT NULL,
+            who TEXT NOT NULL DEFAULT '',
+            until TEXT,
+            reason TEXT NOT NULL DEFAULT '',
+            UNIQUE (alert_key, raised_ts, step, at_ts)
+        )""",
+        """CREATE TABLE excuses (
+            id INTEGER PRIMARY KEY,
+            day TEXT NOT NULL,
+            agent_id TEXT,
+            start TEXT NOT NULL,
+            start_ts REAL NOT NULL,
+            "end" TEXT NOT NULL,  -- quoted: END is reserved in PostgreSQL
+            end_ts REAL NOT NULL,
+            reason TEXT NOT NULL,
+            who TEXT NOT NULL DEFAULT '',
+            at TEXT NOT NULL,
+            at_ts REAL NOT NULL,
+            alert_key TEXT,
+            resolved TEXT NOT NULL DEFAULT '[]'
+        )""",
+        "CREATE INDEX excuses_day ON excuses(day, start_ts)",
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -428,6 +428,20 @@ class AgentBoard(ScrollView, can_focus=True):
         self._rebuild(keep_scroll=False)
         self.refresh()
 
+    def select_agent(self, agent_id: str) -> bool:
+        """Put the cursor on an agent's row (an alert's drill-down); False if no row of it
+        is shown (a filter hides it: the filter is cleared first)."""
+        for attempt in range(2):
+            for i, row in enumerate(self._visible):
+                if row.agent_id == agent_id:
+                    self._move_cursor(i)
+                    return True
+            if attempt == 0 and (self._filter or self._exceptions_only):
+                self._filter, self._exceptions_only = "", False
+                self._rebuild(keep_scroll=False)
+                self.refresh()
+        return False
+
     def toggle_exceptions(self) -> bool:
         """Show only rows flagged `exception` (or all again). Returns the new setting."""
         self._exceptions_only = not self._exceptions_only

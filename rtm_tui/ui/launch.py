@@ -38,6 +38,7 @@ def make_monitor(settings: Settings) -> Any:
         settings.rotg_rules(),
         settings.attendance_rules(),
         tl_shifts={name: (s.start, s.end) for name, s in settings.site.tl_shifts.items()},
+        alert_rules=settings.alert_rules(),
     )
 
 

@@ -17,7 +17,7 @@ from datetime import datetime
 
 from ..adherence import adherence_ratio
 from ..attendance import EXCEPTIONS, login_status, status_valid_until
-from ..types import AgentRow, AgentState, LoginStatus
+from ..types import AgentRow, AgentState
 from .attendance_card import AttendanceCard
 from .rotg_judge import RotgJudge
 from .tracks import Day
@@ -25,7 +25,6 @@ from .tracks import Day
 # enum members as module constants: attribute access on an Enum class is slow in a hot loop
 _AUX = AgentState.AUX
 _LOGGED_OUT = AgentState.LOGGED_OUT
-_ABSENT = LoginStatus.ABSENT
 
 
 _EMPTY_DAY = Day()
@@ -176,14 +175,7 @@ class RowBuilder(RotgJudge, AttendanceCard):
                     result,
                     login_flag,
                 )
-                # no absent alert before the first agents snapshot: logins are unknown
-                if (
-                    result.status == _ABSENT
-                    and entry is not None
-                    and self._agents is not None
-                    and self._absent_is_ours(entry, now)
-                ):
-                    self._raise_absent(track, entry, now)
+                self._judge_attendance(track, entry, result, logged_in, now)
 
             adh_in, adh_out = track.meter.totals(
                 entry, track.timeline, now, grace, track.excuses, track.version
