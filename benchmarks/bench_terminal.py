@@ -39,7 +39,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_BYTES_PER_S = 4096.0
 
-FLOOR_APP = r'''
+FLOOR_APP = r"""
 import sys
 from datetime import datetime
 from textual.app import App, ComposeResult
@@ -64,7 +64,7 @@ class Floor(App[None]):
         self.query_one("#clock", Static).update(datetime.now().strftime("%H:%M:%S"))
 
 Floor(sys.argv[1] == "clock").run()
-'''
+"""
 
 
 def cpu_seconds(pid: int) -> float:

@@ -43,6 +43,7 @@ from rtm_tui.ui.header import FreshnessScreen, RtmHeader, SourceStatus
 from rtm_tui.ui.help_screen import HelpScreen
 from rtm_tui.ui.i18n import has, set_language, t
 from rtm_tui.ui.messages import FreshnessChanged, MonitorUpdated, PlansChanged, RosterChanged
+from rtm_tui.ui.terminal_diff import DiffedOutput
 
 if TYPE_CHECKING:
     from rtm_tui.config import Settings
@@ -143,7 +144,7 @@ class AppContext:
         return self.settings.tz
 
 
-class RtmApp(App[int]):
+class RtmApp(DiffedOutput, App[int]):
     """The TL's dashboard."""
 
     CSS_PATH = "app.tcss"
