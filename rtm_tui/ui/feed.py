@@ -36,6 +36,7 @@ from rtm_tui.app.recorder import Recorder
 from rtm_tui.clock import Clock
 from rtm_tui.domain.coverage import IntervalForecast, need_for, takes_contacts
 from rtm_tui.domain.kpi import NONVOICE_KPIS, VOICE_KPIS, counts_from, family_of
+from rtm_tui.domain.monitor import state_dict
 from rtm_tui.domain.plan_draft import MIN_PROJECTION_SECONDS
 from rtm_tui.domain.skew import ClockSkew, on_our_clock
 from rtm_tui.domain.skew import describe as describe_skew
@@ -724,9 +725,10 @@ class Feed:
             if (now - self._state_saved_at).total_seconds() < STATE_SAVE_SECONDS:
                 return
         self._state_saved_at = now
-        # the dict is taken here, on the loop (the monitor moves on with the next poll);
-        # the recorder serialises and writes it on its thread
-        self.recorder.save_monitor_state(self._today(), self.monitor.export_state(), now)
+        # a copy is taken here, on the loop (the monitor moves on with the next poll); the
+        # recorder makes it plain data, serialises and writes it on its thread
+        snapshot = self.monitor.snapshot_state()
+        self.recorder.save_monitor_state(self._today(), partial(state_dict, snapshot), now)
 
     def _seed_intervals(self) -> None:
         """Today's recorded intervals back into the monitor: restarted mid-shift, the TL
