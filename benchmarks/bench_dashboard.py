@@ -56,6 +56,7 @@ from datetime import datetime, timedelta, timezone
 
 from rich.segment import Segment
 from rich.text import Text
+from textual._compositor import ChopsUpdate, LayoutUpdate
 from textual.app import App, ComposeResult
 from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
@@ -498,6 +499,10 @@ class BenchApp(App[None]):
         self.first_now = now
         self.frames = 0
         self.frame_bytes = 0
+        # imported here: the parent process may see another checkout's rtm_tui
+        from rtm_tui.ui.terminal_diff import TerminalShadow
+
+        self.shadow = TerminalShadow()
         self.frame_event = asyncio.Event()
         self.first_frame_at: float | None = None
         self.rows_given = False
@@ -526,10 +531,18 @@ class BenchApp(App[None]):
     def _measured_display(self, screen, renderable) -> None:  # noqa: ANN001
         if renderable is None:
             return
-        # headless Textual skips turning the update into terminal bytes: do it here
-        render = getattr(renderable, "render_segments", None)
-        if render is not None:
-            self.frame_bytes += len(render(self.console))
+        # headless Textual skips turning the update into terminal bytes: do it here, for
+        # the AgentBoard as the app does it (through its terminal shadow: only the cells
+        # that changed), for the others as Textual does
+        if self.kind == "line" and isinstance(renderable, ChopsUpdate):
+            self.frame_bytes += len(self.shadow.render_chops(renderable, self.console))
+        else:
+            render = getattr(renderable, "render_segments", None)
+            if render is not None:
+                self.frame_bytes += len(render(self.console))
+            if isinstance(renderable, LayoutUpdate):
+                self.shadow.fit(*self.size)
+                self.shadow.record_layout(renderable)
         self.frames += 1
         if self.rows_given and self.first_frame_at is None:
             self.first_frame_at = time.perf_counter()
@@ -580,6 +593,7 @@ async def run_one(kind: str, args: argparse.Namespace) -> dict[str, float]:
         # --- CPU per 1 Hz tick (no poll in between)
         cpu, wall = [], []
         own_before = getattr(board, "render_seconds", 0.0)
+        bytes_before = app.frame_bytes
         for _ in range(args.ticks):
             now += timedelta(seconds=1)
             gc.collect()  # collect the feed's garbage outside the timed step
@@ -594,6 +608,7 @@ async def run_one(kind: str, args: argparse.Namespace) -> dict[str, float]:
         result["tick_wall_ms"] = statistics.median(wall)
         own = getattr(board, "render_seconds", 0.0) - own_before
         result["tick_own_ms"] = own / args.ticks * 1000
+        result["tick_bytes"] = (app.frame_bytes - bytes_before) / args.ticks
 
         # --- poll to screen
         latencies, poll_cpu = [], []
@@ -673,6 +688,7 @@ ROWS = (
     ("tick_cpu_ms", "CPU per 1 Hz tick (median)", "ms", "{:.2f}"),
     ("tick_cpu_p95_ms", "CPU per 1 Hz tick (p95)", "ms", "{:.2f}"),
     ("tick_own_ms", "  of which the board's render_line", "ms", "{:.2f}"),
+    ("tick_bytes", "bytes to the terminal per tick", "B", "{:,.0f}"),
     ("poll_p95_ms", "poll-to-screen latency p95", "ms", "{:.1f}"),
     ("poll_median_ms", "poll-to-screen latency median", "ms", "{:.1f}"),
     ("store_poll_p50_ms", "with the store: poll-to-screen p50", "ms", "{:.1f}"),
@@ -789,10 +805,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     raw = list(argv if argv is not None else sys.argv[1:])
     results = {}
+    # the children measure this checkout's rtm_tui, not whichever one is installed
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([root, os.environ.get("PYTHONPATH", "")])}
     for kind in args.boards.split(","):
         print(f"running {kind} ...", file=sys.stderr, flush=True)
         done = subprocess.run(
             [sys.executable, __file__, *raw, "--only", kind],
+            env=env,
             capture_output=True,
             text=True,
             check=False,

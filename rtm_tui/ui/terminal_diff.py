@@ -28,38 +28,45 @@ from rich.style import Style
 from textual._compositor import ChopsUpdate, CompositorUpdate, LayoutUpdate
 from textual.strip import Strip
 
-_WIDE = object()  # the 2nd cell of a wide character (the 1st holds the whole segment)
+_UNKNOWN = "\x00"  # a cell whose content we do not know: never equal to any text
 _move_to = Control.move_to
 
 
-def _cells(text: str) -> list[Any] | None:
-    """One entry per terminal cell of `text`: its characters when each takes one cell,
-    else None (wide or zero-width characters: the segment is one unit)."""
-    if text.isascii():
-        return list(text)
-    if all(cell_len(c) == 1 for c in text):
-        return list(text)
-    return None
-
-
 class TerminalShadow:
-    """What the terminal shows, cell by cell, and the bytes to change only what differs."""
+    """What the terminal shows, cell by cell, and the bytes to change only what differs.
+
+    A line is a string of one character per cell (compared by slicing, in C) and a list
+    of one style per cell. Text whose characters do not each take one cell (wide or
+    combining characters) is written whenever it is in an update and its cells are
+    left unknown, so the shadow never has to follow how a terminal draws it."""
 
     def __init__(self) -> None:
         self.width = 0
         self.height = 0
-        self._chars: list[list[Any]] = []
+        self._chars: list[str] = []
         self._styles: list[list[Style | None]] = []
+        self._narrow: dict[str, bool] = {}
 
     def reset(self, width: int, height: int) -> None:
         """Nothing known (a new terminal size, or something wrote behind our back)."""
         self.width, self.height = width, height
-        self._chars = [[None] * width for _ in range(height)]
+        self._chars = [_UNKNOWN * width for _ in range(height)]
         self._styles = [[None] * width for _ in range(height)]
 
     def fit(self, width: int, height: int) -> None:
         if (width, height) != (self.width, self.height):
             self.reset(width, height)
+
+    def _is_narrow(self, text: str) -> bool:
+        """Each character one cell (ASCII always; others looked up once)."""
+        if text.isascii():
+            return True
+        narrow = self._narrow.get(text)
+        if narrow is None:
+            if len(self._narrow) > 4096:
+                self._narrow.clear()
+            narrow = self._narrow[text] = all(cell_len(c) == 1 for c in text)
+        return narrow
 
     # ------------------------------------------------------------------ full updates
 
@@ -69,36 +76,23 @@ class TerminalShadow:
         for y, line in enumerate(update.strips, region.y):
             x = region.x
             for strip in line:
-                for segment in strip:
-                    x = self._store(y, x, segment)
+                for text, style, control in strip:
+                    if control:
+                        continue
+                    if self._is_narrow(text):
+                        self._put(y, x, text, style)
+                        x += len(text)
+                    else:
+                        width = cell_len(text)
+                        self._put(y, x, _UNKNOWN * width, None)
+                        x += width
 
-    def _store(self, y: int, x: int, segment: Segment) -> int:
-        text, style, control = segment
-        if control:
-            return x
-        cells = _cells(text)
-        if cells is None:
-            width = cell_len(text)
-            cells = [text, *([_WIDE] * (width - 1))] if width else []
-        end = x + len(cells)
+    def _put(self, y: int, x: int, text: str, style: Style | None) -> None:
+        end = x + len(text)
         if 0 <= y < self.height and 0 <= x and end <= self.width:
-            self._put(y, x, cells, style)
-        return end
-
-    def _put(self, y: int, x: int, cells: list[Any], style: Style | None) -> None:
-        chars, styles = self._chars[y], self._styles[y]
-        end = x + len(cells)
-        if x < self.width and chars[x] is _WIDE:  # we cut into a wide character: forget it
-            k = x
-            while k > 0 and chars[k] is _WIDE:
-                k -= 1
-            chars[k:x] = [None] * (x - k)
-        chars[x:end] = cells
-        styles[x:end] = [style] * len(cells)
-        k = end
-        while k < self.width and chars[k] is _WIDE:
-            chars[k] = None
-            k += 1
+            line = self._chars[y]
+            self._chars[y] = line[:x] + text + line[end:]
+            self._styles[y][x:end] = [style] * len(text)
 
     # ------------------------------------------------------------------ partial updates
 
@@ -111,53 +105,60 @@ class TerminalShadow:
         append = out.append
         cursor: tuple[int, int] | None = None
         width = self.width
+        is_narrow = self._is_narrow
         for y, x1, x2 in update.spans:
             if not 0 <= y < self.height:
                 continue
-            chars, styles = self._chars[y], self._styles[y]
+            styles = self._styles[y]
             line = update.chops[y]
             ends = update.chop_ends[y]
             for end, (x, strip) in zip(ends, line.items(), strict=False):
                 if strip is None or x > x2 or end <= x1:
                     continue
-                if not (x2 > x >= x1 and end <= x2):
-                    strip = strip.crop(0, min(end, x2) - x)
+                limit = min(end, x2)  # Textual writes the chop from x up to here
                 cx = x
-                for segment in strip:
-                    text, style, control = segment
+                for text, style, control in strip:
+                    if cx >= limit:
+                        break
                     if control:
                         continue
-                    cells = _cells(text)
-                    wide = cells is None
-                    if cells is None:
-                        size = cell_len(text)
-                        cells = [text, *([_WIDE] * (size - 1))] if size else []
-                    n = len(cells)
+                    narrow = is_narrow(text)
+                    n = len(text) if narrow else cell_len(text)
+                    if cx + n > limit:  # the strip goes on past the span: cut it there
+                        if not narrow:
+                            cut = Strip([Segment(text, style)]).crop(0, limit - cx)
+                            text = "".join(segment.text for segment in cut)
+                            narrow = is_narrow(text)
+                        else:
+                            text = text[: limit - cx]
+                        n = len(text) if narrow else cell_len(text)
+                    stop = cx + n
                     if not n:
                         continue
-                    stop = cx + n
-                    if cx < 0 or stop > width:  # outside what the shadow follows
+                    if not narrow or cx < 0 or stop > width:
+                        # written every time, its cells unknown afterwards
                         append(_move_to(max(cx, 0), y).segment.text)
                         append(render(style, text, color_system) if style else text)
                         cursor = None
+                        self._put(y, cx, _UNKNOWN * n, None)
                         cx = stop
                         continue
-                    if chars[cx:stop] == cells and styles[cx:stop] == [style] * n:
+                    chars = self._chars[y]
+                    if chars[cx:stop] == text and styles[cx:stop] == [style] * n:
                         cx = stop
                         continue
                     first, last = 0, n - 1
-                    if not wide:
-                        while chars[cx + first] == cells[first] and styles[cx + first] == style:
-                            first += 1
-                        while chars[cx + last] == cells[last] and styles[cx + last] == style:
-                            last -= 1
-                    piece = text if wide else text[first : last + 1]
+                    while chars[cx + first] == text[first] and styles[cx + first] == style:
+                        first += 1
+                    while chars[cx + last] == text[last] and styles[cx + last] == style:
+                        last -= 1
+                    piece = text[first : last + 1]
                     at = cx + first
                     if cursor != (at, y):
                         append(_move_to(at, y).segment.text)
                     append(render(style, piece, color_system) if style else piece)
                     cursor = (cx + last + 1, y)
-                    self._put(y, at, cells[first : last + 1], style)
+                    self._put(y, at, piece, style)
                     cx = stop
         return "".join(out)
 

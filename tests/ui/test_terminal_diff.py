@@ -86,13 +86,17 @@ class Twin:
 
 
 async def test_shadow_writes_less_and_shows_the_same_screen() -> None:
-    app, _sim, _ = sim_app(agents=40)
+    # wide and combining characters among the names: written whole, every time
+    names = ["王小明 Wang", "Ann [/]", "Zoe\u0301 Çelik", "김민준", "Dewi Lestari"]
+    app, _sim, _ = sim_app(agents=40, names=names)
     async with app.run_test(size=SIZE) as pilot:
         await wait_live(pilot, app)
         twin = Twin(app)
         app._display = twin.display  # headless Textual writes nothing: write it here
         app.refresh(layout=True)
         await pilot.pause()
+        shown = {char for char, _sgr in twin.plain.cells.values()}
+        assert "王" in shown or "김" in shown  # a wide name is on the screen
         for _ in range(3):  # ticks and polls on the clock
             app.clock.advance(1)
             app._tick()
