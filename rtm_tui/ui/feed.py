@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
 
+from rtm_tui.app import heap
 from rtm_tui.app.recorder import Recorder
 from rtm_tui.clock import Clock
 from rtm_tui.domain.coverage import IntervalForecast, need_for, takes_contacts
@@ -353,6 +354,7 @@ class Feed:
         store: Any | None = None,
         restore_state: bool = True,
     ) -> None:
+        heap.tune()  # a poll's garbage must not set off full collections (app/heap.py)
         self.settings = settings
         self.clock = clock
         self.client = client
@@ -485,6 +487,7 @@ class Feed:
 
     def _fold_agents(self, snapshot: AgentsSnapshot) -> None:
         self._apply("agents", agents=snapshot)
+        heap.settle()  # the first fold made the heap of the shift: collections skip it
         if self.recorder is not None:
             # the writer thread turns it into the states that changed since the last poll
             self.recorder.record_agents(self._today(), snapshot)
