@@ -518,10 +518,14 @@ class BenchApp(App[None]):
         self.first_now = now
         self.frames = 0
         self.frame_bytes = 0
-        # imported here: the parent process may see another checkout's rtm_tui
-        from rtm_tui.ui.terminal_diff import TerminalShadow
-
-        self.shadow = TerminalShadow()
+        # imported here: the parent process may see another checkout's rtm_tui; one
+        # without the shadow (an older one, to compare) has its frames encoded as Textual's
+        try:
+            from rtm_tui.ui.terminal_diff import TerminalShadow
+        except ImportError:
+            self.shadow = None
+        else:
+            self.shadow = TerminalShadow()
         self.frame_event = asyncio.Event()
         self.first_frame_at: float | None = None
         self.rows_given = False
@@ -553,13 +557,13 @@ class BenchApp(App[None]):
         # headless Textual skips turning the update into terminal bytes: do it here, for
         # the AgentBoard as the app does it (through its terminal shadow: only the cells
         # that changed), for the others as Textual does
-        if self.kind == "line" and isinstance(renderable, ChopsUpdate):
+        if self.kind == "line" and self.shadow and isinstance(renderable, ChopsUpdate):
             self.frame_bytes += len(self.shadow.render_chops(renderable, self.console))
         else:
             render = getattr(renderable, "render_segments", None)
             if render is not None:
                 self.frame_bytes += len(render(self.console))
-            if isinstance(renderable, LayoutUpdate):
+            if self.shadow is not None and isinstance(renderable, LayoutUpdate):
                 self.shadow.fit(*self.size)
                 self.shadow.record_layout(renderable)
         self.frames += 1
