@@ -21,28 +21,17 @@ from .types import (
     VoiceCounts,
     VoiceNow,
 )
+from .vocabulary import KPIS, Family, Unit, kpis_in, kpis_of
 
-# How the KPI ids read in messages and on forms (English; the UI has its own catalog).
-KPI_LABELS: Mapping[str, str] = {
-    "scr": "SCR",
-    "abandon": "Abandon rate",
-    "service_level": "Service level",
-    "aht": "AHT",
-    "asa": "ASA",
-    "calls_waiting": "Calls waiting",
-    "longest_wait": "Longest wait",
-    "response_time": "Response time",
-    "waiting_list": "Waiting list",
-    "nv_aht": "Non-voice AHT",
-}
-
-VOICE_KPIS = ("scr", "abandon", "service_level", "aht", "asa", "calls_waiting", "longest_wait")
-NONVOICE_KPIS = ("response_time", "waiting_list", "nv_aht")
-RATE_KPIS = frozenset({"scr", "abandon", "service_level"})
-DURATION_KPIS = frozenset({"aht", "asa", "longest_wait", "response_time", "nv_aht"})
-COUNT_KPIS = frozenset({"calls_waiting", "waiting_list", "offered", "handled"})
-# instantaneous KPIs: a picture of the queue now, not a tally over a period
-NOW_KPIS = frozenset({"calls_waiting", "longest_wait", "waiting_list"})
+# Lists derived from the one registry (domain.vocabulary), kept under their old names.
+KPI_LABELS: Mapping[str, str] = {k.value: d.label for k, d in KPIS.items()}
+VOICE_KPIS = kpis_of(Family.VOICE)
+NONVOICE_KPIS = kpis_of(Family.NONVOICE)
+RATE_KPIS = kpis_in(Unit.PERCENT)
+DURATION_KPIS = kpis_in(Unit.SECONDS)
+# "offered" and "handled" are counts a report or metric may show beside the KPIs
+COUNT_KPIS = kpis_in(Unit.COUNT) | {"offered", "handled"}
+NOW_KPIS = frozenset(k for k, d in KPIS.items() if d.instantaneous)
 
 DEFAULT_OPTIONS = KpiOptions()
 
@@ -59,12 +48,19 @@ def percent(numerator: float, denominator: float) -> float | None:
     return 100.0 * numerator / denominator if denominator > 0 else None
 
 
-def voice_kpis(
-    counts: VoiceCounts, now: VoiceNow | None, options: KpiOptions = DEFAULT_OPTIONS
-) -> dict[str, float | None]:
-    """The voice KPIs for one queue or the sum of several."""
+def rate_parts(
+    kpi: str, counts: VoiceCounts, options: KpiOptions = DEFAULT_OPTIONS
+) -> tuple[float, float]:
+    """(numerator, denominator) of a voice rate ("scr", "abandon", "service_level") under
+    the configured options: the one place the SL formula variants are written down."""
     short = counts.short_abandoned if options.exclude_short_abandons else 0
     base = counts.offered - short
+    if kpi == "scr":
+        return counts.answered, base
+    if kpi == "abandon":
+        return counts.abandoned - short, base
+    if kpi != "service_level":
+        raise ValueError(f"{kpi!r} is not a voice rate")
     formula = options.service_level_formula
     if formula == ServiceLevelFormula.ANSWERED:
         sl_den: float = counts.answered
@@ -73,10 +69,17 @@ def voice_kpis(
         sl_den = counts.answered + counts.abandoned - counts.short_abandoned
     else:
         sl_den = base
+    return counts.answered_within_sl, sl_den
+
+
+def voice_kpis(
+    counts: VoiceCounts, now: VoiceNow | None, options: KpiOptions = DEFAULT_OPTIONS
+) -> dict[str, float | None]:
+    """The voice KPIs for one queue or the sum of several."""
     return {
-        "scr": percent(counts.answered, base),
-        "abandon": percent(counts.abandoned - short, base),
-        "service_level": percent(counts.answered_within_sl, sl_den),
+        "scr": percent(*rate_parts("scr", counts, options)),
+        "abandon": percent(*rate_parts("abandon", counts, options)),
+        "service_level": percent(*rate_parts("service_level", counts, options)),
         "aht": ratio(counts.handle_seconds, counts.answered),
         "asa": ratio(counts.answer_wait_seconds, counts.answered),
         "calls_waiting": float(now.waiting) if now is not None else None,

@@ -53,6 +53,62 @@ TEXT: dict[str, str] = {
     "cmd.move": "Move in the agent board or the alerts",
     "cmd.close": "Close a panel, clear the filter",
     "key.move": "Move",
+    # ----------------------------------------------------------------- outlook (key 3)
+    "tab.outlook": "Outlook",
+    "key.outlook": "Outlook",
+    "cmd.outlook": "Show today's outlook: can the shift and the day still make the SLA",
+    "key.outlook_more": "+1 agent",
+    "key.outlook_fewer": "-1 agent",
+    "key.outlook_chat": "1 to chat",
+    "key.outlook_unchat": "1 back from chat",
+    "key.outlook_reset": "Reset what-if",
+    "cmd.outlook_more": "What-if: one more agent available from now (from AUX, briefing)",
+    "cmd.outlook_fewer": "What-if: one agent fewer from now",
+    "cmd.outlook_chat": "What-if: move one voice agent to chat",
+    "cmd.outlook_unchat": "What-if: move one agent back from chat to voice",
+    "cmd.outlook_reset": "What-if: back to the agents as planned",
+    "outlook.waiting": "Outlook: waiting for the first voice figures",
+    "outlook.title": "Outlook at {now} · callers' patience (from today's abandons) {patience}",
+    "outlook.none": "unknown (no abandons yet)",
+    "outlook.no_forecast": (
+        "No forecast for today ([staffing] forecast): actuals only, no outlook for the rest"
+    ),
+    "outlook.reforecast": (
+        "Reforecast: volume ×{vol}, AHT ×{aht} (done: {actual} calls, forecast {forecast})"
+    ),
+    "outlook.so_far": "so far",
+    "outlook.head_sla": "SLA: rest needs",
+    "outlook.head_slg": "SLG: rest needs",
+    "outlook.projected": "projected",
+    "outlook.kpi_sl": "SL",
+    "outlook.kpi_scr": "SCR",
+    "outlook.kpi_ab": "Aband",
+    "outlook.period_shift": "shift",
+    "outlook.period_day": "day",
+    "outlook.unreachable": "unreachable",
+    "outlook.secured": "secured",
+    "outlook.final_met": "met",
+    "outlook.final_missed": "missed",
+    "outlook.what_if_keys": "What-if (m/M agents {more}, x/X to chat {chat}, 0 reset):",
+    "outlook.next": " {start} agents {agents}: SL {sl} ASA {asa} aband {ab}",
+    "outlook.what_if_end": " SL at the end of the {period}: {plan}→{alt}",
+    "outlook.backlog_clear": "{channel}: nothing waiting ({agents} agents)",
+    "outlook.backlog_on_track": "{channel}: {waiting} waiting, {agents} agents, clear in {ttc}",
+    "outlook.backlog_miss": (
+        "{channel}: {waiting} waiting, {agents} agents, clear in {ttc}: target missed at {at}"
+    ),
+    "outlook.backlog_missed": (
+        "{channel}: {waiting} waiting, {agents} agents, clear in {ttc}: target missed now"
+    ),
+    "outlook.backlog_no_agents": "{channel}: {waiting} waiting and no agent on the channel",
+    "outlook.backlog_no_data": "{channel}: {waiting} waiting, {agents} agents, no handle time yet",
+    "outlook.staff_head": "time|calls|AHT|Erl C|Erl A|sched|in|occ",
+    "outlook.over_cap": "over cap",
+    "outlook.queues": "Queues today + rest of day: {queues}",
+    "outlook.staffing_line": (
+        "Outlook {start}: {need_c} agents needed (Erlang C), {need_a} (Erlang A), "
+        "{there} there ({gap})"
+    ),
     # ----------------------------------------------------------------- header
     "header.shift": "Shift {shift}",
     "header.no_shift": "No TL shift",
@@ -144,9 +200,6 @@ TEXT: dict[str, str] = {
     "help.col_action": "Action",
     "help.footer": "escape or ?: close",
     # ----------------------------------------------------------------- shell messages
-    "placeholder.board": "Agent board: not available yet",
-    "placeholder.roster": "Roster view: not available yet",
-    "placeholder.plans": "Recovery plans: not available yet",
     "filter.placeholder": "Filter agents (name, id, team, code); enter: keep, escape: clear",
     "plan.no_selection": "Select a KPI gauge, an alert or an agent first",
     "plan.no_store": "Recovery plans need the database, which could not be opened (see the message at start)",

@@ -53,6 +53,62 @@ TEXT: dict[str, str] = {
     "cmd.move": "Bergerak di papan agent atau daftar alert",
     "cmd.close": "Tutup panel, hapus saringan",
     "key.move": "Gerak",
+    # ----------------------------------------------------------------- outlook (tombol 3)
+    "tab.outlook": "Outlook",
+    "key.outlook": "Outlook",
+    "cmd.outlook": "Tampilkan outlook hari ini: apakah shift dan hari ini masih capai SLA",
+    "key.outlook_more": "+1 agent",
+    "key.outlook_fewer": "-1 agent",
+    "key.outlook_chat": "1 ke chat",
+    "key.outlook_unchat": "1 kembali dari chat",
+    "key.outlook_reset": "Reset simulasi",
+    "cmd.outlook_more": "Simulasi: satu agent lagi tersedia mulai sekarang (dari AUX, briefing)",
+    "cmd.outlook_fewer": "Simulasi: satu agent berkurang mulai sekarang",
+    "cmd.outlook_chat": "Simulasi: pindahkan satu agent voice ke chat",
+    "cmd.outlook_unchat": "Simulasi: kembalikan satu agent dari chat ke voice",
+    "cmd.outlook_reset": "Simulasi: kembali ke agent sesuai rencana",
+    "outlook.waiting": "Outlook: menunggu data voice pertama",
+    "outlook.title": "Outlook jam {now} · kesabaran penelepon (dari abandon hari ini) {patience}",
+    "outlook.none": "belum diketahui (belum ada abandon)",
+    "outlook.no_forecast": (
+        "Tidak ada forecast hari ini ([staffing] forecast): hanya aktual, tanpa outlook sisa hari"
+    ),
+    "outlook.reforecast": (
+        "Reforecast: volume ×{vol}, AHT ×{aht} (selesai: {actual} call, forecast {forecast})"
+    ),
+    "outlook.so_far": "sejauh ini",
+    "outlook.head_sla": "SLA: sisa perlu",
+    "outlook.head_slg": "SLG: sisa perlu",
+    "outlook.projected": "proyeksi",
+    "outlook.kpi_sl": "SL",
+    "outlook.kpi_scr": "SCR",
+    "outlook.kpi_ab": "Aband",
+    "outlook.period_shift": "shift",
+    "outlook.period_day": "hari",
+    "outlook.unreachable": "tak tercapai",
+    "outlook.secured": "aman",
+    "outlook.final_met": "tercapai",
+    "outlook.final_missed": "gagal",
+    "outlook.what_if_keys": "Simulasi (m/M agent {more}, x/X ke chat {chat}, 0 reset):",
+    "outlook.next": " {start} agent {agents}: SL {sl} ASA {asa} aband {ab}",
+    "outlook.what_if_end": " SL di akhir {period}: {plan}→{alt}",
+    "outlook.backlog_clear": "{channel}: tidak ada antrean ({agents} agent)",
+    "outlook.backlog_on_track": "{channel}: {waiting} antre, {agents} agent, habis dalam {ttc}",
+    "outlook.backlog_miss": (
+        "{channel}: {waiting} antre, {agents} agent, habis dalam {ttc}: target lewat jam {at}"
+    ),
+    "outlook.backlog_missed": (
+        "{channel}: {waiting} antre, {agents} agent, habis dalam {ttc}: target sudah lewat"
+    ),
+    "outlook.backlog_no_agents": "{channel}: {waiting} antre dan tidak ada agent di channel ini",
+    "outlook.backlog_no_data": "{channel}: {waiting} antre, {agents} agent, belum ada handle time",
+    "outlook.staff_head": "jam|call|AHT|Erl C|Erl A|jadwal|login|okupansi",
+    "outlook.over_cap": "lewat batas",
+    "outlook.queues": "Antrean hari ini + sisa hari: {queues}",
+    "outlook.staffing_line": (
+        "Outlook {start}: butuh {need_c} agent (Erlang C), {need_a} (Erlang A), "
+        "ada {there} ({gap})"
+    ),
     # ----------------------------------------------------------------- header
     "header.shift": "Shift {shift}",
     "header.no_shift": "Di luar shift TL",
@@ -144,9 +200,6 @@ TEXT: dict[str, str] = {
     "help.col_action": "Fungsi",
     "help.footer": "escape atau ?: tutup",
     # ----------------------------------------------------------------- shell messages
-    "placeholder.board": "Papan agent: belum tersedia",
-    "placeholder.roster": "Tampilan roster: belum tersedia",
-    "placeholder.plans": "Recovery plan: belum tersedia",
     "filter.placeholder": "Saring agent (nama, id, tim, kode); enter: simpan, escape: hapus",
     "plan.no_selection": "Pilih gauge KPI, alert atau agent terlebih dahulu",
     "plan.no_store": "Recovery plan memerlukan basis data, yang tidak dapat dibuka (lihat pesan saat mulai)",

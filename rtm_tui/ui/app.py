@@ -7,13 +7,10 @@ shows. A 1 Hz tick redraws clocks and timers from `now`, without polling.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from importlib.util import find_spec
-from types import ModuleType
-from typing import TYPE_CHECKING, Any, TypeGuard
+from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.app import App, ComposeResult, SystemCommand
@@ -24,7 +21,7 @@ from textual.events import DescendantFocus
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Static, TabbedContent, TabPane
+from textual.widgets import Footer, Input, TabbedContent, TabPane
 from textual.widgets._footer import FooterKey
 
 from rtm_tui.clock import Clock
@@ -37,12 +34,18 @@ from rtm_tui.domain.types import (
     Roster,
     Severity,
 )
+from rtm_tui.store.interface import PlanStore
 from rtm_tui.ui.alerts_pane import AlertsPane
+from rtm_tui.ui.board import AgentBoard
 from rtm_tui.ui.gauges import PERIODS, GaugePanel, KpiGauge, TrendKeeper
 from rtm_tui.ui.header import FreshnessScreen, RtmHeader, SourceStatus
 from rtm_tui.ui.help_screen import HelpScreen
 from rtm_tui.ui.i18n import has, set_language, t
 from rtm_tui.ui.messages import FreshnessChanged, MonitorUpdated, PlansChanged, RosterChanged
+from rtm_tui.ui.outlook_view import OutlookView
+from rtm_tui.ui.plan_form import RecoveryPlanForm
+from rtm_tui.ui.plans_screen import PlansScreen
+from rtm_tui.ui.roster_view import RosterView
 from rtm_tui.ui.terminal_diff import DiffedOutput
 
 if TYPE_CHECKING:
@@ -69,6 +72,7 @@ FOOTER_TIERS = {
     "plans": 3,
     "show_view('dashboard')": 3,
     "show_view('roster')": 3,
+    "show_view('outlook')": 3,
     "sort": 4,
     "period": 4,
     "freshness": 4,
@@ -97,11 +101,6 @@ STORE_EVENT_SEVERITY: dict[str, SeverityLevel] = {
     "writable": "information",
     "opened": "information",
 }
-
-
-def _optional(module: str) -> ModuleType | None:
-    """A UI module another helper is building; None until it has landed."""
-    return importlib.import_module(module) if find_spec(module) else None
 
 
 def translate_bindings(node: DOMNode) -> None:
@@ -164,6 +163,7 @@ class RtmApp(DiffedOutput, App[int]):
         Binding("p", "plans", "Plans", id="plans"),
         Binding("1", "show_view('dashboard')", "Dashboard", id="dashboard"),
         Binding("2", "show_view('roster')", "Roster", id="roster"),
+        Binding("3", "show_view('outlook')", "Outlook", id="outlook"),
         Binding("slash", "filter", "Filter", key_display="/", id="filter"),
         Binding("e", "exceptions", "Exceptions", id="exceptions"),
         Binding("s", "sort", "Sort", id="sort"),
@@ -194,8 +194,9 @@ class RtmApp(DiffedOutput, App[int]):
         self.updates = 0  # MonitorUpdated handled so far
         self._selection_kind: str | None = None  # "kpi" | "alert" | "agent"
         self._last_gauge: KpiGauge | None = None
-        self.board: Any | None = None  # AgentBoard, None while a placeholder
-        self.roster_view: Any | None = None  # RosterView, None while a placeholder
+        self.board: AgentBoard | None = None  # None until composed
+        self.roster_view: RosterView | None = None
+        self.outlook_view: OutlookView | None = None
         self._roster_dirty = False
         self._board_dirty = False
         self._day: date | None = None
@@ -215,10 +216,9 @@ class RtmApp(DiffedOutput, App[int]):
         self.tabs = TabbedContent(id="views", initial="dashboard")
         self.filter_input = Input(placeholder=t("filter.placeholder"), id="filter")
         self.filter_input.display = False
-        board = self._make_board()
-        roster_view = self._make_roster_view()
-        self.board = None if isinstance(board, Static) else board
-        self.roster_view = None if isinstance(roster_view, Static) else roster_view
+        board = self.board = AgentBoard(id="board")
+        roster_view = self.roster_view = RosterView(id="roster-view")
+        outlook_view = self.outlook_view = OutlookView(id="outlook-view")
         yield self.header
         with self.tabs:
             with TabPane(t("tab.dashboard"), id="dashboard") as self.dashboard_pane:
@@ -229,19 +229,9 @@ class RtmApp(DiffedOutput, App[int]):
                 yield self.filter_input
             with TabPane(t("tab.roster"), id="roster"):
                 yield roster_view
+            with TabPane(t("tab.outlook"), id="outlook"):
+                yield outlook_view
         yield RtmFooter()
-
-    def _make_board(self) -> Widget:
-        module = _optional("rtm_tui.ui.board")
-        if module is not None and hasattr(module, "AgentBoard"):
-            return module.AgentBoard(id="board")
-        return Static(t("placeholder.board"), id="board", classes="placeholder")
-
-    def _make_roster_view(self) -> Widget:
-        module = _optional("rtm_tui.ui.roster_view")
-        if module is not None and hasattr(module, "RosterView"):
-            return module.RosterView(id="roster-view")
-        return Static(t("placeholder.roster"), id="roster-view", classes="placeholder")
 
     def on_mount(self) -> None:
         self._restore_trends()
@@ -525,7 +515,7 @@ class RtmApp(DiffedOutput, App[int]):
                 else:
                     name = ""
                 add(b.key_display or self.get_key_display(b), long(name, b.description))
-        for gb in KpiGauge.BINDINGS:
+        for gb in (*KpiGauge.BINDINGS, *OutlookView.BINDINGS):  # keys of a focused view
             if isinstance(gb, Binding):
                 for key in gb.key.split(","):
                     add(self.get_key_display(replace(gb, key=key)), long(gb.id or "", gb.description))
@@ -548,6 +538,10 @@ class RtmApp(DiffedOutput, App[int]):
         target: Widget | None
         if view == "roster":
             target = self.roster_view
+        elif view == "outlook":
+            target = self.outlook_view
+            if self.outlook_view is not None:
+                self.outlook_view.refresh_outlook(force=True)
         else:
             target = self._last_gauge if self._selection_kind == "kpi" else self.board
             target = target or self.board or next(iter(self.gauge_panel.gauges()), None)
@@ -696,8 +690,8 @@ class RtmApp(DiffedOutput, App[int]):
         self.action_freshness()
 
     def action_recovery_plan(self) -> None:
-        form_module = _optional("rtm_tui.ui.plan_form")
-        if not self._plans_possible(form_module):
+        store = self._plan_store()
+        if store is None:
             return
         from rtm_tui.domain.plan_draft import draft_plan
 
@@ -714,17 +708,17 @@ class RtmApp(DiffedOutput, App[int]):
             self.settings.staffing_rules(),
             feed.interval_minutes if feed is not None and feed.interval_minutes else 0,
         )
-        form = form_module.RecoveryPlanForm(
-            draft, self.store, self.settings.tz, tuple(self.settings.site.tl_shifts)
+        form = RecoveryPlanForm(
+            draft, store, self.settings.tz, tuple(self.settings.site.tl_shifts)
         )
         self.push_screen(form, lambda _plan: self._check_overdue())
 
     def action_plans(self) -> None:
-        module = _optional("rtm_tui.ui.plans_screen")
-        if not self._plans_possible(module):
+        store = self._plan_store()
+        if store is None:
             return
-        screen = module.PlansScreen(
-            self.store,
+        screen = PlansScreen(
+            store,
             self.settings.tz,
             self.current_kpi,
             clock=self.clock,
@@ -733,14 +727,11 @@ class RtmApp(DiffedOutput, App[int]):
         )
         self.push_screen(screen, lambda _result: self._check_overdue())
 
-    def _plans_possible(self, module: ModuleType | None) -> TypeGuard[ModuleType]:
-        if module is None:
-            self.notify(t("placeholder.plans"), severity="warning")
-            return False
+    def _plan_store(self) -> PlanStore | None:
+        """The store plans are saved to; None (and said) when the app runs without one."""
         if self.store is None:
             self.notify(t("plan.no_store"), severity="error", markup=False)
-            return False
-        return True
+        return self.store
 
     def current_kpi(self, kpi: str, scope: str, period: str = "interval") -> KpiValue | None:
         """The KPI now for `period` (the period a plan was filed on), for verifying it.
@@ -766,6 +757,9 @@ class RtmApp(DiffedOutput, App[int]):
         )
         yield SystemCommand(
             t("key.roster"), t("cmd.roster"), lambda: self.action_show_view("roster")
+        )
+        yield SystemCommand(
+            t("key.outlook"), t("cmd.outlook"), lambda: self.action_show_view("outlook")
         )
         yield SystemCommand(t("key.filter"), t("cmd.filter"), self.action_filter)
         yield SystemCommand(t("key.exceptions"), t("cmd.exceptions"), self.action_exceptions)

@@ -22,20 +22,24 @@ from __future__ import annotations
 
 import asyncio
 import json
-from bisect import bisect_right
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, tzinfo
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual.message import Message
 
 from rtm_tui.app import heap
 from rtm_tui.app.recorder import Recorder
 from rtm_tui.clock import Clock
-from rtm_tui.domain.coverage import IntervalForecast, need_for, takes_contacts
+from rtm_tui.domain.coverage import (
+    IntervalForecast,
+    need_for,
+    scheduled_per_interval,
+    takes_contacts,
+)
 from rtm_tui.domain.kpi import NONVOICE_KPIS, VOICE_KPIS, counts_from, family_of
 from rtm_tui.domain.monitor import state_dict
 from rtm_tui.domain.plan_draft import MIN_PROJECTION_SECONDS
@@ -57,7 +61,11 @@ if TYPE_CHECKING:
     from textual.app import App
 
     from rtm_tui.config import Settings
+    from rtm_tui.domain.monitor import ShiftMonitor
     from rtm_tui.sources.roster_files import RosterFileWatcher
+    from rtm_tui.store.sqlite_store import Store
+
+_T = TypeVar("_T")
 
 register(
     "en",
@@ -248,29 +256,7 @@ class TodayCoverage:
         intervals it overlaps, on plain timestamps (2,000 agents: a few ms, not 0.5 s)."""
         if self._entries is None:
             return None
-        edges = [s.timestamp() for s in starts]
-        length = step.total_seconds()
-        out = [0.0] * len(edges)
-        for e in self._entries:
-            assert e.start is not None and e.end is not None  # takes_contacts
-            s0, s1 = e.start.timestamp(), e.end.timestamp()
-            # breaks only count inside the shift; overlapping breaks only once
-            spans = [(max(b.start.timestamp(), s0), min(b.end.timestamp(), s1)) for b in e.breaks]
-            rests: list[tuple[float, float]] = []
-            for a, b in sorted(x for x in spans if x[0] < x[1]):
-                if rests and a <= rests[-1][1]:
-                    rests[-1] = (rests[-1][0], max(rests[-1][1], b))
-                else:
-                    rests.append((a, b))
-            i = max(0, bisect_right(edges, s0) - 1)
-            while i < len(edges) and edges[i] < s1:
-                a, b = edges[i], edges[i] + length
-                shift = min(s1, b) - max(s0, a)
-                if shift > 0:
-                    resting = sum(max(0.0, min(r1, b) - max(r0, a)) for r0, r1 in rests)
-                    out[i] += (shift - resting) / length
-                i += 1
-        return [round(x, 2) for x in out]
+        return scheduled_per_interval(self._entries, starts, step)
 
     def _past(self, day: date) -> dict[datetime, _Counts]:
         """Closed intervals' counts: the store's (read once a day), then those seen live."""
@@ -282,7 +268,7 @@ class TodayCoverage:
         return {**self._stored[1], **self._seen}
 
     def _read_store(self, day: date) -> dict[datetime, _Counts]:
-        if self.store is None or not hasattr(self.store, "interval_kpis"):
+        if self.store is None:
             return {}
         try:
             records = self.store.interval_kpis(day=day, period="interval", scope="all")
@@ -350,8 +336,8 @@ class Feed:
         settings: Settings,
         clock: Clock,
         client: Any,
-        monitor: Any,
-        store: Any | None = None,
+        monitor: ShiftMonitor,
+        store: Store | None = None,
         restore_state: bool = True,
     ) -> None:
         heap.tune()  # a poll's garbage must not set off full collections (app/heap.py)
@@ -361,7 +347,7 @@ class Feed:
         self.monitor = monitor
         self.store = store
         # every shift-record write, off the event loop; its outcome comes back in
-        # `_recorded`, on the loop (store_error and one toast, as `_store_call`)
+        # `_recorded`, on the loop (store_error and one toast, as `_store_read`)
         self.recorder: Recorder | None = (
             None if store is None else Recorder(store, report=self._recorded)
         )
@@ -369,6 +355,7 @@ class Feed:
         self.last_view: MonitorView | None = None
         self.last_voice: VoiceSnapshot | None = None
         self.last_nonvoice: NonVoiceSnapshot | None = None
+        self.last_agents: AgentsSnapshot | None = None  # who takes which channel (outlook)
         self.roster: Roster | None = None
         self.interval_minutes: int | None = None
         self.store_error: str | None = None
@@ -486,6 +473,7 @@ class Feed:
         self._fold_agents(snapshot)
 
     def _fold_agents(self, snapshot: AgentsSnapshot) -> None:
+        self.last_agents = snapshot
         self._apply("agents", agents=snapshot)
         heap.settle()  # the first fold made the heap of the shift: collections skip it
         if self.recorder is not None:
@@ -646,13 +634,13 @@ class Feed:
     def _today(self) -> date:
         return self.clock.now().astimezone(self.tz).date()
 
-    def _store_call(self, method: str, *args: Any) -> Any:
-        """Call the store now (the reads at start); a failure is kept for the header,
+    def _store_read(self, read: Callable[[Store], _T]) -> _T | None:
+        """Read the store now (the reads at start); a failure is kept for the header,
         never raised into a poller. Writes go through the recorder instead."""
         if self.store is None:
             return None
         try:
-            result = getattr(self.store, method)(*args)
+            result = read(self.store)
         except Exception as exc:
             self._recorded(str(exc))
             return None
@@ -736,10 +724,8 @@ class Feed:
     def _seed_intervals(self) -> None:
         """Today's recorded intervals back into the monitor: restarted mid-shift, the TL
         shift's figures still count from the shift's start."""
-        seed = getattr(self.monitor, "seed_interval", None)
-        if self.store is None or seed is None:
-            return
-        records = self._store_call("interval_kpis", self._today(), None, None, None, None, "interval")
+        today = self._today()
+        records = self._store_read(lambda store: store.interval_kpis(today, period="interval"))
         seen: set[tuple[str, str, datetime]] = set()
         for r in records or ():
             family = family_of(r.kpi)
@@ -747,13 +733,14 @@ class Feed:
             if family is None or not r.counts or key in seen:
                 continue  # every KPI of one interval and scope carries the same counts
             seen.add(key)
-            seed(family, r.scope, r.period_start, counts_from(family, r.counts))
+            self.monitor.seed_interval(family, r.scope, r.period_start, counts_from(family, r.counts))
 
     def _restore_state(self) -> None:
         """AUX used, first logins and open alerts survive a restart of the app."""
         if self.store is None:
             return
-        state = self._store_call("load_monitor_state", self._today())
+        today = self._today()
+        state = self._store_read(lambda store: store.load_monitor_state(today))
         if not state:
             return
         try:
