@@ -6,24 +6,22 @@ milliseconds and a full one every ~10 s; a full collection walks the whole heap 
 monitor's tracks, the roster, the simulator in a demo): 100-300 ms with the event loop
 stopped, the stalls seen once a minute or more. Measured with the store on
 (`benchmarks/bench_dashboard.py`, 2,000 agents, 5 simulated minutes, a loaded machine):
-12 s of collections at the defaults, the longest 0.6 s; about 0.4 s with these settings.
+12 s of collections at the defaults, the longest 0.6 s; with these settings about a
+quarter of that, the longest under 0.1 s.
 
-GEN0 is a trade: at 50,000 the collections all but stopped but the demo's heap grew by
-~100 MB in 5 minutes (httpx's in-process ASGI responses are reference cycles holding
-their ~0.8 MB bodies until a collection finds them); at 25,000 it grew ~14 MB.
-
-- `tune()` (at start): a young collection every GEN0 net allocations, not 700; most of a
-  poll's garbage is freed by reference counting before then and never promoted.
-- `settle()` (once the first agents poll is folded): what is alive then (the monitor's
-  tracks, the roster, the modules) goes to the permanent generation, which collections
-  do not walk. Not collected first: that would be the one full collection we avoid.
+GEN0 is a trade, measured: a young collection's pause grows with it (it frees what
+died in between: at 25,000, 25-75 ms each under load, and a poll callback of the tests
+took 100 ms), and so does the garbage waiting for it (at 50,000 the demo's heap grew
+~100 MB in 5 minutes: httpx's in-process ASGI responses are reference cycles holding
+their ~0.8 MB bodies). 10,000 kept the heap as at the defaults, with a third of their
+collection time and the longest pause about half.
 """
 
 from __future__ import annotations
 
 import gc
 
-GEN0, GEN1, GEN2 = 25_000, 10, 10
+GEN0, GEN1, GEN2 = 10_000, 10, 10
 
 _settled = False
 
