@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from textual import on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingsMap
+from textual.command import CommandPalette
 from textual.containers import Horizontal
 from textual.dom import DOMNode
 from textual.events import DescendantFocus
@@ -109,6 +110,25 @@ def translate_bindings(node: DOMNode) -> None:
     for key, bindings in node._bindings.key_to_bindings.items():
         translated.key_to_bindings[key] = [_translated(b) for b in bindings]
     node._bindings = translated
+
+
+# Textual's own palette commands, by what they do (their callback), in the UI language
+_TEXTUAL_COMMANDS = {
+    "action_change_theme": "theme",
+    "action_quit": "quit",
+    "action_show_help_panel": "keys_show",
+    "action_hide_help_panel": "keys_hide",
+    "action_maximize": "maximize",
+    "action_minimize": "minimize",
+    "<lambda>": "screenshot",  # Textual's screenshot is a lambda around deliver_screenshot
+}
+
+
+def _own_words(command: SystemCommand) -> SystemCommand:
+    name = _TEXTUAL_COMMANDS.get(getattr(command.callback, "__name__", ""))
+    if name is None or not has(f"palette.{name}"):
+        return command
+    return command._replace(title=t(f"palette.{name}"), help=t(f"palette.{name}.help"))
 
 
 def _translated(binding: Binding) -> Binding:
@@ -411,7 +431,9 @@ class RtmApp(DiffedOutput, App[int]):
         for event in store.take_events():
             text = t(f"store.{event.kind}", path=event.path, detail=event.detail)
             severity = STORE_EVENT_SEVERITY.get(event.kind, "warning")
-            self.notify(text, title="Store", severity=severity, timeout=15, markup=False)
+            self.notify(
+                text, title=t("toast.store"), severity=severity, timeout=15, markup=False
+            )
         self.header.update_header(store_health=getattr(store, "health", "ok"))
 
     def _announce(self, alerts: Iterable[Alert]) -> None:
@@ -695,21 +717,26 @@ class RtmApp(DiffedOutput, App[int]):
             return
         from rtm_tui.domain.plan_draft import draft_plan
 
-        now = self.clock.now()
-        view = self.view or MonitorView(now, (), (), AttendanceCounts(), (), ())
-        feed = self.feed
-        draft = draft_plan(
-            now,
-            self.settings.tl_shift_at(now),
-            self.settings.site.tl_name,
-            view,
-            self.selection(),
-            feed.last_voice if feed is not None else None,
-            self.settings.staffing_rules(),
-            feed.interval_minutes if feed is not None and feed.interval_minutes else 0,
-        )
+        selected = self.selection()
+
+        def make() -> Any:  # ctrl+l in the form reads it again from the latest view
+            now = self.clock.now()
+            view = self.view or MonitorView(now, (), (), AttendanceCounts(), (), ())
+            feed = self.feed
+            return draft_plan(
+                now,
+                self.settings.tl_shift_at(now),
+                self.settings.site.tl_name,
+                view,
+                selected,
+                feed.last_voice if feed is not None else None,
+                self.settings.staffing_rules(),
+                feed.interval_minutes if feed is not None and feed.interval_minutes else 0,
+                feed.last_agents if feed is not None else None,
+            )
+
         form = RecoveryPlanForm(
-            draft, store, self.settings.tz, tuple(self.settings.site.tl_shifts)
+            make(), store, self.settings.tz, tuple(self.settings.site.tl_shifts), make
         )
         self.push_screen(form, lambda _plan: self._check_overdue())
 
@@ -748,8 +775,14 @@ class RtmApp(DiffedOutput, App[int]):
             None,
         )
 
+    def action_command_palette(self) -> None:
+        """Textual's palette, with its search prompt in the UI language."""
+        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
+            palette = CommandPalette(placeholder=t("palette.placeholder"), id="--command-palette")
+            self.push_screen(palette)
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        yield from (_own_words(c) for c in super().get_system_commands(screen))
         yield SystemCommand(t("key.recovery_plan"), t("cmd.recovery_plan"), self.action_recovery_plan)
         yield SystemCommand(t("key.plans"), t("cmd.plans"), self.action_plans)
         yield SystemCommand(

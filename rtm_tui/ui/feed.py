@@ -54,7 +54,7 @@ from rtm_tui.domain.types import (
     StaffingRules,
     VoiceSnapshot,
 )
-from rtm_tui.ui.i18n import register, t
+from rtm_tui.ui.i18n import t
 from rtm_tui.ui.messages import FreshnessChanged, MonitorUpdated, RosterChanged
 
 if TYPE_CHECKING:
@@ -67,30 +67,6 @@ if TYPE_CHECKING:
 
 _T = TypeVar("_T")
 
-register(
-    "en",
-    {
-        "skew.title": "Platform clock",
-        "skew.detected": (
-            "The platform's clock is {skew} against this machine's: its times are "
-            "corrected by that much for timers and logins"
-        ),
-        "skew.gone": "The platform's clock agrees with this machine's again",
-        "skew.short": "platform clock {skew}",
-    },
-)
-register(
-    "id",
-    {
-        "skew.title": "Jam platform",
-        "skew.detected": (
-            "Jam platform selisih {skew} dari jam mesin ini: waktunya dikoreksi sebesar "
-            "itu untuk timer dan login"
-        ),
-        "skew.gone": "Jam platform kembali sama dengan jam mesin ini",
-        "skew.short": "jam platform {skew}",
-    },
-)
 
 SOURCES = ("agents", "voice", "nonvoice", "roster")
 KPI_RECORD_SECONDS = 60.0  # how often the running interval's KPI values are upserted
@@ -621,7 +597,9 @@ class Feed:
         except Exception as exc:
             message = _file_problem(path, exc)
             if message != self.forecast_error and self._app is not None:
-                self._app.notify(message, title="Forecast", severity="error", markup=False)
+                self._app.notify(
+                    message, title=t("toast.forecast"), severity="error", markup=False
+                )
             self.forecast_error = message
             return False
         self.forecast_error = None
@@ -651,7 +629,7 @@ class Feed:
         """A store call's or a recorder flush's outcome: an error is kept for the header
         and said once (a toast) until a write succeeds again."""
         if error is not None and self.store_error is None and self._app is not None:
-            self._app.notify(error, title="Store", severity="error", markup=False)
+            self._app.notify(error, title=t("toast.store"), severity="error", markup=False)
         self.store_error = error
 
     def _keep_record(self, view: MonitorView, previous: MonitorView | None) -> None:
@@ -754,7 +732,7 @@ def _file_problem(path: Path, exc: Exception) -> str:
     problems = getattr(exc, "problems", None)
     message = f"{path.name}: {problems[0]}" if problems else f"{path.name}: {exc}"
     if problems and len(problems) > 1:
-        message += f" (+{len(problems) - 1} more)"
+        message += t("file.more", count=len(problems) - 1)
     return message
 
 
