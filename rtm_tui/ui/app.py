@@ -48,6 +48,7 @@ from rtm_tui.ui.outlook_view import OutlookView
 from rtm_tui.ui.plan_form import RecoveryPlanForm
 from rtm_tui.ui.plans_screen import PlansScreen
 from rtm_tui.ui.roster_view import RosterView
+from rtm_tui.ui.terminal_diff import DiffedOutput
 
 if TYPE_CHECKING:
     from rtm_tui.config import Settings
@@ -166,7 +167,7 @@ class AppContext:
         return self.settings.tz
 
 
-class RtmApp(AlertActions, App[int]):
+class RtmApp(AlertActions, DiffedOutput, App[int]):
     """The TL's dashboard."""
 
     CSS_PATH = "app.tcss"

@@ -270,6 +270,17 @@ def haystack(row: AgentRow) -> str:
     ).casefold()
 
 
+def _runs(indexes: Sequence[int]) -> list[tuple[int, int]]:
+    """Ascending indexes as (start, count) runs of consecutive ones."""
+    runs: list[tuple[int, int]] = []
+    for i in indexes:
+        if runs and runs[-1][0] + runs[-1][1] == i:
+            runs[-1] = (runs[-1][0], runs[-1][1] + 1)
+        else:
+            runs.append((i, 1))
+    return runs
+
+
 class AgentBoard(ScrollView, can_focus=True):
     """Agent rows with live timers. Feed it with `update_rows` and `tick`."""
 
@@ -414,11 +425,22 @@ class AgentBoard(ScrollView, can_focus=True):
             self._refresh_timers()
 
     def tick(self, now: datetime) -> None:
-        """1 Hz: repaint the timer cells of the visible rows. No sorting, no filtering."""
-        if now == self._now:
+        """1 Hz: repaint the timer cells of the visible rows whose timers read otherwise
+        at `now` (not those showing "—" or a minute that has not turned). No sorting,
+        no filtering."""
+        old = self._now
+        if now == old:
             return
         self._now = now
-        self._refresh_timers()
+        if old is None:
+            self._refresh_timers()
+            return
+        top = int(self.scroll_offset.y)
+        window = self._visible[top : top + self._body_height()]
+        timers = self._timer_cells
+        changed = [i for i, row in enumerate(window) if timers(row, now) != timers(row, old)]
+        for start, count in _runs(changed):
+            self._refresh_timers(start, count)
 
     def set_filter(self, text: str) -> None:
         """Case-insensitive substring over name, id, team, state, AUX code, login status."""
@@ -587,30 +609,22 @@ class AgentBoard(ScrollView, can_focus=True):
             if i >= len(before) or i >= len(after) or before[i] != after[i]
         ]
         # coalesce into runs so a big reshuffle is one region, not hundreds
-        start: int | None = None
-        prev = 0  # read only once start is set, and set with it
-        for i in changed:
-            if start is None:
-                start = prev = i
-            elif i == prev + 1:
-                prev = i
-            else:
-                self.refresh_lines(top + HEADER_LINES + start, prev - start + 1)
-                start = prev = i
-        if start is not None:
-            self.refresh_lines(top + HEADER_LINES + start, prev - start + 1)
+        for start, count in _runs(changed):
+            self.refresh_lines(top + HEADER_LINES + start, count)
 
     def _refresh_row(self, index: int) -> None:
         self.refresh_lines(index + HEADER_LINES, 1)
 
-    def _refresh_timers(self) -> None:
-        """Mark only the two timer columns of the visible body dirty."""
+    def _refresh_timers(self, start: int = 0, count: int | None = None) -> None:
+        """Mark only the two timer columns of the visible body dirty (of `count` body
+        lines from `start`, or all)."""
         body = self._body_height()
         if not self._visible or body <= 0:
             return
         x = self._column_x("time") - int(self.scroll_offset.x)
         width = COLUMNS[4].width + len(SEP) + COLUMNS[5].width
-        self.refresh(Region(x, HEADER_LINES, width, body))
+        height = body - start if count is None else min(count, body - start)
+        self.refresh(Region(x, HEADER_LINES + start, width, height))
 
     def _column_x(self, key: str) -> int:
         x = 0
@@ -727,26 +741,15 @@ class AgentBoard(ScrollView, can_focus=True):
             return cached
         left, right, allowance = self._static_cells(row, version, is_cursor)
         now = self._now or row.state_since
-        elapsed = max(0.0, (now - row.state_since).total_seconds())
-        used = aux_used_seconds(row, now, self._rows_now)
-        # nobody expects AUX of someone off, on leave or not rostered to work: no "0:00/90:00"
-        aux_text = (
-            "—" if not used and row.login_status in _NOT_WORKING else fmt_minutes(used) + allowance
-        )
+        timer, timer_colour, used, used_colour = self._timer_cells(row, now)
+        aux_text = "—" if used is None else used + allowance
         plain_style = self._cell_style(is_cursor, None)
         # timer texts are ASCII digits: rjust is enough (and this runs 1 Hz per line)
-        timer = "—" if no_timer(row) else fmt_duration(elapsed)
         segments = [
             *left,
-            Segment(
-                timer.rjust(_TIME_WIDTH),
-                self._cell_style(is_cursor, timer_level(row, now)),
-            ),
+            Segment(timer.rjust(_TIME_WIDTH), self._cell_style(is_cursor, timer_colour)),
             Segment(SEP, plain_style),
-            Segment(
-                aux_text.rjust(_AUX_WIDTH),
-                self._cell_style(is_cursor, aux_used_level(row, used)),
-            ),
+            Segment(aux_text.rjust(_AUX_WIDTH), self._cell_style(is_cursor, used_colour)),
             Segment(SEP, plain_style),
             *right,
         ]
@@ -759,6 +762,21 @@ class AgentBoard(ScrollView, can_focus=True):
             strip = Strip(segments, total).crop_extend(scroll_x, scroll_x + width, plain_style)
         self._lines[key] = strip
         return strip
+
+    def _timer_cells(
+        self, row: AgentRow, now: datetime
+    ) -> tuple[str, str | None, str | None, str | None]:
+        """What the two timer cells read at `now`, with their levels: (time in state,
+        its level, AUX used without the "/allowance" or None for "—", its level)."""
+        used = aux_used_seconds(row, now, self._rows_now)
+        timer = (
+            "—"
+            if no_timer(row)
+            else fmt_duration(max(0.0, (now - row.state_since).total_seconds()))
+        )
+        # nobody expects AUX of someone off, on leave or not rostered to work: no "0:00/90:00"
+        aux = None if not used and row.login_status in _NOT_WORKING else fmt_minutes(used)
+        return timer, timer_level(row, now), aux, aux_used_level(row, used)
 
     def _static_cells(
         self, row: AgentRow, version: int, is_cursor: bool

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual.message import Message
 
+from rtm_tui.app import heap
 from rtm_tui.app.recorder import Recorder
 from rtm_tui.clock import Clock
 from rtm_tui.domain.alerts import ExcuseNote
@@ -41,6 +42,7 @@ from rtm_tui.domain.coverage import (
     takes_contacts,
 )
 from rtm_tui.domain.kpi import NONVOICE_KPIS, VOICE_KPIS, counts_from, family_of
+from rtm_tui.domain.monitor import state_dict
 from rtm_tui.domain.plan_draft import MIN_PROJECTION_SECONDS
 from rtm_tui.domain.skew import ClockSkew, on_our_clock
 from rtm_tui.domain.skew import describe as describe_skew
@@ -316,6 +318,7 @@ class Feed:
         store: Store | None = None,
         restore_state: bool = True,
     ) -> None:
+        heap.tune()  # a poll's garbage must not set off full collections (app/heap.py)
         self.settings = settings
         self.clock = clock
         self.client = client
@@ -514,6 +517,7 @@ class Feed:
     def _fold_agents(self, snapshot: AgentsSnapshot) -> None:
         self.last_agents = snapshot
         self._apply("agents", agents=snapshot)
+        heap.settle()  # the first fold made the heap of the shift: collections skip it
         if self.recorder is not None:
             # the writer thread turns it into the states that changed since the last poll
             self.recorder.record_agents(self._today(), snapshot)
@@ -763,9 +767,10 @@ class Feed:
             if (now - self._state_saved_at).total_seconds() < STATE_SAVE_SECONDS:
                 return
         self._state_saved_at = now
-        # the dict is taken here, on the loop (the monitor moves on with the next poll);
-        # the recorder serialises and writes it on its thread
-        self.recorder.save_monitor_state(self._today(), self.monitor.export_state(), now)
+        # a copy is taken here, on the loop (the monitor moves on with the next poll); the
+        # recorder makes it plain data, serialises and writes it on its thread
+        snapshot = self.monitor.snapshot_state()
+        self.recorder.save_monitor_state(self._today(), partial(state_dict, snapshot), now)
 
     def _seed_intervals(self) -> None:
         """Today's recorded intervals back into the monitor: restarted mid-shift, the TL

@@ -452,6 +452,25 @@ def test_no_data_kpis() -> None:
 # ------------------------------------------------------------------ state
 
 
+def test_state_snapshot_is_a_copy_made_into_plain_data_later() -> None:
+    """The copy taken on the loop gives, when made into plain data later (the recorder's
+    thread), the state of when it was taken, whatever the monitor did since."""
+    from rtm_tui.domain.monitor import state_dict
+
+    m = monitor()
+    m.apply(at(7), snapshot(at(7), agent(since=at(6, 58), login_at=at(6, 58))), roster=ROSTER)
+    m.apply(
+        at(8), snapshot(at(8), agent(state="aux", code="TOILET", since=at(8), login_at=at(6, 58)))
+    )
+    then = json.loads(json.dumps(m.export_state()))
+    copy = m.snapshot_state()
+    m.apply(at(8, 12), snapshot(at(8, 12), agent(since=at(8, 12), login_at=at(6, 58))))
+    m.excuse("A0012", at(7), at(7, 30), "briefing")
+    m.apply(at(8, 30), snapshot(at(8, 30), agent(state="aux", code="SHOLAT", since=at(8, 30))))
+    assert json.loads(json.dumps(m.export_state())) != then  # the monitor moved on
+    assert json.loads(json.dumps(state_dict(copy))) == then
+
+
 def test_export_and_restore_state_across_restart() -> None:
     m = monitor()
     m.apply(at(7), snapshot(at(7), agent(since=at(6, 58), login_at=at(6, 58))), roster=ROSTER)

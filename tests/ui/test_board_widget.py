@@ -432,3 +432,25 @@ async def test_no_clock_for_who_never_logged_in_and_no_aux_for_who_is_off() -> N
             board.cycle_sort()
         await pilot.pause()
         assert [r.agent_id for r in board.visible_rows][0] == "A0003"
+
+
+async def test_a_tick_repaints_only_the_timers_that_read_otherwise() -> None:
+    """Rows showing "—" (never logged in, off) have nothing to repaint on a tick."""
+    rows = [
+        make_row(1, state=AgentState.LOGGED_OUT, login_status=LoginStatus.NOT_YET_IN,
+                 state_since=T0 - timedelta(hours=10), aux_used_seconds=0.0),
+        make_row(2, state=AgentState.LOGGED_OUT, login_status=LoginStatus.OFF,
+                 state_since=T0 - timedelta(hours=10), aux_used_seconds=0.0),
+        make_row(3, state_since=T0 - timedelta(minutes=5), first_login_at=T0 - timedelta(hours=2)),
+    ]  # fmt: skip
+    app = BoardApp()
+    async with app.run_test(size=(160, 48)) as pilot:
+        board = app.query_one(AgentBoard)
+        board.update_rows(rows, T0)
+        await pilot.pause()
+        board._repaint_regions.clear()  # Textual's dirty regions of the widget
+        board.tick(T0 + timedelta(seconds=1))
+        dirty = {(r.y, r.height) for r in board._repaint_regions}
+        assert dirty == {(HEADER_LINES + 2, 1)}  # the working agent's line only
+        await pilot.pause()
+        assert " 5:01 " in body_texts(board)[2]

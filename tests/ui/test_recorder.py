@@ -268,3 +268,18 @@ async def test_the_state_text_is_json_dumps_made_in_pieces(store: Store) -> None
     odd = {"a": [1.5, float("nan"), None, {"x": [True]}], 3: "int key", "b": {}}
     assert dumps_state(odd) == json.dumps(odd, separators=(",", ":"))
     await feed.stop()
+
+
+async def test_the_feed_sets_the_collector_for_a_large_heap(store: Store) -> None:
+    """A poll's garbage does not set off full collections: young ones every GEN0
+    allocations, and what the first fold made is frozen out of them (app/heap.py)."""
+    import gc
+
+    from rtm_tui.app import heap
+
+    gc.set_threshold(700, 10, 10)  # CPython's defaults, as a process starts
+    feed, clock, _sink = make_feed(store)
+    assert gc.get_threshold() == (heap.GEN0, heap.GEN1, heap.GEN2)
+    await poll_all(feed, clock, rounds=1)
+    assert gc.get_freeze_count() > 10_000  # the monitor's tracks, the modules...
+    await feed.stop()

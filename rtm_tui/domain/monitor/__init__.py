@@ -14,10 +14,18 @@ The package, by concern (each module states its rules where the contract is sile
 - rows: the agent rows, with the fast path for rows where only time moved.
 - attendance_card: the TL's people on the attendance card, the absent alerts.
 - kpis: the KPIs per scope and period (incl. the TL shift so far), episodes, KPI alerts.
-- state: export_state / restore_state.
+- state: export_state / restore_state (snapshot_state + state_dict: the copy on the
+  loop, the plain data elsewhere).
 """
 
 from .core import ShiftMonitor, attendance_of, rows_by_id
-from .state import STATE_VERSION
+from .state import STATE_VERSION, StateSnapshot, state_dict
 
-__all__ = ["STATE_VERSION", "ShiftMonitor", "attendance_of", "rows_by_id"]
+__all__ = [
+    "STATE_VERSION",
+    "ShiftMonitor",
+    "StateSnapshot",
+    "attendance_of",
+    "rows_by_id",
+    "state_dict",
+]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -23,50 +24,102 @@ def _dt(s: str | None) -> datetime | None:
     return None if s is None else datetime.fromisoformat(s)
 
 
+# A copy of the monitor's state cheap enough to take on the event loop (references to
+# immutable values, copies of the mutable ones, no formatting); `state_dict` turns it into
+# the plain data of `export_state` anywhere, e.g. on the recorder's thread.
+_TrackCopy = tuple[
+    str,  # agent id
+    tuple[AgentState, str | None, datetime] | None,  # last
+    datetime | None,  # last login at
+    list[tuple[datetime, AgentState, str | None]],  # timeline
+    list[tuple[date, datetime | None, datetime | None, dict[str, float], dict[str, int]]],
+    date | None,  # open day
+    tuple[Excuse, ...],
+]
+
+
+@dataclass(frozen=True, slots=True)
+class StateSnapshot:
+    tracks: tuple[_TrackCopy, ...]
+    alerts: tuple[Alert, ...]
+    episodes: tuple[tuple[tuple[str, str, str], str, datetime | None, datetime | None, bool], ...]
+
+
+def state_dict(snapshot: StateSnapshot) -> dict[str, Any]:
+    """What must survive a restart, as plain JSON-serialisable data (see export_state)."""
+    agents: dict[str, Any] = {}
+    for agent_id, last, last_login_at, timeline, days, open_day, excuses in snapshot.tracks:
+        agents[agent_id] = {
+            "last": None if last is None else [last[0].value, last[1], last[2].isoformat()],
+            "last_login_at": _iso(last_login_at),
+            "timeline": [[s.isoformat(), st.value, c] for s, st, c in timeline],
+            "days": {
+                d.isoformat(): {
+                    "first_login": _iso(first_login),
+                    "last_logout": _iso(last_logout),
+                    "aux_seconds": aux_seconds,
+                    "aux_count": aux_count,
+                }
+                for d, first_login, last_logout, aux_seconds, aux_count in days
+            },
+            "open_day": None if open_day is None else open_day.isoformat(),
+            "excuses": [[e.start.isoformat(), e.end.isoformat(), e.reason] for e in excuses],
+        }
+    return {
+        "version": STATE_VERSION,
+        "agents": agents,
+        "alerts": [alert_out(a) for a in snapshot.alerts],
+        "kpi_episodes": [
+            {
+                "kpi": k[0],
+                "scope": k[1],
+                "period": k[2],
+                "epoch": epoch,
+                "breach_since": _iso(breach_since),
+                "warn_since": _iso(warn_since),
+                "warn_alerted": warn_alerted,
+            }
+            for k, epoch, breach_since, warn_since, warn_alerted in snapshot.episodes
+        ],
+    }
+
+
 class Persistence(MonitorBase):
     """The monitor's state out to plain data and back."""
 
     def export_state(self) -> dict[str, Any]:
         """What must survive a restart, as plain JSON-serialisable data."""
-        agents: dict[str, Any] = {}
+        return state_dict(self.snapshot_state())
+
+    def snapshot_state(self) -> StateSnapshot:
+        """The state of `export_state`, copied but not yet turned into plain data: a few
+        ms at 2,000 agents where the plain data takes ~25 ms (`state_dict` does that)."""
+        tracks: list[_TrackCopy] = []
         for agent_id, t in self._tracks.items():
             if t.last is None and not t.days and not t.excuses:
                 continue
-            agents[agent_id] = {
-                "last": None
-                if t.last is None
-                else [t.last[0].value, t.last[1], t.last[2].isoformat()],
-                "last_login_at": _iso(t.last_login_at),
-                "timeline": [[s.isoformat(), st.value, c] for s, st, c in t.timeline],
-                "days": {
-                    d.isoformat(): {
-                        "first_login": _iso(x.first_login),
-                        "last_logout": _iso(x.last_logout),
-                        "aux_seconds": dict(x.aux_seconds),
-                        "aux_count": dict(x.aux_count),
-                    }
-                    for d, x in t.days.items()
-                },
-                "open_day": None if t.open_day is None else t.open_day.isoformat(),
-                "excuses": [[e.start.isoformat(), e.end.isoformat(), e.reason] for e in t.excuses],
-            }
-        return {
-            "version": STATE_VERSION,
-            "agents": agents,
-            "alerts": [alert_out(a) for a in self.book.alerts.values()],
-            "kpi_episodes": [
-                {
-                    "kpi": k[0],
-                    "scope": k[1],
-                    "period": k[2],
-                    "epoch": e.epoch,
-                    "breach_since": _iso(e.breach_since),
-                    "warn_since": _iso(e.warn_since),
-                    "warn_alerted": e.warn_alerted,
-                }
+            tracks.append(
+                (
+                    agent_id,
+                    t.last,
+                    t.last_login_at,
+                    t.timeline.copy(),  # tuples of immutable values: a shallow copy will do
+                    [
+                        (d, x.first_login, x.last_logout, x.aux_seconds.copy(), x.aux_count.copy())
+                        for d, x in t.days.items()
+                    ],
+                    t.open_day,
+                    tuple(t.excuses),
+                )
+            )
+        return StateSnapshot(
+            tracks=tuple(tracks),
+            alerts=tuple(self.book.alerts.values()),  # frozen: references will do
+            episodes=tuple(
+                (k, e.epoch, e.breach_since, e.warn_since, e.warn_alerted)
                 for k, e in self._episodes.items()
-            ],
-        }
+            ),
+        )
 
     def restore_state(self, state: Mapping[str, Any]) -> None:
         """Take back what `export_state` gave (call on a fresh monitor, before apply).
