@@ -116,6 +116,8 @@ async def test_gauges_take_focus_left_right_and_show_counts() -> None:
     app = shell()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
+        await pilot.press("G")  # the board has the focus at start; G goes to the gauges
+        await pilot.pause()
         assert isinstance(app.focused, KpiGauge) and app.focused.kpi == "scr"
         await pilot.press("right", "right")
         assert app.focused.kpi == "service_level"

@@ -83,13 +83,16 @@ class ShiftMonitor(Observer, RowBuilder, KpiBuilder, Persistence):
         rows = self._build_rows(now)
         if self._running_each:
             self._follow_running(now)
+        card = self._tl_rows(rows, now)
+        card_rows = card if isinstance(card, tuple) else tuple(card)
         return MonitorView(
             now=now,
             rows=rows,
             kpis=self._kpis,
-            attendance=attendance_counts(self._tl_rows(rows, now)),
+            attendance=attendance_counts(card_rows),
             new_alerts=tuple(self._new),
             open_alerts=self._open_tuple,
+            card_ids=None if card_rows is rows else frozenset(r.agent_id for r in card_rows),
         )
 
     def acknowledge(self, alert_key: str) -> bool:
