@@ -619,6 +619,17 @@ class RtmApp(App[int]):
             board.focus()
 
     def on_key(self, event: Any) -> None:
+        # `?` in a dialog (plans, plan form, sources…): a modal screen hides the app's
+        # bindings, but an unhandled key still bubbles up to here; its help from its bindings
+        if (
+            event.key == "question_mark"
+            and len(self.screen_stack) > 1
+            and not isinstance(self.screen, HelpScreen)
+        ):
+            # after this key is done with: its own binding would close the help at once
+            self.call_after_refresh(self.action_help)
+            event.stop()
+            return
         # escape clears the filter and hides its box: in the box, and after enter kept it
         # (as the help says), as long as no dialog is open
         if event.key != "escape" or len(self.screen_stack) > 1:
