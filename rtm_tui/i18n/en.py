@@ -238,6 +238,12 @@ TEXT: dict[str, str] = {
     "help.mark.login": "first login (yellow: late)",
     "help.mark.logout": "last logout",
     "help.mark.now": "now",
+    "picker.title": "Find an agent",
+    "picker.placeholder": "Name or id",
+    "picker.footer": "enter: go · ↑↓: choose · escape: close",
+    "roster.coverage.window": "▸ your TL window {span}",
+    "key.roster_coverage": "Coverage",
+    "cmd.roster_coverage": "Go to the coverage per interval",
     # ----------------------------------------------------------------- the database file
     "store.recreated": "The database file {path} was deleted while rtm was running; it has been put back with every plan saved so far",
     "store.replaced": "The database file {path} was replaced by another file; rtm's plans were put back there and the other file kept as {detail}",

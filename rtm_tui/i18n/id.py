@@ -238,6 +238,12 @@ TEXT: dict[str, str] = {
     "help.mark.login": "login pertama (kuning: terlambat)",
     "help.mark.logout": "logout terakhir",
     "help.mark.now": "sekarang",
+    "picker.title": "Cari agent",
+    "picker.placeholder": "Nama atau id",
+    "picker.footer": "enter: tuju · ↑↓: pilih · escape: tutup",
+    "roster.coverage.window": "▸ jendela TL Anda {span}",
+    "key.roster_coverage": "Cakupan",
+    "cmd.roster_coverage": "Ke cakupan per interval",
     # ----------------------------------------------------------------- the database file
     "store.recreated": "File basis data {path} terhapus saat rtm berjalan; file telah dikembalikan dengan semua plan yang sudah disimpan",
     "store.replaced": "File basis data {path} diganti dengan file lain; plan rtm dikembalikan ke sana dan file lain disimpan sebagai {detail}",

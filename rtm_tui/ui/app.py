@@ -75,6 +75,8 @@ FOOTER_TIERS = {
     "freshness": 4,
     "attendance": 4,
     "toggle_all": 4,
+    "find_agent": 3,  # the roster view's
+    "to_coverage": 3,
 }
 
 
@@ -330,8 +332,18 @@ class RtmApp(App[int]):
         roster_view = self.roster_view
         if roster_view is not None and self.view is not None:
             source, coverage = self._coverage()
+            if hasattr(roster_view, "set_tl_window"):
+                roster_view.set_tl_window(self._tl_window(self.view.now))
             roster_view.update_view(self.view, self.roster, coverage, source)
         self._roster_dirty = False
+
+    def _tl_window(self, now: datetime) -> tuple[datetime, datetime] | None:
+        """The TL window that has begun (the TL on duty's), as [start, end)."""
+        from rtm_tui.domain.shift import latest_begun
+
+        shifts = {name: (s.start, s.end) for name, s in self.settings.site.tl_shifts.items()}
+        window = latest_begun(shifts, now, self.settings.tz) if shifts else None
+        return None if window is None else (window.start, window.end)
 
     def _coverage(self) -> tuple[str | None, list[Any] | None]:
         """Today's coverage per interval (cached by the feed until an input changes)."""

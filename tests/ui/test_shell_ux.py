@@ -4,6 +4,7 @@ the palette's screenshot. The real app on the in-process simulator."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -300,3 +301,54 @@ async def test_screenshot_names_why_it_failed(tmp_path: Path) -> None:
         assert error and not path.exists()
         message = next(n for n in notes(app) if str(blocker) in n)
         assert error in message
+
+
+# ------------------------------------------------------------------ roster view
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)], ids=["80x24", "120x36"])
+async def test_roster_view_top_to_bottom_with_the_tls_window_and_a_jump(
+    size: tuple[int, int],
+) -> None:
+    app = live_app()
+    async with app.run_test(size=size) as pilot:
+        await wait_live(pilot, app)
+        await pilot.press("2")
+        roster = app.roster_view
+        await wait_for(pilot, lambda: bool(roster.agent_lines) and roster.coverage_line is not None)
+        # attendance on top, the timeline under its axis, the coverage after the agents
+        text = screen_text(app).splitlines()
+        top = roster.region.y
+        assert text[top].startswith(t("roster.count.scheduled"))
+        assert text[top + 3].startswith(roster.agent_lines[0].name[:15])
+        agent_ys = [roster.line_of(line.agent_id) for line in roster.agent_lines]
+        assert max(y for y in agent_ys if y is not None) < roster.coverage_line
+        # `c`: the coverage, the TL's window (pagi 07:00-15:00) picked out, the rest dimmed
+        await pilot.press("c")
+        await pilot.pause()
+        shown = screen_text(app)
+        assert t("roster.coverage.window", span="07:00–15:00") in shown or size[0] < 100
+        assert "▸07:00" in shown and " 06:30" in shown and "▸06:30" not in shown
+        assert "▸15:00" not in shown and "▸23:00" not in shown
+        assert "▸14:30" in shown or size[0] < 100  # one screen holds the window when wide
+        y_rows = roster.coverage_line - int(roster.scroll_offset.y) + 3 + 2
+        cells = [
+            segment
+            for y in range(max(3, y_rows), roster.size.height)
+            for segment in roster.render_line(y)
+            if re.match(r"[▸ ]\d\d:\d\d ", segment.text)
+        ]
+        assert len(cells) > 10
+        for segment in cells:
+            # the TL's intervals bold, another TL's not
+            assert bool(segment.style.bold) == segment.text.startswith("▸"), segment
+        # `j`: find an agent by name, the timeline scrolls to them
+        target = roster.agent_lines[-1]
+        await pilot.press("j")
+        await pilot.pause()
+        await pilot.press(*target.name[:6], "enter")
+        await pilot.pause()
+        assert roster.scroll_offset.y == roster.line_of(target.agent_id) or (
+            roster.max_scroll_y == roster.scroll_offset.y
+        )
+        assert target.name in screen_text(app)
