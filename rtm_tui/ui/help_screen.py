@@ -8,8 +8,11 @@ catalog, else `key.<binding id>`, else its own description.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Iterable, Sequence
 
+from rich.console import Console, Group
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -123,35 +126,50 @@ def merge_rows(*groups: Iterable[HelpRow]) -> list[HelpRow]:
     return [(", ".join(k), description) for description, k in keys.items()]
 
 
-def legend_text(kind: str) -> Text:
+def _grid(rows: Iterable[tuple[Text, Text]]) -> Table:
+    """Two columns, the second wrapping under itself (not under the first)."""
+    grid = Table.grid(padding=(0, 3))
+    grid.add_column(no_wrap=True)
+    grid.add_column(ratio=1)
+    for left, right in rows:
+        grid.add_row(left, right)
+    return grid
+
+
+def legend_table(kind: str) -> Group:
     """The legend of a screen: abbreviations, colours, timeline marks (`LEGENDS`)."""
-    out = Text()
+    parts: list[Text | Table] = []
     for part in LEGENDS.get(kind, ()):
-        out.append(f"\n{t(f'help.legend.{part}')}\n", style="bold underline")
+        parts.append(Text(f"\n{t(f'help.legend.{part}')}", style="bold underline"))
+        rows: list[tuple[Text, Text]] = []
         if part == "abbr":
-            width = max(len(t(f"help.abbr_name.{code}")) for code in ABBREVIATIONS) + 3
-            for code in ABBREVIATIONS:
-                out.append(f"{t(f'help.abbr_name.{code}'):<{width}}", style="bold")
-                out.append(f"{t(f'help.abbr.{code}')}\n")
+            rows = [
+                (Text(t(f"help.abbr_name.{code}"), style="bold"), Text(t(f"help.abbr.{code}")))
+                for code in ABBREVIATIONS
+            ]
         elif part == "colour":
-            for name, style in COLOURS:
-                out.append(f"{t(f'help.swatch.{name}'):<12}", style=style)
-                out.append(f" {t(f'help.colour.{name}')}\n")
+            rows = [
+                (Text(t(f"help.swatch.{name}"), style=style), Text(t(f"help.colour.{name}")))
+                for name, style in COLOURS
+            ]
         elif part == "mark":
-            for mark, name in MARKS:
-                out.append(f"{mark:<4}", style="bold")
-                out.append(f"{t(f'help.mark.{name}')}\n")
-    return out
+            rows = [(Text(m, style="bold"), Text(t(f"help.mark.{name}"))) for m, name in MARKS]
+        parts.append(_grid(rows))
+    return Group(*parts)
 
 
-def help_text(rows: Sequence[HelpRow]) -> Text:
-    width = max((len(k) for k, _ in rows), default=4) + 3
-    out = Text()
-    out.append(f"{t('help.col_key'):<{width}}{t('help.col_action')}\n", style="bold underline")
-    for key, description in rows:
-        out.append(f"{key:<{width}}", style="bold")
-        out.append(f"{description}\n")
-    return out
+def plain(renderable: Group, width: int = 100) -> str:
+    """A renderable as plain text (for tests and logs)."""
+    console = Console(width=width, record=True, file=io.StringIO(), color_system=None)
+    console.print(renderable)
+    return console.export_text()
+
+
+def help_table(rows: Sequence[HelpRow]) -> Group:
+    bold = "bold underline"
+    head = (Text(t("help.col_key"), style=bold), Text(t("help.col_action"), style=bold))
+    body = [(Text(key, style="bold"), Text(description)) for key, description in rows]
+    return Group(_grid([head, *body]))
 
 
 class HelpScreen(ModalScreen[None]):
@@ -196,6 +214,6 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(id="help-box") as box:
             box.border_title = self.title_text
             box.border_subtitle = t("help.footer")
-            yield Static(help_text(self.rows), id="help-keys")
+            yield Static(help_table(self.rows), id="help-keys")
             if LEGENDS.get(self.legend):
-                yield Static(legend_text(self.legend), id="help-legend")
+                yield Static(legend_table(self.legend), id="help-legend")

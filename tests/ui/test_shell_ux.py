@@ -18,7 +18,7 @@ from rtm_tui.ui.attendance_screen import AttendanceScreen, card_rows
 from rtm_tui.ui.board import in_scope, resting, severity_rank
 from rtm_tui.ui.gauges import AttendanceCard, KpiGauge
 from rtm_tui.ui.header import FreshnessScreen
-from rtm_tui.ui.help_screen import HelpScreen, binding_rows, key_display
+from rtm_tui.ui.help_screen import HelpScreen, binding_rows, key_display, legend_table, plain
 from rtm_tui.ui.i18n import t
 
 
@@ -227,13 +227,19 @@ async def test_help_of_the_dashboard_has_the_legend(language: str) -> None:
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen) and app.screen.legend == "dashboard"
         box = app.screen.query_one("#help-box")
-        legend = str(app.screen.query_one("#help-legend").render())
-        keys = str(app.screen.query_one("#help-keys").render())
+        legend = " ".join(plain(legend_table("dashboard"), 200).split())
+        keys = " ".join(screen_text(app).split()) + " ".join(d for _k, d in app.screen.rows)
         assert t("help.abbr.scr") in legend and t("help.abbr.adher") in legend
         assert t("help.colour.muted") in legend and t("help.abbr.rotg") in legend
         assert t("cmd.attendance") in keys and t("cmd.jump_alerts") in keys
         assert t("cmd.all_agents") in keys
         assert box.border_title == t("help.title_view", view=t("tab.dashboard"))
+        # on screen, under the keys: scroll the help to its end
+        box.scroll_end(animate=False)
+        await pilot.pause()
+        on_screen = " ".join(screen_text(app).split())
+        assert t("help.legend.colour") in on_screen and t("help.colour.ok") in on_screen
+        assert t("help.abbr_name.rotg") in on_screen
         if language == "id":
             assert "Panggilan" in legend or "panggilan" in legend
 
@@ -245,8 +251,8 @@ async def test_help_of_the_roster_view_and_of_a_dialog() -> None:
         await pilot.press("2", "question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen) and app.screen.legend == "roster"
-        legend = str(app.screen.query_one("#help-legend").render())
-        assert t("help.mark.break") in legend
+        assert t("help.mark.break") in plain(legend_table("roster"))
+        assert app.screen.query_one("#help-legend").display
         await pilot.press("escape", "1", "f")  # the sources dialog
         await pilot.pause()
         assert isinstance(app.screen, FreshnessScreen)
