@@ -32,6 +32,7 @@ from pydantic import (
 )
 from pydantic_core import ErrorDetails
 
+from rtm_tui.domain.timefmt import parse_hhmm as read_hhmm
 from rtm_tui.domain.types import (
     AttendanceRules,
     AuxRule,
@@ -44,26 +45,16 @@ from rtm_tui.domain.types import (
     ShiftDefinition,
     StaffingRules,
 )
+from rtm_tui.domain.vocabulary import KPIS, Unit, kpis_in
 
 APP_NAME = "rtm-tui"
 CONFIG_ENV = "RTM_CONFIG"
 DATA_DIR_ENV = "RTM_DATA_DIR"
 
 # Which way is better for each KPI id; targets are looked up by these ids.
-KPI_DIRECTIONS: dict[str, Direction] = {
-    "scr": Direction.HIGHER,
-    "service_level": Direction.HIGHER,
-    "abandon": Direction.LOWER,
-    "aht": Direction.LOWER,
-    "asa": Direction.LOWER,
-    "calls_waiting": Direction.LOWER,
-    "longest_wait": Direction.LOWER,
-    "response_time": Direction.LOWER,
-    "waiting_list": Direction.LOWER,
-    "nv_aht": Direction.LOWER,
-}
+KPI_DIRECTIONS: dict[str, Direction] = {k.value: d.direction for k, d in KPIS.items()}
 # KPIs whose targets are percent (0..100); the others are seconds or counts (>= 0)
-PERCENT_KPIS = frozenset({"scr", "service_level", "abandon"})
+PERCENT_KPIS = kpis_in(Unit.PERCENT)
 
 
 class ConfigError(Exception):
@@ -71,15 +62,11 @@ class ConfigError(Exception):
 
 
 def parse_hhmm(value: Any) -> time:
-    """Read "07:30" as time(7, 30): the one reader of HH:MM times, for config and CLI."""
+    """Read "07:30" (or "07.30") as time(7, 30) for config and CLI; "24:00" is midnight."""
     if isinstance(value, time):
         return value
-    if isinstance(value, str):
-        m = re.fullmatch(r"(\d{1,2}):(\d{2})", value.strip())
-        if m and int(m[1]) < 24 and int(m[2]) < 60:
-            return time(int(m[1]), int(m[2]))
-        if m and value.strip() == "24:00":
-            return time(0, 0)
+    if isinstance(value, str) and (parsed := read_hhmm(value, allow_24=True)) is not None:
+        return parsed
     raise ValueError(f"{value!r} is not a time (HH:MM, 00:00 to 23:59)")
 
 

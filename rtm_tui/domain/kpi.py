@@ -21,28 +21,17 @@ from .types import (
     VoiceCounts,
     VoiceNow,
 )
+from .vocabulary import KPIS, Family, Unit, kpis_in, kpis_of
 
-# How the KPI ids read in messages and on forms (English; the UI has its own catalog).
-KPI_LABELS: Mapping[str, str] = {
-    "scr": "SCR",
-    "abandon": "Abandon rate",
-    "service_level": "Service level",
-    "aht": "AHT",
-    "asa": "ASA",
-    "calls_waiting": "Calls waiting",
-    "longest_wait": "Longest wait",
-    "response_time": "Response time",
-    "waiting_list": "Waiting list",
-    "nv_aht": "Non-voice AHT",
-}
-
-VOICE_KPIS = ("scr", "abandon", "service_level", "aht", "asa", "calls_waiting", "longest_wait")
-NONVOICE_KPIS = ("response_time", "waiting_list", "nv_aht")
-RATE_KPIS = frozenset({"scr", "abandon", "service_level"})
-DURATION_KPIS = frozenset({"aht", "asa", "longest_wait", "response_time", "nv_aht"})
-COUNT_KPIS = frozenset({"calls_waiting", "waiting_list", "offered", "handled"})
-# instantaneous KPIs: a picture of the queue now, not a tally over a period
-NOW_KPIS = frozenset({"calls_waiting", "longest_wait", "waiting_list"})
+# Lists derived from the one registry (domain.vocabulary), kept under their old names.
+KPI_LABELS: Mapping[str, str] = {k.value: d.label for k, d in KPIS.items()}
+VOICE_KPIS = kpis_of(Family.VOICE)
+NONVOICE_KPIS = kpis_of(Family.NONVOICE)
+RATE_KPIS = kpis_in(Unit.PERCENT)
+DURATION_KPIS = kpis_in(Unit.SECONDS)
+# "offered" and "handled" are counts a report or metric may show beside the KPIs
+COUNT_KPIS = kpis_in(Unit.COUNT) | {"offered", "handled"}
+NOW_KPIS = frozenset(k for k, d in KPIS.items() if d.instantaneous)
 
 DEFAULT_OPTIONS = KpiOptions()
 

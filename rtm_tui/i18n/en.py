@@ -144,9 +144,6 @@ TEXT: dict[str, str] = {
     "help.col_action": "Action",
     "help.footer": "escape or ?: close",
     # ----------------------------------------------------------------- shell messages
-    "placeholder.board": "Agent board: not available yet",
-    "placeholder.roster": "Roster view: not available yet",
-    "placeholder.plans": "Recovery plans: not available yet",
     "filter.placeholder": "Filter agents (name, id, team, code); enter: keep, escape: clear",
     "plan.no_selection": "Select a KPI gauge, an alert or an agent first",
     "plan.no_store": "Recovery plans need the database, which could not be opened (see the message at start)",

@@ -144,9 +144,6 @@ TEXT: dict[str, str] = {
     "help.col_action": "Fungsi",
     "help.footer": "escape atau ?: tutup",
     # ----------------------------------------------------------------- shell messages
-    "placeholder.board": "Papan agent: belum tersedia",
-    "placeholder.roster": "Tampilan roster: belum tersedia",
-    "placeholder.plans": "Recovery plan: belum tersedia",
     "filter.placeholder": "Saring agent (nama, id, tim, kode); enter: simpan, escape: hapus",
     "plan.no_selection": "Pilih gauge KPI, alert atau agent terlebih dahulu",
     "plan.no_store": "Recovery plan memerlukan basis data, yang tidak dapat dibuka (lihat pesan saat mulai)",

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 
+from rtm_tui.domain.timefmt import parse_hhmm
 from rtm_tui.domain.types import (
     Break,
     BreakDefinition,
@@ -160,7 +161,6 @@ def _cell_text(value: object) -> str:
 
 # --------------------------------------------------------------------------- dates, times
 
-_TIME_RE = re.compile(r"^(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?$")
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%Y/%m/%d", "%d.%m.%Y")
 
 
@@ -173,15 +173,7 @@ def parse_time(value: object, *, allow_24: bool = False) -> time | None:
         return value.replace(microsecond=0)
     if not isinstance(value, str):
         return None
-    m = _TIME_RE.match(value.strip())
-    if not m:
-        return None
-    h, mi, s = int(m[1]), int(m[2]), int(m[3] or 0)
-    if allow_24 and (h, mi, s) == (24, 0, 0):
-        return time(0, 0)
-    if h > 23 or mi > 59 or s > 59:
-        return None
-    return time(h, mi, s)
+    return parse_hhmm(value, allow_seconds=True, allow_24=allow_24)
 
 
 def parse_date(value: object) -> date | None:

@@ -7,14 +7,11 @@ shows. A 1 Hz tick redraws clocks and timers from `now`, without polling.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from importlib.util import find_spec
 from pathlib import Path
-from types import ModuleType
-from typing import TYPE_CHECKING, Any, TypeGuard
+from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.app import App, ComposeResult, SystemCommand
@@ -25,7 +22,7 @@ from textual.events import DescendantFocus
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Static, TabbedContent, TabPane
+from textual.widgets import Footer, Input, TabbedContent, TabPane
 from textual.widgets._footer import FooterKey
 
 from rtm_tui.clock import Clock
@@ -39,12 +36,17 @@ from rtm_tui.domain.types import (
     Roster,
     Severity,
 )
+from rtm_tui.store.interface import PlanStore
 from rtm_tui.ui.alerts_pane import AlertsPane
+from rtm_tui.ui.board import AgentBoard
 from rtm_tui.ui.gauges import PERIODS, AttendanceCard, GaugePanel, KpiGauge, TrendKeeper
 from rtm_tui.ui.header import FreshnessScreen, RtmHeader, SourceStatus
 from rtm_tui.ui.help_screen import HelpScreen, binding_rows, merge_rows
 from rtm_tui.ui.i18n import has, set_language, t
 from rtm_tui.ui.messages import FreshnessChanged, MonitorUpdated, PlansChanged, RosterChanged
+from rtm_tui.ui.plan_form import RecoveryPlanForm
+from rtm_tui.ui.plans_screen import PlansScreen
+from rtm_tui.ui.roster_view import RosterView
 
 if TYPE_CHECKING:
     from rtm_tui.config import Settings
@@ -102,11 +104,6 @@ STORE_EVENT_SEVERITY: dict[str, SeverityLevel] = {
     "writable": "information",
     "opened": "information",
 }
-
-
-def _optional(module: str) -> ModuleType | None:
-    """A UI module another helper is building; None until it has landed."""
-    return importlib.import_module(module) if find_spec(module) else None
 
 
 def translate_bindings(node: DOMNode) -> None:
@@ -205,8 +202,8 @@ class RtmApp(App[int]):
         self.updates = 0  # MonitorUpdated handled so far
         self._selection_kind: str | None = None  # "kpi" | "alert" | "agent"
         self._last_gauge: KpiGauge | None = None
-        self.board: Any | None = None  # AgentBoard, None while a placeholder
-        self.roster_view: Any | None = None  # RosterView, None while a placeholder
+        self.board: AgentBoard | None = None  # None until composed
+        self.roster_view: RosterView | None = None
         self._roster_dirty = False
         self._board_dirty = False
         self._day: date | None = None
@@ -227,10 +224,8 @@ class RtmApp(App[int]):
         self.tabs = TabbedContent(id="views", initial="dashboard")
         self.filter_input = Input(placeholder=t("filter.placeholder"), id="filter")
         self.filter_input.display = False
-        board = self._make_board()
-        roster_view = self._make_roster_view()
-        self.board = None if isinstance(board, Static) else board
-        self.roster_view = None if isinstance(roster_view, Static) else roster_view
+        board = self.board = AgentBoard(id="board")
+        roster_view = self.roster_view = RosterView(id="roster-view")
         yield self.header
         with self.tabs:
             with TabPane(t("tab.dashboard"), id="dashboard") as self.dashboard_pane:
@@ -242,18 +237,6 @@ class RtmApp(App[int]):
             with TabPane(t("tab.roster"), id="roster"):
                 yield roster_view
         yield RtmFooter()
-
-    def _make_board(self) -> Widget:
-        module = _optional("rtm_tui.ui.board")
-        if module is not None and hasattr(module, "AgentBoard"):
-            return module.AgentBoard(id="board")
-        return Static(t("placeholder.board"), id="board", classes="placeholder")
-
-    def _make_roster_view(self) -> Widget:
-        module = _optional("rtm_tui.ui.roster_view")
-        if module is not None and hasattr(module, "RosterView"):
-            return module.RosterView(id="roster-view")
-        return Static(t("placeholder.roster"), id="roster-view", classes="placeholder")
 
     def on_mount(self) -> None:
         self._restore_trends()
@@ -332,8 +315,7 @@ class RtmApp(App[int]):
         roster_view = self.roster_view
         if roster_view is not None and self.view is not None:
             source, coverage = self._coverage()
-            if hasattr(roster_view, "set_tl_window"):
-                roster_view.set_tl_window(self._tl_window(self.view.now))
+            roster_view.set_tl_window(self._tl_window(self.view.now))
             roster_view.update_view(self.view, self.roster, coverage, source)
         self._roster_dirty = False
 
@@ -752,8 +734,8 @@ class RtmApp(App[int]):
         self.action_freshness()
 
     def action_recovery_plan(self) -> None:
-        form_module = _optional("rtm_tui.ui.plan_form")
-        if not self._plans_possible(form_module):
+        store = self._plan_store()
+        if store is None:
             return
         from rtm_tui.domain.plan_draft import draft_plan
 
@@ -770,17 +752,17 @@ class RtmApp(App[int]):
             self.settings.staffing_rules(),
             feed.interval_minutes if feed is not None and feed.interval_minutes else 0,
         )
-        form = form_module.RecoveryPlanForm(
-            draft, self.store, self.settings.tz, tuple(self.settings.site.tl_shifts)
+        form = RecoveryPlanForm(
+            draft, store, self.settings.tz, tuple(self.settings.site.tl_shifts)
         )
         self.push_screen(form, lambda _plan: self._check_overdue())
 
     def action_plans(self) -> None:
-        module = _optional("rtm_tui.ui.plans_screen")
-        if not self._plans_possible(module):
+        store = self._plan_store()
+        if store is None:
             return
-        screen = module.PlansScreen(
-            self.store,
+        screen = PlansScreen(
+            store,
             self.settings.tz,
             self.current_kpi,
             clock=self.clock,
@@ -789,14 +771,11 @@ class RtmApp(App[int]):
         )
         self.push_screen(screen, lambda _result: self._check_overdue())
 
-    def _plans_possible(self, module: ModuleType | None) -> TypeGuard[ModuleType]:
-        if module is None:
-            self.notify(t("placeholder.plans"), severity="warning")
-            return False
+    def _plan_store(self) -> PlanStore | None:
+        """The store plans are saved to; None (and said) when the app runs without one."""
         if self.store is None:
             self.notify(t("plan.no_store"), severity="error", markup=False)
-            return False
-        return True
+        return self.store
 
     def current_kpi(self, kpi: str, scope: str, period: str = "interval") -> KpiValue | None:
         """The KPI now for `period` (the period a plan was filed on), for verifying it.

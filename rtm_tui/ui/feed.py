@@ -28,7 +28,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, tzinfo
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual.message import Message
 
@@ -55,7 +55,11 @@ if TYPE_CHECKING:
     from textual.app import App
 
     from rtm_tui.config import Settings
+    from rtm_tui.domain.monitor import ShiftMonitor
     from rtm_tui.sources.roster_files import RosterFileWatcher
+    from rtm_tui.store.sqlite_store import Store
+
+_T = TypeVar("_T")
 
 register(
     "en",
@@ -280,7 +284,7 @@ class TodayCoverage:
         return {**self._stored[1], **self._seen}
 
     def _read_store(self, day: date) -> dict[datetime, _Counts]:
-        if self.store is None or not hasattr(self.store, "interval_kpis"):
+        if self.store is None:
             return {}
         try:
             records = self.store.interval_kpis(day=day, period="interval", scope="all")
@@ -348,8 +352,8 @@ class Feed:
         settings: Settings,
         clock: Clock,
         client: Any,
-        monitor: Any,
-        store: Any | None = None,
+        monitor: ShiftMonitor,
+        store: Store | None = None,
         restore_state: bool = True,
     ) -> None:
         self.settings = settings
@@ -358,7 +362,7 @@ class Feed:
         self.monitor = monitor
         self.store = store
         # every shift-record write, off the event loop; its outcome comes back in
-        # `_recorded`, on the loop (store_error and one toast, as `_store_call`)
+        # `_recorded`, on the loop (store_error and one toast, as `_store_read`)
         self.recorder: Recorder | None = (
             None if store is None else Recorder(store, report=self._recorded)
         )
@@ -642,13 +646,13 @@ class Feed:
     def _today(self) -> date:
         return self.clock.now().astimezone(self.tz).date()
 
-    def _store_call(self, method: str, *args: Any) -> Any:
-        """Call the store now (the reads at start); a failure is kept for the header,
+    def _store_read(self, read: Callable[[Store], _T]) -> _T | None:
+        """Read the store now (the reads at start); a failure is kept for the header,
         never raised into a poller. Writes go through the recorder instead."""
         if self.store is None:
             return None
         try:
-            result = getattr(self.store, method)(*args)
+            result = read(self.store)
         except Exception as exc:
             self._recorded(str(exc))
             return None
@@ -731,10 +735,8 @@ class Feed:
     def _seed_intervals(self) -> None:
         """Today's recorded intervals back into the monitor: restarted mid-shift, the TL
         shift's figures still count from the shift's start."""
-        seed = getattr(self.monitor, "seed_interval", None)
-        if self.store is None or seed is None:
-            return
-        records = self._store_call("interval_kpis", self._today(), None, None, None, None, "interval")
+        today = self._today()
+        records = self._store_read(lambda store: store.interval_kpis(today, period="interval"))
         seen: set[tuple[str, str, datetime]] = set()
         for r in records or ():
             family = family_of(r.kpi)
@@ -742,13 +744,14 @@ class Feed:
             if family is None or not r.counts or key in seen:
                 continue  # every KPI of one interval and scope carries the same counts
             seen.add(key)
-            seed(family, r.scope, r.period_start, counts_from(family, r.counts))
+            self.monitor.seed_interval(family, r.scope, r.period_start, counts_from(family, r.counts))
 
     def _restore_state(self) -> None:
         """AUX used, first logins and open alerts survive a restart of the app."""
         if self.store is None:
             return
-        state = self._store_call("load_monitor_state", self._today())
+        today = self._today()
+        state = self._store_read(lambda store: store.load_monitor_state(today))
         if not state:
             return
         try:

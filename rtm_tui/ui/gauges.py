@@ -26,8 +26,9 @@ from textual.widget import Widget
 from textual.widgets import Label, Static
 
 from rtm_tui.domain.format import fmt_kpi
-from rtm_tui.domain.kpi import target_for
+from rtm_tui.domain.kpi import NONVOICE_KPIS, VOICE_KPIS, target_for
 from rtm_tui.domain.types import AttendanceCounts, KpiTarget, KpiValue, MonitorView, Status
+from rtm_tui.domain.vocabulary import PERIODS, KpiId
 from rtm_tui.ui.i18n import register, t
 
 register(
@@ -61,11 +62,8 @@ register(
     },
 )
 
-VOICE_KPIS = ("scr", "abandon", "service_level", "aht", "asa", "calls_waiting", "longest_wait")
-NONVOICE_KPIS = ("response_time", "waiting_list")
-# "now" values: the same for the interval and for today
-NOW_KPIS = frozenset({"calls_waiting", "longest_wait", "waiting_list"})
-PERIODS = ("interval", "shift", "today")  # `t` cycles them: this interval, TL shift so far, day
+# the non-voice gauges: non-voice AHT is a report figure, not a gauge a TL steers by
+NONVOICE_KPIS = tuple(k for k in NONVOICE_KPIS if k != KpiId.NV_AHT)
 TREND_LENGTH = 8
 GAUGE_WIDTH = 20  # cells, border included: 8 gauges across 160 columns
 
@@ -560,7 +558,7 @@ class GaugePanel(Vertical):
 
     def _refresh_gauges(self, trends: TrendKeeper) -> None:
         for gauge in self.gauges():
-            values = {p: self._kpis.get((gauge.kpi, gauge.scope, p)) for p in PERIODS}
+            values = {p.value: self._kpis.get((gauge.kpi, gauge.scope, p)) for p in PERIODS}
             gauge.update_gauge(values, trends.trend(gauge.kpi, gauge.scope), self.period)
         self._refresh_strip()
 

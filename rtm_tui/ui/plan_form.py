@@ -19,7 +19,6 @@ keeps everything typed; the TL can fix the cause and press ctrl+s again.
 from __future__ import annotations
 
 import asyncio
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
@@ -49,6 +48,7 @@ from rtm_tui.domain.plans import (
     RootCause,
     validate_plan,
 )
+from rtm_tui.domain.timefmt import parse_hhmm
 from rtm_tui.domain.types import Direction
 from rtm_tui.store import PlanStore, StoreError
 from rtm_tui.ui.i18n import register, t
@@ -291,7 +291,6 @@ register(
     },
 )
 
-_HHMM = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
 
 # validate_plan's messages (English, the domain has no i18n) -> catalog keys. A message
 # not listed here (a new rule in the domain) is shown as it is, in English.
@@ -382,12 +381,10 @@ def parse_due(text: str, interval_start: datetime, tz: tzinfo) -> datetime | Non
     is taken as the next day (a plan filed near midnight); otherwise it stays on the
     same day and the validation says it must be after the interval start.
     """
-    m = _HHMM.match(text)
-    if not m:
+    typed = parse_hhmm(text)
+    if typed is None:
         return None
-    hour, minute = int(m.group(1)), int(m.group(2))
-    if hour > 23 or minute > 59:
-        return None
+    hour, minute = typed.hour, typed.minute
     local_start = interval_start.astimezone(tz)
     due = datetime.combine(local_start.date(), datetime.min.time(), tz).replace(
         hour=hour, minute=minute
