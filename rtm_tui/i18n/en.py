@@ -213,7 +213,7 @@ TEXT: dict[str, str] = {
     "help.abbr.asa": "Average Speed of Answer: mean wait before an answer",
     "help.abbr.aht": "Average Handle Time: talk + hold + after-call work per contact",
     "help.abbr.abandon": "Abandon rate: callers who hung up while waiting",
-    "help.abbr.adher": "Schedule adherence: share of scheduled time in the right state; shown after 5 min observed, ·HH:MM when counted from later than the shift start",
+    "help.abbr.adher": "Schedule adherence: share of scheduled time in the right state; shown after 5 min observed; * counted from the first observation, later than the shift start (rtm started mid-shift)",
     "help.abbr.aux": "Auxiliary (not ready) states: break, toilet, coaching…; AUX used = today's total / allowance",
     "help.abbr.acw": "After Call Work: wrap-up after a contact",
     "help.abbr.rotg": "Rules of the game: limits per AUX code and per shift",

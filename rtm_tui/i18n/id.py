@@ -213,7 +213,7 @@ TEXT: dict[str, str] = {
     "help.abbr.asa": "Average Speed of Answer: rata-rata waktu tunggu sampai dijawab",
     "help.abbr.aht": "Average Handle Time: bicara + hold + ACW per kontak",
     "help.abbr.abandon": "Abandon rate: penelepon yang menutup telepon saat menunggu",
-    "help.abbr.adher": "Kepatuhan jadwal: porsi waktu terjadwal dalam status yang benar; tampil setelah 5 mnt teramati, ·JJ:MM bila dihitung mulai setelah awal shift",
+    "help.abbr.adher": "Kepatuhan jadwal: porsi waktu terjadwal dalam status yang benar; tampil setelah 5 mnt teramati; * dihitung sejak pengamatan pertama, setelah awal shift (rtm dibuka di tengah shift)",
     "help.abbr.aux": "Status auxiliary (tidak siap): istirahat, toilet, coaching…; AUX terpakai = total hari ini / jatah",
     "help.abbr.acw": "After Call Work: penyelesaian setelah kontak",
     "help.abbr.rotg": "Rules of the game: batas per kode AUX dan per shift",

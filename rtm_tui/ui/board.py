@@ -139,7 +139,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("time", 9, right=True),
     Column("aux_used", 15, right=True),
     Column("login", 14),
-    Column("adherence", 13, right=True),
+    Column("adherence", 8, right=True),  # "100.0 %*"
 )
 _TIME_WIDTH, _AUX_WIDTH = COLUMNS[4].width, COLUMNS[5].width
 # a board too narrow for every column gives these up, in this order (at 80 columns
@@ -402,16 +402,18 @@ def reason_text(row: AgentRow) -> str:
     return ", ".join(words) or login_label(row)
 
 
+SINCE_MARK = "*"  # adherence counted from later than the shift start (help legend)
+
+
 def adherence_text(row: AgentRow) -> str:
-    """"96.2 %", marked with its start when it counts from later than the shift start
-    (the app first saw the agent mid-shift): "96.2 %·08:10"."""
+    """"96.2 %"; marked "96.2 %*" when it counts from later than the shift start (the app
+    first saw the agent mid-shift: `AgentRow.adherence_since`)."""
     if row.adherence is None:
         return fmt_percent(None)
     text = fmt_percent(row.adherence * 100.0)
     since, entry = row.adherence_since, row.roster
     if since is not None and entry is not None and entry.start is not None and since > entry.start:
-        tz = entry.start.tzinfo
-        text += f"·{since.astimezone(tz):%H:%M}" if tz else f"·{since:%H:%M}"
+        text += SINCE_MARK
     return text
 
 
@@ -688,13 +690,14 @@ class AgentBoard(ScrollView, can_focus=True):
         """Filter and sort `_rows` into `_visible`; keep the cursor on the same agent."""
         rows: Sequence[AgentRow] = self._rows
         now = self._rows_now
-        if not self._show_all and now is not None:
+        needle = self._filter.strip().casefold()
+        # the default scope; a filter finds anyone (the TL typed a name: show them)
+        if not self._show_all and now is not None and not needle:
             card_ids = self._card_ids
             rows = [row for row in rows if in_scope(row, card_ids, now)]
         self._hidden = len(self._rows) - len(rows)
         if self._exceptions_only:
             rows = [row for row in rows if row.exception]
-        needle = self._filter.strip().casefold()
         if needle:
             rows = [row for row in rows if needle in self._haystack_of(row)]
         key = SORTS[self._sort_index][1]

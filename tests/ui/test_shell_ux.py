@@ -146,6 +146,12 @@ async def test_board_shows_the_tls_people_and_who_is_logged_in_o_shows_all() -> 
         assert not any(resting(r, view.now) for r in board.visible_rows)
         hidden = len(view.rows) - len(shown)
         assert t("board.summary.scope", hidden=hidden) in board.render_line(0).text
+        # `/` finds anyone, in the scope or not
+        other = next(r for r in view.rows if r.agent_id not in shown)
+        await pilot.press("slash", *other.agent_id, "enter")
+        await wait_for(pilot, lambda: other in board.visible_rows)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: other not in board.visible_rows)
         await pilot.press("o")
         await pilot.pause()
         assert len(board.visible_rows) == len(view.rows)
@@ -358,3 +364,23 @@ async def test_roster_view_top_to_bottom_with_the_tls_window_and_a_jump(
             roster.max_scroll_y == roster.scroll_offset.y
         )
         assert target.name in screen_text(app)
+
+
+def test_adherence_is_marked_when_counted_from_later_than_the_shift_start() -> None:
+    from dataclasses import replace
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from rtm_tui.domain.types import AgentRow, LoginStatus, RosterEntry, RosterStatus
+    from rtm_tui.ui.board import SINCE_MARK, adherence_text
+
+    start = datetime(2026, 11, 24, 7, 0, tzinfo=ZoneInfo("Asia/Jakarta"))
+    entry = RosterEntry(start.date(), "A1", "Ani", "T", RosterStatus.SCHEDULED, "P1",
+                        start, start + timedelta(hours=9))  # fmt: skip
+    row = AgentRow("A1", "Ani", "T", AgentState.AVAILABLE, None, start, 0.0, None, None, 0.8,
+                   LoginStatus.ON_TIME, adherence=0.962, roster=entry,
+                   adherence_since=start)  # fmt: skip
+    assert adherence_text(row) == "96.2 %"
+    later = replace(row, adherence_since=start + timedelta(minutes=70))
+    assert adherence_text(later) == "96.2 %" + SINCE_MARK
+    assert adherence_text(replace(row, adherence=None)) == "—"
