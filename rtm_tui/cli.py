@@ -166,6 +166,9 @@ def main(argv: Sequence[str] | None = None, clock: Clock | None = None) -> int:
         except ConfigError as exc:
             print(f"rtm: {exc}", file=sys.stderr)
             return 2
+        from rtm_tui.i18n import set_language
+
+        set_language(settings.site.language)  # reports and messages in the site's language
         if getattr(args, "database", None) is not None:
             storage = settings.storage.model_copy(update={"database": str(args.database)})
             settings = settings.model_copy(update={"storage": storage})
@@ -176,7 +179,9 @@ def main(argv: Sequence[str] | None = None, clock: Clock | None = None) -> int:
         else None
     )
     if handler is None:
-        print(f"rtm {command}: not available yet", file=sys.stderr)
+        from rtm_tui.i18n import t
+
+        print(t("cli.not_available", command=command), file=sys.stderr)
         return 2
     try:
         return int(handler(args, settings) or 0)

@@ -210,6 +210,7 @@ class StaffingSettings(_Section):
     max_shift_hours: float = Field(12.0, gt=0)
     max_on_break_share: float = Field(0.25, description="share, above 0 up to 1")
     forecast: str = ""  # path to a forecast CSV/XLSX (date, interval, calls, aht); "" = none
+    max_occupancy: float = Field(0.85, gt=0, le=1, description="share, above 0 up to 1")
 
     @field_validator("service_level_target")
     @classmethod

@@ -9,6 +9,7 @@ taking contacts. The need is Erlang C's N for the service-level target, then
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -25,6 +26,7 @@ __all__ = [
     "coverage_now",
     "interval_containing",
     "need_for",
+    "scheduled_per_interval",
     "staffed_in",
 ]
 
@@ -128,6 +130,39 @@ def staffed_in(
         on_shift += (shift - resting) / length
         on_break += resting / length
     return round(on_shift, 2), round(on_break, 2)
+
+
+def scheduled_per_interval(
+    entries: Iterable[RosterEntry], starts: Sequence[datetime], step: timedelta
+) -> list[float]:
+    """`staffed_in(...)[0]` for every interval at once (`starts`, each `step` long): each
+    shift visits only the intervals it overlaps, on plain timestamps (2,000 agents: a few
+    ms, not 0.5 s). Entries that take no contacts are skipped."""
+    edges = [s.timestamp() for s in starts]
+    length = step.total_seconds()
+    out = [0.0] * len(edges)
+    for e in entries:
+        if not takes_contacts(e):
+            continue
+        assert e.start is not None and e.end is not None
+        s0, s1 = e.start.timestamp(), e.end.timestamp()
+        # breaks only count inside the shift; overlapping breaks only once
+        spans = [(max(b.start.timestamp(), s0), min(b.end.timestamp(), s1)) for b in e.breaks]
+        rests: list[tuple[float, float]] = []
+        for a, b in sorted(x for x in spans if x[0] < x[1]):
+            if rests and a <= rests[-1][1]:
+                rests[-1] = (rests[-1][0], max(rests[-1][1], b))
+            else:
+                rests.append((a, b))
+        i = max(0, bisect_right(edges, s0) - 1)
+        while i < len(edges) and edges[i] < s1:
+            a, b = edges[i], edges[i] + length
+            shift = min(s1, b) - max(s0, a)
+            if shift > 0:
+                resting = sum(max(0.0, min(r1, b) - max(r0, a)) for r0, r1 in rests)
+                out[i] += (shift - resting) / length
+            i += 1
+    return [round(x, 2) for x in out]
 
 
 def coverage(

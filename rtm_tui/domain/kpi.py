@@ -48,12 +48,19 @@ def percent(numerator: float, denominator: float) -> float | None:
     return 100.0 * numerator / denominator if denominator > 0 else None
 
 
-def voice_kpis(
-    counts: VoiceCounts, now: VoiceNow | None, options: KpiOptions = DEFAULT_OPTIONS
-) -> dict[str, float | None]:
-    """The voice KPIs for one queue or the sum of several."""
+def rate_parts(
+    kpi: str, counts: VoiceCounts, options: KpiOptions = DEFAULT_OPTIONS
+) -> tuple[float, float]:
+    """(numerator, denominator) of a voice rate ("scr", "abandon", "service_level") under
+    the configured options: the one place the SL formula variants are written down."""
     short = counts.short_abandoned if options.exclude_short_abandons else 0
     base = counts.offered - short
+    if kpi == "scr":
+        return counts.answered, base
+    if kpi == "abandon":
+        return counts.abandoned - short, base
+    if kpi != "service_level":
+        raise ValueError(f"{kpi!r} is not a voice rate")
     formula = options.service_level_formula
     if formula == ServiceLevelFormula.ANSWERED:
         sl_den: float = counts.answered
@@ -62,10 +69,17 @@ def voice_kpis(
         sl_den = counts.answered + counts.abandoned - counts.short_abandoned
     else:
         sl_den = base
+    return counts.answered_within_sl, sl_den
+
+
+def voice_kpis(
+    counts: VoiceCounts, now: VoiceNow | None, options: KpiOptions = DEFAULT_OPTIONS
+) -> dict[str, float | None]:
+    """The voice KPIs for one queue or the sum of several."""
     return {
-        "scr": percent(counts.answered, base),
-        "abandon": percent(counts.abandoned - short, base),
-        "service_level": percent(counts.answered_within_sl, sl_den),
+        "scr": percent(*rate_parts("scr", counts, options)),
+        "abandon": percent(*rate_parts("abandon", counts, options)),
+        "service_level": percent(*rate_parts("service_level", counts, options)),
         "aht": ratio(counts.handle_seconds, counts.answered),
         "asa": ratio(counts.answer_wait_seconds, counts.answered),
         "calls_waiting": float(now.waiting) if now is not None else None,

@@ -21,19 +21,24 @@ from datetime import date, datetime, timedelta
 from typing import NotRequired, TypedDict
 
 from rtm_tui.domain.format import fmt_duration, fmt_kpi
-from rtm_tui.domain.kpi import KPI_LABELS
+from rtm_tui.domain.kpi import KPI_LABELS, NONVOICE_KPIS
 from rtm_tui.domain.plan_suggestions import (
     MAX_NAMES_PER_LINE,
     MIN_PROJECTION_SECONDS,
     StaffingEstimate,
+    Suggestion,
     absent_suggestions,
+    agent_suggestions,
     aux_suggestions,
+    channel_agents_suggestion,
     erlang_suggestion,
+    in_aux_now_suggestion,
     staffing_estimate,
 )
 from rtm_tui.domain.plans import RootCause
 from rtm_tui.domain.types import (
     AgentRow,
+    AgentsSnapshot,
     AgentState,
     Alert,
     AlertKind,
@@ -55,11 +60,13 @@ __all__ = [  # the suggestions' names too: callers import them from here
     "VOICE_KPIS",
     "PlanDraft",
     "StaffingEstimate",
+    "Suggestion",
     "absent_suggestions",
     "agent_indicator",
     "aux_suggestions",
     "draft_plan",
     "erlang_suggestion",
+    "fitting_suggestions",
     "format_value",
     "kpi_label",
     "staffing_estimate",
@@ -112,7 +119,7 @@ class PlanDraft:
     slg: float | None = None
     direction: Direction | None = None
     counts: Mapping[str, float] = field(default_factory=dict)
-    suggestions: tuple[str, ...] = ()
+    suggestions: tuple[Suggestion, ...] = ()
     root_cause_hint: RootCause | None = None
     agent_id: str | None = None
 
@@ -183,6 +190,7 @@ def draft_plan(
     voice: VoiceSnapshot | None,
     staffing: StaffingRules,
     interval_minutes: int,
+    agents: AgentsSnapshot | None = None,
 ) -> PlanDraft:
     interval_minutes = interval_minutes or (voice.interval_minutes if voice else 30)
     interval_start = _interval_start(now, voice, interval_minutes)
@@ -236,17 +244,58 @@ def draft_plan(
             "actual": None,
         }
 
-    scope = str(fields_["scope"])
-    queue_scope = "all" if scope.startswith(AGENT_SCOPE_PREFIX) else scope
-    suggestions = (
-        *aux_suggestions(now, view.rows, view.open_alerts, first=fields_.get("agent_id")),
-        *absent_suggestions(view.rows),
+    agent_id = fields_.get("agent_id")
+    suggestions = fitting_suggestions(
+        now,
+        str(fields_["kpi"]),
+        str(fields_["scope"]),
+        view,
+        voice,
+        staffing,
+        rows_by_id.get(agent_id) if agent_id else row,
+        agents,
     )
-    erlang = erlang_suggestion(view.rows, voice, staffing, queue_scope)
-    if erlang:
-        suggestions = (*suggestions, erlang)
     hint = _root_cause_hint(str(fields_["kpi"]))
     return PlanDraft(**base, **fields_, suggestions=suggestions, root_cause_hint=hint)
+
+
+def fitting_suggestions(
+    now: datetime,
+    kpi: str,
+    scope: str,
+    view: MonitorView,
+    voice: VoiceSnapshot | None,
+    staffing: StaffingRules,
+    row: AgentRow | None = None,
+    agents: AgentsSnapshot | None = None,
+) -> tuple[Suggestion, ...]:
+    """The suggestions that fit the plan: an agent plan gets that agent's facts only; a
+    voice KPI the agents over an AUX limit, who is in AUX now, the absent agents and the
+    Erlang C staffing line; a non-voice KPI that channel's backlog, who works that channel
+    now (from /agents), the agents over an AUX limit and the absent agents (no Erlang C:
+    it is a voice model)."""
+    if scope.startswith(AGENT_SCOPE_PREFIX):
+        agent_id = scope[len(AGENT_SCOPE_PREFIX) :]
+        return agent_suggestions(now, row, view.open_alerts, agent_id)
+    over = aux_suggestions(now, view.rows, view.open_alerts)
+    absent = absent_suggestions(view.rows)
+    if kpi in NONVOICE_KPIS:
+        found = (_backlog(view.kpis, scope), channel_agents_suggestion(agents, scope))
+        return (*(f for f in found if f is not None), *over, *absent)
+    in_aux = in_aux_now_suggestion(view.rows) if kpi in VOICE_KPIS else None
+    erlang = erlang_suggestion(view.rows, voice, staffing, scope)
+    return (*over, *((in_aux,) if in_aux else ()), *absent, *((erlang,) if erlang else ()))
+
+
+def _backlog(kpis: Sequence[KpiValue], scope: str) -> Suggestion | None:
+    """The channel's waiting list now, as a line to act on."""
+    waiting = next(
+        (k.value for k in kpis if k.kpi == "waiting_list" and k.scope == scope and k.value),
+        None,
+    )
+    if waiting is None:
+        return None
+    return Suggestion("backlog", {"channel": scope, "count": int(waiting)})
 
 
 # --------------------------------------------------------------------------- selection

@@ -1,6 +1,10 @@
 """The suggestions a recovery plan draft opens with (plan_draft.py): one line each, so
 each can become an action as is. Pure: `now` and every snapshot come in as arguments.
 
+Each is a `Suggestion`: a code and its parameters (names, counts, seconds), never an
+English sentence; `rtm_tui.i18n.plans.suggestion_text` renders it in the site's language.
+Which ones a plan gets depends on what it is about (plan_draft.fitting_suggestions).
+
 - every agent over an AUX limit, by name (from the rows and the open ROTG alerts);
 - the absent agents, by name, on one line;
 - Erlang C: the agents needed next interval to meet the staffing SL target, from the
@@ -11,14 +15,15 @@ each can become an action as is. Pure: `now` and every snapshot come in as argum
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from rtm_tui.domain.erlang import agents_needed, traffic
-from rtm_tui.domain.format import fmt_duration
 from rtm_tui.domain.types import (
+    WORKING_STATES,
     AgentRow,
+    AgentsSnapshot,
     AgentState,
     Alert,
     AlertKind,
@@ -34,48 +39,128 @@ MIN_PROJECTION_SECONDS = 5 * 60
 MAX_NAMES_PER_LINE = 8
 
 
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """What the data suggests, as a code and its parameters (seconds as numbers, names as
+    typed); the UI and reports render it (`suggestion.<code>` in the catalog)."""
+
+    code: str
+    params: Mapping[str, object] = field(default_factory=dict)
+
+
+def _names(names: Sequence[str]) -> dict[str, object]:
+    """A list of names for one line: the first MAX_NAMES_PER_LINE and how many more."""
+    return {
+        "count": len(names),
+        "names": ", ".join(names[:MAX_NAMES_PER_LINE]),
+        "more": max(0, len(names) - MAX_NAMES_PER_LINE),
+    }
+
+
 def aux_suggestions(
-    now: datetime, rows: Sequence[AgentRow], alerts: Sequence[Alert], first: str | None = None
-) -> tuple[str, ...]:
-    """One line per agent over an AUX limit; the selected agent (`first`) leads."""
-    lines: dict[str, str] = {}
+    now: datetime,
+    rows: Sequence[AgentRow],
+    alerts: Sequence[Alert],
+    first: str | None = None,
+    only: str | None = None,
+) -> tuple[Suggestion, ...]:
+    """One per agent over an AUX limit; the selected agent (`first`) leads. `only`: that
+    agent's alone (an agent plan speaks of that agent only)."""
+    lines: dict[str, Suggestion] = {}
     for row in rows:
+        if only is not None and row.agent_id != only:
+            continue
         in_state = (now - row.state_since).total_seconds()
         if (
             row.state is AgentState.AUX
             and row.aux_limit_each_seconds is not None
             and in_state > row.aux_limit_each_seconds
         ):
-            lines[row.agent_id] = (
-                f"Bring {row.name} back from AUX {row.aux_code or '?'} "
-                f"(in AUX {fmt_duration(in_state)}, limit {fmt_duration(row.aux_limit_each_seconds)})"
+            lines[row.agent_id] = Suggestion(
+                "aux_back",
+                {
+                    "name": row.name,
+                    "code": row.aux_code or "?",
+                    "in_aux_seconds": in_state,
+                    "limit_seconds": row.aux_limit_each_seconds,
+                },
             )
         elif (
             row.aux_allowance_seconds is not None
             and row.aux_used_seconds > row.aux_allowance_seconds
         ):
-            lines[row.agent_id] = (
-                f"{row.name}: no more AUX this shift (used {fmt_duration(row.aux_used_seconds)}, "
-                f"allowance {fmt_duration(row.aux_allowance_seconds)})"
+            lines[row.agent_id] = Suggestion(
+                "aux_no_more",
+                {
+                    "name": row.name,
+                    "used_seconds": row.aux_used_seconds,
+                    "allowance_seconds": row.aux_allowance_seconds,
+                },
             )
     names = {r.agent_id: r.name for r in rows}
     for a in alerts:
+        if only is not None and a.agent_id != only:
+            continue
         if a.kind is AlertKind.ROTG and a.agent_id and a.agent_id not in lines:
-            lines[a.agent_id] = f"{names.get(a.agent_id, a.agent_id)}: {a.message}"
+            # the alert's own message names the agent again: say it from its numbers
+            lines[a.agent_id] = Suggestion(
+                "aux_alert",
+                {
+                    "name": names.get(a.agent_id, a.agent_id),
+                    "code": a.code or "AUX",
+                    "value_seconds": a.value,
+                    "limit_seconds": a.limit,
+                },
+            )
     if first in lines:
         return (lines.pop(first), *lines.values())
     return tuple(lines.values())
 
 
-def absent_suggestions(rows: Sequence[AgentRow]) -> tuple[str, ...]:
+def absent_suggestions(rows: Sequence[AgentRow]) -> tuple[Suggestion, ...]:
     absent = [r.name for r in rows if r.login_status is LoginStatus.ABSENT]
-    if not absent:
-        return ()
-    shown = ", ".join(absent[:MAX_NAMES_PER_LINE])
-    more = (
-        f" and {len(absent) - MAX_NAMES_PER_LINE} more" if len(absent) > MAX_NAMES_PER_LINE else ""
-    )
-    return (f"Call the absent agents ({len(absent)}): {shown}{more}; ask for a replacement",)
+    return (Suggestion("absent_call", _names(absent)),) if absent else ()
+
+
+def in_aux_now_suggestion(rows: Sequence[AgentRow]) -> Suggestion | None:
+    """Who is in AUX now (a voice plan: the first place to find agents)."""
+    names = [f"{r.name} ({r.aux_code or 'AUX'})" for r in rows if r.state is AgentState.AUX]
+    return Suggestion("in_aux_now", _names(names)) if names else None
+
+
+def channel_agents_suggestion(
+    agents: AgentsSnapshot | None, channel: str
+) -> Suggestion | None:
+    """Who works `channel` now (logged in, not in AUX), from the platform's /agents: the
+    people a non-voice backlog can be given to."""
+    if agents is None:
+        return None
+    names = [
+        a.name
+        for a in agents.agents
+        if channel in a.channels and a.state in WORKING_STATES
+    ]
+    aux = sum(1 for a in agents.agents if channel in a.channels and a.state is AgentState.AUX)
+    if not names and not aux:
+        return None
+    return Suggestion("channel_agents", {"channel": channel, **_names(names), "in_aux": aux})
+
+
+def agent_suggestions(
+    now: datetime, row: AgentRow | None, alerts: Sequence[Alert], agent_id: str
+) -> tuple[Suggestion, ...]:
+    """An agent plan: that agent's facts only (AUX, lateness, absence)."""
+    found = aux_suggestions(now, (row,) if row else (), alerts, only=agent_id)
+    if row is None:
+        return found
+    if row.login_status is LoginStatus.ABSENT:
+        found = (*found, Suggestion("agent_absent", {"name": row.name}))
+    elif row.login_status is LoginStatus.LATE and row.late_by is not None:
+        late = Suggestion("agent_late", {"name": row.name, "late_seconds": row.late_by.total_seconds()})
+        found = (*found, late)
+    elif row.login_status is LoginStatus.EARLY_OUT:
+        found = (*found, Suggestion("agent_early_out", {"name": row.name}))
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,19 +236,30 @@ def erlang_suggestion(
     voice: VoiceSnapshot | None,
     staffing: StaffingRules,
     scope: str = "all",
-) -> str | None:
+) -> Suggestion | None:
+    """The Erlang C staffing line: `erlang.enough`, `erlang.from_aux` (bring N back),
+    `erlang.find` (find N more) or `erlang.both`."""
     est = staffing_estimate(rows, voice, staffing, scope)
     if est is None:
         return None
-    head = (
-        f"Erlang C: {est.needed} agents needed next interval for {_percent(est.target)} % "
-        f"in {est.seconds} s (now available+on contact: {est.working}, in AUX: {est.in_aux})"
-    )
-    if est.short == 0:
-        return f"{head} — enough agents now; keep AUX in check"
-    if est.from_aux == est.short:
-        return f"{head} — bring {est.from_aux} back from AUX"
     extra = est.short - est.from_aux
-    if est.from_aux == 0:
-        return f"{head} — find {extra} more agents (backup, overtime)"
-    return f"{head} — bring {est.from_aux} back from AUX and find {extra} more (backup, overtime)"
+    if est.short == 0:
+        code = "erlang.enough"
+    elif extra == 0:
+        code = "erlang.from_aux"
+    elif est.from_aux == 0:
+        code = "erlang.find"
+    else:
+        code = "erlang.both"
+    return Suggestion(
+        code,
+        {
+            "needed": est.needed,
+            "target": _percent(est.target),
+            "seconds": est.seconds,
+            "working": est.working,
+            "in_aux": est.in_aux,
+            "from_aux": est.from_aux,
+            "extra": extra,
+        },
+    )

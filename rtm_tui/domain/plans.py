@@ -129,11 +129,49 @@ class IllegalTransitionError(PlanError):
         )
 
 
+class ActionStatus(StrEnum):
+    OPEN = "open"
+    DONE = "done"
+    NOT_DONE = "not_done"
+
+
+class NoteKind(StrEnum):
+    PROGRESS = "progress"  # while the plan is worked on (not verified)
+    ADDENDUM = "addendum"  # after verification: the plan stays final, the addendum is added
+
+
+# The longest text each field keeps (the form shows the limits; the store refuses more).
+FIELD_LIMITS: Mapping[str, int] = {
+    "tl_name": 80,
+    "analysis": 2000,
+    "note": 1000,
+    "what": 200,
+    "pic": 80,
+    "result": 500,
+    "progress": 1000,
+}
+
+
 @dataclass(frozen=True, slots=True)
 class PlanAction:
     what: str
     pic: str  # person in charge
     due: datetime
+    status: ActionStatus = ActionStatus.OPEN
+    result: str = ""  # what came of it (the TL writes it when the action is done or not)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PlanNote:
+    """A progress note (plan not verified yet) or an addendum (verified plan), with when
+    and who."""
+
+    plan_id: int
+    at: datetime
+    who: str
+    kind: NoteKind
+    text: str
+    id: int | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -197,9 +235,10 @@ class Verification:
 class PlanChange:
     """One history row: `field` changed from `old` to `new` (text, None = empty).
 
-    Fields are plan field names; actions use `actions.<i>.<what|pic|due>` (0-based) for an
-    edited action and `actions.<i>` for one added (old None) or removed (new None).
-    A new plan has one row with field `created`.
+    Fields are plan field names; actions use `actions.<i>.<what|pic|due|status|result>`
+    (0-based) for an edited action and `actions.<i>` for one added (old None) or removed (new None).
+    A new plan has one row with field `created`; a note has `note.progress` or
+    `note.addendum` (new = its text).
     """
 
     plan_id: int
@@ -332,8 +371,59 @@ def validate_plan(
             errors[f"actions.{i}.due"] = "due time must be after the interval start"
         elif now is not None and action.due <= now:
             errors[f"actions.{i}.due"] = "due time is already past: give a later time"
+        if action.status not in set(ActionStatus):
+            errors[f"actions.{i}.status"] = "choose open, done or not done"
+        for part in ("what", "pic", "result"):
+            if len(getattr(action, part)) > FIELD_LIMITS[part]:
+                errors[f"actions.{i}.{part}"] = _too_long(part)
+    for name in ("tl_name", "analysis", "note"):
+        if len(getattr(plan, name)) > FIELD_LIMITS[name]:
+            errors.setdefault(name, _too_long(name))
     for name in ("sla", "slg", "actual"):
         value = getattr(plan, name)
         if value is not None and (value != value or value in (float("inf"), float("-inf"))):
             errors[name] = "must be a number"
+    return errors
+
+
+def _too_long(field_name: str) -> str:
+    return f"at most {FIELD_LIMITS[field_name]} characters"
+
+
+def edit_errors(
+    old: RecoveryPlan, new: RecoveryPlan, now: datetime, tl_shifts: Sequence[str] | None = None
+) -> dict[str, str]:
+    """Field -> message for an edit of a saved plan. A verified plan is final (it takes an
+    addendum instead). An action's due time is refused when already past only if it was
+    changed or the action is new: an old action whose time has passed stays as it was."""
+    if old.status is PlanStatus.VERIFIED:
+        return {"status": "a verified plan is final: add an addendum"}
+    errors = validate_plan(new, tl_shifts)
+    for i, action in enumerate(new.actions):
+        before = old.actions[i].due if i < len(old.actions) else None
+        key = f"actions.{i}.due"
+        if key not in errors and action.due != before and _aware(action.due) and action.due <= now:
+            errors[key] = "due time is already past: give a later time"
+    return errors
+
+
+def note_errors(plan: RecoveryPlan, kind: NoteKind | str, text: str, who: str) -> dict[str, str]:
+    """Field -> message for a note on `plan`: progress notes while it is worked on, an
+    addendum once it is verified; text and author required."""
+    errors: dict[str, str] = {}
+    try:
+        kind = NoteKind(kind)
+    except ValueError:
+        return {"kind": "a note is a progress note or an addendum"}
+    verified = plan.status is PlanStatus.VERIFIED
+    if kind is NoteKind.ADDENDUM and not verified:
+        errors["kind"] = "an addendum is for a verified plan; write a progress note"
+    if kind is NoteKind.PROGRESS and verified:
+        errors["kind"] = "a verified plan is final: add an addendum"
+    if not text.strip():
+        errors["text"] = "the note is empty"
+    elif len(text.strip()) > FIELD_LIMITS["progress"]:
+        errors["text"] = _too_long("progress")
+    if not who.strip():
+        errors["who"] = "who writes the note is required"
     return errors

@@ -17,6 +17,10 @@ Rules (StaffingRules):
   worst moment. Moments, not whole intervals: two 10-minute breaks at 12:00 and 12:15
   are never "at once".
 - understaffed intervals are in `coverage` (gap < 0), see `domain.coverage`.
+
+Findings and notes are codes with parameters (`Finding.kind` + `params`, `Note`), never
+sentences: the report renders them in the site's language through the catalog
+(`check.finding.<kind>`, `check.note.<kind>`). A shift in the parameters is a `ShiftRef`.
 """
 
 from __future__ import annotations
@@ -30,7 +34,15 @@ from enum import StrEnum
 from rtm_tui.domain.coverage import IntervalCoverage, IntervalForecast, coverage, takes_contacts
 from rtm_tui.domain.types import Roster, RosterEntry, StaffingRules
 
-__all__ = ["Finding", "FindingKind", "RosterCheckResult", "check_roster"]
+__all__ = [
+    "Finding",
+    "FindingKind",
+    "Note",
+    "NoteKind",
+    "RosterCheckResult",
+    "ShiftRef",
+    "check_roster",
+]
 
 
 class FindingKind(StrEnum):
@@ -44,13 +56,42 @@ class FindingKind(StrEnum):
     TOO_MANY_ON_BREAK = "too_many_on_break"
 
 
+class NoteKind(StrEnum):
+    NO_PREVIOUS_DAY = "no_previous_day"  # params: day (the day before, not in the roster)
+    NO_FORECAST = "no_forecast"
+    FORECAST_NOT_FOR_DAY = "forecast_not_for_day"  # params: day
+
+
+@dataclass(frozen=True, slots=True)
+class ShiftRef:
+    """A shift as a finding names it: code, start-end, and its day when not the day checked."""
+
+    code: str
+    start: datetime
+    end: datetime
+    day: date
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
+    """One problem. `params` by kind (hours are floats, shifts `ShiftRef`s):
+    no_roster: day, first, last (the days the roster has; None when it has none);
+    double_booked: count, day, entries (ShiftRefs, or a status code str);
+    overlap: shift, other; short_shift / long_shift: shift, hours, limit;
+    short_rest: hours, before, after, limit; break_outside_shift: code, start, end, shift;
+    too_many_on_break: on_break, on_shift, time, allowed, share (percent)."""
+
     kind: FindingKind
     agent_id: str | None  # None for findings about the whole roster
     name: str
     at: datetime | None
-    message: str
+    params: Mapping[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    kind: NoteKind
+    params: Mapping[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +99,7 @@ class RosterCheckResult:
     day: date
     problems: tuple[Finding, ...]
     coverage: tuple[IntervalCoverage, ...]  # empty without a forecast
-    notes: tuple[str, ...] = ()
+    notes: tuple[Note, ...] = ()
     agents: int = 0  # entries on the day
     working: int = 0  # of which with a shift
 
@@ -71,18 +112,13 @@ class RosterCheckResult:
         return not self.problems and not self.understaffed
 
 
-def _hm(t: datetime) -> str:
-    return f"{t:%H:%M}"
-
-
-def _shift_text(e: RosterEntry, day: date) -> str:
+def _ref(e: RosterEntry) -> ShiftRef:
     assert e.start is not None and e.end is not None
-    text = f"{e.shift_code + ' ' if e.shift_code else ''}{_hm(e.start)}-{_hm(e.end)}"
-    return text if e.date == day else f"{text} on {e.date.isoformat()}"
+    return ShiftRef(e.shift_code or "", e.start, e.end, e.date)
 
 
-def _hours(seconds: float) -> str:
-    return f"{seconds / 3600:.1f} h".replace(".0 h", " h")
+def _hours(seconds: float) -> float:
+    return seconds / 3600
 
 
 def _timed(e: RosterEntry) -> bool:
@@ -95,8 +131,11 @@ class _Checker:
     rules: StaffingRules
     problems: list[Finding] = field(default_factory=list)
 
-    def add(self, kind: FindingKind, e: RosterEntry | None, at: datetime | None, msg: str) -> None:
-        self.problems.append(Finding(kind, e.agent_id if e else None, e.name if e else "", at, msg))
+    def add(
+        self, kind: FindingKind, e: RosterEntry | None, at: datetime | None, **params: object
+    ) -> None:
+        who = (e.agent_id, e.name) if e else (None, "")
+        self.problems.append(Finding(kind, who[0], who[1], at, params))
 
     def shift_lengths(self, e: RosterEntry) -> None:
         assert e.start is not None and e.end is not None
@@ -106,16 +145,18 @@ class _Checker:
                 FindingKind.SHORT_SHIFT,
                 e,
                 e.start,
-                f"shift {_shift_text(e, self.day)} is {_hours(length)}, "
-                f"shorter than the minimum {_hours(self.rules.min_shift_hours * 3600)}",
+                shift=_ref(e),
+                hours=_hours(length),
+                limit=float(self.rules.min_shift_hours),
             )
         elif length > self.rules.max_shift_hours * 3600:
             self.add(
                 FindingKind.LONG_SHIFT,
                 e,
                 e.start,
-                f"shift {_shift_text(e, self.day)} is {_hours(length)}, "
-                f"longer than the maximum {_hours(self.rules.max_shift_hours * 3600)}",
+                shift=_ref(e),
+                hours=_hours(length),
+                limit=float(self.rules.max_shift_hours),
             )
 
     def breaks_inside(self, e: RosterEntry) -> None:
@@ -126,8 +167,10 @@ class _Checker:
                     FindingKind.BREAK_OUTSIDE_SHIFT,
                     e,
                     b.start,
-                    f"break {b.code} {_hm(b.start)}-{_hm(b.end)} is outside the shift "
-                    f"{_shift_text(e, self.day)}",
+                    code=b.code,
+                    start=b.start,
+                    end=b.end,
+                    shift=_ref(e),
                 )
 
     def sequence(self, shifts: Sequence[RosterEntry]) -> None:
@@ -144,8 +187,8 @@ class _Checker:
                         FindingKind.OVERLAP,
                         later,
                         later.start,
-                        f"shift {_shift_text(later, self.day)} overlaps "
-                        f"{_shift_text(earlier, self.day)}",
+                        shift=_ref(later),
+                        other=_ref(earlier),
                     )
             if i == 0:
                 continue
@@ -157,8 +200,10 @@ class _Checker:
                     FindingKind.SHORT_REST,
                     later,
                     later.start,
-                    f"only {_hours(rest)} rest between {_shift_text(before, self.day)} and "
-                    f"{_shift_text(later, self.day)} (minimum {_hours(self.rules.min_rest_hours * 3600)})",
+                    hours=_hours(rest),
+                    before=_ref(before),
+                    after=_ref(later),
+                    limit=float(self.rules.min_rest_hours),
                 )
 
     def break_share(self, today: Sequence[RosterEntry], yesterday: Sequence[RosterEntry]) -> None:
@@ -210,8 +255,11 @@ class _Checker:
                 FindingKind.TOO_MANY_ON_BREAK,
                 None,
                 t,
-                f"{on_break} of {on_shift} agents on break at {_hm(t)} "
-                f"(at most {allowed}: {self.rules.max_on_break_share * 100:g} % of those on shift)",
+                on_break=on_break,
+                on_shift=on_shift,
+                time=t,
+                allowed=allowed,
+                share=self.rules.max_on_break_share * 100,
             )
 
 
@@ -224,20 +272,17 @@ def check_roster(
     """Check `day`'s roster; `rosters` may hold the previous day (for rest and overnight
     shifts) and other days (ignored). `forecast`: the day's intervals, or None."""
     c = _Checker(day, rules)
-    notes: list[str] = []
+    notes: list[Note] = []
     roster = rosters.get(day)
     today = roster.entries if roster else ()
     if not today:
         have = sorted(d for d, r in rosters.items() if r.entries)
-        span = f" (it has {have[0]} to {have[-1]})" if have else ""
-        c.add(FindingKind.NO_ROSTER, None, None, f"no one is on the roster for {day}{span}")
+        first, last = (have[0], have[-1]) if have else (None, None)
+        c.add(FindingKind.NO_ROSTER, None, None, day=day, first=first, last=last)
     prev_day = day - timedelta(days=1)
     yesterday = rosters[prev_day].entries if prev_day in rosters else ()
     if prev_day not in rosters and today:
-        notes.append(
-            f"{prev_day} is not in the roster: rest after the day before and overnight "
-            "shifts running into this day were not checked"
-        )
+        notes.append(Note(NoteKind.NO_PREVIOUS_DAY, {"day": prev_day}))
 
     by_agent: dict[str, list[RosterEntry]] = {}
     for e in today:
@@ -253,8 +298,9 @@ def check_roster(
                 FindingKind.DOUBLE_BOOKED,
                 entries[0],
                 min((e.start for e in entries if e.start), default=None),
-                f"on the roster {len(entries)} times on {day}: "
-                + ", ".join(_shift_text(e, day) if _timed(e) else e.status.value for e in entries),
+                count=len(entries),
+                day=day,
+                entries=tuple(_ref(e) if _timed(e) else e.status.value for e in entries),
             )
         timed = [e for e in entries if _timed(e)]
         for e in timed:
@@ -266,11 +312,11 @@ def check_roster(
 
     cover: tuple[IntervalCoverage, ...] = ()
     if forecast is None:
-        notes.append("no forecast given: staffing per interval was not checked")
+        notes.append(Note(NoteKind.NO_FORECAST))
     else:
         mine = [f for f in forecast if f.start.date() == day]
         if not mine:
-            notes.append(f"the forecast has no intervals for {day}: staffing was not checked")
+            notes.append(Note(NoteKind.FORECAST_NOT_FOR_DAY, {"day": day}))
         else:
             entries = [*yesterday, *today]
             cover = coverage(entries, mine, rules)

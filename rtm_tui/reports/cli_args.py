@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from rtm_tui.i18n import t
+
 __all__ = ["MAX_AGE_DAYS", "MAX_DAY", "MIN_DAY", "UsageError", "parse_age", "parse_day"]
 
 MIN_DAY = date(2000, 1, 1)
@@ -20,7 +22,8 @@ MAX_AGE_DAYS = 100 * 365  # a purge age beyond 100 years is a typo, not a retent
 
 
 class UsageError(Exception):
-    """A bad command-line argument; the message names the option and the value."""
+    """A bad command-line argument; the message (in the site's language) names the option and
+    the value."""
 
 
 def parse_day(value: str | None, option: str) -> date | None:
@@ -30,12 +33,10 @@ def parse_day(value: str | None, option: str) -> date | None:
     try:
         day = date.fromisoformat(value.strip())
     except ValueError:
-        raise UsageError(
-            f"{option}: expected a date YYYY-MM-DD, got {value!r}: it is not a date"
-        ) from None
+        raise UsageError(t("cli.not_a_date", option=option, value=repr(value))) from None
     if not MIN_DAY <= day <= MAX_DAY:
         raise UsageError(
-            f"{option}: {value!r} is out of range (a date from {MIN_DAY} to {MAX_DAY})"
+            t("cli.date_range", option=option, value=repr(value), first=MIN_DAY, last=MAX_DAY)
         )
     return day
 
@@ -49,12 +50,10 @@ def parse_age(value: str, option: str = "--older-than") -> timedelta:
     MAX_AGE_DAYS."""
     m = _AGE.fullmatch(value.lower())
     if not m:
-        raise UsageError(f"{option}: expected a number of days like 730d, got {value!r}")
+        raise UsageError(t("cli.not_an_age", option=option, value=repr(value)))
     digits = m[1].lstrip("0") or "0"
     # a number of thousands of digits is not even converted (int() refuses it anyway)
     days = int(digits) * _UNIT_DAYS[m[2]] if len(digits) <= 9 else MAX_AGE_DAYS + 1
     if days > MAX_AGE_DAYS:
-        raise UsageError(
-            f"{option}: {value!r} is too long (at most {MAX_AGE_DAYS} days, 100 years)"
-        )
+        raise UsageError(t("cli.age_too_long", option=option, value=repr(value), days=MAX_AGE_DAYS))
     return timedelta(days=days)

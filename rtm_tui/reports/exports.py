@@ -24,18 +24,32 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from rtm_tui.domain.format import fmt_counts, fmt_duration, fmt_kpi, fmt_percent, fmt_when
-from rtm_tui.domain.plan_draft import AGENT_INDICATORS, kpi_label
+from rtm_tui.domain.format import fmt_duration, fmt_kpi, fmt_percent
+from rtm_tui.domain.plan_draft import AGENT_INDICATORS
 from rtm_tui.domain.plans import (
-    ROOT_CAUSE_LABELS,
-    STATUS_LABELS,
+    ActionStatus,
+    NoteKind,
+    PlanAction,
     PlanChange,
+    PlanNote,
     PlanStatus,
     RecoveryPlan,
     RootCause,
     is_overdue,
     plan_due,
 )
+from rtm_tui.i18n import t
+from rtm_tui.i18n.plans import (
+    action_status_label,
+    cause_label,
+    field_label,
+    kpi_text,
+    period_text,
+    shift_label,
+    status_label,
+    when_text,
+)
+from rtm_tui.i18n.plans import counts_text as _counts_text
 from rtm_tui.store import Store
 
 
@@ -43,13 +57,23 @@ from rtm_tui.store import Store
 class PlanExport:
     plan: RecoveryPlan
     history: Sequence[PlanChange]
+    notes: Sequence[PlanNote] = ()
 
 
 def load_exports(
     store: Store, since: date | None = None, until: date | None = None
 ) -> list[PlanExport]:
     plans = store.list_plans(since=since, until=until)
-    return [PlanExport(p, store.plan_history(p.id)) for p in plans if p.id is not None]
+    return [
+        PlanExport(p, store.plan_history(p.id), store.plan_notes(p.id))
+        for p in plans
+        if p.id is not None
+    ]
+
+
+def L(key: str, **fields: object) -> str:  # noqa: N802 - a label of the printed record
+    """A label of the printed record in the site's language (`[site] language`)."""
+    return t(f"rp.{key}", **fields)
 
 
 # ---------------------------------------------------------------------- formatting
@@ -91,17 +115,17 @@ def fmt_value(kpi: str, value: float | None) -> str:
 
 
 def status_text(plan: RecoveryPlan, now: datetime) -> str:
-    text = STATUS_LABELS[plan.status]
+    text = status_label(plan.status)
     if plan.status is PlanStatus.VERIFIED and plan.verified_achieved is not None:
-        text += " (achieved)" if plan.verified_achieved else " (not achieved)"
+        text += f" ({L('achieved') if plan.verified_achieved else L('not_achieved')})"
     elif is_overdue(plan, now):
-        text += " (overdue)"
+        text += f" ({L('overdue')})"
     return text
 
 
 def counts_text(counts: dict[str, float] | Any) -> str:
     """Counts in the screen's units with labels ("Offered 80 · Handle time 1:02:03")."""
-    return fmt_counts(dict(counts))
+    return _counts_text(dict(counts))
 
 
 def scope_text(p: RecoveryPlan, team: bool = True) -> str:
@@ -110,49 +134,10 @@ def scope_text(p: RecoveryPlan, team: bool = True) -> str:
     return f"{label} · {p.team}" if team and p.team else label
 
 
-_VERDICTS = {"achieved": "Achieved", "not_achieved": "Not achieved", "override": "Override"}
-
-
-_FIELD_LABELS = {
-    "created": "Filed",
-    "status": "Status",
-    "date": "Date",
-    "tl_shift": "TL shift",
-    "interval_start": "Interval",
-    "kpi": "KPI / indicator",
-    "scope": "Queue / channel",
-    "sla": "SLA",
-    "slg": "SLG",
-    "actual": "Actual",
-    "counts": "Counts",
-    "suggested_actions": "Suggested actions",
-    "root_cause": "Root cause",
-    "analysis": "Analysis",
-    "tl_name": "TL name",
-    "note": "Note",
-    "verified_value": "Value at verification",
-    "verified_achieved": "Result",
-    "verified_period": "Period verified",
-    "verified_read_at": "Value read at",
-    "verified_counts": "Counts at verification",
-    "verified_note": "Verification note",
-    "verified_reason": "Override reason",
-    "scope_label": "Agent / queue name",
-    "team": "Team",
-    "period": "Period",
-    "direction": "Better when",
-}
-_ACTION_ATTRS = {"what": "what", "pic": "PIC", "due": "due"}
-
-
-def field_label(name: str) -> str:
-    if m := re.fullmatch(r"actions\.(\d+)(?:\.(\w+))?", name):
-        label = f"Action {int(m[1]) + 1}"
-        return f"{label} {_ACTION_ATTRS.get(m[2], m[2])}" if m[2] else label
-    return _FIELD_LABELS.get(name, name)
-
-
 _VALUE_FIELDS = frozenset({"sla", "slg", "actual", "verified_value"})
+
+
+_VERDICTS = frozenset({"achieved", "not_achieved", "override"})
 
 
 def change_value(name: str, value: str | None, tz: tzinfo, kpi: str = "") -> str:
@@ -161,17 +146,22 @@ def change_value(name: str, value: str | None, tz: tzinfo, kpi: str = "") -> str
         return ""
     try:
         if name in _VALUE_FIELDS:
-            return "No data" if value == "no data" else fmt_value(kpi, float(value))
+            return L("no_data") if value == "no data" else fmt_value(kpi, float(value))
         if name == "verified_achieved":
-            return _VERDICTS.get(value, value.capitalize())
+            verdict = value.replace(" ", "_")
+            return L(f"verdict.{verdict}") if verdict in _VERDICTS else value
         if name in ("counts", "verified_counts"):
             return counts_text(json.loads(value))
         if name == "verified_read_at":
             return _local(datetime.fromisoformat(value), tz)
         if name in ("status", "created"):
-            return STATUS_LABELS[PlanStatus(value)]
+            return status_label(PlanStatus(value))
         if name == "root_cause":
-            return ROOT_CAUSE_LABELS[RootCause(value)]
+            return cause_label(RootCause(value))
+        if name in ("period", "verified_period"):
+            return period_text(value)
+        if re.fullmatch(r"actions\.\d+\.status", name):
+            return action_status_label(ActionStatus(value))
         if name == "interval_start" or name.endswith(".due"):
             return _local(datetime.fromisoformat(value), tz)
         if re.fullmatch(r"actions\.\d+", name):
@@ -220,7 +210,14 @@ CSV_COLUMNS = (
     "action_what",
     "action_pic",
     "action_due",
+    "action_status",
+    "action_result",
 )
+
+
+def csv_header() -> tuple[str, ...]:
+    """The CSV's column names in the site's language (English: the names above)."""
+    return tuple(L(f"csv.{name}") for name in CSV_COLUMNS)
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -243,14 +240,15 @@ def write_csv(items: Iterable[PlanExport], out: TextIO, tz: tzinfo, now: datetim
     """One row per plan and action (a plan without actions still gets one row).
     Returns the number of rows written, header excluded."""
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow(csv_header())
+    yes, no_ = L("yes"), L("no")
     rows = 0
     for item in items:
         p = item.plan
         base = [
             p.id,
             str(p.status),
-            "yes" if is_overdue(p, now) else "no",
+            yes if is_overdue(p, now) else no_,
             p.date.isoformat(),
             p.tl_shift,
             _iso(p.interval_start, tz),
@@ -272,7 +270,7 @@ def write_csv(items: Iterable[PlanExport], out: TextIO, tz: tzinfo, now: datetim
             _iso(p.updated_at, tz),
             _iso(plan_due(p), tz),
             _value(p.kpi, p.verified_value),
-            "" if p.verified_achieved is None else ("yes" if p.verified_achieved else "no"),
+            "" if p.verified_achieved is None else (yes if p.verified_achieved else no_),
             _iso(p.verified_at, tz),
             p.verified_period or "",
             _iso(p.verified_read_at, tz),
@@ -282,7 +280,7 @@ def write_csv(items: Iterable[PlanExport], out: TextIO, tz: tzinfo, now: datetim
         ]
         for no, action in enumerate(p.actions or (None,), start=1):
             if action is None:
-                writer.writerow([*base, "", "", "", ""])
+                writer.writerow([*base, "", "", "", "", "", ""])
             else:
                 writer.writerow(
                     [
@@ -291,6 +289,8 @@ def write_csv(items: Iterable[PlanExport], out: TextIO, tz: tzinfo, now: datetim
                         _safe_text(action.what),
                         _safe_text(action.pic),
                         _iso(action.due, tz),
+                        str(action.status),
+                        _safe_text(action.result),
                     ]
                 )
             rows += 1
@@ -323,19 +323,19 @@ def md_block(text: str) -> str:
 
 def _form_fields(p: RecoveryPlan, tz: tzinfo, now: datetime) -> list[tuple[str, str]]:
     return [
-        ("Date", p.date.isoformat()),
-        ("TL shift", p.tl_shift.capitalize()),
-        ("Interval", _local(p.interval_start, tz)),
-        ("KPI / indicator", f"{kpi_label(p.kpi)} ({p.kpi})"),
-        ("Agent / queue", scope_text(p)),
+        (L("f.date"), p.date.isoformat()),
+        (L("f.tl_shift"), shift_label(p.tl_shift)),
+        (L("f.interval"), _local(p.interval_start, tz)),
+        (L("f.kpi"), f"{kpi_text(p.kpi)} ({p.kpi})"),
+        (L("f.scope"), scope_text(p)),
         ("SLA", fmt_value(p.kpi, p.sla)),
         ("SLG", fmt_value(p.kpi, p.slg)),
-        ("Actual when filed", f"{fmt_value(p.kpi, p.actual)} ({p.period})"),
-        ("Counts when filed", counts_text(p.counts)),
-        ("TL name", p.tl_name),
-        ("Filed at", _local(p.created_at, tz)),
-        ("Due", fmt_when(plan_due(p), tz, p.date)),
-        ("Status", status_text(p, now)),
+        (L("f.actual"), f"{fmt_value(p.kpi, p.actual)} ({period_text(p.period)})"),
+        (L("f.counts"), counts_text(p.counts)),
+        (L("f.tl_name"), p.tl_name),
+        (L("f.filed_at"), _local(p.created_at, tz)),
+        (L("f.due"), when_text(plan_due(p), tz, p.date)),
+        (L("f.status"), status_text(p, now)),
     ]
 
 
@@ -343,95 +343,130 @@ def _verification(p: RecoveryPlan, tz: tzinfo) -> list[tuple[str, str]]:
     result = (
         "—"
         if p.verified_achieved is None
-        else ("Achieved" if p.verified_achieved else "Not achieved")
+        else (L("verdict.achieved") if p.verified_achieved else L("verdict.not_achieved"))
     )
     if p.verified_reason:
-        result += f" (override: {p.verified_reason})"
+        result += f" ({L('override', reason=p.verified_reason)})"
     verified = fmt_value(p.kpi, p.verified_value)
     if p.verified_period:
-        no_data = "no data" if p.verified_value is None else verified
-        verified = f"{no_data} ({p.verified_period}, read {_local(p.verified_read_at, tz)})"
+        no_data = L("v.no_data") if p.verified_value is None else verified
+        period = period_text(p.verified_period)
+        verified = f"{no_data} ({period}, {L('read_at', time=_local(p.verified_read_at, tz))})"
     rows = [
-        ("Value when filed", f"{fmt_value(p.kpi, p.actual)} ({p.period})"),
-        ("Value at verification", verified),
+        (L("v.filed"), f"{fmt_value(p.kpi, p.actual)} ({period_text(p.period)})"),
+        (L("v.value"), verified),
     ]
     if p.verified_counts:
-        rows.append(("Counts at verification", counts_text(p.verified_counts)))
+        rows.append((L("v.counts"), counts_text(p.verified_counts)))
     return [
         *rows,
-        ("Result", result),
-        ("Verification note", p.verified_note or "—"),
-        ("Verified by", p.verified_by or "—"),
-        ("Verified at", _local(p.verified_at, tz) or "—"),
+        (L("v.result"), result),
+        (L("v.note"), p.verified_note or "—"),
+        (L("v.by"), p.verified_by or "—"),
+        (L("v.at"), _local(p.verified_at, tz) or "—"),
     ]
+
+
+def _action_cells(a: PlanAction, tz: tzinfo) -> tuple[str, str, str, str, str]:
+    return (a.what, a.pic, _local(a.due, tz), action_status_label(a.status), a.result or "—")
+
+
+def _heads(*keys: str) -> list[str]:
+    return [L(f"col.{k}") for k in keys]
+
+
+_ACTION_COLS = ("what", "pic", "due", "status", "result")
+_HISTORY_COLS = ("when", "who", "change", "old", "new")
+_NOTE_COLS = ("when", "who", "text")
+
+
+def _md_table(heads: Sequence[str], rows: Iterable[Sequence[object]]) -> list[str]:
+    out = ["| " + " | ".join(heads) + " |", "|" + "---|" * len(heads)]
+    out += ["| " + " | ".join(md(str(c)) for c in row) + " |" for row in rows]
+    return out
 
 
 def render_markdown(items: Sequence[PlanExport], tz: tzinfo, site: str, now: datetime) -> str:
     out: list[str] = []
     zone = getattr(tz, "key", str(tz))
     if not items:
-        return f"# Form Recovery Plan\n\n{md(site)}: no recovery plans in this period.\n"
+        return f"# {L('title')}\n\n{md(site)}: {L('none')}\n"
     for n, item in enumerate(items):
         p = item.plan
         if n:
             out += ["", "---", ""]
         out += [
-            f"# Form Recovery Plan #{p.id}",
+            f"# {L('title')} #{p.id}",
             "",
-            f"{md(site)} · printed {_local(now, tz)} · times in {md(zone)}",
+            md(L("printed", site=site, time=_local(now, tz), zone=zone)),
             "",
-            "| Field | Value |",
-            "|---|---|",
-            *(f"| {label} | {md(value)} |" for label, value in _form_fields(p, tz, now)),
+            *_md_table((L("col.field"), L("col.value")), _form_fields(p, tz, now)),
             "",
-            "## Root cause",
+            f"## {L('h.root_cause')}",
             "",
-            f"**Category:** {md(ROOT_CAUSE_LABELS[p.root_cause])}",
+            f"**{L('category')}:** {md(cause_label(p.root_cause))}",
             "",
             md_block(p.analysis),
             "",
         ]
         if p.suggested_actions:
-            out += ["## Suggested by rtm", "", *(f"- {md(s)}" for s in p.suggested_actions), ""]
-        out += ["## Actions", "", "| # | What | PIC | Due |", "|---|---|---|---|"]
-        out += [
-            f"| {i} | {md(a.what)} | {md(a.pic)} | {_local(a.due, tz)} |"
-            for i, a in enumerate(p.actions, start=1)
-        ]
-        out += ["", "## Verification", "", "| | |", "|---|---|"]
+            out += [f"## {L('h.suggested')}", "", *(f"- {md(s)}" for s in p.suggested_actions), ""]
+        out += [f"## {L('h.actions')}", ""]
+        out += _md_table(
+            ["#", *_heads(*_ACTION_COLS)],
+            [(i, *_action_cells(a, tz)) for i, a in enumerate(p.actions, start=1)],
+        )
+        for kind in NoteKind:
+            notes = [nt for nt in item.notes if nt.kind is kind]
+            if notes:
+                out += ["", f"## {L('h.notes_' + kind)}", ""]
+                out += _md_table(
+                    _heads(*_NOTE_COLS), [(_local(nt.at, tz), nt.who, nt.text) for nt in notes]
+                )
+        out += ["", f"## {L('h.verification')}", "", "| | |", "|---|---|"]
         out += [f"| {label} | {md(value)} |" for label, value in _verification(p, tz)]
-        out += ["", "## Note", "", md_block(p.note) if p.note.strip() else "—", ""]
-        out += ["## History", "", "| When | Who | Change | Old | New |", "|---|---|---|---|---|"]
-        out += [
-            f"| {_local(h.at, tz)} | {md(h.who)} | {md(field_label(h.field))} "
-            f"| {md(change_value(h.field, h.old, tz, p.kpi))} "
-            f"| {md(change_value(h.field, h.new, tz, p.kpi))} |"
-            for h in item.history
-        ]
+        out += ["", f"## {L('h.note')}", "", md_block(p.note) if p.note.strip() else "—", ""]
+        out += [f"## {L('h.history')}", ""]
+        out += _md_table(_heads(*_HISTORY_COLS), _history_rows(item, tz))
         out += [
             "",
-            "TL signature: ______________________ Supervisor signature: ______________________",
+            f"{L('sign.tl')}: ______________________ {L('sign.supervisor')}: "
+            "______________________",
         ]
     return "\n".join(out) + "\n"
+
+
+def _history_rows(item: PlanExport, tz: tzinfo) -> list[tuple[str, str, str, str, str]]:
+    kpi = item.plan.kpi
+    return [
+        (
+            _local(h.at, tz),
+            h.who,
+            field_label(h.field),
+            change_value(h.field, h.old, tz, kpi),
+            change_value(h.field, h.new, tz, kpi),
+        )
+        for h in item.history
+    ]
 
 
 # ---------------------------------------------------------------------- XLSX
 
 SUMMARY_COLUMNS = (
-    ("Plan", 7),
-    ("Date", 11),
-    ("Shift", 7),
-    ("Interval", 9),
-    ("KPI", 18),
-    ("Agent / queue", 22),
-    ("SLA", 9),
-    ("SLG", 9),
-    ("Actual", 9),
-    ("Root cause", 22),
-    ("TL", 16),
-    ("Due", 17),
-    ("Status", 22),
-    ("Verified value", 10),
+    ("plan", 7),
+    ("date", 11),
+    ("shift", 7),
+    ("interval", 9),
+    ("kpi", 18),
+    ("scope", 22),
+    ("sla", 9),
+    ("slg", 9),
+    ("actual", 9),
+    ("root_cause", 22),
+    ("tl", 16),
+    ("due", 17),
+    ("status", 22),
+    ("verified_value", 10),
 )
 
 
@@ -470,25 +505,26 @@ def write_xlsx(
 ) -> None:
     wb = Workbook()
     summary = first_sheet(wb)
-    summary.title = "Summary"
-    _put(summary, 1, 1, f"Recovery plans — {site}", font=_TITLE)
-    _put(summary, 2, 1, f"printed {_local(now, tz)}, times in {getattr(tz, 'key', tz)}")
+    summary.title = L("sheet.summary")
+    _put(summary, 1, 1, L("summary_title", site=site), font=_TITLE)
+    zone = getattr(tz, "key", str(tz))
+    _put(summary, 2, 1, L("printed_at", time=_local(now, tz), zone=zone))
     for col, (name, width) in enumerate(SUMMARY_COLUMNS, start=1):
-        _put(summary, 4, col, name, font=_BOLD, fill=_HEAD_FILL, border=_BOX)
+        _put(summary, 4, col, L(f"sum.{name}"), font=_BOLD, fill=_HEAD_FILL, border=_BOX)
         summary.column_dimensions[get_column_letter(col)].width = width
     for r, item in enumerate(items, start=5):
         p = item.plan
         values = (
             p.id,
             p.date,
-            p.tl_shift,
+            shift_label(p.tl_shift),
             _local(p.interval_start, tz, "%H:%M"),
-            kpi_label(p.kpi),
+            kpi_text(p.kpi),
             scope_text(p),
             fmt_value(p.kpi, p.sla),
             fmt_value(p.kpi, p.slg),
             fmt_value(p.kpi, p.actual),
-            ROOT_CAUSE_LABELS[p.root_cause],
+            cause_label(p.root_cause),
             p.tl_name,
             _local(plan_due(p), tz),
             status_text(p, now),
@@ -517,71 +553,72 @@ def _page_setup(ws: Any, landscape: bool = False) -> None:
 
 def _plan_sheet(wb: Any, item: PlanExport, tz: tzinfo, site: str, now: datetime) -> None:
     p = item.plan
-    ws = wb.create_sheet(f"Plan {p.id}")
-    for letter, width in zip("ABCDE", (24, 40, 18, 18, 30), strict=True):
+    ws = wb.create_sheet(L("sheet.plan", id=p.id))
+    for letter, width in zip("ABCDEF", (24, 40, 18, 18, 14, 30), strict=True):
         ws.column_dimensions[letter].width = width
 
     def merged_row(r: int, label: str, value: Any) -> None:
         _put(ws, r, 1, label, font=_BOLD, fill=_HEAD_FILL, border=_BOX, alignment=_WRAP)
         _put(ws, r, 2, value, border=_BOX, alignment=_WRAP)
-        ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=5)
+        ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=6)
 
     def heading(r: int, text: str) -> None:
         _put(ws, r, 1, text, font=_HEADING)
 
-    _put(ws, 1, 1, f"FORM RECOVERY PLAN #{p.id}", font=_TITLE)
-    _put(ws, 2, 1, f"{site} · printed {_local(now, tz)} · times in {getattr(tz, 'key', tz)}")
+    def table(r: int, heads: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+        for col, name in enumerate(heads, start=1):
+            _put(ws, r, col, name, font=_BOLD, fill=_HEAD_FILL, border=_BOX)
+        r += 1
+        for row in rows:
+            for col, value in enumerate(row, start=1):
+                _put(ws, r, col, value, border=_BOX, alignment=_WRAP)
+            r += 1
+        return r
+
+    _put(ws, 1, 1, f"{L('title').upper()} #{p.id}", font=_TITLE)
+    zone = getattr(tz, "key", str(tz))
+    _put(ws, 2, 1, L("printed", site=site, time=_local(now, tz), zone=zone))
     r = 4
     for label, value in _form_fields(p, tz, now):
         merged_row(r, label, value)
         r += 1
     r += 1
-    heading(r, "Root cause")
+    heading(r, L("h.root_cause"))
     r += 1
-    merged_row(r, "Category", ROOT_CAUSE_LABELS[p.root_cause])
+    merged_row(r, L("category"), cause_label(p.root_cause))
     r += 1
-    merged_row(r, "Analysis", p.analysis)
+    merged_row(r, L("f.analysis"), p.analysis)
     r += 1
     if p.suggested_actions:
-        merged_row(r, "Suggested by rtm", "\n".join(p.suggested_actions))
+        merged_row(r, L("h.suggested"), "\n".join(p.suggested_actions))
         r += 1
     r += 1
-    heading(r, "Actions")
+    heading(r, L("h.actions"))
+    r = table(
+        r + 1,
+        ["#", *_heads(*_ACTION_COLS)],
+        [(i, *_action_cells(a, tz)) for i, a in enumerate(p.actions, start=1)],
+    )
+    for kind in NoteKind:
+        notes = [nt for nt in item.notes if nt.kind is kind]
+        if notes:
+            r += 1
+            heading(r, L("h.notes_" + kind))
+            rows = [(_local(nt.at, tz), nt.who, nt.text) for nt in notes]
+            r = table(r + 1, _heads(*_NOTE_COLS), rows)
     r += 1
-    for col, name in enumerate(("#", "What", "PIC", "Due"), start=1):
-        _put(ws, r, col, name, font=_BOLD, fill=_HEAD_FILL, border=_BOX)
-    r += 1
-    for i, a in enumerate(p.actions, start=1):
-        for col, cell_value in enumerate((i, a.what, a.pic, _local(a.due, tz)), start=1):
-            _put(ws, r, col, cell_value, border=_BOX, alignment=_WRAP)
-        r += 1
-    r += 1
-    heading(r, "Verification")
+    heading(r, L("h.verification"))
     r += 1
     for label, value in _verification(p, tz):
         merged_row(r, label, value)
         r += 1
     r += 1
-    merged_row(r, "Note", p.note or "—")
+    merged_row(r, L("h.note"), p.note or "—")
     r += 2
-    heading(r, "History")
-    r += 1
-    for col, name in enumerate(("When", "Who", "Change", "Old", "New"), start=1):
-        _put(ws, r, col, name, font=_BOLD, fill=_HEAD_FILL, border=_BOX)
-    r += 1
-    for h in item.history:
-        values = (
-            _local(h.at, tz),
-            h.who,
-            field_label(h.field),
-            change_value(h.field, h.old, tz, p.kpi),
-            change_value(h.field, h.new, tz, p.kpi),
-        )
-        for col, value in enumerate(values, start=1):
-            _put(ws, r, col, value, border=_BOX, alignment=_WRAP)
-        r += 1
+    heading(r, L("h.history"))
+    r = table(r + 1, _heads(*_HISTORY_COLS), _history_rows(item, tz))
     r += 2
-    _put(ws, r, 1, "TL signature:", font=_BOLD)
-    _put(ws, r, 3, "Supervisor signature:", font=_BOLD)
-    ws.print_area = f"A1:E{r + 1}"
+    _put(ws, r, 1, f"{L('sign.tl')}:", font=_BOLD)
+    _put(ws, r, 3, f"{L('sign.supervisor')}:", font=_BOLD)
+    ws.print_area = f"A1:F{r + 1}"
     _page_setup(ws)

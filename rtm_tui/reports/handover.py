@@ -19,7 +19,7 @@ import csv
 import io
 import sys
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -29,6 +29,8 @@ from rtm_tui.domain.format import fmt_count, fmt_duration, fmt_kpi
 from rtm_tui.domain.plan_draft import kpi_label
 from rtm_tui.domain.plans import ROOT_CAUSE_LABELS, RecoveryPlan
 from rtm_tui.domain.types import LoginStatus, Status
+from rtm_tui.i18n import has, t
+from rtm_tui.reports import outlook_section
 from rtm_tui.reports.cli_args import UsageError, parse_day
 from rtm_tui.reports.exports import (
     _BOLD,
@@ -66,6 +68,12 @@ from rtm_tui.store import AlertRecord, Store, StoreError
 # ---------------------------------------------------------------------- CLI
 
 
+def _plans_tl_name(store: Store, day: date, shift: str) -> str:
+    """The TL name on the last plan filed in that TL shift ("" when none)."""
+    plans = store.list_plans(since=day, until=day, tl_shift=shift)
+    return plans[-1].tl_name if plans else ""
+
+
 def main(args: argparse.Namespace, settings: Any) -> int:
     try:
         return _run(args, settings)
@@ -83,26 +91,32 @@ def _run(args: argparse.Namespace, settings: Any) -> int:
     fmt = getattr(args, "format", None) or "md"
     output: Path | None = getattr(args, "output", None)
     if fmt == "xlsx" and output is None:
-        raise UsageError("--format xlsx writes a file: give it with --output FILE.xlsx")
+        raise UsageError(t("report.err.xlsx_output"))
     day = parse_day(getattr(args, "date", None), "--date")
     shifts = {name: (s.start, s.end) for name, s in settings.site.tl_shifts.items()}
     shift = getattr(args, "shift", None)
     if shift is None:
         picked = default_shift(shifts, now, tz, day)
         if picked is None:
-            raise UsageError("no TL shifts in the config ([site.tl_shifts])")
+            raise UsageError(t("report.err.no_shifts"))
         day, shift = picked
     elif shift not in shifts:
-        raise UsageError(f"--shift: unknown TL shift {shift!r} (known: {', '.join(shifts)})")
+        raise UsageError(t("report.err.unknown_shift", shift=repr(shift), known=", ".join(shifts)))
     day = day or now.date()
     window = shift_window(day, *shifts[shift], tz)
-    label = f"TL shift {shift} on {day.isoformat()} ({_hm(window[0], tz)}–{_hm(window[1], tz)})"
+    label = t(
+        "report.shift_label",
+        shift=shift,
+        day=day.isoformat(),
+        start=_hm(window[0], tz),
+        end=_hm(window[1], tz),
+    )
     if window[0] > now:
-        print(f"rtm report: {label} has not started yet", file=sys.stderr)
+        print(f"rtm report: {t('report.err.not_started', label=label)}", file=sys.stderr)
         return 1
     path = settings.database_path()
     if not path.exists():
-        print(f"rtm report: nothing recorded: no database at {path}", file=sys.stderr)
+        print(f"rtm report: {t('report.err.no_database', path=path)}", file=sys.stderr)
         return 1
     rules = ReportRules(
         targets=settings.kpi_targets(),
@@ -121,14 +135,12 @@ def _run(args: argparse.Namespace, settings: Any) -> int:
             now=now,
             roster=store.load_roster(day),  # as the app last read it; None: never recorded
             site=settings.site.name,
-            tl_name=settings.site.tl_name,
+            # no TL name configured: the one the shift's plans were filed under
+            tl_name=settings.site.tl_name or _plans_tl_name(store, day, shift),
         )
+        summary = outlook_section.attach(summary, store, settings, now)  # the day's outlook
     if not summary.recorded:
-        print(
-            f"rtm report: nothing recorded for {label} in {path}: was rtm running then? "
-            "No report written.",
-            file=sys.stderr,
-        )
+        print(f"rtm report: {t('report.err.nothing', label=label, path=path)}", file=sys.stderr)
         return 1
     return _write(summary, fmt, output, tz, now)
 
@@ -146,35 +158,52 @@ def _write(summary: ShiftSummary, fmt: str, output: Path | None, tz: tzinfo, now
                 buffer.write(render_markdown(summary, tz, now))
             write_text_output(buffer.getvalue(), output)
     except OSError as exc:
-        print(f"rtm report: cannot write {output}: {exc.strerror or exc}", file=sys.stderr)
+        print(
+            f"rtm report: {t('report.err.write', path=output, error=exc.strerror or exc)}",
+            file=sys.stderr,
+        )
         return 1
     if output is not None:
-        print(f"handover report written to {output}", file=sys.stderr)
+        print(t("report.written", path=output), file=sys.stderr)
     return 0
 
 
 # ---------------------------------------------------------------------- shared wording
 
+# Every word of the md and xlsx reports comes from the catalog (`report.*`), in the site's
+# language; the csv keeps codes (a spreadsheet filters on them), its `shown`/`detail` cells
+# are in the site's language too.
 STATUS_MARK = {Status.OK: "", Status.WARNING: " ⚠", Status.BREACH: " ✖", Status.NO_DATA: ""}
-STATUS_WORD = {
-    Status.OK: "ok",
-    Status.WARNING: "warning",
-    Status.BREACH: "breach",
-    Status.NO_DATA: "no data",
-}
-LOGIN_WORD = {
-    LoginStatus.LATE: "late",
-    LoginStatus.ABSENT: "absent",
-    LoginStatus.EARLY_OUT: "early out",
-    LoginStatus.NOT_ROSTERED: "not rostered",
-}
-LIMIT_WORD = {
-    "each": "one occurrence",
-    "shift": "minutes in the shift",
-    "count": "times in the shift",
-    "total": "all AUX in the shift",
-}
-SCOPE_ALL = {"voice": "all queues", "nonvoice": "all channels"}
+
+
+def status_word(status: Status) -> str:
+    return t(f"report.status.{status.value}")
+
+
+def login_word(status: LoginStatus) -> str:
+    return t(f"report.login.{status.value}")
+
+
+def limit_word(kind: str) -> str:
+    key = f"report.limit.{kind}"
+    return t(key) if has(key) else kind
+
+
+def kpi_name(kpi: str) -> str:
+    """A KPI as the dashboard names it; an agent indicator as the plan form does."""
+    for key in (f"kpi.{kpi}", f"plan.kpi.{kpi}"):
+        if has(key):
+            return t(key)
+    return kpi_label(kpi)
+
+
+def _c(key: str) -> str:
+    return t(f"report.col.{key}")
+
+
+def _h(*keys: str) -> tuple[str, ...]:
+    """Column titles: `report.col.<key>` each."""
+    return tuple(_c(k) for k in keys)
 
 
 def _hm(value: datetime | None, tz: tzinfo) -> str:
@@ -186,11 +215,11 @@ def _local(value: datetime | None, tz: tzinfo) -> str:
 
 
 def _scope_name(family: str, scope: str) -> str:
-    return SCOPE_ALL[family] if scope == "all" else scope
+    return t(f"report.all.{family}") if scope == "all" else scope
 
 
 def _late(delta: timedelta | None) -> str:
-    return "" if delta is None else f"{int(delta.total_seconds() // 60)} min"
+    return "" if delta is None else t("report.minutes", minutes=int(delta.total_seconds() // 60))
 
 
 def _limit_value(over: AuxOver, value: float | None) -> str:
@@ -200,29 +229,27 @@ def _limit_value(over: AuxOver, value: float | None) -> str:
 
 
 def _aux_code(code: str) -> str:
-    return "all AUX" if code == "*" else code
+    return t("report.all_aux") if code == "*" else code
 
 
 def basis(fig: ScopeFigures, kpi: str) -> str:
     """The counts a shift KPI is computed from, e.g. "answered 412 / offered 450"."""
     c = fig.counts
     n = fmt_count
-    return {
-        "scr": f"answered {n(c.get('answered'))} / offered {n(c.get('offered'))}",
-        "abandon": f"abandoned {n(c.get('abandoned'))} / offered {n(c.get('offered'))}",
-        "service_level": (
-            f"within SL {n(c.get('answered_within_sl'))} / offered {n(c.get('offered'))}"
-        ),
-        "aht": f"handle {fmt_duration(c.get('handle_seconds'))} / {n(c.get('answered'))} answered",
-        "asa": f"wait {fmt_duration(c.get('answer_wait_seconds'))} / {n(c.get('answered'))}",
-        "response_time": (
-            f"first response {fmt_duration(c.get('first_response_seconds'))} / "
-            f"{n(c.get('responded'))} responded"
-        ),
-        "nv_aht": (
-            f"handle {fmt_duration(c.get('handle_seconds'))} / {n(c.get('handled'))} handled"
-        ),
-    }.get(kpi, "")
+    d = fmt_duration
+    fields = {
+        "answered": n(c.get("answered")),
+        "offered": n(c.get("offered")),
+        "abandoned": n(c.get("abandoned")),
+        "within_sl": n(c.get("answered_within_sl")),
+        "handle": d(c.get("handle_seconds")),
+        "wait": d(c.get("answer_wait_seconds")),
+        "first_response": d(c.get("first_response_seconds")),
+        "responded": n(c.get("responded")),
+        "handled": n(c.get("handled")),
+    }
+    key = f"report.basis.{kpi}"
+    return t(key, **fields) if has(key) else ""
 
 
 def _cell(line: KpiLine | None) -> str:
@@ -236,16 +263,18 @@ def _target(kpi: str, value: float | None) -> str:
 
 
 def _ack(rec: AlertRecord, tz: tzinfo) -> str:
-    return "no" if rec.acknowledged_at is None else f"yes, {_hm(rec.acknowledged_at, tz)}"
+    if rec.acknowledged_at is None:
+        return t("report.ack.no")
+    return t("report.ack.yes", time=_hm(rec.acknowledged_at, tz))
 
 
 # ---------------------------------------------------------------------- Markdown
 
 
-def _table(header: Sequence[str], rows: Iterable[Sequence[str]], empty: str = "None.") -> list[str]:
+def _table(header: Sequence[str], rows: Iterable[Sequence[str]], empty: str = "") -> list[str]:
     body = ["| " + " | ".join(md(c) if c else "" for c in row) + " |" for row in rows]
     if not body:
-        return [empty]  # a header over nothing reads like missing data
+        return [empty or t("report.none")]  # a header over nothing reads like missing data
     return ["| " + " | ".join(header) + " |", "|" + "---|" * len(header), *body]
 
 
@@ -253,73 +282,93 @@ def _glance(s: ShiftSummary) -> list[str]:
     out = []
     voice = s.shift_scope("voice")
     if voice is not None:
-        parts = [f"offered {fmt_count(voice.counts.get('offered'))}"]
-        parts += [f"{kpi_label(k.kpi)} {_cell(k)}" for k in voice.kpis]
-        out.append("- Voice, all queues: " + ", ".join(parts))
+        parts = [t("report.glance.offered", count=fmt_count(voice.counts.get("offered")))]
+        parts += [f"{kpi_name(k.kpi)} {_cell(k)}" for k in voice.kpis]
+        out.append(t("report.glance.voice", parts=", ".join(parts)))
     nv = s.shift_scope("nonvoice")
     if nv is not None:
-        parts = [f"received {fmt_count(nv.counts.get('received'))}"]
-        parts += [f"{kpi_label(k.kpi)} {_cell(k)}" for k in nv.kpis]
-        out.append("- Non-voice, all channels: " + ", ".join(parts))
+        parts = [t("report.glance.received", count=fmt_count(nv.counts.get("received")))]
+        parts += [f"{kpi_name(k.kpi)} {_cell(k)}" for k in nv.kpis]
+        out.append(t("report.glance.nonvoice", parts=", ".join(parts)))
     a = s.attendance
     if a.roster_known:
         out.append(
-            f"- Attendance: scheduled {a.scheduled}, present {a.present} (on time {a.on_time}, "
-            f"late {a.late}), absent {a.absent}, early out {a.early_out}, not yet in "
-            f"{a.not_yet_in}, off/leave/sick {a.leave}, not rostered {a.not_rostered}"
+            t(
+                "report.glance.attendance",
+                scheduled=a.scheduled,
+                present=a.present,
+                on_time=a.on_time,
+                late=a.late,
+                absent=a.absent,
+                early_out=a.early_out,
+                not_yet_in=a.not_yet_in,
+                leave=a.leave,
+                not_rostered=a.not_rostered,
+            )
         )
     else:
-        out.append(f"- Attendance: absent {a.absent} (roster not available to the report)")
+        out.append(t("report.glance.attendance_no_roster", absent=a.absent))
     agents = len({x.agent_id for x in s.aux_over})
-    out.append(f"- AUX over limits: {len(s.aux_over)} time(s), {agents} agent(s)")
+    out.append(t("report.glance.aux", count=len(s.aux_over), agents=agents))
     unacked = sum(1 for r in s.alerts if r.acknowledged_at is None)
-    out.append(f"- Alerts raised: {len(s.alerts)} ({unacked} not acknowledged)")
+    out.append(t("report.glance.alerts", count=len(s.alerts), unacked=unacked))
     out.append(
-        f"- Recovery plans: {len(s.plans_filed)} filed this shift, {len(s.plans_open)} open, "
-        f"{len(s.plans_verified)} verified this shift"
+        t(
+            "report.glance.plans",
+            filed=len(s.plans_filed),
+            open=len(s.plans_open),
+            verified=len(s.plans_verified),
+        )
     )
     return out
 
 
 def render_markdown(s: ShiftSummary, tz: tzinfo, now: datetime) -> str:
     zone = getattr(tz, "key", str(tz))
+    title = t("report.title")
     out = [
-        f"# Shift handover — {md(s.site)}" if s.site else "# Shift handover",
+        f"# {title} — {md(s.site)}" if s.site else f"# {title}",
         "",
-        f"**TL shift:** {md(s.shift.capitalize())} {s.day.isoformat()}, "
-        f"{_hm(s.window_start, tz)}–{_hm(s.window_end, tz)} ({md(zone)})"
+        t(
+            "report.shift_line",
+            shift=md(s.shift.capitalize()),
+            day=s.day.isoformat(),
+            start=_hm(s.window_start, tz),
+            end=_hm(s.window_end, tz),
+            zone=md(zone),
+        )
         + (f" · **TL:** {md(s.tl_name)}" if s.tl_name else "")
-        + f" · figures as of {_local(s.as_of, tz)} · printed {_local(now, tz)}",
+        + " · "
+        + t("report.as_of", as_of=_local(s.as_of, tz), printed=_local(now, tz)),
         "",
-        "## At a glance",
+        f"## {t('report.h.glance')}",
         "",
         *_glance(s),
         "",
-        "⚠ warning: misses the SLA, meets the SLG · ✖ breach: misses the SLG",
+        t("report.legend"),
         "",
-        "## KPIs for the shift",
+        f"## {t('report.h.shift_kpis')}",
         "",
-        "Computed from the summed counts of the recorded intervals (never an average of "
-        "interval percentages).",
+        t("report.shift_kpis_note"),
         "",
     ]
     rows = [
         (
             _scope_name(f.family, f.scope),
-            kpi_label(k.kpi),
+            kpi_name(k.kpi),
             fmt_kpi(k.kpi, k.value),
             _target(k.kpi, k.sla),
             _target(k.kpi, k.slg),
-            STATUS_WORD[k.status],
+            status_word(k.status),
             basis(f, k.kpi),
         )
         for f in s.shift_figures
         for k in f.kpis
     ]
-    out += _table(("Queue / channel", "KPI", "Value", "SLA", "SLG", "Status", "Basis"), rows)
-    out += ["", f"## KPIs per interval ({s.interval_minutes} min, all queues and channels)", ""]
-    header = ["Interval", "Offered"] + [kpi_label(k) for k in VOICE_PERIOD_KPIS]
-    header += ["NV received"] + [kpi_label(k) for k in NONVOICE_PERIOD_KPIS]
+    out += _table(_h("scope", "kpi", "value", "sla", "slg", "status", "basis"), rows)
+    out += ["", f"## {t('report.h.intervals', minutes=s.interval_minutes)}", ""]
+    header = [*_h("interval", "offered"), *(kpi_name(k) for k in VOICE_PERIOD_KPIS)]
+    header += [*_h("nv_received"), *(kpi_name(k) for k in NONVOICE_PERIOD_KPIS)]
     irows = []
     for iv in s.intervals:
         v, n = iv.scope("voice"), iv.scope("nonvoice")
@@ -331,65 +380,62 @@ def render_markdown(s: ShiftSummary, tz: tzinfo, now: datetime) -> str:
     out += _table(header, irows)
     if s.missing_intervals:
         missing = ", ".join(_hm(t, tz) for t in s.missing_intervals)
-        out += ["", f"Not recorded: {missing}."]
+        out += ["", t("report.not_recorded", intervals=missing)]
     by_scope = [f for f in s.shift_figures if f.scope != "all"]
     if by_scope:
-        out += ["", "Per queue and channel, each interval: see the csv or xlsx format."]
+        out += ["", t("report.per_scope_hint")]
 
     a = s.attendance
-    out += ["", "## Attendance and login timeliness", ""]
+    out += ["", f"## {t('report.h.attendance')}", ""]
     if not a.roster_known:
-        out += ["The roster was not available to the report: absences as raised by the app.", ""]
+        out += [t("report.attendance_no_roster"), ""]
     out += _table(
-        ("Name", "Agent", "Team", "Shift", "Status", "Late by", "First login", "Last logout"),
+        _h("name", "agent", "team", "shift", "status", "late_by", "first_login", "last_logout"),
         (_attendance_row(x, tz) for x in a.exceptions),
-        "Nobody late, absent, out early or working without a roster entry.",
+        t("report.attendance_none"),
     )
 
-    out += ["", "## AUX over limits", ""]
+    out += ["", f"## {t('report.h.aux')}", ""]
     out += _table(
-        ("Name", "Agent", "Code", "Limit", "Value", "Limit value", "Raised", "AUX used"),
+        _h("name", "agent", "code", "limit", "value", "limit_value", "raised", "aux_used"),
         (_aux_row(x, tz) for x in s.aux_over),
-        "No AUX limit was crossed.",
+        t("report.aux_none"),
     )
 
-    out += ["", "## Alerts raised", ""]
+    out += ["", f"## {t('report.h.alerts')}", ""]
     out += _table(
-        ("Time", "Kind", "Severity", "Message", "Acknowledged"),
+        _h("time", "kind", "severity", "message", "acknowledged"),
         (
             (_hm(r.alert.raised_at, tz), str(r.alert.kind), str(r.alert.severity),
              r.alert.message, _ack(r, tz))
             for r in s.alerts
         ),
-        "No alerts.",
+        t("report.alerts_none"),
     )  # fmt: skip
 
-    out += ["", "## Recovery plans", "", "### Filed this shift", ""]
+    out += ["", f"## {t('report.h.plans')}", "", f"### {t('report.h.plans_filed')}", ""]
     out += _plans_md(s.plans_filed, tz, now)
-    out += ["", "### Open (not verified yet, any day)", ""]
+    out += ["", f"### {t('report.h.plans_open')}", ""]
     out += _plans_md(s.plans_open, tz, now)
-    out += ["", "### Verified this shift", ""]
+    out += ["", f"### {t('report.h.plans_verified')}", ""]
     out += _table(
-        ("#", "KPI", "Queue / channel", "When filed", "At verification", "Result", "Verified"),
+        _h("number", "kpi", "scope", "when_filed", "at_verification", "result", "verified"),
         (
             (
                 str(p.id),
-                kpi_label(p.kpi),
+                kpi_name(p.kpi),
                 scope_text(p, team=False),
                 fmt_value(p.kpi, p.actual),
                 fmt_value(p.kpi, p.verified_value),
-                "achieved" if p.verified_achieved else "not achieved",
+                t("report.achieved") if p.verified_achieved else t("report.not_achieved"),
                 _local(p.verified_at, tz),
             )
             for p in s.plans_verified
         ),
     )
     if s.notes:
-        out += ["", "## Notes", "", *(f"- {md(n)}" for n in s.notes)]
-    out += [
-        "",
-        "Handed over by: ______________________ Taken over by: ______________________",
-    ]
+        out += ["", f"## {t('report.h.notes')}", "", *(f"- {md(n)}" for n in s.notes)]
+    out += ["", t("report.signatures")]
     return "\n".join(out) + "\n"
 
 
@@ -404,7 +450,7 @@ def _attendance_row(x: AgentAttendance, tz: tzinfo) -> tuple[str, ...]:
         x.agent_id,
         x.team,
         shift,
-        LOGIN_WORD.get(x.status, str(x.status)),
+        login_word(x.status),
         _late(x.late_by),
         _hm(x.first_login, tz),
         _hm(x.last_logout, tz),
@@ -414,7 +460,7 @@ def _attendance_row(x: AgentAttendance, tz: tzinfo) -> tuple[str, ...]:
 def _used(seconds: float | None, count: int | None) -> str:
     if seconds is None:
         return ""
-    return fmt_duration(seconds) + ("" if count is None else f" in {count}×")
+    return fmt_duration(seconds) + ("" if count is None else t("report.in_times", count=count))
 
 
 def _aux_row(x: AuxOver, tz: tzinfo) -> tuple[str, ...]:
@@ -423,7 +469,7 @@ def _aux_row(x: AuxOver, tz: tzinfo) -> tuple[str, ...]:
         x.name,
         x.agent_id,
         _aux_code(x.code),
-        LIMIT_WORD.get(x.limit_kind, x.limit_kind),
+        limit_word(x.limit_kind),
         _limit_value(x, x.value),
         _limit_value(x, x.limit),
         _hm(x.at, tz),
@@ -433,23 +479,13 @@ def _aux_row(x: AuxOver, tz: tzinfo) -> tuple[str, ...]:
 
 def _plans_md(plans: Sequence[RecoveryPlan], tz: tzinfo, now: datetime) -> list[str]:
     return _table(
-        (
-            "#",
-            "Filed",
-            "Interval",
-            "KPI",
-            "Queue / channel",
-            "Actual",
-            "Root cause",
-            "Status",
-            "TL",
-        ),
+        _h("number", "filed", "interval", "kpi", "scope", "actual", "root_cause", "status", "tl"),
         (
             (
                 str(p.id),
                 _local(p.created_at, tz),
                 _hm(p.interval_start, tz),
-                kpi_label(p.kpi),
+                kpi_name(p.kpi),
                 scope_text(p, team=False),
                 fmt_value(p.kpi, p.actual),
                 ROOT_CAUSE_LABELS[p.root_cause],
@@ -533,8 +569,8 @@ def csv_rows(s: ShiftSummary, tz: tzinfo, now: datetime) -> list[dict[str, str]]
     for iv in s.intervals:
         for fig in iv.scopes:
             figures("interval", iv.start, fig)
-    for t in s.missing_intervals:
-        add("missing_interval", time=iso(t), detail="not recorded")
+    for gap in s.missing_intervals:
+        add("missing_interval", time=iso(gap), detail=t("report.csv.not_recorded"))
     a = s.attendance
     for name in (
         "scheduled",
@@ -559,8 +595,11 @@ def csv_rows(s: ShiftSummary, tz: tzinfo, now: datetime) -> list[dict[str, str]]
             item=str(x.status),
             value="" if x.late_by is None else int(x.late_by.total_seconds() // 60),
             shown=_late(x.late_by),
-            detail=f"first login {_hm(x.first_login, tz) or '—'}, "
-            f"last logout {_hm(x.last_logout, tz) or '—'}",
+            detail=t(
+                "report.csv.logins",
+                first=_hm(x.first_login, tz) or "—",
+                last=_hm(x.last_logout, tz) or "—",
+            ),
         )
     for o in s.aux_over:
         add(
@@ -572,8 +611,12 @@ def csv_rows(s: ShiftSummary, tz: tzinfo, now: datetime) -> list[dict[str, str]]
             item=o.limit_kind,
             value=_num(o.value),
             shown=_limit_value(o, o.value),
-            detail=f"limit {_limit_value(o, o.limit)}"
-            + (f", AUX used {_used(o.used_seconds, o.used_count)}" if o.used_seconds else ""),
+            detail=t("report.csv.limit", limit=_limit_value(o, o.limit))
+            + (
+                t("report.csv.aux_used", used=_used(o.used_seconds, o.used_count))
+                if o.used_seconds
+                else ""
+            ),
         )
     for u in s.aux_used:
         for code in sorted(u.seconds):
@@ -599,7 +642,9 @@ def csv_rows(s: ShiftSummary, tz: tzinfo, now: datetime) -> list[dict[str, str]]
             value=_num(al.value),
             status=str(al.severity),
             detail=al.message,
-            shown="acknowledged" if r.acknowledged_at is not None else "not acknowledged",
+            shown=t(
+                "report.csv.acked" if r.acknowledged_at is not None else "report.csv.not_acked"
+            ),
         )
     for section, plans in (
         ("plan_filed", s.plans_filed),
@@ -643,8 +688,16 @@ def _sheet(wb: Any, title: str, s: ShiftSummary, tz: tzinfo, heading: str) -> An
         ws,
         2,
         1,
-        f"{s.site} · TL shift {s.shift} {s.day.isoformat()} "
-        f"{_hm(s.window_start, tz)}–{_hm(s.window_end, tz)} · as of {_local(s.as_of, tz)}",
+        f"{s.site} · "
+        + t(
+            "report.shift_plain",
+            shift=s.shift,
+            day=s.day.isoformat(),
+            start=_hm(s.window_start, tz),
+            end=_hm(s.window_end, tz),
+        )
+        + " · "
+        + t("report.as_of_only", as_of=_local(s.as_of, tz)),
     )
     return ws
 
@@ -673,55 +726,67 @@ def _grid(
 def write_xlsx(s: ShiftSummary, path: Path, tz: tzinfo, now: datetime) -> None:
     wb = Workbook()
     summary = first_sheet(wb)
-    summary.title = "Handover"
-    _put(summary, 1, 1, f"Shift handover — {s.site}", font=_TITLE)
+    summary.title = t("report.sheet.handover")
+    _put(summary, 1, 1, f"{t('report.title')} — {s.site}", font=_TITLE)
     _put(
         summary,
         2,
         1,
-        f"TL shift {s.shift} {s.day.isoformat()} {_hm(s.window_start, tz)}–"
-        f"{_hm(s.window_end, tz)} ({getattr(tz, 'key', tz)}) · TL {s.tl_name or '—'} · "
-        f"as of {_local(s.as_of, tz)} · printed {_local(now, tz)}",
+        t(
+            "report.shift_plain",
+            shift=s.shift,
+            day=s.day.isoformat(),
+            start=_hm(s.window_start, tz),
+            end=_hm(s.window_end, tz),
+        )
+        + f" ({getattr(tz, 'key', tz)}) · TL {s.tl_name or '—'} · "
+        + t("report.as_of", as_of=_local(s.as_of, tz), printed=_local(now, tz)),
     )
     summary.column_dimensions["A"].width = 110
     r = 4
-    _put(summary, r, 1, "At a glance", font=_HEADING)
+    _put(summary, r, 1, t("report.h.glance"), font=_HEADING)
     for line in _glance(s):
         r += 1
         _put(summary, r, 1, line[2:], alignment=_WRAP)
     r += 2
-    _put(summary, r, 1, "⚠ warning: misses the SLA, meets the SLG · ✖ breach: misses the SLG")
+    _put(summary, r, 1, t("report.legend"))
     for note in s.notes:
         r += 1
-        _put(summary, r, 1, f"Note: {note}", alignment=_WRAP)
+        _put(summary, r, 1, t("report.note", note=note), alignment=_WRAP)
     r += 2
-    _put(summary, r, 1, "Handed over by: ____________________  Taken over by: ____________________")
+    _put(summary, r, 1, t("report.signatures"))
     _page_setup(summary)
 
-    ws = _sheet(wb, "Shift KPIs", s, tz, "KPIs for the shift (from summed counts)")
+    ws = _sheet(wb, t("report.sheet.shift_kpis"), s, tz, t("report.h.shift_kpis_xlsx"))
     _grid(
         ws,
         4,
-        (("Queue / channel", 16), ("KPI", 16), ("Value", 10), ("SLA", 10), ("SLG", 10),
-         ("Status", 10), ("Basis", 44)),
+        ((_c("scope"), 16), (_c("kpi"), 16), (_c("value"), 10), (_c("sla"), 10), (_c("slg"), 10),
+         (_c("status"), 10), (_c("basis"), 44)),
         (
-            (_scope_name(f.family, f.scope), kpi_label(k.kpi), fmt_kpi(k.kpi, k.value),
-             _target(k.kpi, k.sla), _target(k.kpi, k.slg), STATUS_WORD[k.status], basis(f, k.kpi))
+            (_scope_name(f.family, f.scope), kpi_name(k.kpi), fmt_kpi(k.kpi, k.value),
+             _target(k.kpi, k.sla), _target(k.kpi, k.slg), status_word(k.status), basis(f, k.kpi))
             for f in s.shift_figures
             for k in f.kpis
         ),
     )  # fmt: skip
 
-    ws = _sheet(wb, "Intervals", s, tz, f"KPIs per interval ({s.interval_minutes} min)")
+    ws = _sheet(
+        wb,
+        t("report.sheet.intervals"),
+        s,
+        tz,
+        t("report.h.intervals_xlsx", minutes=s.interval_minutes),
+    )
     _grid(
         ws,
         4,
-        (("Interval", 9), ("Queue / channel", 16), ("KPI", 16), ("Value", 10), ("SLA", 10),
-         ("SLG", 10), ("Status", 10), ("Offered / received", 10)),
+        ((_c("interval"), 9), (_c("scope"), 16), (_c("kpi"), 16), (_c("value"), 10), (_c("sla"), 10),
+         (_c("slg"), 10), (_c("status"), 10), (_c("offered_received"), 10)),
         (
-            (_hm(iv.start, tz), _scope_name(f.family, f.scope), kpi_label(k.kpi),
+            (_hm(iv.start, tz), _scope_name(f.family, f.scope), kpi_name(k.kpi),
              fmt_kpi(k.kpi, k.value), _target(k.kpi, k.sla), _target(k.kpi, k.slg),
-             STATUS_WORD[k.status],
+             status_word(k.status),
              fmt_count(f.counts.get("offered" if f.family == "voice" else "received")))
             for iv in s.intervals
             for f in iv.scopes
@@ -729,29 +794,29 @@ def write_xlsx(s: ShiftSummary, path: Path, tz: tzinfo, now: datetime) -> None:
         ),
     )  # fmt: skip
 
-    ws = _sheet(wb, "Attendance", s, tz, "Attendance and login timeliness")
+    ws = _sheet(wb, t("report.sheet.attendance"), s, tz, t("report.h.attendance"))
     _grid(
         ws,
         4,
-        (("Name", 24), ("Agent", 10), ("Team", 14), ("Shift", 16), ("Status", 13),
-         ("Late by", 9), ("First login", 11), ("Last logout", 11)),
+        ((_c("name"), 24), (_c("agent"), 10), (_c("team"), 14), (_c("shift"), 16), (_c("status"), 13),
+         (_c("late_by"), 9), (_c("first_login"), 11), (_c("last_logout"), 11)),
         (_attendance_row(x, tz) for x in s.attendance.exceptions),
     )  # fmt: skip
 
-    ws = _sheet(wb, "AUX", s, tz, "AUX over limits")
+    ws = _sheet(wb, "AUX", s, tz, t("report.h.aux"))
     _grid(
         ws,
         4,
-        (("Name", 24), ("Agent", 10), ("Code", 12), ("Limit", 20), ("Value", 10),
-         ("Limit value", 10), ("Raised", 8), ("AUX used", 14)),
+        ((_c("name"), 24), (_c("agent"), 10), (_c("code"), 12), (_c("limit"), 20), (_c("value"), 10),
+         (_c("limit_value"), 10), (_c("raised"), 8), (_c("aux_used"), 14)),
         (_aux_row(x, tz) for x in s.aux_over),
     )  # fmt: skip
 
-    ws = _sheet(wb, "Alerts", s, tz, "Alerts raised")
+    ws = _sheet(wb, t("report.sheet.alerts"), s, tz, t("report.h.alerts"))
     _grid(
         ws,
         4,
-        (("Time", 8), ("Kind", 11), ("Severity", 9), ("Message", 80), ("Acknowledged", 13)),
+        ((_c("time"), 8), (_c("kind"), 11), (_c("severity"), 9), (_c("message"), 80), (_c("acknowledged"), 13)),
         (
             (_hm(rec.alert.raised_at, tz), str(rec.alert.kind), str(rec.alert.severity),
              rec.alert.message, _ack(rec, tz))
@@ -759,18 +824,19 @@ def write_xlsx(s: ShiftSummary, path: Path, tz: tzinfo, now: datetime) -> None:
         ),
     )  # fmt: skip
 
-    ws = _sheet(wb, "Plans", s, tz, "Recovery plans")
+    ws = _sheet(wb, t("report.sheet.plans"), s, tz, t("report.h.plans"))
     _grid(
         ws,
         4,
-        (("Section", 16), ("#", 6), ("Filed", 17), ("KPI", 16), ("Queue / channel", 14),
-         ("Actual", 10), ("Root cause", 22), ("Status", 22), ("Verified value", 10), ("TL", 16)),
+        ((_c("section"), 16), (_c("number"), 6), (_c("filed"), 17), (_c("kpi"), 16), (_c("scope"), 14),
+         (_c("actual"), 10), (_c("root_cause"), 22), (_c("status"), 22), (_c("verified_value"), 10), (_c("tl"), 16)),
         (
-            (section, p.id, _local(p.created_at, tz), kpi_label(p.kpi), scope_text(p, team=False),
+            (section, p.id, _local(p.created_at, tz), kpi_name(p.kpi), scope_text(p, team=False),
              fmt_value(p.kpi, p.actual), ROOT_CAUSE_LABELS[p.root_cause], status_text(p, now),
              fmt_value(p.kpi, p.verified_value) if p.verified_value is not None else "", p.tl_name)
-            for section, plans in (("Filed this shift", s.plans_filed), ("Open", s.plans_open),
-                                   ("Verified this shift", s.plans_verified))
+            for section, plans in ((t("report.h.plans_filed"), s.plans_filed),
+                                   (t("report.plans_open_short"), s.plans_open),
+                                   (t("report.h.plans_verified"), s.plans_verified))
             for p in plans
         ),
     )  # fmt: skip

@@ -20,6 +20,7 @@ from typing import Any
 
 from rtm_tui.domain.plan_draft import kpi_label
 from rtm_tui.domain.plans import PlanError, is_overdue, plan_due
+from rtm_tui.i18n import set_language
 from rtm_tui.reports.cli_args import UsageError, parse_age, parse_day
 from rtm_tui.reports.exports import (
     fmt_value,
@@ -72,6 +73,7 @@ def _run(args: argparse.Namespace, settings: Any) -> int:
     if command == "export" and args.format == "xlsx" and args.output is None:
         raise UsageError("--format xlsx writes a file: give it with --output FILE.xlsx")
     status = _status(getattr(args, "status", None))
+    set_language(settings.site.language)  # the printed form and the CSV in the site's words
     path = settings.database_path()
     with Store.open(path) as store:
         if command == "list":

@@ -2,6 +2,9 @@
 
 Exit codes: 0 = no problem, 1 = problems or under-staffed intervals, 2 = the input cannot
 be used (every file problem listed; nothing else is judged).
+
+Printed in the site's language (`[site] language`): the domain's findings and notes are
+codes with parameters, rendered here through the catalog (`check.*`).
 """
 
 from __future__ import annotations
@@ -9,7 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import replace
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -19,8 +22,16 @@ from rich.table import Table
 from rich.text import Text
 
 from rtm_tui.domain.coverage import IntervalCoverage, IntervalForecast
-from rtm_tui.domain.roster_check import Finding, RosterCheckResult, check_roster
+from rtm_tui.domain.roster_check import (
+    Finding,
+    FindingKind,
+    Note,
+    RosterCheckResult,
+    ShiftRef,
+    check_roster,
+)
 from rtm_tui.domain.types import Roster
+from rtm_tui.i18n import t
 from rtm_tui.reports.cli_args import UsageError, parse_day
 from rtm_tui.sources.forecast_files import read_forecast_file
 from rtm_tui.sources.roster_files import RosterFileError, RosterProblem, read_roster
@@ -63,6 +74,51 @@ def _sheet_for(args: argparse.Namespace, settings: Any) -> str | None:
     return None
 
 
+# --------------------------------------------------------------------------- wording
+
+
+def _hours(hours: float) -> str:
+    return t("check.hours", hours=f"{hours:.1f}".removesuffix(".0"))
+
+
+def _shift(ref: ShiftRef, day: date) -> str:
+    text = f"{ref.code + ' ' if ref.code else ''}{ref.start:%H:%M}-{ref.end:%H:%M}"
+    return text if ref.day == day else t("check.shift_on_day", shift=text, day=ref.day.isoformat())
+
+
+def _param(key: str, value: object, day: date) -> object:
+    if isinstance(value, ShiftRef):
+        return _shift(value, day)
+    if isinstance(value, datetime):
+        return f"{value:%H:%M}"
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, tuple):  # a double booking's entries: shifts or status codes
+        return ", ".join(
+            _shift(v, day) if isinstance(v, ShiftRef) else t(f"check.status.{v}") for v in value
+        )
+    if isinstance(value, float) and key in ("hours", "limit"):
+        return _hours(value)
+    if isinstance(value, float):  # a share in percent
+        return f"{value:g}"
+    return value
+
+
+def finding_text(f: Finding, day: date) -> str:
+    """One finding as a sentence in the current language."""
+    fields = {k: _param(k, v, day) for k, v in f.params.items()}
+    text = t(f"check.finding.{f.kind.value}", **fields)
+    if f.kind is FindingKind.NO_ROSTER and f.params.get("first") is not None:
+        text += t("check.finding.no_roster_span", first=fields["first"], last=fields["last"])
+    return text
+
+
+def note_text(n: Note) -> str:
+    return t(
+        f"check.note.{n.kind.value}", **{k: _param(k, v, date.min) for k, v in n.params.items()}
+    )
+
+
 # --------------------------------------------------------------------------- output
 
 
@@ -77,13 +133,13 @@ def _problem_dict(p: RosterProblem) -> dict[str, Any]:
     }
 
 
-def _finding_dict(f: Finding) -> dict[str, Any]:
+def _finding_dict(f: Finding, day: date) -> dict[str, Any]:
     return {
         "kind": f.kind.value,
         "agent_id": f.agent_id,
         "name": f.name or None,
         "at": f.at.isoformat() if f.at else None,
-        "message": f.message,
+        "message": finding_text(f, day),
     }
 
 
@@ -104,9 +160,9 @@ def _interval_dict(c: IntervalCoverage, day: date) -> dict[str, Any]:
 
 def _print_file_problems(problems: list[RosterProblem]) -> None:
     console = _console(stderr=True)
-    table = Table(title=Text(f"The input cannot be used: {len(problems)} problem(s)"))
+    table = Table(title=Text(t("check.file_problems", count=len(problems))))
     for col in ("file", "sheet", "row", "column", "value", "problem"):
-        table.add_column(col, overflow="fold")
+        table.add_column(t(f"check.col.{col}"), overflow="fold")
     for p in problems:
         table.add_row(
             Text(p.file),
@@ -119,31 +175,42 @@ def _print_file_problems(problems: list[RosterProblem]) -> None:
     console.print(table)
 
 
-def _print_result(result: RosterCheckResult, source: str) -> None:
+def _print_result(result: RosterCheckResult, source: str, file_notes: Sequence[str]) -> None:
     console = _console()
     day = result.day
     console.print(
         Text(
-            f"Roster check {day} — {source}: {result.agents} agents, {result.working} with a shift"
+            t(
+                "check.title",
+                day=day.isoformat(),
+                source=source,
+                agents=result.agents,
+                working=result.working,
+            )
         )
     )
     if result.problems:
-        table = Table(title=Text(f"Problems ({len(result.problems)})"), title_justify="left")
+        table = Table(
+            title=Text(t("check.problems", count=len(result.problems))), title_justify="left"
+        )
         for col in ("time", "agent", "name", "problem"):
-            table.add_column(col, overflow="fold")
+            table.add_column(t(f"check.col.{col}"), overflow="fold")
         for f in result.problems:
             table.add_row(
-                Text(_when(f.at, day)), Text(f.agent_id or ""), Text(f.name), Text(f.message)
+                Text(_when(f.at, day)),
+                Text(f.agent_id or ""),
+                Text(f.name),
+                Text(finding_text(f, day)),
             )
         console.print(table)
     short = result.understaffed
     if short:
         table = Table(
-            title=Text(f"Under-staffed intervals ({len(short)} of {len(result.coverage)})"),
+            title=Text(t("check.understaffed", count=len(short), total=len(result.coverage))),
             title_justify="left",
         )
-        for col in ("interval", "scheduled", "needed", "gap", "calls", "AHT s"):
-            table.add_column(col, justify="right")
+        for col in ("interval", "scheduled", "needed", "gap", "calls", "aht"):
+            table.add_column(t(f"check.col.{col}"), justify="right")
         for c in short:
             table.add_row(
                 Text(_when(c.start, day)),
@@ -155,17 +222,14 @@ def _print_result(result: RosterCheckResult, source: str) -> None:
             )
         console.print(table)
     elif result.coverage:
-        console.print(Text(f"Staffing: all {len(result.coverage)} intervals covered."))
-    for note in result.notes:
-        console.print(Text(f"Note: {note}"))
+        console.print(Text(t("check.covered", count=len(result.coverage))))
+    for note in (*file_notes, *(note_text(n) for n in result.notes)):
+        console.print(Text(t("check.note", note=note)))
     if result.ok:
-        console.print(Text("OK: no problems found.", style="green"))
+        console.print(Text(t("check.ok"), style="green"))
     else:
         console.print(
-            Text(
-                f"{len(result.problems)} problem(s), {len(short)} under-staffed interval(s).",
-                style="red",
-            )
+            Text(t("check.summary", problems=len(result.problems), short=len(short)), style="red")
         )
 
 
@@ -211,7 +275,6 @@ def main(args: argparse.Namespace, settings: Any) -> int:
 
     day_forecast = None if forecast is None else forecast.get(day, ())
     result = check_roster(day, rosters, rules, day_forecast)
-    result = replace(result, notes=(*file_notes, *result.notes))
     if args.json:
         doc = {
             "date": day.isoformat(),
@@ -219,11 +282,11 @@ def main(args: argparse.Namespace, settings: Any) -> int:
             "ok": result.ok,
             "agents": result.agents,
             "with_shift": result.working,
-            "problems": [_finding_dict(f) for f in result.problems],
+            "problems": [_finding_dict(f, day) for f in result.problems],
             "intervals": [_interval_dict(c, day) for c in result.coverage],
-            "notes": list(result.notes),
+            "notes": [*file_notes, *(note_text(n) for n in result.notes)],
         }
         print(json.dumps(doc, ensure_ascii=False, indent=2))
     else:
-        _print_result(result, args.file.name)
+        _print_result(result, args.file.name, file_notes)
     return EXIT_OK if result.ok else EXIT_PROBLEMS

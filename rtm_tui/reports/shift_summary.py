@@ -76,6 +76,7 @@ from rtm_tui.domain.types import (
     Status,
     VoiceCounts,
 )
+from rtm_tui.i18n import t
 from rtm_tui.store import AgentEvent, AlertRecord, KpiRecord, Store
 
 # a working shift's logins are looked for from this long before its start (domain/monitor/tracks.py)
@@ -857,7 +858,7 @@ def build_shift_summary(
         try:
             state = json.loads(raw_state)
         except ValueError:
-            notes.append("The saved monitor state could not be read; first logins are as observed.")
+            notes.append(t("report.note.state_unreadable"))
     recorded = bool(records or alerts or any(e.at >= w0 for e in events))
 
     intervals, shift_figures = build_kpis(records, rules)
@@ -869,12 +870,9 @@ def build_shift_summary(
     have = {i.start for i in intervals}
     missing = tuple(t for t in expected_intervals(w0, as_of, minutes) if t not in have)
     if missing and intervals:
-        notes.append(
-            f"{len(missing)} interval(s) of the shift were not recorded (the app was not "
-            "running); the shift figures cover the recorded intervals only."
-        )
+        notes.append(t("report.note.missing_intervals", count=len(missing)))
     if as_of < w1:
-        notes.append("The shift is still running: figures are so far.")
+        notes.append(t("report.note.running"))
 
     names = names_from(roster, alerts)
     absent_alerts = [
@@ -893,10 +891,7 @@ def build_shift_summary(
         roster, events, state, window, as_of, rules.attendance, names, absent_alerts, people
     )
     if roster is None:
-        notes.append(
-            "The roster for this day was not available to the report: late logins and early "
-            "outs cannot be judged; absences are those the app raised."
-        )
+        notes.append(t("report.note.no_roster"))
     rotg = [a for a in alerts if a.alert.kind == AlertKind.ROTG]
     tz = w0.tzinfo or as_of.tzinfo
     assert tz is not None

@@ -31,7 +31,7 @@ from rtm_tui.simulator.agenda import (
     plan_session,
     voice_handle,
 )
-from rtm_tui.simulator.forecast import SL_SECONDS, STAFF, day_rates, spike_factor
+from rtm_tui.simulator.forecast import SL_SECONDS, STAFF, VOICE_AHT, day_rates, spike_factor
 from rtm_tui.simulator.incidents import Incidents, draw_incidents
 from rtm_tui.simulator.roster import (
     CHAT,
@@ -344,6 +344,16 @@ class Simulator:
             if len(self._rates) > 4:
                 del self._rates[min(self._rates)]
         return table
+
+    def forecast(self, day: date, interval_minutes: int = 30) -> list[tuple[str, float, float]]:
+        """The day's voice forecast as a planner would have it: ("HH:MM", calls, AHT) per
+        interval from the arrival rates the simulator runs on (without incidents)."""
+        table = self._rate_table(day.toordinal() - 719_163)
+        rows = []
+        for m0 in range(0, 1440, interval_minutes):
+            calls = sum(table[MAIN][m] + table[VIP][m] for m in range(m0, m0 + interval_minutes))
+            rows.append((f"{m0 // 60:02d}:{m0 % 60:02d}", calls * 60, VOICE_AHT))
+        return rows
 
     def _rate(self, stream: int, t: int) -> float:
         minute = t // 60

@@ -96,13 +96,11 @@ def read_forecast_file(
         key = "_".join(title.strip().lower().split())
         key = _ALIASES.get(key, key)
         if key in columns:
-            problems.append(table.problem(table.header_row, title, None, "appears twice"))
+            problems.append(table.problem(table.header_row, title, None, "duplicate_header"))
         columns.setdefault(key, i)
     for required in ("date", "interval", "calls", "aht"):
         if required not in columns:
-            problems.append(
-                table.problem(table.header_row, None, None, f'has no "{required}" column')
-            )
+            problems.append(table.problem(table.header_row, None, None, "no_column", name=required))
     if problems:
         raise ForecastFileError(problems)
     sums = _collect(table, columns, interval_minutes, problems)
@@ -128,25 +126,27 @@ def _collect(
     seen: dict[tuple[date, time, str], int] = {}
     for row, cells in table.rows:
 
-        def bad(key: str, message: str, row: int = row, cells: tuple = cells) -> None:
-            problems.append(table.problem(row, header[key], cells[columns[key]], message))
+        def bad(
+            key: str, code: str, row: int = row, cells: tuple = cells, **params: object
+        ) -> None:
+            problems.append(table.problem(row, header[key], cells[columns[key]], code, **params))
 
         day = parse_date(cells[columns["date"]])
         if day is None:
-            bad("date", "is not a date (YYYY-MM-DD)")
+            bad("date", "bad_date")
         start = _interval_start(cells[columns["interval"]])
         if start is None:
-            bad("interval", "is not an interval start (HH:MM)")
+            bad("interval", "bad_interval")
         elif (start.hour * 60 + start.minute) % interval_minutes or start.second:
-            bad("interval", f"does not start a {interval_minutes}-minute interval")
+            bad("interval", "interval_misaligned", minutes=interval_minutes)
             start = None
         calls = _number(cells[columns["calls"]])
         if calls is None or calls < 0:
-            bad("calls", "is not a number of calls (0 or more)")
+            bad("calls", "bad_calls")
             calls = None
         aht = _number(cells[columns["aht"]])
         if aht is None or aht < 0 or (aht == 0 and calls):
-            bad("aht", "is not an AHT in seconds (more than 0)")
+            bad("aht", "bad_aht")
             aht = None
         queue = ""
         if "queue" in columns and cells[columns["queue"]] is not None:
@@ -155,10 +155,13 @@ def _collect(
             continue
         key = (day, start, queue)
         if key in seen:
-            where = f" for queue {queue!r}" if queue else ""
             bad(
                 "interval",
-                f"repeats {day.isoformat()} {start:%H:%M}{where} (first in row {seen[key]})",
+                "repeated_interval_queue" if queue else "repeated_interval",
+                day=day.isoformat(),
+                time=f"{start:%H:%M}",
+                queue=repr(queue),
+                first=seen[key],
             )
             continue
         seen[key] = row

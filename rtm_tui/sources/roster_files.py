@@ -16,10 +16,11 @@ import stat
 import unicodedata
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 
+from rtm_tui import i18n
 from rtm_tui.domain.timefmt import parse_hhmm
 from rtm_tui.domain.types import (
     Break,
@@ -94,24 +95,33 @@ _LONG_COLUMNS = {*_IDENTITY_COLUMNS, "date", "shift_code", "start", "end", "stat
 
 @dataclass(frozen=True, slots=True)
 class RosterProblem:
-    """One thing wrong in an input file, located as the user sees it in a spreadsheet."""
+    """One thing wrong in an input file, located as the user sees it in a spreadsheet.
+
+    A code with parameters (`code`, `params`); `message` is its text in the current
+    language (catalog `file.<code>`), so the same problem reads in the site's language
+    in `rtm roster check` and on the dashboard."""
 
     file: str
     sheet: str | None
     row: int | None
     column: str | None
     value: str | None
-    message: str
+    code: str
+    params: Mapping[str, object] = field(default_factory=dict)
+
+    @property
+    def message(self) -> str:
+        return i18n.t(f"file.{self.code}", **self.params)
 
     def __str__(self) -> str:
         where = self.file
         if self.sheet:
-            where += f' sheet "{self.sheet}"'
+            where += i18n.t("file.where.sheet", sheet=self.sheet)
         parts = []
         if self.row is not None:
-            parts.append(f"row {self.row}")
+            parts.append(i18n.t("file.where.row", row=self.row))
         if self.column is not None:
-            parts.append(f'column "{self.column}"')
+            parts.append(i18n.t("file.where.column", column=self.column))
         if parts:
             where += " " + ", ".join(parts)
         what = f"{self.value!r} {self.message}" if self.value is not None else self.message
@@ -210,10 +220,11 @@ class Table:
     rows: tuple[tuple[int, tuple[object, ...]], ...]
 
     def problem(
-        self, row: int | None, column: str | None, value: object, message: str
+        self, row: int | None, column: str | None, value: object, code: str, **params: object
     ) -> RosterProblem:
+        """A problem in a cell: `code` is its catalog key `file.<code>`, `params` its fields."""
         shown = None if value is None else _cell_text(value)
-        return RosterProblem(self.file, self.sheet, row, column, shown, message)
+        return RosterProblem(self.file, self.sheet, row, column, shown, code, params)
 
 
 def _norm_header(text: str) -> str:
@@ -232,9 +243,17 @@ def _too_many_rows(name: str, sheet: str | None, max_rows: int) -> RosterProblem
         None,
         None,
         None,
-        f"has more than {max_rows:,} rows, the most a roster or forecast file may have "
-        "(is this the right file or sheet?)",
+        "too_many_rows",
+        {"max_rows": f"{max_rows:,}"},
     )
+
+
+def _unreadable(name: str, sheet: str | None, error: object) -> RosterProblem:
+    return RosterProblem(name, sheet, None, None, None, "unreadable", {"error": str(error)})
+
+
+def _bad_xlsx(name: str, sheet: str | None, exc: Exception) -> RosterProblem:
+    return RosterProblem(name, sheet, None, None, None, "bad_xlsx", {"error": type(exc).__name__})
 
 
 def _too_large(name: str, size: int, max_bytes: int) -> RosterProblem:
@@ -244,8 +263,8 @@ def _too_large(name: str, size: int, max_bytes: int) -> RosterProblem:
         None,
         None,
         None,
-        f"is {size / 2**20:.1f} MiB, larger than the {max_bytes / 2**20:g} MiB a roster or "
-        "forecast file may be (is this the right file?)",
+        "too_large",
+        {"size": f"{size / 2**20:.1f}", "limit": f"{max_bytes / 2**20:g}"},
     )
 
 
@@ -256,16 +275,14 @@ def _csv_rows(
         with path.open("rb") as fh:
             raw = fh.read(max_bytes + 1)  # the file may have grown since it was checked
     except OSError as exc:
-        return [], [RosterProblem(name, None, None, None, None, f"cannot be read: {exc.strerror}")]
+        return [], [_unreadable(name, None, exc.strerror)]
     if len(raw) > max_bytes:
         return [], [_too_large(name, len(raw), max_bytes)]
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        return [], [
-            RosterProblem(name, None, line, None, None, "is not UTF-8 text (save it as CSV UTF-8)")
-        ]
+        return [], [RosterProblem(name, None, line, None, None, "not_utf8")]
     first = next((ln for ln in text.splitlines() if ln.strip()), "")
     delimiter = ";" if first.count(";") > first.count(",") else ","
     rows: list[tuple[object, ...]] = []
@@ -277,7 +294,7 @@ def _csv_rows(
             if filled > max_rows:
                 return [], [_too_many_rows(name, None, max_rows)]
     except csv.Error as exc:
-        return [], [RosterProblem(name, None, None, None, None, f"is not valid CSV: {exc}")]
+        return [], [RosterProblem(name, None, None, None, None, "bad_csv", {"error": str(exc)})]
     return rows, []
 
 
@@ -295,9 +312,12 @@ def _xlsx_parts_too_large(path: Path, name: str) -> RosterProblem | None:
                         None,
                         None,
                         None,
-                        f"holds {info.filename} of {info.file_size / 2**20:.0f} MiB unpacked, "
-                        f"more than the {cap / 2**20:g} MiB a roster workbook "
-                        "may need (is this the right file?)",
+                        "xlsx_part_too_large",
+                        {
+                            "part": info.filename,
+                            "size": f"{info.file_size / 2**20:.0f}",
+                            "limit": f"{cap / 2**20:g}",
+                        },
                     )
     except (OSError, zipfile.BadZipFile):
         return None  # openpyxl reports it below, in its words
@@ -315,10 +335,9 @@ def _xlsx_rows(
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except OSError as exc:
-        return sheet, [], [RosterProblem(name, sheet, None, None, None, f"cannot be read: {exc}")]
+        return sheet, [], [_unreadable(name, sheet, exc)]
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        msg = f"cannot be read as an XLSX workbook ({type(exc).__name__})"
-        return sheet, [], [RosterProblem(name, sheet, None, None, None, msg)]
+        return sheet, [], [_bad_xlsx(name, sheet, exc)]
     try:
         if sheet is None:
             ws = wb.worksheets[0]
@@ -326,9 +345,7 @@ def _xlsx_rows(
             ws = wb[sheet]
         else:
             names = ", ".join(repr(n) for n in wb.sheetnames)
-            problem = RosterProblem(
-                name, None, None, None, sheet, f"is not a sheet in this workbook (it has {names})"
-            )
+            problem = RosterProblem(name, None, None, None, sheet, "no_sheet", {"sheets": names})
             return sheet, [], [problem]
         rows: list[tuple[object, ...]] = []
         filled = 0
@@ -340,8 +357,7 @@ def _xlsx_rows(
                 return ws.title, [], [_too_many_rows(name, ws.title, max_rows)]
         return ws.title, rows, []
     except Exception as exc:
-        msg = f"cannot be read as an XLSX workbook ({type(exc).__name__})"
-        return sheet, [], [RosterProblem(name, sheet, None, None, None, msg)]
+        return sheet, [], [_bad_xlsx(name, sheet, exc)]
     finally:
         wb.close()
 
@@ -361,40 +377,30 @@ def read_table(
     try:
         st = path.stat()  # before opening: opening a FIFO would wait for a writer
     except OSError as exc:
-        raise RosterFileError(
-            [RosterProblem(name, None, None, None, None, f"cannot be read: {exc.strerror}")]
-        ) from None
+        raise RosterFileError([_unreadable(name, None, exc.strerror)]) from None
     if not stat.S_ISREG(st.st_mode):
-        what = "a directory" if stat.S_ISDIR(st.st_mode) else "a device, pipe or socket"
-        raise RosterFileError(
-            [
-                RosterProblem(
-                    str(path), None, None, None, None, f"is {what}, not a .csv or .xlsx file"
-                )
-            ]
-        )
+        what = "is_directory" if stat.S_ISDIR(st.st_mode) else "is_device"
+        raise RosterFileError([RosterProblem(str(path), None, None, None, None, what)])
     if st.st_size > max_bytes:
         raise RosterFileError([_too_large(name, st.st_size, max_bytes)])
     try:
         with path.open("rb") as fh:
             magic = fh.read(4)
     except OSError as exc:
-        raise RosterFileError(
-            [RosterProblem(name, None, None, None, None, f"cannot be read: {exc.strerror}")]
-        ) from None
+        raise RosterFileError([_unreadable(name, None, exc.strerror)]) from None
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm") or (suffix != ".csv" and magic.startswith(b"PK")):
         sheet_name, rows, problems = _xlsx_rows(path, name, sheet, max_rows)
     elif suffix in (".csv", ".txt") or not suffix:
         sheet_name, (rows, problems) = None, _csv_rows(path, name, max_bytes, max_rows)
     else:
-        problems = [RosterProblem(name, None, None, None, None, "is not a .csv or .xlsx file")]
+        problems = [RosterProblem(name, None, None, None, None, "wrong_type")]
         sheet_name, rows = None, []
     if problems:
         raise RosterFileError(problems)
     numbered = [(i, r) for i, r in enumerate(rows, start=1) if not _is_blank(r)]
     if not numbered:
-        raise RosterFileError([RosterProblem(name, sheet_name, None, None, None, "is empty")])
+        raise RosterFileError([RosterProblem(name, sheet_name, None, None, None, "empty")])
     header_row, header_cells = numbered[0]
     header = tuple(_cell_text(c) for c in header_cells)
     # trailing columns without a header and without data are spreadsheet noise
@@ -410,8 +416,8 @@ def read_table(
             i,
             None,
             None,
-            f"has {len(r)} cells but the header has {width} columns "
-            "(text that contains the separator must be in quotes)",
+            "too_many_cells",
+            {"cells": len(r), "columns": width},
         )
         for i, r in numbered[1:]
         if len(r) > width and not _is_blank(r[width:])
@@ -437,19 +443,27 @@ class _Builder:
     seen: dict[tuple[date, str], int]  # (date, agent) -> row first seen
     notes: list[RosterProblem]  # read, but worth a look (not problems)
 
-    def add_problem(self, row: int | None, column: str | None, value: object, msg: str) -> None:
-        self.problems.append(self.table.problem(row, column, value, msg))
+    def add_problem(
+        self, row: int | None, column: str | None, value: object, code: str, **params: object
+    ) -> None:
+        self.problems.append(self.table.problem(row, column, value, code, **params))
 
-    def add_note(self, row: int | None, column: str | None, value: object, msg: str) -> None:
-        self.notes.append(self.table.problem(row, column, value, msg))
+    def add_note(
+        self, row: int | None, column: str | None, value: object, code: str, **params: object
+    ) -> None:
+        self.notes.append(self.table.problem(row, column, value, code, **params))
 
     def shift(self, code: str) -> ShiftDefinition | None:
         # codes are matched case-insensitively: "p1" in a file is the config's "P1"
         return self.shifts.get(code.upper())
 
-    def unknown_shift(self, row: int, column: str, code: str, why: str = "") -> None:
-        known = ", ".join(sorted(self.shifts)) or "none defined"
-        self.add_problem(row, column, code, f"is not a known shift code (known: {known}){why}")
+    def unknown_shift(self, row: int, column: str, code: str, missing: str = "") -> None:
+        """`missing`: the time ("start"/"end") the code was to give, if any."""
+        known = ", ".join(sorted(self.shifts)) or i18n.t("file.none_defined")
+        if missing:
+            self.add_problem(row, column, code, "unknown_code_times", known=known, missing=missing)
+        else:
+            self.add_problem(row, column, code, "unknown_code", known=known)
 
     def at(self, day: date, t: time) -> datetime:
         return datetime.combine(day, t, tzinfo=self.tz)
@@ -484,7 +498,9 @@ class _Builder:
                 row,
                 column,
                 agent,
-                f"is on the roster twice for {day.isoformat()} (first in row {first})",
+                "duplicate_agent_day",
+                day=day.isoformat(),
+                first=first,
             )
             return False
         self.seen[(day, agent)] = row
@@ -511,9 +527,7 @@ def _parse_breaks(b: _Builder, row: int, column: str, text: str) -> list[BreakDe
         bs = parse_time(m["start"]) if m else None
         be = parse_time(m["end"], allow_24=True) if m else None
         if not m or bs is None or be is None:
-            b.add_problem(
-                row, column, item, "is not a break (CODE HH:MM-HH:MM, several separated by ;)"
-            )
+            b.add_problem(row, column, item, "bad_break")
             ok = False
             continue
         out.append(BreakDefinition(clean_text(m["code"]).upper(), bs, be))
@@ -536,21 +550,19 @@ def _read_long(b: _Builder, columns: dict[str, int]) -> None:
     header = {key: t.header[i] for key, i in columns.items()}
     for required in ("agent_id",):
         if required not in columns:
-            b.add_problem(t.header_row, None, None, f'has no "{required}" column')
+            b.add_problem(t.header_row, None, None, "no_column", name=required)
     if "shift_code" not in columns and not {"start", "end"} <= columns.keys():
-        b.add_problem(
-            t.header_row, None, None, 'needs a "shift_code" column or "start" and "end" columns'
-        )
+        b.add_problem(t.header_row, None, None, "no_shift_columns")
     if b.problems:
         return
     for row, cells in t.rows:
         raw_date = cells[columns["date"]]
         day = parse_date(raw_date)
         if day is None:
-            b.add_problem(row, header["date"], raw_date, "is not a date (YYYY-MM-DD)")
+            b.add_problem(row, header["date"], raw_date, "bad_date")
         agent = _text(cells, columns["agent_id"])
         if not agent:
-            b.add_problem(row, header["agent_id"], None, "agent_id is empty")
+            b.add_problem(row, header["agent_id"], None, "empty_agent")
         if day is not None and agent and not b.check_duplicate(day, agent, row, header["agent_id"]):
             continue
         name = _text(cells, columns.get("name")) or agent
@@ -560,9 +572,7 @@ def _read_long(b: _Builder, columns: dict[str, int]) -> None:
         status = _status_of(status_text) if status_text else RosterStatus.SCHEDULED
         if status is None:
             words = ", ".join(STATUS_WORDS)
-            b.add_problem(
-                row, header["status"], status_text, f"is not a status (empty, or one of {words})"
-            )
+            b.add_problem(row, header["status"], status_text, "bad_status", words=words)
         definition = b.shift(code) if code else None
         start_t = end_t = None
         bad_time = False
@@ -574,7 +584,7 @@ def _read_long(b: _Builder, columns: dict[str, int]) -> None:
             given.append(key)
             parsed = parse_time(raw, allow_24=key == "end")
             if parsed is None:
-                b.add_problem(row, header[key], raw, "is not a time (HH:MM)")
+                b.add_problem(row, header[key], raw, "bad_time")
                 bad_time = True
             elif key == "start":
                 start_t = parsed
@@ -589,7 +599,7 @@ def _read_long(b: _Builder, columns: dict[str, int]) -> None:
                 row,
                 header["shift_code"],
                 code,
-                f": the {missing} time must come from it (give start and end, or a known code)",
+                missing,
             )
         if definition is not None:
             start_t = start_t or definition.start
@@ -611,8 +621,7 @@ def _read_long(b: _Builder, columns: dict[str, int]) -> None:
                 row,
                 header["shift_code"],
                 code,
-                "is not a shift code in the config: kept as a label"
-                + ("; the times are the row's start and end" if works else ""),
+                "label_only_times" if works else "label_only",
             )
         if not works or (start_t is None and end_t is None and status is RosterStatus.TRAINING):
             b.add(RosterEntry(day, agent, name, team, status, code or None))
@@ -623,7 +632,8 @@ def _read_long(b: _Builder, columns: dict[str, int]) -> None:
                 row,
                 header.get(missing, missing),
                 None,
-                f"{missing} time is missing (give {missing}, or a shift_code)",
+                "time_missing",
+                missing=missing,
             )
             continue
         start, end = b.span(day, start_t, end_t)
@@ -658,8 +668,7 @@ def _read_matrix(b: _Builder, columns: dict[str, int]) -> None:
             t.header_row,
             None,
             None,
-            'has no "agent_id" column (long layout: date, agent_id, ...; '
-            "matrix layout: agent_id, name, team, then one column per date)",
+            "no_agent_column",
         )
         return
     dates: dict[int, date] = {}
@@ -673,20 +682,17 @@ def _read_matrix(b: _Builder, columns: dict[str, int]) -> None:
                 t.header_row,
                 title or f"#{i + 1}",
                 title,
-                "is not a date (YYYY-MM-DD); in the matrix layout every column after "
-                "agent_id, name and team is a date",
+                "bad_date_column",
             )
         elif day in seen_dates:
             b.add_problem(
-                t.header_row, title, title, f"repeats the date column {seen_dates[day]!r}"
+                t.header_row, title, title, "repeated_date_column", first=repr(seen_dates[day])
             )
         else:
             dates[i] = day
             seen_dates[day] = title
     if not dates and not b.problems:
-        b.add_problem(
-            t.header_row, None, None, 'has no "date" column and no date columns (YYYY-MM-DD)'
-        )
+        b.add_problem(t.header_row, None, None, "no_date_columns")
     if b.problems:
         return
     agent_col = t.header[columns["agent_id"]]
@@ -694,12 +700,10 @@ def _read_matrix(b: _Builder, columns: dict[str, int]) -> None:
     for row, cells in t.rows:
         agent = _text(cells, columns["agent_id"])
         if not agent:
-            b.add_problem(row, agent_col, None, "agent_id is empty")
+            b.add_problem(row, agent_col, None, "empty_agent")
             continue
         if agent in seen_agents:
-            b.add_problem(
-                row, agent_col, agent, f"is on the roster twice (first in row {seen_agents[agent]})"
-            )
+            b.add_problem(row, agent_col, agent, "duplicate_agent", first=seen_agents[agent])
             continue
         seen_agents[agent] = row
         name = _text(cells, columns.get("name")) or agent
@@ -716,7 +720,7 @@ def _read_matrix(b: _Builder, columns: dict[str, int]) -> None:
             if span:
                 s, e = parse_time(span[1]), parse_time(span[2], allow_24=True)
                 if s is None or e is None:
-                    b.add_problem(row, t.header[i], text, "is not a time span (HH:MM-HH:MM)")
+                    b.add_problem(row, t.header[i], text, "bad_span")
                     continue
                 start, end = b.span(day, s, e)
                 b.add(RosterEntry(day, agent, name, team, RosterStatus.SCHEDULED, None, start, end))
@@ -784,7 +788,7 @@ def read_roster(
         if not key:
             continue
         if key in columns and key in _LONG_COLUMNS:
-            b.add_problem(table.header_row, title, None, "appears twice in the header")
+            b.add_problem(table.header_row, title, None, "duplicate_header")
         columns.setdefault(key, i)
     if not b.problems:
         if "date" in columns:

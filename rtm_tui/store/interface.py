@@ -6,7 +6,14 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Protocol
 
-from rtm_tui.domain.plans import PlanChange, PlanStatus, RecoveryPlan, Verification
+from rtm_tui.domain.plans import (
+    NoteKind,
+    PlanChange,
+    PlanNote,
+    PlanStatus,
+    RecoveryPlan,
+    Verification,
+)
 
 
 class PlanStore(Protocol):
@@ -32,6 +39,14 @@ class PlanStore(Protocol):
     ) -> RecoveryPlan: ...
 
     def verify(self, plan_id: int, verification: Verification, at: datetime) -> RecoveryPlan: ...
+
+    def add_note(
+        self, plan_id: int, kind: NoteKind | str, text: str, who: str, at: datetime
+    ) -> PlanNote: ...
+
+    def plan_notes(self, plan_id: int) -> list[PlanNote]: ...
+
+    def last_tl_name(self) -> str: ...
 
     def overdue_plans(self, now: datetime) -> list[RecoveryPlan]: ...
 

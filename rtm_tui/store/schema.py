@@ -151,6 +151,22 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
                 LIMIT 1), '')
         WHERE scope LIKE 'agent:%'""",
     ),
+    # plans as living records: each action's status and result, progress notes and
+    # addenda (written by whom, when). Actions kept before are open with no result.
+    (
+        "ALTER TABLE plan_actions ADD COLUMN status TEXT NOT NULL DEFAULT 'open'",
+        "ALTER TABLE plan_actions ADD COLUMN result TEXT NOT NULL DEFAULT ''",
+        """CREATE TABLE plan_notes (
+            id INTEGER PRIMARY KEY,
+            plan_id INTEGER NOT NULL REFERENCES plans(id) ON DELETE CASCADE,
+            at TEXT NOT NULL,
+            at_ts REAL NOT NULL,
+            who TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            text TEXT NOT NULL
+        )""",
+        "CREATE INDEX plan_notes_plan ON plan_notes(plan_id, id)",
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -29,9 +29,12 @@ from typing import Any
 
 from rtm_tui.domain.plans import (
     CONTENT_FIELDS,
+    ActionStatus,
+    NoteKind,
     PlanAction,
     PlanChange,
     PlanError,
+    PlanNote,
     PlanStatus,
     PlanValidationError,
     RecoveryPlan,
@@ -39,6 +42,7 @@ from rtm_tui.domain.plans import (
     Verdict,
     Verification,
     check_transition,
+    note_errors,
     plan_due,
     validate_plan,
     verification_errors,
@@ -154,7 +158,7 @@ def _diff(old: RecoveryPlan, new: RecoveryPlan) -> list[tuple[str, str | None, s
         elif i >= len(old.actions):
             changes.append((f"actions.{i}", None, _action_text(new.actions[i])))
         else:
-            for attr in ("what", "pic", "due"):
+            for attr in ("what", "pic", "due", "status", "result"):
                 a, b = getattr(old.actions[i], attr), getattr(new.actions[i], attr)
                 if a != b:
                     changes.append((f"actions.{i}.{attr}", _text(a), _text(b)))
@@ -539,6 +543,8 @@ class Store:
             current = self._load_plan(conn, plan.id)
             if current is None:
                 raise PlanNotFoundError(plan.id)
+            if current.status is PlanStatus.VERIFIED:
+                raise PlanError(f"plan #{plan.id} is verified and final: add an addendum")
             changes = _diff(current, plan)
             if not changes:
                 return current
@@ -653,8 +659,12 @@ class Store:
         conn: sqlite3.Connection, plan_id: int, actions: Iterable[PlanAction]
     ) -> None:
         conn.executemany(
-            "INSERT INTO plan_actions (plan_id, position, what, pic, due) VALUES (?, ?, ?, ?, ?)",
-            [(plan_id, i, a.what, a.pic, dt_out(a.due)) for i, a in enumerate(actions)],
+            "INSERT INTO plan_actions (plan_id, position, what, pic, due, status, result) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (plan_id, i, a.what, a.pic, dt_out(a.due), str(ActionStatus(a.status)), a.result)
+                for i, a in enumerate(actions)
+            ],
         )
 
     @staticmethod
@@ -680,7 +690,12 @@ class Store:
             suggested_actions=tuple(json_in(row["suggested_actions"]) or ()),
             root_cause=RootCause(row["root_cause"]),
             analysis=row["analysis"],
-            actions=tuple(PlanAction(a["what"], a["pic"], dt_in(a["due"])) for a in actions),
+            actions=tuple(
+                PlanAction(
+                    a["what"], a["pic"], dt_in(a["due"]), ActionStatus(a["status"]), a["result"]
+                )
+                for a in actions
+            ),
             tl_name=row["tl_name"],
             note=row["note"],
             status=PlanStatus(row["status"]),
@@ -740,6 +755,60 @@ class Store:
             PlanChange(r["plan_id"], dt_in(r["at"]), r["who"], r["field"], r["old"], r["new"])
             for r in rows
         ]
+
+    def add_note(
+        self, plan_id: int, kind: NoteKind | str, text: str, who: str, at: datetime
+    ) -> PlanNote:
+        """Keep a progress note (a plan not verified yet) or an addendum (a verified plan,
+        which otherwise stays final), with its author and time, and a history row."""
+        with self._write("add the note to the plan") as conn:
+            current = self._load_plan(conn, plan_id)
+            if current is None:
+                raise PlanNotFoundError(plan_id)
+            errors = note_errors(current, kind, text, who)
+            if errors:
+                raise PlanValidationError(errors)
+            note = PlanNote(
+                plan_id=plan_id, at=at, who=who.strip(), kind=NoteKind(kind), text=text.strip()
+            )
+            cur = conn.execute(
+                "INSERT INTO plan_notes (plan_id, at, at_ts, who, kind, text) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (plan_id, dt_out(at), ts(at), note.who, str(note.kind), note.text),
+            )
+            conn.execute(
+                "INSERT INTO plan_history (plan_id, at, who, field, old, new) "
+                "VALUES (?, ?, ?, ?, NULL, ?)",
+                (plan_id, dt_out(at), note.who, f"note.{note.kind}", note.text),
+            )
+            conn.execute("UPDATE plans SET updated_at = ? WHERE id = ?", (dt_out(at), plan_id))
+            return dataclasses.replace(note, id=int(cur.lastrowid or 0))
+
+    def plan_notes(self, plan_id: int) -> list[PlanNote]:
+        """A plan's progress notes and addenda, oldest first."""
+        with self._read("read the plan notes") as conn:
+            rows = conn.execute(
+                "SELECT * FROM plan_notes WHERE plan_id = ? ORDER BY at_ts, id", (plan_id,)
+            ).fetchall()
+        return [
+            PlanNote(
+                id=r["id"],
+                plan_id=r["plan_id"],
+                at=dt_in(r["at"]),
+                who=r["who"],
+                kind=NoteKind(r["kind"]),
+                text=r["text"],
+            )
+            for r in rows
+        ]
+
+    def last_tl_name(self) -> str:
+        """The TL name on the plan filed last ("" when none): the form's default."""
+        with self._read("read the last TL name") as conn:
+            row = conn.execute(
+                "SELECT tl_name FROM plans ORDER BY created_ts DESC, id DESC LIMIT 1"
+            ).fetchone()
+        return str(row["tl_name"]) if row is not None else ""
 
     def set_status(
         self, plan_id: int, status: PlanStatus | str, who: str, at: datetime

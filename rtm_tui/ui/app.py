@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from textual import on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingsMap
+from textual.command import CommandPalette
 from textual.containers import Horizontal
 from textual.dom import DOMNode
 from textual.events import DescendantFocus
@@ -44,6 +45,7 @@ from rtm_tui.ui.header import FreshnessScreen, RtmHeader, SourceStatus
 from rtm_tui.ui.help_screen import HelpScreen, binding_rows, merge_rows
 from rtm_tui.ui.i18n import has, set_language, t
 from rtm_tui.ui.messages import FreshnessChanged, MonitorUpdated, PlansChanged, RosterChanged
+from rtm_tui.ui.outlook_view import OutlookView
 from rtm_tui.ui.plan_form import RecoveryPlanForm
 from rtm_tui.ui.plans_screen import PlansScreen
 from rtm_tui.ui.roster_view import RosterView
@@ -72,6 +74,7 @@ FOOTER_TIERS = {
     "plans": 3,
     "show_view('dashboard')": 3,
     "show_view('roster')": 3,
+    "show_view('outlook')": 3,
     "sort": 4,
     "period": 4,
     "freshness": 4,
@@ -112,6 +115,25 @@ def translate_bindings(node: DOMNode) -> None:
     for key, bindings in node._bindings.key_to_bindings.items():
         translated.key_to_bindings[key] = [_translated(b) for b in bindings]
     node._bindings = translated
+
+
+# Textual's own palette commands, by what they do (their callback), in the UI language
+_TEXTUAL_COMMANDS = {
+    "action_change_theme": "theme",
+    "action_quit": "quit",
+    "action_show_help_panel": "keys_show",
+    "action_hide_help_panel": "keys_hide",
+    "action_maximize": "maximize",
+    "action_minimize": "minimize",
+    "<lambda>": "screenshot",  # Textual's screenshot is a lambda around deliver_screenshot
+}
+
+
+def _own_words(command: SystemCommand) -> SystemCommand:
+    name = _TEXTUAL_COMMANDS.get(getattr(command.callback, "__name__", ""))
+    if name is None or not has(f"palette.{name}"):
+        return command
+    return command._replace(title=t(f"palette.{name}"), help=t(f"palette.{name}.help"))
 
 
 def _translated(binding: Binding) -> Binding:
@@ -166,6 +188,7 @@ class RtmApp(App[int]):
         Binding("p", "plans", "Plans", id="plans"),
         Binding("1", "show_view('dashboard')", "Dashboard", id="dashboard"),
         Binding("2", "show_view('roster')", "Roster", id="roster"),
+        Binding("3", "show_view('outlook')", "Outlook", id="outlook"),
         Binding("slash", "filter", "Filter", key_display="/", id="filter"),
         Binding("e", "exceptions", "Exceptions", id="exceptions"),
         Binding("s", "sort", "Sort", id="sort"),
@@ -204,6 +227,7 @@ class RtmApp(App[int]):
         self._last_gauge: KpiGauge | None = None
         self.board: AgentBoard | None = None  # None until composed
         self.roster_view: RosterView | None = None
+        self.outlook_view: OutlookView | None = None
         self._roster_dirty = False
         self._board_dirty = False
         self._day: date | None = None
@@ -226,6 +250,7 @@ class RtmApp(App[int]):
         self.filter_input.display = False
         board = self.board = AgentBoard(id="board")
         roster_view = self.roster_view = RosterView(id="roster-view")
+        outlook_view = self.outlook_view = OutlookView(id="outlook-view")
         yield self.header
         with self.tabs:
             with TabPane(t("tab.dashboard"), id="dashboard") as self.dashboard_pane:
@@ -236,6 +261,8 @@ class RtmApp(App[int]):
                 yield self.filter_input
             with TabPane(t("tab.roster"), id="roster"):
                 yield roster_view
+            with TabPane(t("tab.outlook"), id="outlook"):
+                yield outlook_view
         yield RtmFooter()
 
     def on_mount(self) -> None:
@@ -424,7 +451,9 @@ class RtmApp(App[int]):
         for event in store.take_events():
             text = t(f"store.{event.kind}", path=event.path, detail=event.detail)
             severity = STORE_EVENT_SEVERITY.get(event.kind, "warning")
-            self.notify(text, title="Store", severity=severity, timeout=15, markup=False)
+            self.notify(
+                text, title=t("toast.store"), severity=severity, timeout=15, markup=False
+            )
         self.header.update_header(store_health=getattr(store, "health", "ok"))
 
     def _announce(self, alerts: Iterable[Alert]) -> None:
@@ -548,6 +577,9 @@ class RtmApp(App[int]):
                 widgets = binding_rows(type(roster_view).BINDINGS, self.get_key_display)
             move = [("↑ ↓ pgup pgdn home end", t("cmd.move_roster"))]
             return merge_rows(app_rows, widgets, move, [("esc", t("cmd.close"))])
+        if view == "outlook":
+            outlook = binding_rows(OutlookView.BINDINGS, self.get_key_display)
+            return merge_rows(app_rows, outlook, [("esc", t("cmd.close"))])
         widget_rows = binding_rows(
             [*KpiGauge.BINDINGS, *AttendanceCard.BINDINGS], self.get_key_display
         )
@@ -575,6 +607,10 @@ class RtmApp(App[int]):
         target: Widget | None
         if view == "roster":
             target = self.roster_view
+        elif view == "outlook":
+            target = self.outlook_view
+            if self.outlook_view is not None:
+                self.outlook_view.refresh_outlook(force=True)
         else:
             target = self._last_gauge if self._selection_kind == "kpi" else self.board
             target = target or self.board or next(iter(self.gauge_panel.gauges()), None)
@@ -739,21 +775,26 @@ class RtmApp(App[int]):
             return
         from rtm_tui.domain.plan_draft import draft_plan
 
-        now = self.clock.now()
-        view = self.view or MonitorView(now, (), (), AttendanceCounts(), (), ())
-        feed = self.feed
-        draft = draft_plan(
-            now,
-            self.settings.tl_shift_at(now),
-            self.settings.site.tl_name,
-            view,
-            self.selection(),
-            feed.last_voice if feed is not None else None,
-            self.settings.staffing_rules(),
-            feed.interval_minutes if feed is not None and feed.interval_minutes else 0,
-        )
+        selected = self.selection()
+
+        def make() -> Any:  # ctrl+l in the form reads it again from the latest view
+            now = self.clock.now()
+            view = self.view or MonitorView(now, (), (), AttendanceCounts(), (), ())
+            feed = self.feed
+            return draft_plan(
+                now,
+                self.settings.tl_shift_at(now),
+                self.settings.site.tl_name,
+                view,
+                selected,
+                feed.last_voice if feed is not None else None,
+                self.settings.staffing_rules(),
+                feed.interval_minutes if feed is not None and feed.interval_minutes else 0,
+                feed.last_agents if feed is not None else None,
+            )
+
         form = RecoveryPlanForm(
-            draft, store, self.settings.tz, tuple(self.settings.site.tl_shifts)
+            make(), store, self.settings.tz, tuple(self.settings.site.tl_shifts), make
         )
         self.push_screen(form, lambda _plan: self._check_overdue())
 
@@ -945,12 +986,21 @@ class RtmApp(App[int]):
                 markup=False,
             )
 
+    def action_command_palette(self) -> None:
+        """Textual's palette, with its search prompt in the UI language."""
+        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
+            palette = CommandPalette(placeholder=t("palette.placeholder"), id="--command-palette")
+            self.push_screen(palette)
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         for command in super().get_system_commands(screen):
-            if command.title != "Screenshot":  # ours says where it saved, or why not
-                yield command
+            if command.title == "Screenshot":  # Textual's: ours says where it saved, or why not
+                continue
+            yield _own_words(command)
         yield SystemCommand(
-            t("screenshot.title"), t("screenshot.help"), lambda: self.set_timer(0.1, self.take_screenshot)
+            t("palette.screenshot"),
+            t("screenshot.help"),
+            lambda: self.set_timer(0.1, self.take_screenshot),
         )
         yield SystemCommand(t("key.recovery_plan"), t("cmd.recovery_plan"), self.action_recovery_plan)
         yield SystemCommand(t("key.plans"), t("cmd.plans"), self.action_plans)
@@ -959,6 +1009,9 @@ class RtmApp(App[int]):
         )
         yield SystemCommand(
             t("key.roster"), t("cmd.roster"), lambda: self.action_show_view("roster")
+        )
+        yield SystemCommand(
+            t("key.outlook"), t("cmd.outlook"), lambda: self.action_show_view("outlook")
         )
         yield SystemCommand(t("key.filter"), t("cmd.filter"), self.action_filter)
         yield SystemCommand(t("key.exceptions"), t("cmd.exceptions"), self.action_exceptions)

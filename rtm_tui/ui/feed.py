@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from bisect import bisect_right
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, tzinfo
@@ -34,7 +33,12 @@ from textual.message import Message
 
 from rtm_tui.app.recorder import Recorder
 from rtm_tui.clock import Clock
-from rtm_tui.domain.coverage import IntervalForecast, need_for, takes_contacts
+from rtm_tui.domain.coverage import (
+    IntervalForecast,
+    need_for,
+    scheduled_per_interval,
+    takes_contacts,
+)
 from rtm_tui.domain.kpi import NONVOICE_KPIS, VOICE_KPIS, counts_from, family_of
 from rtm_tui.domain.plan_draft import MIN_PROJECTION_SECONDS
 from rtm_tui.domain.skew import ClockSkew, on_our_clock
@@ -48,7 +52,7 @@ from rtm_tui.domain.types import (
     StaffingRules,
     VoiceSnapshot,
 )
-from rtm_tui.ui.i18n import register, t
+from rtm_tui.ui.i18n import t
 from rtm_tui.ui.messages import FreshnessChanged, MonitorUpdated, RosterChanged
 
 if TYPE_CHECKING:
@@ -61,30 +65,6 @@ if TYPE_CHECKING:
 
 _T = TypeVar("_T")
 
-register(
-    "en",
-    {
-        "skew.title": "Platform clock",
-        "skew.detected": (
-            "The platform's clock is {skew} against this machine's: its times are "
-            "corrected by that much for timers and logins"
-        ),
-        "skew.gone": "The platform's clock agrees with this machine's again",
-        "skew.short": "platform clock {skew}",
-    },
-)
-register(
-    "id",
-    {
-        "skew.title": "Jam platform",
-        "skew.detected": (
-            "Jam platform selisih {skew} dari jam mesin ini: waktunya dikoreksi sebesar "
-            "itu untuk timer dan login"
-        ),
-        "skew.gone": "Jam platform kembali sama dengan jam mesin ini",
-        "skew.short": "jam platform {skew}",
-    },
-)
 
 SOURCES = ("agents", "voice", "nonvoice", "roster")
 KPI_RECORD_SECONDS = 60.0  # how often the running interval's KPI values are upserted
@@ -250,29 +230,7 @@ class TodayCoverage:
         intervals it overlaps, on plain timestamps (2,000 agents: a few ms, not 0.5 s)."""
         if self._entries is None:
             return None
-        edges = [s.timestamp() for s in starts]
-        length = step.total_seconds()
-        out = [0.0] * len(edges)
-        for e in self._entries:
-            assert e.start is not None and e.end is not None  # takes_contacts
-            s0, s1 = e.start.timestamp(), e.end.timestamp()
-            # breaks only count inside the shift; overlapping breaks only once
-            spans = [(max(b.start.timestamp(), s0), min(b.end.timestamp(), s1)) for b in e.breaks]
-            rests: list[tuple[float, float]] = []
-            for a, b in sorted(x for x in spans if x[0] < x[1]):
-                if rests and a <= rests[-1][1]:
-                    rests[-1] = (rests[-1][0], max(rests[-1][1], b))
-                else:
-                    rests.append((a, b))
-            i = max(0, bisect_right(edges, s0) - 1)
-            while i < len(edges) and edges[i] < s1:
-                a, b = edges[i], edges[i] + length
-                shift = min(s1, b) - max(s0, a)
-                if shift > 0:
-                    resting = sum(max(0.0, min(r1, b) - max(r0, a)) for r0, r1 in rests)
-                    out[i] += (shift - resting) / length
-                i += 1
-        return [round(x, 2) for x in out]
+        return scheduled_per_interval(self._entries, starts, step)
 
     def _past(self, day: date) -> dict[datetime, _Counts]:
         """Closed intervals' counts: the store's (read once a day), then those seen live."""
@@ -370,6 +328,7 @@ class Feed:
         self.last_view: MonitorView | None = None
         self.last_voice: VoiceSnapshot | None = None
         self.last_nonvoice: NonVoiceSnapshot | None = None
+        self.last_agents: AgentsSnapshot | None = None  # who takes which channel (outlook)
         self.roster: Roster | None = None
         self.interval_minutes: int | None = None
         self.store_error: str | None = None
@@ -487,6 +446,7 @@ class Feed:
         self._fold_agents(snapshot)
 
     def _fold_agents(self, snapshot: AgentsSnapshot) -> None:
+        self.last_agents = snapshot
         self._apply("agents", agents=snapshot)
         if self.recorder is not None:
             # the writer thread turns it into the states that changed since the last poll
@@ -633,7 +593,9 @@ class Feed:
         except Exception as exc:
             message = _file_problem(path, exc)
             if message != self.forecast_error and self._app is not None:
-                self._app.notify(message, title="Forecast", severity="error", markup=False)
+                self._app.notify(
+                    message, title=t("toast.forecast"), severity="error", markup=False
+                )
             self.forecast_error = message
             return False
         self.forecast_error = None
@@ -663,7 +625,7 @@ class Feed:
         """A store call's or a recorder flush's outcome: an error is kept for the header
         and said once (a toast) until a write succeeds again."""
         if error is not None and self.store_error is None and self._app is not None:
-            self._app.notify(error, title="Store", severity="error", markup=False)
+            self._app.notify(error, title=t("toast.store"), severity="error", markup=False)
         self.store_error = error
 
     def _keep_record(self, view: MonitorView, previous: MonitorView | None) -> None:
@@ -765,7 +727,7 @@ def _file_problem(path: Path, exc: Exception) -> str:
     problems = getattr(exc, "problems", None)
     message = f"{path.name}: {problems[0]}" if problems else f"{path.name}: {exc}"
     if problems and len(problems) > 1:
-        message += f" (+{len(problems) - 1} more)"
+        message += t("file.more", count=len(problems) - 1)
     return message
 
 

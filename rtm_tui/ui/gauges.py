@@ -25,42 +25,11 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Label, Static
 
-from rtm_tui.domain.format import fmt_kpi
+from rtm_tui.domain.format import count_label, fmt_count_value, fmt_kpi
 from rtm_tui.domain.kpi import NONVOICE_KPIS, VOICE_KPIS, target_for
 from rtm_tui.domain.types import AttendanceCounts, KpiTarget, KpiValue, MonitorView, Status
 from rtm_tui.domain.vocabulary import PERIODS, KpiId
-from rtm_tui.ui.i18n import register, t
-
-register(
-    "en",
-    {
-        "kpi.short.scr": "SCR",
-        "kpi.short.abandon": "Aband",
-        "kpi.short.service_level": "SL",
-        "kpi.short.aht": "AHT",
-        "kpi.short.asa": "ASA",
-        "kpi.short.calls_waiting": "Waiting",
-        "kpi.short.longest_wait": "Longest",
-        "gauge.strip.today": "Today",
-        "gauge.strip.shift": "TL shift",
-        "gauge.strip.interval": "Interval",
-    },
-)
-register(
-    "id",
-    {
-        "kpi.short.scr": "SCR",
-        "kpi.short.abandon": "Aband",
-        "kpi.short.service_level": "SL",
-        "kpi.short.aht": "AHT",
-        "kpi.short.asa": "ASA",
-        "kpi.short.calls_waiting": "Antre",
-        "kpi.short.longest_wait": "Terlama",
-        "gauge.strip.today": "Hari ini",
-        "gauge.strip.shift": "Shift TL",
-        "gauge.strip.interval": "Interval",
-    },
-)
+from rtm_tui.ui.i18n import has, t
 
 # the non-voice gauges: non-voice AHT is a report figure, not a gauge a TL steers by
 NONVOICE_KPIS = tuple(k for k in NONVOICE_KPIS if k != KpiId.NV_AHT)
@@ -625,7 +594,8 @@ class CountsScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         box = Static(self._body(), id="counts-box")
-        box.border_title = Text(t("counts.title", kpi=t(f"kpi.{self.kpi}"), scope=self.scope))
+        scope = t("counts.scope.all") if self.scope == "all" else self.scope
+        box.border_title = Text(t("counts.title", kpi=t(f"kpi.{self.kpi}"), scope=scope))
         box.border_subtitle = t("counts.close")
         yield box
 
@@ -643,9 +613,23 @@ class CountsScreen(ModalScreen[None]):
             out.append(f"  {t('counts.target')}: {sla}  {slg}\n")
             for name, number in kv.counts.items():
                 any_counts = True
-                shown = f"{number:,.0f}" if float(number).is_integer() else f"{number:,.1f}"
-                out.append(f"  {name:<24}{shown:>14}\n")
+                out.append(f"  {count_name(name):<28}{count_value(name, number):>12}\n")
             out.append("\n")
         if not any_counts:
             out.append(t("counts.none"))
+        else:
+            out.append(t("counts.units"), style="dim")
         return out
+
+
+def count_name(name: str) -> str:
+    """A raw count's name as the TL reads it ("Answered in SL"), in the UI language."""
+    key = f"count.{name}"
+    return t(key) if has(key) else count_label(name)
+
+
+def count_value(name: str, value: float) -> str:
+    """A count in its unit: a duration as m:ss (h:mm:ss from an hour), a count as 1,234."""
+    if name.endswith("_seconds"):
+        return fmt_count_value(name, value)
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"

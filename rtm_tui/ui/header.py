@@ -21,7 +21,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from rtm_tui.sources.sanitise import scrub
-from rtm_tui.ui.i18n import t
+from rtm_tui.ui.i18n import has, t
 
 SOURCES = ("agents", "voice", "nonvoice", "roster")
 LEVELS = ("fresh", "late", "stale", "never", "off")
@@ -326,6 +326,9 @@ class FreshnessScreen(ModalScreen[None]):
                 if failures:
                     out.append(f", {t('fresh.failures', count=failures)}")
                 out.append(":\n    ")
+                kind = getattr(fr, "last_error_kind", None)
+                if kind and has(f"fresh.kind.{kind}"):  # what it is in the TL's language,
+                    out.append(f"{t(f'fresh.kind.{kind}')}: ", style="bold red")  # then detail
                 out.append(scrub(str(error)), style="red")  # data: a Text, never markup
                 out.append("\n")
         out.append("\n")

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import datetime, time
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from rtm_tui.clock import Clock, FastClock
+from rtm_tui.domain.coverage import IntervalForecast
 from rtm_tui.ui.app import AppContext, RtmApp
 from rtm_tui.ui.feed import Feed
 from rtm_tui.ui.i18n import set_language, t
@@ -138,7 +139,29 @@ def build_demo_app(
         metrics=metrics,
         metrics_error=metrics_error,
     )
+    if not settings.staffing.forecast and app.feed is not None:
+        app.feed.coverage.set_forecast(
+            simulator_forecast(sim, clock.now().astimezone(settings.tz).date(), settings)
+        )
     return app, sim
+
+
+def simulator_forecast(
+    sim: Any, day: date, settings: Settings
+) -> dict[date, tuple[IntervalForecast, ...]]:
+    """The demo's forecast when the config names no file: the simulator's own plan (its
+    arrival rates without incidents) for `day` and the next, so the outlook and the
+    roster coverage have a forecast to compare with, as at a site that has one."""
+    minutes = settings.staffing.interval_minutes
+    out: dict[date, tuple[IntervalForecast, ...]] = {}
+    for d in (day, day + timedelta(days=1)):
+        out[d] = tuple(
+            IntervalForecast(
+                datetime.combine(d, time(int(hhmm[:2]), int(hhmm[3:])), settings.tz), calls, aht
+            )
+            for hhmm, calls, aht in sim.forecast(d, minutes)
+        )
+    return out
 
 
 DEMO_START_OFF_HOURS = time(10, 40)  # mid pagi, 10 minutes into an interval: all busy
@@ -159,7 +182,9 @@ def demo(args: argparse.Namespace, settings: Settings | None) -> int:
 
     settings = settings or Settings()
     set_language(settings.site.language)
-    start = demo_start(args.clock.now().astimezone(settings.tz), settings, getattr(args, "start", None))
+    start = demo_start(
+        args.clock.now().astimezone(settings.tz), settings, getattr(args, "start", None)
+    )
     clock = FastClock(start, getattr(args, "speed", 1.0) or 1.0)
     store, store_error = open_store(data_dir() / DEMO_DATABASE)
     server, metrics_error = start_metrics(settings, clock, data_dir() / DEMO_DATABASE)

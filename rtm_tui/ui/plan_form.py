@@ -19,9 +19,11 @@ keeps everything typed; the TL can fix the cause and press ctrl+s again.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping, Sequence
+import dataclasses
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
 from rich.text import Text
@@ -34,15 +36,12 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
-from rtm_tui.domain.format import count_label, fmt_counts, fmt_when
-from rtm_tui.domain.plan_draft import AGENT_INDICATORS, PlanDraft, kpi_label
+from rtm_tui.domain.plan_draft import AGENT_INDICATORS, PlanDraft
 from rtm_tui.domain.plans import (
-    ROOT_CAUSE_LABELS,
-    STATUS_LABELS,
+    FIELD_LIMITS,
     TL_SHIFTS,
     PlanAction,
     PlanError,
-    PlanStatus,
     PlanValidationError,
     RecoveryPlan,
     RootCause,
@@ -50,247 +49,16 @@ from rtm_tui.domain.plans import (
 )
 from rtm_tui.domain.timefmt import parse_hhmm
 from rtm_tui.domain.types import Direction
+from rtm_tui.i18n.plans import (
+    cause_label,
+    counts_text,
+    kpi_text,
+    shift_label,
+    suggestion_text,
+    when_text,
+)
 from rtm_tui.store import PlanStore, StoreError
-from rtm_tui.ui.i18n import register, t
-
-register(
-    "en",
-    {
-        # the form
-        "plan.title": "Recovery plan",
-        "plan.ctx.kpi": "KPI",
-        "plan.ctx.scope": "Scope",
-        "plan.ctx.target": "Target",
-        "plan.ctx.actual": "Actual",
-        "plan.ctx.counts": "Counts",
-        "plan.ctx.interval": "Interval",
-        "plan.ctx.below_slg": "below the SLG",
-        "plan.ctx.below_sla": "below the SLA",
-        "plan.ctx.over_slg": "over the SLG",
-        "plan.ctx.over_sla": "over the SLA",
-        "plan.period.interval": "interval",
-        "plan.period.today": "today",
-        "plan.period.shift": "TL shift so far",
-        "plan.period.now": "now",
-        "plan.kpi_label": "KPI or indicator",
-        "plan.kpi_placeholder": "e.g. scr, abandon, aht",
-        "plan.root_cause": "Root cause",
-        "plan.root_cause_suggested": "Root cause (suggested: {hint})",
-        "plan.root_cause_prompt": "Choose a category",
-        "plan.analysis": "Analysis",
-        "plan.analysis_placeholder": "Why was the target missed?",
-        "plan.suggestions": "Suggestions (enter: use as action)",
-        "plan.actions": "Actions (what / PIC / due HH:MM)  ctrl+n add, ctrl+r remove",
-        "plan.action_what": "What will be done",
-        "plan.action_pic": "PIC",
-        "plan.due_placeholder": "HH:MM",
-        "plan.tl_shift": "TL shift",
-        "plan.tl_shift_prompt": "Choose the TL shift",
-        "plan.tl_name": "TL name",
-        "plan.tl_name_placeholder": "Team Leader",
-        "plan.note": "Note",
-        "plan.suggestion_added": "Suggestion added as an action; set its PIC",
-        "plan.remove_where": "Move to an action first (tab), then ctrl+r",
-        "plan.not_saved": "Not saved: {error}",
-        "plan.not_saved_toast": "Recovery plan not saved: {error}",
-        "plan.saved": "Recovery plan #{id} saved",
-        "plan.discard_question": "Discard this recovery plan? What you typed will be lost.",
-        "plan.discard_keys": "y = discard   n / escape = keep editing",
-        "key.plan_save": "Save",
-        "key.plan_add_action": "Add action",
-        "key.plan_remove_action": "Remove action",
-        "key.plan_close": "Close",
-        "key.plan_discard": "Discard",
-        "key.plan_keep": "Keep editing",
-        "key.plan_use_suggestion": "Use as action",
-        # labels of domain values
-        "plan.shift.pagi": "Pagi (morning)",
-        "plan.shift.siang": "Siang (afternoon)",
-        "plan.cause.volume_spike": "Volume spike",
-        "plan.cause.understaffing": "Absence / understaffing",
-        "plan.cause.excess_aux": "Excess AUX",
-        "plan.cause.long_aht": "Long AHT",
-        "plan.cause.system": "System / technical",
-        "plan.cause.other": "Other",
-        "plan.status.open": "Open",
-        "plan.status.in_progress": "In progress",
-        "plan.status.done": "Done",
-        "plan.status.verified": "Verified",
-        "plan.kpi.scr": "SCR",
-        "plan.kpi.abandon": "Abandon rate",
-        "plan.kpi.service_level": "Service level",
-        "plan.kpi.aht": "AHT",
-        "plan.kpi.asa": "ASA",
-        "plan.kpi.calls_waiting": "Calls waiting",
-        "plan.kpi.longest_wait": "Longest wait",
-        "plan.kpi.response_time": "Response time",
-        "plan.kpi.waiting_list": "Waiting list",
-        "plan.kpi.nv_aht": "Non-voice AHT",
-        "plan.kpi.aux_over_limit": "AUX over its limit",
-        "plan.kpi.aux_over_allowance": "AUX over the shift allowance",
-        "plan.kpi.late_login": "Late login",
-        "plan.kpi.absent": "Absent (no-show)",
-        "plan.kpi.early_out": "Early out",
-        "plan.kpi.not_rostered": "Logged in, not rostered",
-        "plan.kpi.adherence": "Schedule adherence",
-        "plan.kpi.agent": "Agent follow-up",
-        # validation (validate_plan's messages, and the form's own)
-        "plan.err.tl_shift": "choose the TL shift",
-        "plan.err.interval_start": "interval start is required (with its timezone)",
-        "plan.err.created_at": "filing time must carry a timezone",
-        "plan.err.kpi": "KPI or indicator is required",
-        "plan.err.scope": "queue or channel is required (use 'all' for the whole site)",
-        "plan.err.root_cause": "choose a root cause category",
-        "plan.err.analysis": "root cause analysis is required",
-        "plan.err.tl_name": "TL name is required",
-        "plan.err.actions": "add at least one action",
-        "plan.err.action_what": "say what will be done",
-        "plan.err.action_pic": "a person in charge (PIC) is required",
-        "plan.err.action_due": "a due time is required",
-        "plan.err.due_after_start": "due time must be after the interval start",
-        "plan.err.number": "must be a number",
-        "plan.err.due_required": "a due time is required (HH:MM)",
-        "plan.err.due_format": "use HH:MM",
-        "plan.err.due_past": "due time is already past: give a later time",
-        "date.months": "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec",
-        "count.offered": "Offered",
-        "count.answered": "Answered",
-        "count.abandoned": "Abandoned",
-        "count.short_abandoned": "Short abandons",
-        "count.answered_within_sl": "Answered in SL",
-        "count.handle_seconds": "Handle time",
-        "count.talk_seconds": "Talk time",
-        "count.hold_seconds": "Hold time",
-        "count.acw_seconds": "ACW time",
-        "count.answer_wait_seconds": "Wait time",
-        "count.received": "Received",
-        "count.responded": "Responded",
-        "count.first_response_seconds": "First response time",
-        "count.handled": "Handled",
-        "count.aux_used_seconds": "AUX used",
-        "count.aux_allowance_seconds": "AUX allowance",
-        "count.in_aux_seconds": "In AUX now",
-        "count.late_seconds": "Late by",
-    },
-)
-register(
-    "id",
-    {
-        "plan.title": "Recovery plan",
-        "plan.ctx.kpi": "KPI",
-        "plan.ctx.scope": "Cakupan",
-        "plan.ctx.target": "Target",
-        "plan.ctx.actual": "Aktual",
-        "plan.ctx.counts": "Angka",
-        "plan.ctx.interval": "Interval",
-        "plan.ctx.below_slg": "di bawah SLG",
-        "plan.ctx.below_sla": "di bawah SLA",
-        "plan.ctx.over_slg": "di atas SLG",
-        "plan.ctx.over_sla": "di atas SLA",
-        "plan.period.interval": "interval",
-        "plan.period.today": "hari ini",
-        "plan.period.shift": "shift TL sejauh ini",
-        "plan.period.now": "kini",
-        "plan.kpi_label": "KPI atau indikator",
-        "plan.kpi_placeholder": "mis. scr, abandon, aht",
-        "plan.root_cause": "Akar masalah",
-        "plan.root_cause_suggested": "Akar masalah (saran: {hint})",
-        "plan.root_cause_prompt": "Pilih kategori",
-        "plan.analysis": "Analisis",
-        "plan.analysis_placeholder": "Mengapa target tidak tercapai?",
-        "plan.suggestions": "Saran (enter: jadikan tindakan)",
-        "plan.actions": "Tindakan (apa / PIC / tenggat JJ:MM)  ctrl+n tambah, ctrl+r hapus",
-        "plan.action_what": "Apa yang akan dilakukan",
-        "plan.action_pic": "PIC",
-        "plan.due_placeholder": "JJ:MM",
-        "plan.tl_shift": "Shift TL",
-        "plan.tl_shift_prompt": "Pilih shift TL",
-        "plan.tl_name": "Nama TL",
-        "plan.tl_name_placeholder": "Team Leader",
-        "plan.note": "Catatan",
-        "plan.suggestion_added": "Saran ditambahkan sebagai tindakan; isi PIC-nya",
-        "plan.remove_where": "Pindah ke sebuah tindakan dulu (tab), lalu ctrl+r",
-        "plan.not_saved": "Tidak tersimpan: {error}",
-        "plan.not_saved_toast": "Recovery plan tidak tersimpan: {error}",
-        "plan.saved": "Recovery plan #{id} tersimpan",
-        "plan.discard_question": "Buang recovery plan ini? Isian yang diketik akan hilang.",
-        "plan.discard_keys": "y = buang   n / escape = lanjut mengisi",
-        "key.plan_save": "Simpan",
-        "key.plan_add_action": "Tambah tindakan",
-        "key.plan_remove_action": "Hapus tindakan",
-        "key.plan_close": "Tutup",
-        "key.plan_discard": "Buang",
-        "key.plan_keep": "Lanjut mengisi",
-        "key.plan_use_suggestion": "Jadikan tindakan",
-        "plan.shift.pagi": "Pagi",
-        "plan.shift.siang": "Siang",
-        "plan.cause.volume_spike": "Lonjakan volume",
-        "plan.cause.understaffing": "Absensi / kurang agen",
-        "plan.cause.excess_aux": "AUX berlebih",
-        "plan.cause.long_aht": "AHT panjang",
-        "plan.cause.system": "Sistem / teknis",
-        "plan.cause.other": "Lainnya",
-        "plan.status.open": "Terbuka",
-        "plan.status.in_progress": "Dikerjakan",
-        "plan.status.done": "Selesai",
-        "plan.status.verified": "Terverifikasi",
-        "plan.kpi.scr": "SCR",
-        "plan.kpi.abandon": "Tingkat abandon",
-        "plan.kpi.service_level": "Service level",
-        "plan.kpi.aht": "AHT",
-        "plan.kpi.asa": "ASA",
-        "plan.kpi.calls_waiting": "Panggilan antre",
-        "plan.kpi.longest_wait": "Tunggu terlama",
-        "plan.kpi.response_time": "Waktu respons",
-        "plan.kpi.waiting_list": "Daftar antre",
-        "plan.kpi.nv_aht": "AHT non-voice",
-        "plan.kpi.aux_over_limit": "AUX melewati batas",
-        "plan.kpi.aux_over_allowance": "AUX melewati jatah shift",
-        "plan.kpi.late_login": "Login terlambat",
-        "plan.kpi.absent": "Tidak hadir (no-show)",
-        "plan.kpi.early_out": "Pulang cepat",
-        "plan.kpi.not_rostered": "Login tanpa jadwal",
-        "plan.kpi.adherence": "Kepatuhan jadwal",
-        "plan.kpi.agent": "Tindak lanjut agen",
-        "plan.err.tl_shift": "pilih shift TL",
-        "plan.err.interval_start": "awal interval wajib diisi (dengan zona waktunya)",
-        "plan.err.created_at": "waktu pengisian harus memiliki zona waktu",
-        "plan.err.kpi": "KPI atau indikator wajib diisi",
-        "plan.err.scope": "antrean atau kanal wajib diisi (pakai 'all' untuk seluruh site)",
-        "plan.err.root_cause": "pilih kategori akar masalah",
-        "plan.err.analysis": "analisis akar masalah wajib diisi",
-        "plan.err.tl_name": "nama TL wajib diisi",
-        "plan.err.actions": "tambahkan minimal satu tindakan",
-        "plan.err.action_what": "tulis apa yang akan dilakukan",
-        "plan.err.action_pic": "penanggung jawab (PIC) wajib diisi",
-        "plan.err.action_due": "tenggat wajib diisi",
-        "plan.err.due_after_start": "tenggat harus setelah awal interval",
-        "plan.err.number": "harus berupa angka",
-        "plan.err.due_required": "tenggat wajib diisi (JJ:MM)",
-        "plan.err.due_format": "pakai JJ:MM",
-        "plan.err.due_past": "tenggat sudah lewat: isi waktu yang lebih lambat",
-        "date.months": "Jan Feb Mar Apr Mei Jun Jul Agu Sep Okt Nov Des",
-        "count.offered": "Masuk",
-        "count.answered": "Dijawab",
-        "count.abandoned": "Abandon",
-        "count.short_abandoned": "Abandon singkat",
-        "count.answered_within_sl": "Dijawab dalam SL",
-        "count.handle_seconds": "Waktu tangani",
-        "count.talk_seconds": "Waktu bicara",
-        "count.hold_seconds": "Waktu hold",
-        "count.acw_seconds": "Waktu ACW",
-        "count.answer_wait_seconds": "Waktu tunggu",
-        "count.received": "Diterima",
-        "count.responded": "Direspons",
-        "count.first_response_seconds": "Waktu respons pertama",
-        "count.handled": "Ditangani",
-        "count.aux_used_seconds": "AUX terpakai",
-        "count.aux_allowance_seconds": "Jatah AUX",
-        "count.in_aux_seconds": "Di AUX kini",
-        "count.late_seconds": "Terlambat",
-    },
-)
-
+from rtm_tui.ui.i18n import t
 
 # validate_plan's messages (English, the domain has no i18n) -> catalog keys. A message
 # not listed here (a new rule in the domain) is shown as it is, in English.
@@ -310,61 +78,67 @@ _VALIDATION_KEYS = {
     "due time must be after the interval start": "plan.err.due_after_start",
     "must be a number": "plan.err.number",
     "due time is already past: give a later time": "plan.err.due_past",
+    "choose open, done or not done": "plan.err.action_status",
+    "a verified plan is final: add an addendum": "plan.err.final",
+    "an addendum is for a verified plan; write a progress note": "plan.err.addendum_early",
+    "the note is empty": "plan.err.note_empty",
+    "who writes the note is required": "plan.err.note_who",
+    "a note is a progress note or an addendum": "plan.err.note_kind",
 }
+
+
+_TOO_LONG = re.compile(r"^at most (\d+) characters$")
 
 
 def error_text(message: str) -> str:
     """A validation message of the domain in the UI language."""
     key = _VALIDATION_KEYS.get(message)
-    return t(key) if key else message
+    if key:
+        return t(key)
+    too_long = _TOO_LONG.match(message)
+    return t("plan.err.too_long", limit=too_long.group(1)) if too_long else message
 
 
-def count_text(name: str) -> str:
-    """A raw count's name in the UI language (unknown names as the domain labels them)."""
-    key = f"count.{name}"
-    text = t(key)
-    return count_label(name) if text == key else text
+def text_input(value: str = "", **kwargs: Any) -> Input:
+    """An Input that keeps its text when tabbed into (cursor at the end, nothing
+    selected): one keystroke must not wipe an action made from a suggestion."""
+    return Input(value, select_on_focus=False, **kwargs)
 
 
-def counts_text(counts: Mapping[str, float]) -> str:
-    """Counts in the screen's units with labels: "Offered 50 · Handle time 3:20:00"."""
-    return fmt_counts(counts, count_text)
+def limited(key: str, field_name: str) -> Text:
+    """A field's label with the longest text it keeps: "Analysis (max 2000)"."""
+    return Text(t("plan.with_limit", label=t(key), limit=FIELD_LIMITS[field_name]))
 
 
-def when_text(moment: datetime | None, tz: tzinfo, day: date | None = None) -> str:
-    """"08:00" on `day`, else "25 Nov 08:00" (month names in the UI language)."""
-    return fmt_when(moment, tz, day, tuple(t("date.months").split()))
+class KeysHelp(ModalScreen[None]):
+    """Every key of a screen, one a line; any of escape, ?, f1 or q closes it."""
 
+    BINDINGS = [Binding("escape,question_mark,f1,q", "close", "Close", id="plan_close")]
+    DEFAULT_CSS = """
+    KeysHelp { align: center middle; }
+    KeysHelp > Static {
+        width: 76; max-width: 100%; height: auto; max-height: 100%; padding: 1 2;
+        border: thick $primary; background: $surface;
+    }
+    """
 
-def scope_text(plan: RecoveryPlan, team: bool = True) -> str:
-    """Who or what the plan is about as the TL reads it: the agent's or queue's name
-    (and the team, when there is room), the stored id only when no name was kept."""
-    label = plan.scope_label or plan.scope
-    return f"{label} · {plan.team}" if team and plan.team else label
+    def __init__(self, title: str, keys: Sequence[tuple[str, str]]) -> None:
+        super().__init__()
+        translate_screen_bindings(self)
+        self.title_text = title
+        self.keys = tuple(keys)
 
+    def compose(self) -> ComposeResult:
+        out = Text(self.title_text + "\n\n", style="bold")
+        width = max((len(k) for k, _ in self.keys), default=0) + 2
+        for key, text_key in self.keys:
+            out.append(f"{key:<{width}}", style="bold")
+            out.append(t(text_key) + "\n")
+        out.append("\n" + t("help.plan.close_help"), style="dim")
+        yield Static(out, id="keys-help")
 
-def shift_label(shift: str) -> str:
-    """pagi/siang have catalog labels; a site's own shift names show as written."""
-    return t(f"plan.shift.{shift}") if shift in TL_SHIFTS else shift
-
-
-def cause_label(cause: object) -> str:
-    if cause in set(RootCause):
-        return t(f"plan.cause.{cause}")
-    return ROOT_CAUSE_LABELS.get(cause, str(cause))  # type: ignore[call-overload]
-
-
-def status_label(status: object) -> str:
-    if status in set(PlanStatus):
-        return t(f"plan.status.{status}")
-    return STATUS_LABELS.get(status, str(status))  # type: ignore[call-overload]
-
-
-def kpi_text(kpi: str) -> str:
-    """A KPI or agent indicator for the TL; unknown ids as the domain names them."""
-    key = f"plan.kpi.{kpi}"
-    text = t(key)
-    return kpi_label(kpi) if text == key else text
+    def action_close(self) -> None:
+        self.dismiss(None)
 
 
 def translate_screen_bindings(node: Any) -> None:
@@ -408,18 +182,19 @@ class ConfirmDiscard(ModalScreen[bool]):
     DEFAULT_CSS = """
     ConfirmDiscard { align: center middle; }
     ConfirmDiscard > Vertical {
-        width: 56; height: auto; padding: 1 2;
+        width: 56; max-width: 100%; height: auto; padding: 1 2;
         border: thick $warning; background: $surface;
     }
     """
 
-    def __init__(self) -> None:
+    def __init__(self, question: str = "") -> None:
         super().__init__()
         translate_screen_bindings(self)
+        self.question = question or t("plan.discard_question")
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(t("plan.discard_question"), markup=False)
+            yield Label(self.question, markup=False)
             yield Label(t("plan.discard_keys"), markup=False)
 
     def action_answer(self, discard: bool) -> None:
@@ -455,13 +230,23 @@ class ActionRow(Horizontal):
     def compose(self) -> ComposeResult:
         what, pic, due = self._initial
         with Vertical(classes="what"):
-            yield Input(what, placeholder=t("plan.action_what"), classes="action-what")
+            yield text_input(
+                what,
+                placeholder=t("plan.action_what"),
+                classes="action-what",
+                max_length=FIELD_LIMITS["what"],
+            )
             yield Static("", classes="field-error -empty", id=f"err-action-{self.number}-what")
         with Vertical(classes="pic"):
-            yield Input(pic, placeholder=t("plan.action_pic"), classes="action-pic")
+            yield text_input(
+                pic,
+                placeholder=t("plan.action_pic"),
+                classes="action-pic",
+                max_length=FIELD_LIMITS["pic"],
+            )
             yield Static("", classes="field-error -empty", id=f"err-action-{self.number}-pic")
         with Vertical(classes="due"):
-            yield Input(
+            yield text_input(
                 due, placeholder=t("plan.due_placeholder"), classes="action-due", max_length=5
             )
             # the due date when it is not the plan's day ("25 Nov"): HH:MM alone hides it
@@ -524,7 +309,8 @@ def context_text(draft: PlanDraft, tz: tzinfo) -> Text:
     line("target", "  ".join(targets) or "—")
     way = "over" if draft.kpi in AGENT_INDICATORS or draft.direction is Direction.LOWER else "below"
     level = {"breach": "slg", "warning": "sla"}.get(str(draft.status))
-    status = f"  {t(f'plan.ctx.{way}_{level}')}" if level else ""
+    # no value (an absent agent, an indicator without a number): nothing is "over" anything
+    status = f"  {t(f'plan.ctx.{way}_{level}')}" if level and draft.actual is not None else ""
     line("actual", draft.value_text(draft.actual) + status, status_style)
     if draft.counts:
         line("counts", counts_text(draft.counts))
@@ -543,7 +329,20 @@ class RecoveryPlanForm(ModalScreen[RecoveryPlan | None]):
         Binding("ctrl+n", "add_action", "Add action", id="plan_add_action"),
         Binding("ctrl+r", "remove_action", "Remove action", id="plan_remove_action"),
         Binding("escape", "close", "Close", id="plan_close"),
+        Binding("ctrl+l", "refresh", "Refresh", priority=True, id="plan_refresh"),
+        Binding("f1", "help", "Keys", id="plan_help"),
+        Binding("question_mark", "help_key", "Keys", show=False, id="plan_help_key"),
     ]
+    KEYS_HELP = (
+        ("tab / shift+tab", "help.plan.tab"),
+        ("enter", "help.plan.use_suggestion"),
+        ("ctrl+n", "help.plan.add_action"),
+        ("ctrl+r", "help.plan.remove_action"),
+        ("ctrl+s", "help.plan.save"),
+        ("ctrl+l", "help.plan.refresh"),
+        ("escape", "help.plan.close"),
+        ("f1 / ?", "help.plan.help"),
+    )
     DEFAULT_CSS = """
     RecoveryPlanForm { align: center middle; }
     RecoveryPlanForm > #plan-box {
@@ -574,10 +373,12 @@ class RecoveryPlanForm(ModalScreen[RecoveryPlan | None]):
         store: PlanStore,
         tz: tzinfo,
         tl_shifts: Sequence[str] = TL_SHIFTS,
+        redraft: Callable[[], PlanDraft] | None = None,
     ) -> None:
         super().__init__()
         translate_screen_bindings(self)
         self.draft = draft
+        self.redraft = redraft  # ctrl+l: the context read again (the app's latest view)
         self.tl_shifts = tuple(tl_shifts)  # the site's [site.tl_shifts] names
         self.store = store
         self.tz = tz
@@ -596,7 +397,7 @@ class RecoveryPlanForm(ModalScreen[RecoveryPlan | None]):
                 yield Static(context_text(d, self.tz), id="plan-context")
                 if not d.kpi:  # nothing was selected: the TL names the KPI
                     yield Label(t("plan.kpi_label"), classes="section", markup=False)
-                    yield Input(placeholder=t("plan.kpi_placeholder"), id="kpi")
+                    yield text_input(placeholder=t("plan.kpi_placeholder"), id="kpi")
                     yield Static("", classes="field-error -empty", id="err-kpi")
                 hint = cause_label(d.root_cause_hint) if d.root_cause_hint else None
                 root_title = (
@@ -606,16 +407,17 @@ class RecoveryPlanForm(ModalScreen[RecoveryPlan | None]):
                 yield Select(
                     [(cause_label(c), c) for c in RootCause],
                     prompt=t("plan.root_cause_prompt"),
+                    value=d.root_cause_hint if d.root_cause_hint in set(RootCause) else Select.NULL,
                     id="root_cause",
                 )
                 yield Static("", classes="field-error -empty", id="err-root_cause")
-                yield Label(t("plan.analysis"), classes="section", markup=False)
+                yield Label(limited("plan.analysis", "analysis"), classes="section")
                 yield TextArea(id="analysis", placeholder=t("plan.analysis_placeholder"))
                 yield Static("", classes="field-error -empty", id="err-analysis")
                 if d.suggestions:
                     yield Label(t("plan.suggestions"), classes="section", markup=False)
                     yield SuggestionList(
-                        *(Option(Text(s), id=f"s{i}") for i, s in enumerate(d.suggestions)),
+                        *self._options(),
                         id="suggestions",
                     )
                 yield Label(Text(t("plan.actions")), classes="section")
@@ -632,12 +434,15 @@ class RecoveryPlanForm(ModalScreen[RecoveryPlan | None]):
                         )
                         yield Static("", classes="field-error -empty", id="err-tl_shift")
                     with Vertical():
-                        yield Label(t("plan.tl_name"), classes="section", markup=False)
-                        yield Input(
-                            d.tl_name, id="tl_name", placeholder=t("plan.tl_name_placeholder")
+                        yield Label(limited("plan.tl_name", "tl_name"), classes="section")
+                        yield text_input(
+                            d.tl_name,
+                            id="tl_name",
+                            placeholder=t("plan.tl_name_placeholder"),
+                            max_length=FIELD_LIMITS["tl_name"],
                         )
                         yield Static("", classes="field-error -empty", id="err-tl_name")
-                yield Label(t("plan.note"), classes="section", markup=False)
+                yield Label(limited("plan.note", "note"), classes="section")
                 yield TextArea(id="note")
                 yield Static("", classes="field-error -empty", id="err-other")
             yield Static("", id="save-error", classes="-empty")
@@ -647,6 +452,64 @@ class RecoveryPlanForm(ModalScreen[RecoveryPlan | None]):
         await self._add_action_row()
         self._initial = self._snapshot()
         self.query_one("#kpi" if not self.draft.kpi else "#root_cause").focus()
+        if not self.draft.tl_name.strip():
+            self.run_worker(self._remember_tl_name(), exclusive=True, group="tl-name")
+
+    async def _remember_tl_name(self) -> None:
+        """No TL name configured: the one used on the last plan (read off the loop)."""
+        last = getattr(self.store, "last_tl_name", None)
+        if last is None:
+            return
+        try:
+            name = await asyncio.to_thread(last)
+        except (StoreError, OSError):
+            return
+        box = self.query_one("#tl_name", Input)
+        if name and not box.value.strip():
+            box.value = name
+            box.cursor_position = len(name)
+            if self._initial is not None:  # a remembered name is not "typed"
+                self._initial = dataclasses.replace(self._initial, tl_name=name)
+
+    def _options(self) -> list[Option]:
+        return [
+            Option(Text(suggestion_text(s)), id=f"s{i}")
+            for i, s in enumerate(self.draft.suggestions)
+        ]
+
+    def action_refresh(self) -> None:
+        """Read the context again: a form left open otherwise keeps the interval it was
+        opened on. What the TL typed stays."""
+        if self.redraft is None:
+            return
+        try:
+            draft = self.redraft()
+        except Exception as exc:  # the view may be mid-update: keep the old context
+            self.notify(str(exc), severity="warning", markup=False)
+            return
+        self.draft = dataclasses.replace(
+            draft, tl_name=self.draft.tl_name, tl_shift=self.draft.tl_shift
+        )
+        self.query_one("#plan-context", Static).update(context_text(self.draft, self.tz))
+        found = self.query("#suggestions")
+        if found:
+            options = found.first(OptionList)
+            options.clear_options()
+            options.add_options(self._options())
+        moment = when_text(self.draft.created_at, self.tz, self.draft.date)
+        self.notify(t("plan.refreshed", time=moment), timeout=3, markup=False)
+
+    def action_help(self) -> None:
+        self.app.push_screen(KeysHelp(t("plan.help_title"), self.KEYS_HELP))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # "?" types a question mark in a text field; f1 opens the keys there
+        if action == "help_key" and isinstance(self.focused, Input | TextArea):
+            return False
+        return True
+
+    def action_help_key(self) -> None:
+        self.action_help()
 
     # ------------------------------------------------------------------ actions
 
@@ -666,7 +529,9 @@ class RecoveryPlanForm(ModalScreen[RecoveryPlan | None]):
 
     @on(OptionList.OptionSelected, "#suggestions")
     async def use_suggestion(self, event: OptionList.OptionSelected) -> None:
-        text = self.draft.suggestions[int(event.option.id[1:])] if event.option.id else ""
+        index = int(event.option.id[1:]) if event.option.id else -1
+        suggestions = self.draft.suggestions
+        text = suggestion_text(suggestions[index]) if 0 <= index < len(suggestions) else ""
         rows = self._action_rows()
         # fill the first empty action before adding a new one
         target = next((r for r in rows if r.blank()), None)
@@ -791,7 +656,7 @@ class RecoveryPlanForm(ModalScreen[RecoveryPlan | None]):
             sla=d.sla,
             slg=d.slg,
             counts=dict(d.counts),
-            suggested_actions=d.suggestions,
+            suggested_actions=tuple(suggestion_text(s) for s in d.suggestions),
             note=self.query_one("#note", TextArea).text.strip(),
         )
         return plan, errors, where

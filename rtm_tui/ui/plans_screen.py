@@ -26,6 +26,7 @@ Overdue plans (past the latest action's due time, not verified) are shown in red
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
@@ -41,9 +42,13 @@ from textual.widgets import DataTable, Footer, Input, Label, Select, Static
 from rtm_tui.clock import Clock
 from rtm_tui.domain.plan_draft import format_value
 from rtm_tui.domain.plans import (
+    FIELD_LIMITS,
     TL_SHIFTS,
+    ActionStatus,
+    NoteKind,
     PlanChange,
     PlanError,
+    PlanNote,
     PlanStatus,
     RecoveryPlan,
     Verdict,
@@ -54,232 +59,22 @@ from rtm_tui.domain.plans import (
     verification_errors,
 )
 from rtm_tui.domain.types import KpiValue, Status
-from rtm_tui.store import PlanStore, StoreError
-from rtm_tui.ui.i18n import register, t
-from rtm_tui.ui.plan_form import (
+from rtm_tui.i18n.plans import (
+    action_status_label,
     cause_label,
     counts_text,
+    field_label,
     kpi_text,
+    period_text,
     scope_text,
     status_label,
     when_text,
 )
+from rtm_tui.store import PlanStore, StoreError
+from rtm_tui.ui.i18n import t
+from rtm_tui.ui.plan_edit import PlanEditScreen
+from rtm_tui.ui.plan_form import KeysHelp, text_input
 from rtm_tui.ui.plan_form import translate_screen_bindings as _translate_bindings
-
-register(
-    "en",
-    {
-        "plans.title": "Recovery plans",
-        "plans.title_count": "Recovery plans: {count} shown",
-        "plans.title_overdue": ", {count} overdue",
-        "plans.f.since": "Since",
-        "plans.f.until": "Until",
-        "plans.f.status": "Status",
-        "plans.f.kpi": "KPI",
-        "plans.f.shift": "Shift",
-        "plans.f.any": "Any",
-        "plans.f.kpi_placeholder": "any, e.g. scr",
-        "plans.f.date_placeholder": "YYYY-MM-DD",
-        "plans.f.not_a_date": "'{text}' is not a date (YYYY-MM-DD)",
-        "plans.f.since_after_until": "'since' is after 'until'",
-        "plans.col.status": "Status",
-        "plans.col.due": "Due",
-        "plans.col.kpi": "KPI",
-        "plans.col.scope": "Scope",
-        "plans.col.actual": "Filed",
-        "plans.col.date": "Date",
-        "plans.col.shift": "Shift",
-        "plans.col.interval": "Interval",
-        "plans.col.tl": "TL",
-        "plans.none_selected": "No plan selected",
-        "plans.none_match": "No plan matches the filters",
-        "plans.achieved": "achieved",
-        "plans.not_achieved": "not achieved",
-        "plans.overdue": "OVERDUE",
-        "plans.list_error": "Could not list the plans: {error}",
-        "plans.history_error": "Could not read the history: {error}",
-        "plans.plan_error": "Plan #{id}: {error}",
-        "plans.moved": "Plan #{id} is now {status}",
-        "plans.is_status": "Plan #{id} is {status}: {hint}",
-        "plans.hint_verify": "press v to verify it",
-        "plans.hint_final": "verified is final",
-        "plans.hint_done_first": "mark it done first (n), then verify",
-        "plans.only_done_back": "Only a done plan goes back to in progress (#{id} is {status})",
-        "plans.verified": "Plan #{id} verified: {verdict}",
-        "plans.d.plan": "Plan #{id}",
-        "plans.d.kpi": "KPI",
-        "plans.d.scope": "Scope",
-        "plans.d.date_shift": "Date/shift",
-        "plans.d.interval": "Interval",
-        "plans.d.target": "Target",
-        "plans.d.filed": "When filed",
-        "plans.d.counts": "Counts",
-        "plans.d.verified": "Verified",
-        "plans.d.root_cause": "Root cause",
-        "plans.d.tl": "TL",
-        "plans.d.analysis": "Analysis",
-        "plans.d.actions": "Actions",
-        "plans.d.pic_due": "PIC {pic} · due {due}",
-        "plans.d.note": "Note",
-        "plans.d.suggested": "Suggested when filed",
-        "plans.d.history": "History",
-        "plans.d.filed_event": "filed",
-        "plans.v.title": "Verify plan #{id}",
-        "plans.v.kpi": "KPI",
-        "plans.v.target": "Target",
-        "plans.v.filed": "When filed",
-        "plans.v.now": "Now",
-        "plans.v.no_live": "no live value for this KPI",
-        "plans.v.keys": "ctrl+s = record   escape = cancel",
-        "plans.v.period.interval": "interval",
-        "plans.v.period.today": "today",
-        "plans.v.period.shift": "TL shift so far",
-        "plans.v.period.now": "now",
-        "plans.v.read": "read {time}",
-        "plans.v.no_data": "no data",
-        "plans.v.no_value": "— (no data for the {period}, read {time})",
-        "plans.v.meets": "Meets target",
-        "plans.v.counts": "Counts",
-        "plans.v.yes": "yes",
-        "plans.v.no": "no",
-        "plans.v.verdict": "Result",
-        "plans.v.verdict_prompt": "Choose the result",
-        "plans.v.verdict.achieved": "Achieved",
-        "plans.v.verdict.not_achieved": "Not achieved",
-        "plans.v.verdict.override": "Override: achieved, with a written reason",
-        "plans.v.by": "Verified by",
-        "plans.v.note": "Verification note",
-        "plans.v.note_placeholder": "What was checked, and where",
-        "plans.v.reason": "Override reason (override only)",
-        "plans.v.err.verdict_missing": "choose the result",
-        "plans.v.err.verdict": "achieved needs a value that meets the target; choose not achieved, or override with a reason",
-        "plans.v.err.verified_by": "the verifier's name is required",
-        "plans.v.err.verified_note": "a verification note is required",
-        "plans.v.err.verified_period": "the value must be for the period the plan was filed on",
-        "plans.v.err.verified_read_at": "the time the value was read must carry a timezone",
-        "plans.v.err.verified_reason": "an override needs a written reason",
-        "plans.d.override": "override: {reason}",
-        "plans.d.verified_by": "by {who}",
-        "plans.d.verified_note": "Verification note",
-        "key.verify_record": "Record",
-        "key.plans_back": "Back",
-        "key.plans_filter": "Filter",
-        "key.plans_next": "Next status",
-        "key.plans_reopen": "Back to in progress",
-        "key.plans_verify": "Verify",
-        "key.plans_reload": "Reload",
-        "key.verify_achieved": "Achieved",
-        "key.verify_not_achieved": "Not achieved",
-        "key.verify_cancel": "Cancel",
-    },
-)
-register(
-    "id",
-    {
-        "plans.title": "Daftar recovery plan",
-        "plans.title_count": "Daftar recovery plan: {count} ditampilkan",
-        "plans.title_overdue": ", {count} lewat tenggat",
-        "plans.f.since": "Dari",
-        "plans.f.until": "Sampai",
-        "plans.f.status": "Status",
-        "plans.f.kpi": "KPI",
-        "plans.f.shift": "Shift",
-        "plans.f.any": "Semua",
-        "plans.f.kpi_placeholder": "semua, mis. scr",
-        "plans.f.date_placeholder": "TTTT-BB-HH",
-        "plans.f.not_a_date": "'{text}' bukan tanggal (TTTT-BB-HH)",
-        "plans.f.since_after_until": "'dari' setelah 'sampai'",
-        "plans.col.status": "Status",
-        "plans.col.due": "Tenggat",
-        "plans.col.kpi": "KPI",
-        "plans.col.scope": "Cakupan",
-        "plans.col.actual": "Saat diisi",
-        "plans.col.date": "Tanggal",
-        "plans.col.shift": "Shift",
-        "plans.col.interval": "Interval",
-        "plans.col.tl": "TL",
-        "plans.none_selected": "Belum ada plan yang dipilih",
-        "plans.none_match": "Tidak ada plan yang cocok dengan saringan",
-        "plans.achieved": "tercapai",
-        "plans.not_achieved": "tidak tercapai",
-        "plans.overdue": "LEWAT TENGGAT",
-        "plans.list_error": "Daftar plan tidak dapat dibaca: {error}",
-        "plans.history_error": "Riwayat tidak dapat dibaca: {error}",
-        "plans.plan_error": "Plan #{id}: {error}",
-        "plans.moved": "Plan #{id} kini {status}",
-        "plans.is_status": "Plan #{id} berstatus {status}: {hint}",
-        "plans.hint_verify": "tekan v untuk memverifikasi",
-        "plans.hint_final": "terverifikasi sudah final",
-        "plans.hint_done_first": "tandai selesai dulu (n), lalu verifikasi",
-        "plans.only_done_back": "Hanya plan selesai yang bisa kembali dikerjakan (#{id} berstatus {status})",
-        "plans.verified": "Plan #{id} terverifikasi: {verdict}",
-        "plans.d.plan": "Plan #{id}",
-        "plans.d.kpi": "KPI",
-        "plans.d.scope": "Cakupan",
-        "plans.d.date_shift": "Tanggal/shift",
-        "plans.d.interval": "Interval",
-        "plans.d.target": "Target",
-        "plans.d.filed": "Saat diisi",
-        "plans.d.counts": "Angka",
-        "plans.d.verified": "Verifikasi",
-        "plans.d.root_cause": "Akar masalah",
-        "plans.d.tl": "TL",
-        "plans.d.analysis": "Analisis",
-        "plans.d.actions": "Tindakan",
-        "plans.d.pic_due": "PIC {pic} · tenggat {due}",
-        "plans.d.note": "Catatan",
-        "plans.d.suggested": "Saran saat diisi",
-        "plans.d.history": "Riwayat",
-        "plans.d.filed_event": "diisi",
-        "plans.v.title": "Verifikasi plan #{id}",
-        "plans.v.kpi": "KPI",
-        "plans.v.target": "Target",
-        "plans.v.filed": "Saat diisi",
-        "plans.v.now": "Kini",
-        "plans.v.no_live": "belum ada nilai langsung untuk KPI ini",
-        "plans.v.keys": "ctrl+s = simpan   escape = batal",
-        "plans.v.period.interval": "interval",
-        "plans.v.period.today": "hari ini",
-        "plans.v.period.shift": "shift TL sejauh ini",
-        "plans.v.period.now": "kini",
-        "plans.v.read": "dibaca {time}",
-        "plans.v.no_data": "tidak ada data",
-        "plans.v.no_value": "— (tidak ada data untuk {period}, dibaca {time})",
-        "plans.v.meets": "Capai target",
-        "plans.v.counts": "Angka",
-        "plans.v.yes": "ya",
-        "plans.v.no": "tidak",
-        "plans.v.verdict": "Hasil",
-        "plans.v.verdict_prompt": "Pilih hasil",
-        "plans.v.verdict.achieved": "Tercapai",
-        "plans.v.verdict.not_achieved": "Tidak tercapai",
-        "plans.v.verdict.override": "Override: tercapai, dengan alasan tertulis",
-        "plans.v.by": "Diverifikasi oleh",
-        "plans.v.note": "Catatan verifikasi",
-        "plans.v.note_placeholder": "Apa yang dicek, dan di mana",
-        "plans.v.reason": "Alasan override (hanya untuk override)",
-        "plans.v.err.verdict_missing": "pilih hasilnya",
-        "plans.v.err.verdict": "tercapai hanya bila nilainya memenuhi target; pilih tidak tercapai, atau override dengan alasan",
-        "plans.v.err.verified_by": "nama pemverifikasi wajib diisi",
-        "plans.v.err.verified_note": "catatan verifikasi wajib diisi",
-        "plans.v.err.verified_period": "nilai harus untuk periode yang sama dengan saat plan diisi",
-        "plans.v.err.verified_read_at": "waktu nilai dibaca harus memiliki zona waktu",
-        "plans.v.err.verified_reason": "override wajib disertai alasan tertulis",
-        "plans.d.override": "override: {reason}",
-        "plans.d.verified_by": "oleh {who}",
-        "plans.d.verified_note": "Catatan verifikasi",
-        "key.verify_record": "Simpan",
-        "key.plans_back": "Kembali",
-        "key.plans_filter": "Saring",
-        "key.plans_next": "Status berikutnya",
-        "key.plans_reopen": "Kembali dikerjakan",
-        "key.plans_verify": "Verifikasi",
-        "key.plans_reload": "Muat ulang",
-        "key.verify_achieved": "Tercapai",
-        "key.verify_not_achieved": "Tidak tercapai",
-        "key.verify_cancel": "Batal",
-    },
-)
 
 CurrentKpi = Callable[[str, str, str], KpiValue | None]  # (kpi, scope, period)
 
@@ -367,7 +162,7 @@ class VerifyPlanScreen(ModalScreen[Verification | None]):
         def label(key: str) -> None:
             out.append(f"{t(f'plans.v.{key}'):<14}", style="bold")
 
-        period = _period_text(p.period)
+        period = period_text(p.period)
         read = when_text(self.read_at, self.tz, self.read_at.astimezone(self.tz).date())
         out.append(t("plans.v.title", id=p.id) + "\n\n", style="bold")
         label("kpi")
@@ -404,11 +199,15 @@ class VerifyPlanScreen(ModalScreen[Verification | None]):
                 id="verdict",
             )
             yield Label(t("plans.v.by"), markup=False)
-            yield Input(self.who, id="verified-by", max_length=80)
+            yield text_input(self.who, id="verified-by", max_length=FIELD_LIMITS["tl_name"])
             yield Label(t("plans.v.note"), markup=False)
-            yield Input(placeholder=t("plans.v.note_placeholder"), id="verified-note", max_length=500)
+            yield text_input(
+                placeholder=t("plans.v.note_placeholder"),
+                id="verified-note",
+                max_length=FIELD_LIMITS["progress"],
+            )
             yield Label(t("plans.v.reason"), markup=False)
-            yield Input(id="verified-reason", max_length=500)
+            yield text_input(id="verified-reason", max_length=FIELD_LIMITS["result"])
             yield Static("", id="verify-error", classes="-empty")
             yield Label(t("plans.v.keys"), id="verify-keys", markup=False)
 
@@ -452,12 +251,6 @@ class VerifyPlanScreen(ModalScreen[Verification | None]):
         self.dismiss(None)
 
 
-def _period_text(period: str) -> str:
-    key = f"plans.v.period.{period}"
-    text = t(key)
-    return period if text == key else text
-
-
 def _targets(p: RecoveryPlan) -> str:
     targets = [f"SLA {format_value(p.kpi, p.sla)}"] if p.sla is not None else []
     if p.slg is not None:
@@ -478,14 +271,31 @@ class PlansScreen(ModalScreen[None]):
         Binding("n", "next_status", "Next status", id="plans_next"),
         Binding("b", "reopen", "Back to in progress", id="plans_reopen"),
         Binding("v", "verify", "Verify", id="plans_verify"),
+        Binding("e", "open_plan", "Open", id="plans_open"),
+        Binding("o", "sort", "Sort", id="plans_sort"),
+        Binding("question_mark", "help", "Keys", key_display="?", id="plans_help"),
+        Binding("f1", "keys", "Keys", show=False, id="plans_help_f1"),
         Binding("ctrl+l", "reload", "Reload", show=False, id="plans_reload"),
     ]
+    KEYS_HELP = (
+        ("up / down", "help.plans.move"),
+        ("enter / e", "help.plans.open"),
+        ("n", "help.plans.next"),
+        ("b", "help.plans.reopen"),
+        ("v", "help.plans.verify"),
+        ("/", "help.plans.filter"),
+        ("tab", "help.plans.tab"),
+        ("o", "help.plans.sort"),
+        ("ctrl+l", "help.plans.reload"),
+        ("escape", "help.plans.back"),
+        ("? / f1", "help.plans.help"),
+    )
     DEFAULT_CSS = """
     PlansScreen { layout: vertical; background: $background; }
     PlansScreen #plans-title { text-style: bold; padding: 0 1; height: 1; }
-    PlansScreen #filters { height: auto; padding: 0 1; }
-    PlansScreen #filters > Vertical { height: auto; width: 1fr; margin-right: 1; }
-    PlansScreen #filters Label { color: $text-muted; }
+    PlansScreen .filters { height: auto; padding: 0 1; }
+    PlansScreen .filters > Vertical { height: auto; width: 1fr; margin-right: 1; }
+    PlansScreen .filters Label { color: $text-muted; }
     PlansScreen #filter-error { color: $error; padding: 0 1; height: auto; }
     PlansScreen #filter-error.-empty { display: none; }
     PlansScreen #plans-body { height: 1fr; }
@@ -524,6 +334,7 @@ class PlansScreen(ModalScreen[None]):
         self.clock = clock or Clock(tz)
         self.who = who
         self.plans: list[RecoveryPlan] = []
+        self.by_due = False  # o: sort by due time instead of newest first
 
     def current_kpi(self, kpi: str, scope: str, period: str = "interval") -> KpiValue | None:
         """The KPI now for `period`: from the callable given, else from the app's latest
@@ -547,13 +358,15 @@ class PlansScreen(ModalScreen[None]):
         date_hint = t("plans.f.date_placeholder")
         any_ = t("plans.f.any")
         yield Static(Text(t("plans.title")), id="plans-title")
-        with Horizontal(id="filters"):
+        with Horizontal(id="filters", classes="filters"):
             with Vertical():
                 yield Label(t("plans.f.since"), markup=False)
-                yield Input(since.isoformat(), placeholder=date_hint, id="f-since", compact=True)
+                yield text_input(
+                    since.isoformat(), placeholder=date_hint, id="f-since", compact=True
+                )
             with Vertical():
                 yield Label(t("plans.f.until"), markup=False)
-                yield Input(placeholder=date_hint, id="f-until", compact=True)
+                yield text_input(placeholder=date_hint, id="f-until", compact=True)
             with Vertical():
                 yield Label(t("plans.f.status"), markup=False)
                 yield Select(
@@ -563,12 +376,21 @@ class PlansScreen(ModalScreen[None]):
                     compact=True,
                 )
             with Vertical():
-                yield Label(t("plans.f.kpi"), markup=False)
-                yield Input(placeholder=t("plans.f.kpi_placeholder"), id="f-kpi", compact=True)
-            with Vertical():
                 yield Label(t("plans.f.shift"), markup=False)
                 yield Select(
                     [(s, s) for s in self.tl_shifts], prompt=any_, id="f-shift", compact=True
+                )
+        with Horizontal(id="filters2", classes="filters"):
+            with Vertical():
+                yield Label(t("plans.f.text"), markup=False)
+                yield text_input(placeholder=t("plans.f.text_placeholder"), id="f-text", compact=True)
+            with Vertical():
+                yield Label(t("plans.f.kpi"), markup=False)
+                yield text_input(placeholder=t("plans.f.kpi_placeholder"), id="f-kpi", compact=True)
+            with Vertical():
+                yield Label(t("plans.f.agent"), markup=False)
+                yield text_input(
+                    placeholder=t("plans.f.agent_placeholder"), id="f-agent", compact=True
                 )
         yield Static("", id="filter-error", classes="-empty")
         with Horizontal(id="plans-body"):
@@ -604,14 +426,19 @@ class PlansScreen(ModalScreen[None]):
         box.add_class("-empty")
         status = self.query_one("#f-status", Select).value
         shift = self.query_one("#f-shift", Select).value
-        kpi = self.query_one("#f-kpi", Input).value.strip()
         return {
             "since": since,
             "until": until,
             "status": None if status is Select.NULL else str(status),
-            "kpi": kpi or None,
             "tl_shift": None if shift is Select.NULL else str(shift),
         }
+
+    def wanted(self, plan: RecoveryPlan) -> bool:
+        """The text, KPI and agent filters, in the TL's words ("AUX", the agent's name)."""
+        text = self.query_one("#f-text", Input).value
+        kpi = self.query_one("#f-kpi", Input).value
+        agent = self.query_one("#f-agent", Input).value
+        return plan_matches(plan, text, kpi, agent)
 
     def reload(self, keep: int | None = None) -> None:
         args = self.filters()
@@ -624,13 +451,16 @@ class PlansScreen(ModalScreen[None]):
             current = self.selected_plan()
             keep = current.id if current else None
         try:
-            plans = self.store.list_plans(**args)  # type: ignore[arg-type]
+            plans = [p for p in self.store.list_plans(**args) if self.wanted(p)]  # type: ignore[arg-type]
         except (StoreError, PlanError) as exc:
             self.say(t("plans.list_error", error=exc), error=True)
             return
-        # newest first: the latest interval on top
-        self.plans = sorted(plans, key=lambda p: (p.interval_start, p.id or 0), reverse=True)
         now = self.clock.now()
+        if self.by_due:  # soonest due first, plans without a due time last
+            far = now + timedelta(days=36500)
+            self.plans = sorted(plans, key=lambda p: (plan_due(p) or far, p.id or 0))
+        else:  # newest first: the latest interval on top
+            self.plans = sorted(plans, key=lambda p: (p.interval_start, p.id or 0), reverse=True)
         table.clear()
         for p in self.plans:
             overdue = is_overdue(p, now)
@@ -653,6 +483,7 @@ class PlansScreen(ModalScreen[None]):
         title = t("plans.title_count", count=len(self.plans))
         if overdue_count:
             title += t("plans.title_overdue", count=overdue_count)
+        title += " · " + t("plans.sorted_due" if self.by_due else "plans.sorted_newest")
         self.query_one("#plans-title", Static).update(Text(title))
         if keep is not None:
             for i, p in enumerate(self.plans):
@@ -672,14 +503,45 @@ class PlansScreen(ModalScreen[None]):
     def _row_highlighted(self) -> None:
         self.show_detail()
 
-    @on(Input.Changed, "#filters Input")
-    @on(Select.Changed, "#filters Select")
+    @on(Input.Changed, ".filters Input")
+    @on(Select.Changed, ".filters Select")
     def _filter_changed(self) -> None:
         self.reload()
 
-    @on(Input.Submitted, "#filters Input")
+    @on(Input.Submitted, ".filters Input")
     def _filter_submitted(self) -> None:
         self.query_one("#plans-table").focus()
+
+    @on(DataTable.RowSelected, "#plans-table")
+    def _row_selected(self) -> None:
+        self.action_open_plan()
+
+    def action_open_plan(self) -> None:
+        """Open the plan to act on it: edit, actions and results, a progress note (or an
+        addendum to a verified plan)."""
+        plan = self.selected_plan()
+        if plan is None or plan.id is None:
+            self.say(t("plans.none_selected"))
+            return
+
+        def edited(saved: RecoveryPlan | None) -> None:
+            if saved is not None:
+                self._changed(saved, t("plan.e.saved", id=saved.id))
+
+        self.app.push_screen(
+            PlanEditScreen(plan, self.store, self.tz, who=self._who(plan), now=self.clock.now),
+            edited,
+        )
+
+    def action_sort(self) -> None:
+        self.by_due = not self.by_due
+        self.reload()
+
+    def action_help(self) -> None:
+        self.app.push_screen(KeysHelp(t("plans.help_title"), self.KEYS_HELP))
+
+    def action_keys(self) -> None:
+        self.action_help()
 
     # ------------------------------------------------------------------ detail
 
@@ -691,10 +553,11 @@ class PlansScreen(ModalScreen[None]):
             return
         try:
             history = self.store.plan_history(plan.id)
+            notes = self.store.plan_notes(plan.id)
         except StoreError as exc:
-            history = []
+            history, notes = [], []
             self.say(t("plans.history_error", error=exc), error=True)
-        box.update(detail_text(plan, history, self.clock.now(), self.tz))
+        box.update(detail_text(plan, history, self.clock.now(), self.tz, notes))
 
     # ------------------------------------------------------------------ status
 
@@ -791,19 +654,26 @@ class PlansScreen(ModalScreen[None]):
     def action_back(self) -> None:
         if self.focused is not None and self.focused.parent is not None:
             # escape in the filter bar returns to the list first
-            if any(a.id == "filters" for a in self.focused.ancestors):
+            if any(a.has_class("filters") for a in self.focused.ancestors):
                 self.query_one("#plans-table").focus()
                 return
         self.dismiss(None)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # plain letters belong to the filter inputs while typing there
-        if action in ("next_status", "reopen", "verify") and isinstance(self.focused, Input):
+        letters = ("next_status", "reopen", "verify", "open_plan", "sort", "help")
+        if action in letters and isinstance(self.focused, Input):
             return False
         return True
 
 
-def detail_text(plan: RecoveryPlan, history: list[PlanChange], now: datetime, tz: tzinfo) -> Text:
+def detail_text(
+    plan: RecoveryPlan,
+    history: list[PlanChange],
+    now: datetime,
+    tz: tzinfo,
+    notes: Sequence[PlanNote] = (),
+) -> Text:
     out = Text()
 
     def head(key: str) -> None:
@@ -823,7 +693,7 @@ def detail_text(plan: RecoveryPlan, history: list[PlanChange], now: datetime, tz
     local = plan.interval_start.astimezone(tz)
     field("interval", f"{local:%H:%M}")
     field("target", _targets(plan))
-    field("filed", f"{format_value(plan.kpi, plan.actual)} ({_period_text(plan.period)})")
+    field("filed", f"{format_value(plan.kpi, plan.actual)} ({period_text(plan.period)})")
     if plan.counts:
         field("counts", counts_text(plan.counts))
     if plan.status is PlanStatus.VERIFIED:
@@ -838,7 +708,7 @@ def detail_text(plan: RecoveryPlan, history: list[PlanChange], now: datetime, tz
         parts = [value, verdict, when_text(plan.verified_at, tz)]
         if plan.verified_period:
             read = when_text(plan.verified_read_at, tz, plan.date)
-            parts.insert(1, f"{_period_text(plan.verified_period)}, {t('plans.v.read', time=read)}")
+            parts.insert(1, f"{period_text(plan.verified_period)}, {t('plans.v.read', time=read)}")
         if plan.verified_by:
             parts.append(t("plans.d.verified_by", who=plan.verified_by))
         field("verified", " · ".join(parts), "green" if plan.verified_achieved else "yellow")
@@ -848,11 +718,21 @@ def detail_text(plan: RecoveryPlan, history: list[PlanChange], now: datetime, tz
     out.append(plan.analysis + "\n")
     head("actions")
     for i, a in enumerate(plan.actions, 1):
-        late = plan.status is not PlanStatus.VERIFIED and now > a.due
+        late = (
+            plan.status is not PlanStatus.VERIFIED
+            and a.status is ActionStatus.OPEN
+            and now > a.due
+        )
         out.append(f"{i}. ", style="bold")
         out.append(a.what)
         due = when_text(a.due, tz, plan.date)
         out.append("\n   " + t("plans.d.pic_due", pic=a.pic, due=due), style="red" if late else "")
+        status_style = {ActionStatus.DONE: "green", ActionStatus.NOT_DONE: "yellow"}.get(
+            a.status, ""
+        )
+        out.append(f" · {action_status_label(a.status)}", style=status_style)
+        if a.result:
+            out.append("\n   " + t("plans.d.result", result=a.result))
         out.append("\n")
     if plan.note:
         head("note")
@@ -860,6 +740,13 @@ def detail_text(plan: RecoveryPlan, history: list[PlanChange], now: datetime, tz
     if plan.verified_note:
         head("verified_note")
         out.append(plan.verified_note + "\n")
+    for kind in NoteKind:
+        kept = [n for n in notes if n.kind is kind]
+        if kept:
+            head(f"notes_{kind}")
+            for n in kept:
+                out.append(f"{when_text(n.at, tz, plan.date)}  {n.who}  ", style="dim")
+                out.append(n.text + "\n")
     if plan.suggested_actions:
         head("suggested")
         for s in plan.suggested_actions:
@@ -871,11 +758,15 @@ def detail_text(plan: RecoveryPlan, history: list[PlanChange], now: datetime, tz
         out.append(f"{when_text(h.at, tz)}  {h.who}  ", style="dim")
         if h.field == "created":
             out.append(t("plans.d.filed_event"))
+        elif h.field.startswith("note."):
+            out.append(f"{t('plans.d.history_' + h.field.replace('.', '_'))}: {h.new or ''}")
         elif h.old is None and h.field.startswith("verified_"):  # recorded once: no "— →"
-            out.append(f"{h.field}: {_history_value(h.field, h.new, plan.kpi, tz)}")
+            out.append(f"{field_label(h.field)}: {_history_value(h.field, h.new, plan.kpi, tz, plan.date)}")
+        elif h.old is None and h.new is not None and re.fullmatch(r"actions\.\d+", h.field):
+            out.append(f"+ {field_label(h.field)}: {_history_value(h.field, h.new, plan.kpi, tz, plan.date)}")
         else:
-            out.append(f"{h.field}: {_history_value(h.field, h.old, plan.kpi, tz)} → ")
-            out.append(_history_value(h.field, h.new, plan.kpi, tz))
+            out.append(f"{field_label(h.field)}: {_history_value(h.field, h.old, plan.kpi, tz, plan.date)} → ")
+            out.append(_history_value(h.field, h.new, plan.kpi, tz, plan.date))
         out.append("\n")
     out.rstrip()
     return out
@@ -884,7 +775,9 @@ def detail_text(plan: RecoveryPlan, history: list[PlanChange], now: datetime, tz
 _VALUE_FIELDS = frozenset({"sla", "slg", "actual", "verified_value"})
 
 
-def _history_value(field: str, value: str | None, kpi: str = "", tz: tzinfo | None = None) -> str:
+def _history_value(
+    field: str, value: str | None, kpi: str = "", tz: tzinfo | None = None, day: date | None = None
+) -> str:
     """A history value as the screen shows it: KPI units, labels, local times."""
     if value is None:
         return "—"
@@ -893,7 +786,9 @@ def _history_value(field: str, value: str | None, kpi: str = "", tz: tzinfo | No
     if field == "verified_achieved" and value in set(Verdict) | {"achieved", "not achieved"}:
         return t(f"plans.v.verdict.{value.replace(' ', '_')}")
     if field == "verified_period":
-        return _period_text(value)
+        return period_text(value)
+    if field.startswith("actions.") and field.endswith(".status"):
+        return action_status_label(value)
     try:
         if field in _VALUE_FIELDS:
             return t("plans.v.no_data") if value == "no data" else format_value(kpi, float(value))
@@ -901,9 +796,58 @@ def _history_value(field: str, value: str | None, kpi: str = "", tz: tzinfo | No
             return when_text(datetime.fromisoformat(value), tz)
         if field == "counts" or field == "verified_counts":
             return counts_text(json.loads(value))
+        if tz is not None and (field.endswith(".due") or field == "interval_start"):
+            return when_text(datetime.fromisoformat(value), tz, day)
+        if tz is not None and re.fullmatch(r"actions\.\d+", field):
+            what, pic, due = value.rsplit(" | ", 2)
+            return f"{what} | {pic} | {when_text(datetime.fromisoformat(due), tz, day)}"
+        if field == "root_cause":
+            return cause_label(value)
     except (ValueError, TypeError, AttributeError):
         pass  # shown as stored
     return value
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def plan_matches(plan: RecoveryPlan, text: str = "", kpi: str = "", agent: str = "") -> bool:
+    """Whether `plan` passes the Plans screen's word filters (case-insensitive, each a
+    part of a word is enough): `text` anywhere the TL reads (analysis, actions, PIC,
+    results, names, note, KPI, root cause), `kpi` by its id or its name on screen ("AUX"
+    finds both AUX indicators), `agent` by the agent's name or id on an agent plan."""
+    if kpi.strip():
+        needle = _folded(kpi)
+        if needle not in _folded(plan.kpi.replace("_", " ")) and needle not in _folded(
+            kpi_text(plan.kpi)
+        ) and needle not in plan.kpi.casefold():
+            return False
+    if agent.strip():
+        if not plan.scope.startswith("agent:"):
+            return False
+        needle = _folded(agent)
+        if needle not in _folded(plan.scope_label) and needle not in plan.scope.casefold():
+            return False
+    if text.strip():
+        parts = [
+            plan.analysis,
+            plan.note,
+            plan.scope_label,
+            plan.scope,
+            plan.team,
+            plan.tl_name,
+            plan.kpi,
+            kpi_text(plan.kpi),
+            cause_label(plan.root_cause),
+            plan.verified_note,
+            plan.verified_reason,
+        ]
+        for a in plan.actions:
+            parts += [a.what, a.pic, a.result]
+        if _folded(text) not in _folded(" \n ".join(parts)):
+            return False
+    return True
 
 
 def kpi_now_from_view(

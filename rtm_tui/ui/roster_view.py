@@ -39,62 +39,7 @@ from rtm_tui.domain.types import (
     RosterStatus,
 )
 from rtm_tui.ui.board import fit, login_level, login_text, plain
-from rtm_tui.ui.i18n import language, register, t
-
-register(
-    "en",
-    {
-        "roster.count.scheduled": "Scheduled",
-        "roster.count.present": "Present",
-        "roster.count.late": "Late",
-        "roster.count.absent": "Absent",
-        "roster.count.off": "Off",
-        "roster.count.off_detail": "(leave {leave}, sick {sick})",
-        "roster.count.training": "Training",
-        "roster.count.not_rostered": "Not rostered",
-        "roster.count.not_yet_in": "Not yet in",
-        "roster.count.early_out": "Early out",
-        "roster.col.agent": "Agent",
-        "roster.col.shift": "Shift",
-        "roster.col.status": "Login",
-        "roster.coverage.title": "Coverage per interval · need {source}",
-        "roster.coverage.note": "need: agents to schedule (Erlang C + shrinkage) · sched: on shift, not on a break · in: logged in now, AUX included",
-        "roster.coverage.source.forecast": "from the forecast",
-        "roster.coverage.source.forecast_none": "from the forecast (none for today)",
-        "roster.coverage.source.actual": "from actual calls (running interval projected)",
-        "roster.coverage.source.none": "not known",
-        "roster.coverage.header": "time   need  sched    in",
-        "roster.legend": "━ shift  ╍ break  ▶ first login  ■ last logout  │ now",
-        "roster.empty": "No roster for today",
-    },
-)
-register(
-    "id",
-    {
-        "roster.count.scheduled": "Terjadwal",
-        "roster.count.present": "Hadir",
-        "roster.count.late": "Terlambat",
-        "roster.count.absent": "Tidak hadir",
-        "roster.count.off": "Libur",
-        "roster.count.off_detail": "(cuti {leave}, sakit {sick})",
-        "roster.count.training": "Pelatihan",
-        "roster.count.not_rostered": "Tanpa jadwal",
-        "roster.count.not_yet_in": "Belum masuk",
-        "roster.count.early_out": "Pulang cepat",
-        "roster.col.agent": "Agen",
-        "roster.col.shift": "Shift",
-        "roster.col.status": "Login",
-        "roster.coverage.title": "Cakupan per interval · butuh {source}",
-        "roster.coverage.note": "butuh: agen yang perlu dijadwalkan (Erlang C + shrinkage) · jadwal: on shift, bukan istirahat · login: login kini, termasuk AUX",
-        "roster.coverage.source.forecast": "dari forecast",
-        "roster.coverage.source.forecast_none": "dari forecast (tidak ada untuk hari ini)",
-        "roster.coverage.source.actual": "dari panggilan aktual (interval berjalan diproyeksi)",
-        "roster.coverage.source.none": "tidak diketahui",
-        "roster.coverage.header": "jam   butuh jadwal login",
-        "roster.legend": "━ shift  ╍ istirahat  ▶ login pertama  ■ logout terakhir  │ kini",
-        "roster.empty": "Belum ada roster hari ini",
-    },
-)
+from rtm_tui.ui.i18n import language, t
 
 HEADER_LINES = 3  # counts, legend, time axis: they stay put while the agents scroll
 NAME_WIDTH = 20

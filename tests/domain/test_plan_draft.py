@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from rtm_tui.domain.plan_draft import (
+    Suggestion,
     draft_plan,
     erlang_suggestion,
     staffing_estimate,
@@ -31,6 +32,7 @@ from rtm_tui.domain.types import (
     VoiceQueue,
     VoiceSnapshot,
 )
+from rtm_tui.i18n.plans import suggestion_text
 
 JKT = ZoneInfo("Asia/Jakarta")
 INTERVAL = datetime(2025, 3, 10, 14, 0, tzinfo=JKT)
@@ -132,8 +134,17 @@ def test_erlang_check_value_a10_aht180_needs_14_for_80_20() -> None:
     assert est.short == 3 and est.from_aux == 3
 
 
+def said(suggestion: Suggestion | None) -> str:
+    assert suggestion is not None
+    return suggestion_text(suggestion)
+
+
+def said_all(suggestions: tuple[Suggestion, ...]) -> tuple[str, ...]:
+    return tuple(suggestion_text(s) for s in suggestions)
+
+
 def test_erlang_suggestion_text() -> None:
-    text = erlang_suggestion(ROWS, voice(50, 50, 180.0, 9, 2), STAFFING)
+    text = said(erlang_suggestion(ROWS, voice(50, 50, 180.0, 9, 2), STAFFING))
     assert text == (
         "Erlang C: 14 agents needed next interval for 80 % in 20 s "
         "(now available+on contact: 11, in AUX: 3) — bring 3 back from AUX"
@@ -141,12 +152,12 @@ def test_erlang_suggestion_text() -> None:
 
 
 def test_erlang_suggestion_short_beyond_aux_and_enough() -> None:
-    short = erlang_suggestion(ROWS, voice(50, 50, 180.0, 5, 2), STAFFING)
-    assert short is not None and short.endswith(
+    short = said(erlang_suggestion(ROWS, voice(50, 50, 180.0, 5, 2), STAFFING))
+    assert short.endswith(
         "— bring 3 back from AUX and find 4 more (backup, overtime)"
     )
-    enough = erlang_suggestion(ROWS, voice(50, 50, 180.0, 10, 6), STAFFING)
-    assert enough is not None and "— enough agents now" in enough
+    enough = said(erlang_suggestion(ROWS, voice(50, 50, 180.0, 10, 6), STAFFING))
+    assert "— enough agents now" in enough
 
 
 def test_erlang_uses_todays_aht_when_nothing_answered_yet_and_skips_too_early() -> None:
@@ -168,12 +179,13 @@ def test_draft_from_kpi_gauge_prefills_context_and_suggestions() -> None:
     assert (d.tl_shift, d.tl_name, d.created_at) == ("siang", "Rina", NOW)
     assert d.default_due == INTERVAL + timedelta(minutes=60)
     assert d.value_text(d.actual) == "88.0 %"
-    s = d.suggestions
+    s = said_all(d.suggestions)
     assert s[0] == "Bring Ann [/] back from AUX TOILET (in AUX 14:00, limit 10:00)"
     assert s[1] == "Dewi: no more AUX this shift (used 1:06:40, allowance 1:00:00)"
-    assert s[2] == "Call the absent agents (2): Eko, Fajar; ask for a replacement"
-    assert s[3].startswith("Erlang C: 14 agents needed")
-    assert len(s) == 4  # Citra (5 of 15 min) and Gita (no limit) are not over
+    assert s[2].startswith("In AUX now (")  # a voice KPI: who is in AUX now
+    assert s[3] == "Call the absent agents (2): Eko, Fajar; ask for a replacement"
+    assert s[4].startswith("Erlang C: 14 agents needed")
+    assert len(s) == 5  # Citra (5 of 15 min) and Gita (no limit) are not over
 
 
 def test_draft_from_selected_agent_uses_the_agents_indicator() -> None:
@@ -190,7 +202,7 @@ def test_draft_from_selected_agent_uses_the_agents_indicator() -> None:
     absent = draft_plan(NOW, "siang", "Rina", view(), ROWS[4], None, STAFFING, 30)
     assert absent.kpi == "absent"
     # no voice snapshot: no Erlang line
-    assert not any(x.startswith("Erlang") for x in d.suggestions)
+    assert not any(x.startswith("Erlang") for x in said_all(d.suggestions))
 
 
 def test_selected_agent_leads_the_aux_suggestions() -> None:
@@ -199,7 +211,7 @@ def test_selected_agent_leads_the_aux_suggestions() -> None:
         row("A9", "Ina", AgentState.AUX, aux_code="TOILET", since_min=30, limit_each=600),
     )
     d = draft_plan(NOW, "siang", "Rina", view(rows=rows), rows[-1], None, STAFFING, 30)
-    assert d.suggestions[0].startswith("Bring Ina back")
+    assert said_all(d.suggestions) == ("Bring Ina back from AUX TOILET (in AUX 30:00, limit 10:00)",)
 
 
 def test_draft_from_kpi_alert_finds_the_interval_gauge() -> None:
@@ -233,7 +245,7 @@ def test_rotg_alert_for_agent_no_longer_in_aux() -> None:
     )
     d = draft_plan(NOW, "siang", "Rina", view(alerts=(alert,)), alert, None, STAFFING, 30)
     assert (d.kpi, d.actual, d.sla, d.scope) == ("aux_over_limit", 720.0, 600.0, "agent:A2")
-    assert "Budi: TOILET 12:00 over 10:00" in d.suggestions
+    assert said_all(d.suggestions) == ("Budi: TOILET 12:00 over 10:00",)  # his facts only
 
 
 def test_nothing_selected_takes_the_worst_kpi_and_interval_is_floored() -> None:
@@ -249,7 +261,7 @@ def test_nothing_selected_takes_the_worst_kpi_and_interval_is_floored() -> None:
         for i in range(11)
     )
     d = draft_plan(NOW, "siang", "Rina", view(rows=many), None, None, STAFFING, 30)
-    assert d.suggestions == (
+    assert said_all(d.suggestions) == (
         "Call the absent agents (11): Agent 0, Agent 1, Agent 2, Agent 3, Agent 4, Agent 5, "
         "Agent 6, Agent 7 and 3 more; ask for a replacement",
     )

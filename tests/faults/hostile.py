@@ -12,6 +12,7 @@ source, so a test can tell backoff from a retry storm.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import socket
 import threading
@@ -30,6 +31,12 @@ Receive = Callable[[], Awaitable[dict[str, Any]]]
 MIB = 1024 * 1024
 HUGE_BYTES = 80 * MIB  # past the client's 64 MiB cap
 BOMB_BYTES = 512 * MIB  # what the gzip bomb inflates to
+
+
+@functools.cache
+def gzip_bomb(size: int = 0) -> bytes:
+    """The bomb, built once per run (seconds of CPU: a test builds it before its window)."""
+    return _gzip_bomb(size or BOMB_BYTES)
 
 
 def _gzip_bomb(size: int) -> bytes:
@@ -192,7 +199,7 @@ class Hostile:
 
     async def _gzip_bomb(self, scope: Scope, receive: Receive, send: Send, src: str) -> None:
         if self._bomb is None:
-            self._bomb = await asyncio.to_thread(_gzip_bomb, BOMB_BYTES)
+            self._bomb = await asyncio.to_thread(gzip_bomb)
         await _respond(
             send,
             200,

@@ -612,3 +612,29 @@ def test_the_report_names_the_agent_of_an_agent_plan(recorded: Recorded, tmp_pat
     lines = [ln for ln in text.splitlines() if ln.startswith(f"| {saved.id} |")]
     assert lines  # filed this shift, and open
     assert all(name in ln and f"agent:{agent_id}" not in ln for ln in lines)
+
+
+def test_rtm_report_names_the_tl_of_the_shifts_plans_when_none_is_configured(
+    recorded: Recorded, capsys: pytest.CaptureFixture[str], tmp_path: Path
+):
+    # issue 11: "rtm report prints 'TL —' although plans carry it"
+    db = tmp_path / "rtm.sqlite3"
+    shutil.copy(recorded.db, db)  # the store was closed: the WAL is checkpointed
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'[site]\nname = "Contact Center Jakarta"\n[storage]\ndatabase = {str(db)!r}\n',
+        encoding="utf-8",
+    )
+    at = START + timedelta(hours=2)
+    with Store.open(db) as store:
+        store.save_plan(
+            RecoveryPlan(
+                created_at=at, date=DAY, tl_shift="pagi", interval_start=at, kpi="scr",
+                scope="all", actual=80.0, root_cause=RootCause.EXCESS_AUX, analysis="AUX",
+                actions=(PlanAction("Recall", "Budi", at + timedelta(hours=1)),),
+                tl_name="Dewi Lestari",
+            ),
+            "Dewi Lestari",
+        )  # fmt: skip
+    out = _report_md(config, capsys)
+    assert "**TL:** Dewi Lestari" in out

@@ -163,8 +163,9 @@ def test_xlsx_has_a_summary_and_a_form_sheet_per_plan(items, tmp_path):
     note = next(c for c in form["B"] if c.value == "=SUM(A1:A9)")
     assert note.data_type == "s"  # typed text, not a formula
     rows = list(form.iter_rows(values_only=True))
-    assert (1, "Recall agents | from AUX", "Ann [/]", "2025-03-10 09:50", None) in rows
-    assert ("2025-03-10 10:30", "Sari", "Actual", "12.5 %", "13.0 %") in rows
+    row = (1, "Recall agents | from AUX", "Ann [/]", "2025-03-10 09:50", "Open", "—")
+    assert row in rows  # each action with its status and result
+    assert ("2025-03-10 10:30", "Sari", "Actual", "12.5 %", "13.0 %", None) in rows
     assert form.page_setup.fitToWidth == 1
     assert form.print_area is not None
 

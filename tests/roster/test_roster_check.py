@@ -7,8 +7,9 @@ from datetime import date, datetime, timedelta
 from roster_helpers import TZ
 
 from rtm_tui.domain.coverage import IntervalForecast
-from rtm_tui.domain.roster_check import FindingKind, check_roster
+from rtm_tui.domain.roster_check import Finding, FindingKind, Note, NoteKind, check_roster
 from rtm_tui.domain.types import Break, Roster, RosterEntry, RosterStatus, StaffingRules
+from rtm_tui.reports.roster_check import finding_text, note_text
 
 D = date(2026, 11, 25)
 Y = D - timedelta(days=1)
@@ -57,6 +58,15 @@ def kinds(result) -> list[tuple[FindingKind, str | None]]:
     return [(f.kind, f.agent_id) for f in result.problems]
 
 
+def text(f: Finding) -> str:
+    """The finding as `rtm roster check` prints it (English: the default language)."""
+    return finding_text(f, D)
+
+
+def notes(result) -> list[str]:
+    return [note_text(n) for n in result.notes]
+
+
 def test_a_clean_roster_passes() -> None:
     result = check_roster(
         D,
@@ -71,13 +81,15 @@ def test_a_clean_roster_passes() -> None:
     assert result.problems == ()
     assert result.ok
     assert (result.agents, result.working) == (3, 2)
-    assert result.notes == ("no forecast given: staffing per interval was not checked",)
+    assert result.notes == (Note(NoteKind.NO_FORECAST),)
+    assert notes(result) == ["no forecast given: staffing per interval was not checked"]
 
 
 def test_double_booked() -> None:
     result = check_roster(D, rosters(entry("A", "07:00", "16:00"), off("A")), RULES)
     assert kinds(result) == [(FindingKind.DOUBLE_BOOKED, "A")]
-    assert "2 times" in result.problems[0].message
+    assert result.problems[0].params["count"] == 2
+    assert "2 times" in text(result.problems[0])
     assert not result.ok
 
 
@@ -98,7 +110,7 @@ def test_overlap_with_own_shift_and_yesterdays_night_shift() -> None:
     assert (FindingKind.OVERLAP, "B") in found
     b = next(f for f in result.problems if f.agent_id == "B")
     assert b.at == at(D, "06:00")
-    assert "M1 22:00-07:00 on 2026-11-24" in b.message
+    assert "M1 22:00-07:00 on 2026-11-24" in text(b)
     assert (FindingKind.SHORT_REST, "B") not in found  # an overlap is not also "short rest"
 
 
@@ -121,7 +133,8 @@ def test_shift_length_limits() -> None:
         ]
     )
     short = next(f for f in result.problems if f.agent_id == "S")
-    assert "3 h, shorter than the minimum 4 h" in short.message
+    assert (short.params["hours"], short.params["limit"]) == (3.0, 4.0)
+    assert "3 h, shorter than the minimum 4 h" in text(short)
 
 
 def test_rest_between_yesterday_and_today() -> None:
@@ -136,7 +149,7 @@ def test_rest_between_yesterday_and_today() -> None:
         RULES,
     )
     assert kinds(result) == [(FindingKind.SHORT_REST, "A")]
-    assert "only 7 h rest" in result.problems[0].message
+    assert "only 7 h rest" in text(result.problems[0])
 
 
 def test_break_outside_shift() -> None:
@@ -162,7 +175,7 @@ def test_too_many_on_break_at_once() -> None:
     assert kinds(result) == [(FindingKind.TOO_MANY_ON_BREAK, None)]
     f = result.problems[0]
     assert f.at == at(D, "12:30")
-    assert "3 of 8 agents on break at 12:30" in f.message
+    assert "3 of 8 agents on break at 12:30" in text(f)
 
     # short breaks in the same interval but not at the same moment are fine
     team = [entry(f"A{i}", "07:00", "16:00") for i in range(5)]
@@ -189,14 +202,14 @@ def test_one_agent_may_always_take_a_break() -> None:
 def test_no_roster_for_the_day() -> None:
     result = check_roster(date(2026, 12, 1), rosters(entry("A", "07:00", "16:00")), RULES)
     assert kinds(result) == [(FindingKind.NO_ROSTER, None)]
-    assert "2026-11-25" in result.problems[0].message
+    assert "2026-11-25" in text(result.problems[0])
 
 
 def test_missing_previous_day_is_noted() -> None:
     r = {D: Roster(D, (entry("A", "07:00", "16:00"),))}
     result = check_roster(D, r, RULES)
     assert result.ok
-    assert any("2026-11-24 is not in the roster" in n for n in result.notes)
+    assert any("2026-11-24 is not in the roster" in n for n in notes(result))
 
 
 def test_understaffed_intervals_from_the_forecast() -> None:
@@ -214,6 +227,6 @@ def test_understaffed_intervals_from_the_forecast() -> None:
     assert [c.start for c in result.understaffed] == [at(D, "07:30"), at(D, "16:00")]
     assert result.coverage[2].gap == -5
     assert not result.ok
-    assert check_roster(D, rosters(*team), RULES, []).notes == (
+    assert notes(check_roster(D, rosters(*team), RULES, [])) == [
         "the forecast has no intervals for 2026-11-25: staffing was not checked",
-    )
+    ]

@@ -3,6 +3,7 @@ after the cause is gone works."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
@@ -95,7 +96,10 @@ def test_a_full_disk_refuses_the_save_clearly_and_keeps_the_data(tiny_disk, make
     store = Store.open(db)
     kept = store.save_plan(make_plan(), "Rina")
     filler = _fill(tiny_disk)
-    big = make_plan(analysis="x" * 60_000)
+    # 60 kB within the field limits: 300 actions of 200 characters
+    first = make_plan().actions[0]
+    actions = tuple(dataclasses.replace(first, what=f"{i:03} " + "x" * 196) for i in range(300))
+    big = make_plan(actions=actions)
     with pytest.raises(StoreError, match="disk is full") as info:
         store.save_plan(big, "Rina")
     assert info.value.kind == "disk_full"
@@ -105,7 +109,7 @@ def test_a_full_disk_refuses_the_save_clearly_and_keeps_the_data(tiny_disk, make
     store.close()
     with Store.open(db) as again:
         assert [p.id for p in again.list_plans()] == [kept.id, saved.id]
-        assert again.get_plan(saved.id).analysis == "x" * 60_000
+        assert again.get_plan(saved.id).actions == actions
 
 
 def test_a_folder_that_cannot_be_created_is_reported(tmp_path):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from app_helpers import SIZE, frozen, make_settings, wait_live
+from app_helpers import SIZE, frozen, make_settings, screen_text, wait_live
 
 from rtm_tui.cli import main
 from rtm_tui.ui.launch import build_demo_app
@@ -59,3 +59,25 @@ def test_demo_start_flag_is_validated(capsys) -> None:
     with pytest.raises(SystemExit):
         main(["demo", "--start", "25:00"])
     assert "'25:00' is not a time" in capsys.readouterr().err
+
+
+async def test_the_demo_has_the_simulators_forecast_when_none_is_configured() -> None:
+
+    clock = frozen()
+    app, sim = build_demo_app(make_settings(), clock, agents=25, seed=3, quiet=True)
+    assert app.feed is not None
+    forecast = app.feed.coverage.forecast
+    assert forecast is not None
+    day = clock.now().astimezone(app.settings.tz).date()
+    planned = sim.forecast(day)
+    got = forecast[day]
+    assert len(got) == len(planned) == 48
+    # the same calls per interval as the simulator plans, at the interval's local time
+    assert [(f"{f.start:%H:%M}", round(f.calls, 6)) for f in got] == [
+        (hhmm, round(calls, 6)) for hhmm, calls, _aht in planned
+    ]
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_live(pilot, app)
+        await pilot.press("3")
+        await pilot.pause(0.3)
+        assert "No forecast" not in screen_text(app)

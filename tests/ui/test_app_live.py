@@ -111,7 +111,10 @@ async def test_enter_on_a_gauge_shows_its_counts() -> None:
         await pilot.press("c")
         await pilot.pause()
         text = screen_text(app)
-    assert "offered" in text and "answered" in text
+    # plain labels, not the API's names ("answered_within_sl"); durations as h:mm:ss
+    assert "Offered" in text and "Answered in SL" in text
+    assert "answered_within_sl" not in text and "handle_seconds" not in text
+    assert re.search(r"Handle time\s+\d+:\d\d(:\d\d)?\b", text), text
 
 
 async def test_a_acknowledges_the_selected_alert() -> None:
@@ -192,4 +195,4 @@ async def test_indonesian_ui_on_live_data() -> None:
         text = screen_text(app)
     assert "KPI: Interval ini" in text
     assert "Kehadiran" in text and "hadir" in text
-    assert "agent 0s" in text
+    assert "agen 0s" in text

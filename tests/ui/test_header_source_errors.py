@@ -71,7 +71,7 @@ async def test_header_says_credentials_rejected_on_401(language, words):
         await wait_for(pilot, lambda: rejected(app))
         await pilot.pause(1.1)  # one tick redraws the header
         line = header_line(app)
-    agents = "agent" if language == "id" else "agents"
+    agents = "agen" if language == "id" else "agents"
     assert f"{agents} {words}" in line, line
     assert line.count(words) >= 3  # agents, voice, non-voice: not "no data yet"/"stale"
 

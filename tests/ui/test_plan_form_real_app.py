@@ -50,7 +50,7 @@ async def test_r_files_a_plan_and_p_follows_it_up(tmp_path: Path) -> None:
         assert (draft.kpi, draft.scope) == (gauge_kpi.kpi, gauge_kpi.scope)
         assert (draft.tl_shift, draft.tl_name) == ("pagi", "Rina")
         assert draft.interval_start == MORNING.replace(minute=30)
-        assert any(s.startswith("Erlang C:") for s in draft.suggestions)
+        assert any(s.code.startswith("erlang.") for s in draft.suggestions)  # voice: Erlang C
 
         # keys only: root cause, analysis, (suggestions), the first action, save
         assert app.focused is form.query_one("#root_cause")

@@ -226,14 +226,14 @@ async def test_status_flow_verify_and_history(seeded: Path) -> None:
         assert "96.2 %" in text and "achieved" in text
         for line in (
             "Rina  filed",
-            "Sari  status: Open → In progress",
-            "Sari  status: In progress → Done",
-            "Sari  status: Done → In progress",
-            "Sari  status: Done → Verified",
-            "Sari  verified_value: 96.2 %",
-            "Sari  verified_period: interval",
-            "Sari  verified_achieved: Achieved",
-            "Sari  verified_note: SCR 96.2 % on the wallboard",
+            "Sari  Status: Open → In progress",
+            "Sari  Status: In progress → Done",
+            "Sari  Status: Done → In progress",
+            "Sari  Status: Done → Verified",
+            "Sari  Value at verification: 96.2 %",
+            "Sari  Period verified: interval",
+            "Sari  Result: Achieved",
+            "Sari  Verification note: SCR 96.2 % on the wallboard",
         ):
             assert line in text, line
         await pilot.press("n")  # verified is final

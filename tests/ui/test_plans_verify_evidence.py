@@ -63,7 +63,7 @@ async def test_achieved_is_refused_while_the_value_misses_the_target_then_not_ac
         await record(pilot, "Not", note="SCR 91.0 % at 16:00")
         screen = screen_of(app)
         assert cell(screen, 2, "status") == "Verified ✗ not achieved"
-        assert "Sari  verified_value: 91.0 %" in detail(screen)
+        assert "Sari  Value at verification: 91.0 %" in detail(screen)
     got = store.get_plan(2)
     assert got is not None
     assert (got.verified_value, got.verified_achieved, got.verified_period) == (
@@ -98,7 +98,7 @@ async def test_no_data_is_never_achieved_and_an_override_needs_a_reason(seeded: 
         assert cell(screen, 1, "status") == "Verified ✓ achieved"
         text = detail(screen)
         assert f"override: {reason}" in text
-        assert "Sari  verified_value: no data" in text and "— → —" not in text
+        assert "Sari  Value at verification: no data" in text and "— → —" not in text
     got = store.get_plan(1)
     assert got is not None
     assert (got.verified_achieved, got.verified_value, got.verified_reason) == (True, None, reason)
