@@ -250,6 +250,7 @@ class RtmApp(App[int]):
         self.filter_input.display = False
         board = self.board = AgentBoard(id="board")
         roster_view = self.roster_view = RosterView(id="roster-view")
+        translate_bindings(roster_view)  # its keys in the footer, in the UI language
         outlook_view = self.outlook_view = OutlookView(id="outlook-view")
         yield self.header
         with self.tabs:
