@@ -29,6 +29,7 @@ COMMANDS: dict[str, tuple[str, str, bool]] = {
     "roster": ("rtm_tui.reports.roster_check", "main", True),
     "plans": ("rtm_tui.reports.plans_cli", "main", True),
     "report": ("rtm_tui.reports.handover", "main", True),
+    "db": ("rtm_tui.reports.db_cli", "main", True),
 }
 
 
@@ -146,6 +147,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--shift", metavar="NAME", help="a TL shift of [site.tl_shifts] (pagi, siang)")
     p.add_argument("--format", choices=["md", "csv", "xlsx"], default="md")
     p.add_argument("--output", type=Path)
+
+    p = sub.add_parser("db", help="the database: migrate, copy a SQLite file to PostgreSQL")
+    _add_config(p)
+    dsub = p.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    c = dsub.add_parser("migrate", help="bring the database to this rtm's schema")
+    _add_config(c)
+    c.add_argument("--url", help="this database instead of [storage] (sqlite:PATH or postgresql://)")
+    c.add_argument("--password-env", metavar="NAME", help="the variable holding its password")
+    c = dsub.add_parser("copy", help="copy a SQLite file's records into the shared database")
+    _add_config(c)
+    c.add_argument("--from", dest="source", required=True, metavar="sqlite:PATH")
+    c.add_argument("--to", metavar="URL", help="default: [storage] url")
+    c.add_argument("--password-env", metavar="NAME", help="the variable holding its password")
     return parser
 
 
@@ -170,7 +184,10 @@ def main(argv: Sequence[str] | None = None, clock: Clock | None = None) -> int:
 
         set_language(settings.site.language)  # reports and messages in the site's language
         if getattr(args, "database", None) is not None:
-            storage = settings.storage.model_copy(update={"database": str(args.database)})
+            # the file asked for, even where the config names a shared database
+            storage = settings.storage.model_copy(
+                update={"database": str(args.database), "url": ""}
+            )
             settings = settings.model_copy(update={"storage": storage})
 
     handler = (
@@ -183,8 +200,13 @@ def main(argv: Sequence[str] | None = None, clock: Clock | None = None) -> int:
 
         print(t("cli.not_available", command=command), file=sys.stderr)
         return 2
+    from rtm_tui.config import ConfigError
+
     try:
         return int(handler(args, settings) or 0)
+    except ConfigError as exc:  # e.g. [storage] password_env names an unset variable
+        print(f"rtm {command}: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
 

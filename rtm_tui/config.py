@@ -32,6 +32,7 @@ from pydantic import (
 )
 from pydantic_core import ErrorDetails
 
+from rtm_tui.domain.alerts import AlertRules
 from rtm_tui.domain.timefmt import parse_hhmm as read_hhmm
 from rtm_tui.domain.types import (
     AttendanceRules,
@@ -171,6 +172,41 @@ class AttendanceSettings(_Section):
     adherence_grace: float = Field(1, ge=0, le=MINUTES_A_DAY, description="minutes")
 
 
+AlertPeriod = Literal["interval", "today"]
+_INTERVAL: AlertPeriod = "interval"
+
+
+class AlertsSettings(_Section):
+    """When an alert is raised and how severe it is (domain/alerts.py)."""
+
+    kpi: bool = True
+    kpi_min_offered: int = Field(10, ge=0, le=100_000)
+    kpi_min_breach_minutes: float = Field(2, ge=0, le=MINUTES_A_DAY)
+    kpi_periods: list[AlertPeriod] = Field(default_factory=lambda: [_INTERVAL])
+    cooldown_minutes: float = Field(15, ge=0, le=MINUTES_A_DAY)
+    rotg: bool = True
+    rotg_grace_minutes: float = Field(1, ge=0, le=MINUTES_A_DAY)
+    rotg_severe_ratio: float = Field(2.0, ge=1.0, le=100)
+    rotg_severe_over_minutes: float = Field(10, ge=0, le=MINUTES_A_DAY)
+    late: bool = True
+    early_out: bool = True
+    not_rostered: bool = True
+    absent: bool = True
+    excuse_reasons: list[str] = Field(
+        default_factory=lambda: ["SYSTEM", "COACHING", "LONG CALL", "DISASTER"], min_length=1
+    )
+
+    @field_validator("excuse_reasons")
+    @classmethod
+    def _reasons(cls, reasons: list[str]) -> list[str]:
+        clean = [r.strip() for r in reasons]
+        if any(not r for r in clean):
+            raise ValueError("an excuse reason is empty")
+        if len(set(clean)) != len(clean):
+            raise ValueError("an excuse reason is listed twice")
+        return clean
+
+
 class AuxRuleSettings(_Section):
     max_minutes_each: Annotated[float | None, NoneWord] = Field(None, gt=0)
     max_minutes_shift: Annotated[float | None, NoneWord] = Field(None, gt=0)
@@ -260,8 +296,42 @@ class RosterSettings(_Section):
     sheet: str = ""
 
 
+def read_password(name: str, named_by: str) -> str:
+    """The password in the environment variable `name` (which `named_by` names), kept as a
+    secret so no message or log shows it; ConfigError naming the variable if unset."""
+    value = os.environ.get(name)
+    if not value:
+        raise ConfigError(
+            f"{named_by} names {name}, which is not set: export {name} with the database "
+            "password first"
+        )
+    from rtm_tui.sources.sanitise import register_secret
+
+    register_secret(value)
+    return value
+
+
 class StorageSettings(_Section):
     database: str = ""  # empty = <data dir>/rtm.sqlite3
+    # the shared database instead: postgresql://user@host:port/db (no password in it)
+    url: str = ""
+    password_env: str = ""  # the environment variable that holds url's password
+
+    @field_validator("url")
+    @classmethod
+    def _shared_url(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            return value
+        parts = urlsplit(value)
+        if parts.scheme not in ("postgresql", "postgres") or not parts.hostname:
+            raise ValueError("use postgresql://user@host:port/database")
+        if parts.password is not None:
+            raise ValueError(
+                "holds a password: remove it from the file and name the environment "
+                "variable that holds it in [storage] password_env"
+            )
+        return value
 
 
 class UiSettings(_Section):
@@ -378,6 +448,7 @@ class Settings(_Section):
     kpi: KpiSettings = Field(default_factory=KpiSettings)
     targets: dict[str, TargetSettings] = Field(default_factory=_default_targets)
     attendance: AttendanceSettings = Field(default_factory=AttendanceSettings)
+    alerts: AlertsSettings = Field(default_factory=AlertsSettings)
     rotg: RotgSettings = Field(default_factory=lambda: RotgSettings(**_default_rotg()))
     shifts: dict[str, ShiftSettings] = Field(default_factory=_default_shifts)
     staffing: StaffingSettings = Field(default_factory=StaffingSettings)
@@ -482,6 +553,25 @@ class Settings(_Section):
             adherence_grace=timedelta(minutes=a.adherence_grace),
         )
 
+    def alert_rules(self) -> AlertRules:
+        a = self.alerts
+        return AlertRules(
+            kpi=a.kpi,
+            kpi_min_offered=a.kpi_min_offered,
+            kpi_min_breach=timedelta(minutes=a.kpi_min_breach_minutes),
+            kpi_periods=tuple(dict.fromkeys(a.kpi_periods)),
+            cooldown=timedelta(minutes=a.cooldown_minutes),
+            rotg=a.rotg,
+            rotg_grace=timedelta(minutes=a.rotg_grace_minutes),
+            rotg_severe_ratio=a.rotg_severe_ratio,
+            rotg_severe_over=timedelta(minutes=a.rotg_severe_over_minutes),
+            late=a.late,
+            early_out=a.early_out,
+            not_rostered=a.not_rostered,
+            absent=a.absent,
+            excuse_reasons=tuple(a.excuse_reasons),
+        )
+
     def staffing_rules(self) -> StaffingRules:
         s = self.staffing
         return StaffingRules(
@@ -510,6 +600,26 @@ class Settings(_Section):
         if self.storage.database:
             return Path(self.storage.database).expanduser()
         return data_dir() / "rtm.sqlite3"
+
+    def store_url(self) -> str:
+        """Where plans and the shift record are kept: the shared PostgreSQL URL if set,
+        else `sqlite:<database_path>`."""
+        return self.storage.url or f"sqlite:{self.database_path()}"
+
+    @staticmethod
+    def read_password(name: str, named_by: str) -> str:
+        """`read_password` for the CLI's --password-env (reports reach the config through
+        the settings object)."""
+        return read_password(name, named_by)
+
+    def store_password(self) -> str | None:
+        """The shared database's password from the environment variable named by
+        `password_env` (None: none named, libpq's own ~/.pgpass or PGPASSWORD apply).
+        Registered as a secret so no message or log shows it."""
+        name = self.storage.password_env.strip()
+        if not self.storage.url or not name:
+            return None
+        return read_password(name, "[storage] password_env")
 
     def tl_shift_at(self, now: datetime) -> str | None:
         """The TL shift ("pagi"/"siang") covering `now` in the site timezone, if any."""

@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from rtm_tui.domain.alerts import ExcuseNote
 from rtm_tui.domain.types import AgentsSnapshot, Alert, KpiValue, Roster
 from rtm_tui.store.errors import StoreError
 from rtm_tui.store.records import events_from_snapshot
@@ -61,6 +62,7 @@ class _Batch:
     rosters: dict[date, Roster] = field(default_factory=dict)
     alerts: dict[tuple[str, datetime], tuple[date, Alert]] = field(default_factory=dict)
     acks: list[tuple[str, datetime]] = field(default_factory=list)
+    excuses: list[tuple[date, ExcuseNote]] = field(default_factory=list)
     kpis: dict[tuple[date, datetime], dict[tuple[str, str, str], KpiValue]] = field(
         default_factory=dict
     )
@@ -70,14 +72,26 @@ class _Batch:
 
     def __bool__(self) -> bool:
         return bool(
-            self.rosters or self.alerts or self.acks or self.kpis or self.events or self.state
+            self.rosters
+            or self.alerts
+            or self.acks
+            or self.excuses
+            or self.kpis
+            or self.events
+            or self.state
         )
 
     def size(self) -> int:
         kpis = sum(len(v) for v in self.kpis.values())
         state = 1 if self.state is not None else 0
         return (
-            len(self.rosters) + len(self.alerts) + len(self.acks) + kpis + self.event_count + state
+            len(self.rosters)
+            + len(self.alerts)
+            + len(self.acks)
+            + len(self.excuses)
+            + kpis
+            + self.event_count
+            + state
         )
 
 
@@ -137,6 +151,9 @@ class Recorder:
 
     def acknowledge_alert(self, key: str, at: datetime) -> None:
         self._submit(("ack", key, at))
+
+    def record_excuse(self, day: date, note: ExcuseNote) -> None:
+        self._submit(("excuse", day, note))
 
     def save_monitor_state(self, day: date, state: Mapping[str, Any], at: datetime) -> None:
         """`state` is `export_state()`'s dict, not to be changed afterwards: it is
@@ -303,6 +320,8 @@ class Recorder:
             b.rosters[roster.date] = roster
         elif kind == "ack":
             b.acks.append((op[2], op[3]))
+        elif kind == "excuse":
+            b.excuses.append((op[2], op[3]))
         elif kind == "state":
             _, _, day, state, at = op
             b.state = (day, state, at)
@@ -342,6 +361,11 @@ class Recorder:
                 alert_key, at = b.acks[0]
                 store.acknowledge_alert(alert_key, at)
                 b.acks.pop(0)
+            stage = "excuse"
+            while b.excuses:
+                day, note = b.excuses[0]
+                store.record_excuse(day, note)
+                b.excuses.pop(0)
             stage = "kpis"
             for slot_key, slot in list(b.kpis.items()):
                 store.record_interval_kpis(slot_key[0], slot_key[1], list(slot.values()))
@@ -393,6 +417,8 @@ class Recorder:
             b.state = None
         elif stage == "ack":
             b.acks.pop(0)
+        elif stage == "excuse":
+            b.excuses.pop(0)
         elif stage == "events":
             day = next(iter(b.events))
             b.event_count -= len(b.events.pop(day))

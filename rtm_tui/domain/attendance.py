@@ -163,7 +163,15 @@ def status_valid_until(
     (None: forever). Lets a caller with thousands of agents skip recomputing."""
     if entry is None or not entry.works or entry.start is None:
         return None
-    times = [entry.start + rules.no_show_after, *(b.end for b in entry.breaks)]
+    # the late alert (late_grace) and the end of an early-out alert (the shift's end)
+    # change with time too (monitor/attendance_card.py)
+    times = [
+        entry.start + rules.late_grace,
+        entry.start + rules.no_show_after,
+        *(b.end for b in entry.breaks),
+    ]
+    if entry.end is not None:
+        times.append(entry.end)
     later = [t for t in times if t > now]
     return min(later) if later else None
 

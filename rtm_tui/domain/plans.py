@@ -209,6 +209,9 @@ class RecoveryPlan:
     verified_note: str = ""
     verified_reason: str = ""  # an override's written reason; "" = not an override
     updated_at: datetime | None = None
+    # how many times the form's content was saved over: an edit must start from the
+    # current revision (the store's check against a second writer)
+    revision: int = 0
     id: int | None = None
 
 

@@ -337,6 +337,28 @@ class LoginStatus(StrEnum):
 class Severity(StrEnum):
     WARNING = "warning"
     BREACH = "breach"
+    SEVERE = "severe"  # far past a limit (ROTG: twice the limit or +10 min, see alerts.py)
+
+
+class AlertState(StrEnum):
+    """Where an alert is in its lifecycle (domain/alerts.py)."""
+
+    OPEN = "open"
+    ACKNOWLEDGED = "acknowledged"
+    SNOOZED = "snoozed"
+    RESOLVED = "resolved"
+
+
+@dataclass(frozen=True, slots=True)
+class AlertStep:
+    """One step of an alert's lifecycle, as kept in the store: `step` is raised,
+    escalated, acknowledged, snoozed, unsnoozed, snooze_ended, reopened, resolved."""
+
+    step: str
+    at: datetime
+    who: str = ""
+    until: datetime | None = None
+    reason: str = ""
 
 
 class AlertKind(StrEnum):
@@ -347,19 +369,38 @@ class AlertKind(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Alert:
-    """`key` identifies the condition (agent, code, limit / kpi, scope): one alert per key."""
+    """One alert: a condition raised, then acknowledged / snoozed, resolved by itself.
+
+    `key` identifies this alert; `condition` the condition it is about (the same for
+    ROTG and attendance keys; a KPI condition raised again after its cooldown gets a new
+    alert, see domain/alerts.py). What it says is data: `what` (a catalog code,
+    rendered as `alert.<what>` by rtm_tui.i18n) with `params`; `message` only holds the
+    English text of alerts recorded before alerts were data. `code` is the AUX code (ROTG)
+    or the attendance condition.
+    """
 
     key: str
     kind: AlertKind
     severity: Severity
     raised_at: datetime
-    message: str
+    message: str = ""
     agent_id: str | None = None
     code: str | None = None
     kpi: str | None = None
     scope: str | None = None
     value: float | None = None
     limit: float | None = None
+    what: str = ""
+    params: Mapping[str, str | float | None] = field(default_factory=dict)
+    condition: str = ""
+    state: AlertState = AlertState.OPEN
+    acked_by: str = ""
+    acked_at: datetime | None = None
+    snoozed_until: datetime | None = None
+    snooze_reason: str = ""
+    resolved_at: datetime | None = None
+    resolution: str = ""  # ended | excused
+    steps: tuple[AlertStep, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -414,7 +455,8 @@ class MonitorView:
     kpis: tuple[KpiValue, ...]
     attendance: AttendanceCounts
     new_alerts: tuple[Alert, ...]
-    open_alerts: tuple[Alert, ...]
+    open_alerts: tuple[Alert, ...]  # not resolved (in alarm, acknowledged or snoozed)
+    changed_alerts: tuple[Alert, ...] = ()  # every alert whose lifecycle moved: to record
     # agent ids the attendance card counts (the TL's people and anyone logged in without a
     # roster entry); None: no TL windows, everyone
     card_ids: frozenset[str] | None = None

@@ -30,7 +30,7 @@ from rtm_tui.domain.plan_draft import kpi_label
 from rtm_tui.domain.plans import ROOT_CAUSE_LABELS, RecoveryPlan
 from rtm_tui.domain.types import LoginStatus, Status
 from rtm_tui.i18n import has, t
-from rtm_tui.reports import outlook_section
+from rtm_tui.reports import alert_section, outlook_section
 from rtm_tui.reports.cli_args import UsageError, parse_day
 from rtm_tui.reports.exports import (
     _BOLD,
@@ -63,7 +63,7 @@ from rtm_tui.reports.shift_summary import (
     default_shift,
     shift_window,
 )
-from rtm_tui.store import AlertRecord, Store, StoreError
+from rtm_tui.store import Store, StoreError
 
 # ---------------------------------------------------------------------- CLI
 
@@ -115,7 +115,7 @@ def _run(args: argparse.Namespace, settings: Any) -> int:
         print(f"rtm report: {t('report.err.not_started', label=label)}", file=sys.stderr)
         return 1
     path = settings.database_path()
-    if not path.exists():
+    if not settings.storage.url and not path.exists():
         print(f"rtm report: {t('report.err.no_database', path=path)}", file=sys.stderr)
         return 1
     rules = ReportRules(
@@ -125,7 +125,7 @@ def _run(args: argparse.Namespace, settings: Any) -> int:
         interval_minutes=settings.staffing.interval_minutes,
         tl_shifts=shifts,
     )
-    with Store.open(path) as store:
+    with Store.open_url(settings.store_url(), password=settings.store_password()) as store:
         summary = build_shift_summary(
             store,
             day=day,
@@ -140,7 +140,7 @@ def _run(args: argparse.Namespace, settings: Any) -> int:
         )
         summary = outlook_section.attach(summary, store, settings, now)  # the day's outlook
     if not summary.recorded:
-        print(f"rtm report: {t('report.err.nothing', label=label, path=path)}", file=sys.stderr)
+        print(f"rtm report: {t('report.err.nothing', label=label, path=store.path)}", file=sys.stderr)
         return 1
     return _write(summary, fmt, output, tz, now)
 
@@ -260,12 +260,6 @@ def _cell(line: KpiLine | None) -> str:
 
 def _target(kpi: str, value: float | None) -> str:
     return "—" if value is None else fmt_kpi(kpi, value)
-
-
-def _ack(rec: AlertRecord, tz: tzinfo) -> str:
-    if rec.acknowledged_at is None:
-        return t("report.ack.no")
-    return t("report.ack.yes", time=_hm(rec.acknowledged_at, tz))
 
 
 # ---------------------------------------------------------------------- Markdown
@@ -402,16 +396,7 @@ def render_markdown(s: ShiftSummary, tz: tzinfo, now: datetime) -> str:
         t("report.aux_none"),
     )
 
-    out += ["", f"## {t('report.h.alerts')}", ""]
-    out += _table(
-        _h("time", "kind", "severity", "message", "acknowledged"),
-        (
-            (_hm(r.alert.raised_at, tz), str(r.alert.kind), str(r.alert.severity),
-             r.alert.message, _ack(r, tz))
-            for r in s.alerts
-        ),
-        t("report.alerts_none"),
-    )  # fmt: skip
+    out += alert_section.markdown(s, tz, _table)  # alerts with their lifecycle, excuses
 
     out += ["", f"## {t('report.h.plans')}", "", f"### {t('report.h.plans_filed')}", ""]
     out += _plans_md(s.plans_filed, tz, now)
@@ -631,21 +616,8 @@ def csv_rows(s: ShiftSummary, tz: tzinfo, now: datetime) -> list[dict[str, str]]
                 shown=fmt_duration(u.seconds[code]),
                 detail=f"{u.count.get(code, 0)}×",
             )
-    for r in s.alerts:
-        al = r.alert
-        add(
-            "alert",
-            time=iso(al.raised_at),
-            scope=al.kpi and al.scope or al.code or "",
-            agent_id=al.agent_id or "",
-            item=str(al.kind),
-            value=_num(al.value),
-            status=str(al.severity),
-            detail=al.message,
-            shown=t(
-                "report.csv.acked" if r.acknowledged_at is not None else "report.csv.not_acked"
-            ),
-        )
+    for cells in alert_section.csv_alerts(s, tz):  # alerts with their lifecycle, excuses
+        add(**cells)
     for section, plans in (
         ("plan_filed", s.plans_filed),
         ("plan_open", s.plans_open),
@@ -816,13 +788,9 @@ def write_xlsx(s: ShiftSummary, path: Path, tz: tzinfo, now: datetime) -> None:
     _grid(
         ws,
         4,
-        ((_c("time"), 8), (_c("kind"), 11), (_c("severity"), 9), (_c("message"), 80), (_c("acknowledged"), 13)),
-        (
-            (_hm(rec.alert.raised_at, tz), str(rec.alert.kind), str(rec.alert.severity),
-             rec.alert.message, _ack(rec, tz))
-            for rec in s.alerts
-        ),
-    )  # fmt: skip
+        tuple(zip(alert_section.alert_header(), (8, 9, 80, 18, 24, 24), strict=True)),
+        alert_section.alert_rows(s.alerts, tz),
+    )
 
     ws = _sheet(wb, t("report.sheet.plans"), s, tz, t("report.h.plans"))
     _grid(

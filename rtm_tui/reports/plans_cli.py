@@ -74,10 +74,9 @@ def _run(args: argparse.Namespace, settings: Any) -> int:
         raise UsageError("--format xlsx writes a file: give it with --output FILE.xlsx")
     status = _status(getattr(args, "status", None))
     set_language(settings.site.language)  # the printed form and the CSV in the site's words
-    path = settings.database_path()
-    with Store.open(path) as store:
+    with Store.open_url(settings.store_url(), password=settings.store_password()) as store:
         if command == "list":
-            return _list(store, path, since, until, status, now, tz)
+            return _list(store, store.path, since, until, status, now, tz)
         if command == "export":
             return _export(store, args, since, until, now, tz, settings.site.name)
         if command == "purge":

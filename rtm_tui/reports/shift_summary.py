@@ -46,6 +46,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import partial
 from typing import Any
 
+from rtm_tui.domain.alerts import ExcuseNote
 from rtm_tui.domain.attendance import login_status
 from rtm_tui.domain.kpi import (
     NONVOICE_KPIS,
@@ -204,6 +205,7 @@ class ShiftSummary:
     aux_used: tuple[AuxUsed, ...] = ()
     notes: tuple[str, ...] = ()
     recorded: bool = True  # False: nothing at all was recorded for this window
+    excuses: tuple[ExcuseNote, ...] = ()  # the TL's excuses overlapping the window
 
     def shift_scope(self, family: str, scope: str = "all") -> ScopeFigures | None:
         return next(
@@ -609,11 +611,15 @@ _NAME_IN_MESSAGE = re.compile(r"^(?P<name>.+?) \((?P<id>[^()]*)\) ")
 
 
 def names_from(roster: Roster | None, alerts: Iterable[AlertRecord]) -> dict[str, str]:
-    """Agent names: the roster's, else as written in the alerts ("Name (id) ...")."""
+    """Agent names: the roster's, else the alerts' (their `name` parameter; an alert kept
+    before alerts were data only has it in its text, "Name (id) ...")."""
     names: dict[str, str] = {}
     for rec in alerts:
         a = rec.alert
-        if a.agent_id and a.agent_id not in names:
+        name = a.params.get("name")
+        if a.agent_id and isinstance(name, str) and name:
+            names.setdefault(a.agent_id, name)
+        elif a.agent_id and a.agent_id not in names:
             m = _NAME_IN_MESSAGE.match(a.message)
             if m and m["id"] == a.agent_id:
                 names[a.agent_id] = m["name"]
@@ -924,6 +930,7 @@ def build_shift_summary(
         attendance=attendance,
         aux_over=aux,
         alerts=tuple(alerts),
+        excuses=tuple(store.excuses(since=w0, until=w1)),
         plans_filed=filed,
         plans_open=open_plans,
         plans_verified=verified,

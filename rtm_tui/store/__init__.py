@@ -1,15 +1,19 @@
-"""SQLite persistence: recovery plans with their history, and the shift record (KPI
-values per interval, observed agent events, alerts, the monitor's restart state).
+"""Persistence (a SQLite file, or a shared PostgreSQL): recovery plans with their history,
+and the shift record (KPI values per interval, observed agent events, alerts, the
+monitor's restart state).
 
     store = Store.open(settings.database_path())
+    store = Store.open_url(settings.store_url(), password=settings.store_password())
+                                                      # SQLite or the shared PostgreSQL
     plan = store.save_plan(plan, who="Rina")          # insert; id is set
     store.set_status(plan.id, PlanStatus.IN_PROGRESS, "Rina", now)
 
-Every failure the TL can meet (busy, read-only, disk full, damaged file) is a StoreError
-whose message can be shown as is.
+Every failure the TL can meet (busy, read-only, disk full, damaged file, server down, a
+plan changed by someone else: PlanConflict) is a StoreError whose message can be shown as
+is.
 """
 
-from rtm_tui.store.errors import PlanNotFoundError, StoreError
+from rtm_tui.store.errors import PlanConflict, PlanNotFoundError, StoreError
 from rtm_tui.store.interface import PlanStore
 from rtm_tui.store.records import AgentEvent, AlertRecord, KpiRecord, events_from_snapshot
 from rtm_tui.store.schema import MIGRATIONS, SCHEMA_VERSION
@@ -30,6 +34,7 @@ __all__ = [
     "AgentEvent",
     "AlertRecord",
     "KpiRecord",
+    "PlanConflict",
     "PlanNotFoundError",
     "PlanStore",
     "RetentionError",

@@ -9,7 +9,8 @@ from pathlib import Path
 class StoreError(Exception):
     """A save or read failed. `str(exc)` is meant for the screen; `kind` for code:
     `busy` (another instance holds the lock), `read_only`, `disk_full`, `corrupt`,
-    `newer_schema`, `not_found`, `io`."""
+    `newer_schema`, `not_found`, `io`; on PostgreSQL also `unreachable` (the server is
+    down or cannot be reached); `conflict` (PlanConflict)."""
 
     def __init__(self, kind: str, message: str) -> None:
         super().__init__(message)
@@ -20,6 +21,21 @@ class PlanNotFoundError(StoreError, LookupError):
     def __init__(self, plan_id: int) -> None:
         super().__init__("not_found", f"recovery plan #{plan_id} does not exist")
         self.plan_id = plan_id
+
+
+class PlanConflict(StoreError):
+    """The plan was edited by someone else since this copy was read: nothing was saved.
+    The caller keeps what was typed; the message says who and when."""
+
+    def __init__(self, plan_id: int, who: str, at: str) -> None:
+        super().__init__(
+            "conflict",
+            f"recovery plan #{plan_id} was changed by {who} at {at} since you opened it: "
+            "your edit was not saved and what you typed is kept; reopen the plan to see "
+            "their change, then save yours again",
+        )
+        self.plan_id = plan_id
+        self.who = who
 
 
 _KIND_BY_CODE = {

@@ -1,5 +1,5 @@
-"""The plan-keeping interface the UI and reports use. SQLite implements it today; a
-site-wide PostgreSQL backend would implement the same methods."""
+"""The plan-keeping interface the UI and reports use. `Store` implements it on SQLite and,
+as `PgStore` (`Store.open_url("postgresql://...")`), on a shared PostgreSQL database."""
 
 from __future__ import annotations
 

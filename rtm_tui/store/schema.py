@@ -1,6 +1,7 @@
 """Schema migrations. `PRAGMA user_version` = how many of MIGRATIONS have been applied.
 
-Append new migrations; never edit one that has shipped. Each migration is a tuple of
+Append new migrations; never edit one that has shipped. Write SQL types in upper case and
+names in lower case: the PostgreSQL engine maps the types by their case (pg_engine.map_ddl). Each migration is a tuple of
 single SQL statements (run one by one inside the migrating transaction, so a crash half
 way leaves the previous version intact).
 
@@ -151,7 +152,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
                 LIMIT 1), '')
         WHERE scope LIKE 'agent:%'""",
     ),
-    # plans as living records: each action's status and result, progress notes and
+    # 7: plans as living records: each action's status and result, progress notes and
     # addenda (written by whom, when). Actions kept before are open with no result.
     (
         "ALTER TABLE plan_actions ADD COLUMN status TEXT NOT NULL DEFAULT 'open'",
@@ -167,6 +168,72 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         )""",
         "CREATE INDEX plan_notes_plan ON plan_notes(plan_id, id)",
     ),
+    # 8: several instances on one database: an edit names the revision it started from
+    ("ALTER TABLE plans ADD COLUMN revision INTEGER NOT NULL DEFAULT 0",),
+    # 9: alerts with their lifecycle (what they say as a code with parameters, acknowledged
+    # by whom, snoozed until when and why, resolved when and how), every step with its
+    # time, and the TL's excuses (an agent's period, or a neutral window for everyone).
+    # Alerts kept before: acknowledged ones say so; their English text stays in `message`.
+    (
+        "ALTER TABLE alerts ADD COLUMN what TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE alerts ADD COLUMN params TEXT NOT NULL DEFAULT '{}'",
+        "ALTER TABLE alerts ADD COLUMN condition TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE alerts ADD COLUMN state TEXT NOT NULL DEFAULT 'open'",
+        "ALTER TABLE alerts ADD COLUMN acked_by TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE alerts ADD COLUMN snoozed_until TEXT",
+        "ALTER TABLE alerts ADD COLUMN snooze_reason TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE alerts ADD COLUMN resolved_at TEXT",
+        "ALTER TABLE alerts ADD COLUMN resolution TEXT NOT NULL DEFAULT ''",
+        "UPDATE alerts SET state = 'acknowledged' WHERE acknowledged_at IS NOT NULL",
+        """CREATE TABLE alert_steps (
+            id INTEGER PRIMARY KEY,
+            alert_key TEXT NOT NULL,
+            raised_ts REAL NOT NULL,
+            step TEXT NOT NULL,
+            at TEXT NOT NULL,
+            at_ts REAL NOT NULL,
+            who TEXT NOT NULL DEFAULT '',
+            until TEXT,
+            reason TEXT NOT NULL DEFAULT '',
+            UNIQUE (alert_key, raised_ts, step, at_ts)
+        )""",
+        """CREATE TABLE excuses (
+            id INTEGER PRIMARY KEY,
+            day TEXT NOT NULL,
+            agent_id TEXT,
+            start TEXT NOT NULL,
+            start_ts REAL NOT NULL,
+            "end" TEXT NOT NULL,  -- quoted: END is reserved in PostgreSQL
+            end_ts REAL NOT NULL,
+            reason TEXT NOT NULL,
+            who TEXT NOT NULL DEFAULT '',
+            at TEXT NOT NULL,
+            at_ts REAL NOT NULL,
+            alert_key TEXT,
+            resolved TEXT NOT NULL DEFAULT '[]'
+        )""",
+        "CREATE INDEX excuses_day ON excuses(day, start_ts)",
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
+
+# The PostgreSQL form of the few statements with no portable spelling, by (migration
+# number, statement index); None = nothing to do there. Every other statement runs on
+# both engines, its DDL types mapped by `pg_engine.map_ddl`. A migration added later
+# needs an entry here only if it uses SQLite-only SQL (json_each, PRAGMA, triggers...).
+POSTGRES_VARIANTS: dict[tuple[int, int], str | None] = {
+    # 6: the agent's name and team from the kept roster, with jsonb for json_each
+    (6, 11): """UPDATE plans SET
+            scope_label = coalesce((
+                SELECT e ->> 'name' FROM rosters r,
+                    jsonb_array_elements(r.roster::jsonb -> 'entries') e
+                WHERE r.day = plans.date AND e ->> 'agent_id' = substr(plans.scope, 7)
+                LIMIT 1), ''),
+            team = coalesce((
+                SELECT e ->> 'team' FROM rosters r,
+                    jsonb_array_elements(r.roster::jsonb -> 'entries') e
+                WHERE r.day = plans.date AND e ->> 'agent_id' = substr(plans.scope, 7)
+                LIMIT 1), '')
+        WHERE scope LIKE 'agent:%'""",
+}

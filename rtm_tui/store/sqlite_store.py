@@ -27,6 +27,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from rtm_tui.domain.alerts import ExcuseNote
 from rtm_tui.domain.plans import (
     CONTENT_FIELDS,
     ActionStatus,
@@ -47,7 +48,17 @@ from rtm_tui.domain.plans import (
     validate_plan,
     verification_errors,
 )
-from rtm_tui.domain.types import Alert, AlertKind, Direction, KpiValue, Roster, Severity, Status
+from rtm_tui.domain.types import (
+    Alert,
+    AlertKind,
+    AlertState,
+    AlertStep,
+    Direction,
+    KpiValue,
+    Roster,
+    Severity,
+    Status,
+)
 from rtm_tui.store.codec import (
     day_out,
     dt_in,
@@ -60,7 +71,7 @@ from rtm_tui.store.codec import (
     roster_out,
     ts,
 )
-from rtm_tui.store.errors import PlanNotFoundError, StoreError, store_error
+from rtm_tui.store.errors import PlanConflict, PlanNotFoundError, StoreError, store_error
 from rtm_tui.store.records import AgentEvent, AlertRecord, KpiRecord
 from rtm_tui.store.schema import MIGRATIONS, SCHEMA_VERSION
 
@@ -260,6 +271,28 @@ class Store:
             return cls.open(path, busy_timeout=busy_timeout)
         except StoreError as exc:
             return cls(None, path, busy_timeout=busy_timeout, open_error=exc)
+
+    @classmethod
+    def open_url(
+        cls,
+        url: str,
+        *,
+        password: str | None = None,
+        busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+        retry: bool = False,
+    ) -> Store:
+        """The store `url` names: `postgresql://user@host/db` (the shared database;
+        `password` apart, never in the URL), or `sqlite:PATH` / a plain path (this file).
+        `retry`: a database that cannot be opened now gives a store that says so and
+        tries again at each use (see `open_or_retry`)."""
+        if url.startswith(("postgresql://", "postgres://")):
+            from rtm_tui.store.pg_store import open_pg  # psycopg only when it is used
+
+            return open_pg(url, password, busy_timeout=busy_timeout, retry=retry)
+        path = url.removeprefix("sqlite:")
+        if retry:
+            return cls.open_or_retry(path, busy_timeout=busy_timeout)
+        return cls.open(path, busy_timeout=busy_timeout)
 
     @staticmethod
     def _connect(path: Path, busy_timeout: float) -> tuple[sqlite3.Connection, bool]:
@@ -543,6 +576,8 @@ class Store:
             current = self._load_plan(conn, plan.id)
             if current is None:
                 raise PlanNotFoundError(plan.id)
+            if plan.revision != current.revision:
+                raise self._conflict(conn, plan.id)
             if current.status is PlanStatus.VERIFIED:
                 raise PlanError(f"plan #{plan.id} is verified and final: add an addendum")
             changes = _diff(current, plan)
@@ -562,6 +597,7 @@ class Store:
                 verified_note=current.verified_note,
                 verified_reason=current.verified_reason,
                 updated_at=at,
+                revision=current.revision + 1,
             )
             due = plan_due(stored)
             conn.execute(
@@ -572,9 +608,10 @@ class Store:
                     sla = :sla, slg = :slg, actual = :actual, counts = :counts,
                     suggested_actions = :suggested_actions, root_cause = :root_cause,
                     analysis = :analysis, tl_name = :tl_name, note = :note,
-                    due_at = :due_at, due_ts = :due_ts
+                    due_at = :due_at, due_ts = :due_ts, revision = :revision
                 WHERE id = :id""",
-                self._plan_params(stored) | {"due_at": dt_out_opt(due), "id": plan.id},
+                self._plan_params(stored)
+                | {"due_at": dt_out_opt(due), "id": plan.id, "revision": stored.revision},
             )
             conn.execute("DELETE FROM plan_actions WHERE plan_id = ?", (plan.id,))
             self._insert_actions(conn, plan.id, stored.actions)
@@ -584,6 +621,16 @@ class Store:
                 [(plan.id, dt_out(at), who, f, old, new) for f, old, new in changes],
             )
             return stored
+
+    @staticmethod
+    def _conflict(conn: sqlite3.Connection, plan_id: int) -> PlanConflict:
+        """Who made the edit that came first, for the second writer's message."""
+        row = conn.execute(
+            "SELECT who, at FROM plan_history WHERE plan_id = ? ORDER BY id DESC LIMIT 1",
+            (plan_id,),
+        ).fetchone()
+        who, at = ("someone", "?") if row is None else (str(row["who"]), str(row["at"]))
+        return PlanConflict(plan_id, who, at[11:16] if len(at) >= 16 else at)
 
     def _insert_plan(self, plan: RecoveryPlan, who: str, at: datetime) -> RecoveryPlan:
         stored = dataclasses.replace(
@@ -599,6 +646,7 @@ class Store:
             verified_note="",
             verified_reason="",
             updated_at=at,
+            revision=0,
         )
         due = plan_due(stored)
         with self._write("save the recovery plan") as conn:
@@ -708,6 +756,7 @@ class Store:
             verified_by=row["verified_by"],
             verified_note=row["verified_note"],
             verified_reason=row["verified_reason"],
+            revision=row["revision"],
         )
 
     def _load_plan(self, conn: sqlite3.Connection, plan_id: int) -> RecoveryPlan | None:
@@ -982,22 +1031,31 @@ class Store:
             return conn.total_changes - before
 
     def record_alert(self, day: date, alert: Alert) -> None:
-        """Keep an alert; the same key raised at the same instant is updated, not doubled."""
+        """Keep an alert as it is now (its lifecycle too): the same key raised at the same
+        instant is updated, not doubled; its steps are added (a step kept is ignored)."""
+        raised = ts(alert.raised_at)
         with self._write("record the alert") as conn:
             conn.execute(
                 """INSERT INTO alerts (day, key, kind, severity, at, at_ts, message, agent_id,
-                    code, kpi, scope, value, limit_value)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    code, kpi, scope, value, limit_value, acknowledged_at, what, params,
+                    condition, state, acked_by, snoozed_until, snooze_reason, resolved_at,
+                    resolution)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (key, at_ts) DO UPDATE SET severity = excluded.severity,
                     message = excluded.message, value = excluded.value,
-                    limit_value = excluded.limit_value""",
+                    limit_value = excluded.limit_value, code = excluded.code,
+                    acknowledged_at = coalesce(excluded.acknowledged_at, alerts.acknowledged_at),
+                    what = excluded.what, params = excluded.params, state = excluded.state,
+                    acked_by = excluded.acked_by, snoozed_until = excluded.snoozed_until,
+                    snooze_reason = excluded.snooze_reason, resolved_at = excluded.resolved_at,
+                    resolution = excluded.resolution""",
                 (
                     day_out(day),
                     alert.key,
                     str(alert.kind),
                     str(alert.severity),
                     dt_out(alert.raised_at),
-                    ts(alert.raised_at),
+                    raised,
                     alert.message,
                     alert.agent_id,
                     alert.code,
@@ -1005,14 +1063,92 @@ class Store:
                     alert.scope,
                     alert.value,
                     alert.limit,
+                    dt_out_opt(alert.acked_at),
+                    alert.what,
+                    json_out(dict(alert.params)),
+                    alert.condition,
+                    str(alert.state),
+                    alert.acked_by,
+                    dt_out_opt(alert.snoozed_until),
+                    alert.snooze_reason,
+                    dt_out_opt(alert.resolved_at),
+                    alert.resolution,
                 ),
             )
+            conn.executemany(
+                """INSERT OR IGNORE INTO alert_steps (alert_key, raised_ts, step, at, at_ts, who,
+                    until, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                [
+                    (
+                        alert.key,
+                        raised,
+                        st.step,
+                        dt_out(st.at),
+                        ts(st.at),
+                        st.who,
+                        dt_out_opt(st.until),
+                        st.reason,
+                    )
+                    for st in alert.steps
+                ],
+            )
+
+    def record_excuse(self, day: date, note: ExcuseNote) -> None:
+        """Keep a TL's excuse (an agent's period, or a neutral window: agent None)."""
+        with self._write("record the excuse") as conn:
+            conn.execute(
+                """INSERT INTO excuses (day, agent_id, start, start_ts, "end", end_ts, reason, who,
+                    at, at_ts, alert_key, resolved) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                (
+                    day_out(day),
+                    note.agent_id,
+                    dt_out(note.start),
+                    ts(note.start),
+                    dt_out(note.end),
+                    ts(note.end),
+                    note.reason,
+                    note.who,
+                    dt_out(note.at),
+                    ts(note.at),
+                    note.alert_key,
+                    json_out(list(note.resolved)),
+                ),
+            )
+
+    def excuses(
+        self, day: date | None = None, since: datetime | None = None, until: datetime | None = None
+    ) -> list[ExcuseNote]:
+        """Excuses of a site day and/or overlapping [since, until), in time order."""
+        params = self._range(day, since, until)
+        with self._read("read excuses") as conn:
+            rows = conn.execute(
+                """SELECT * FROM excuses WHERE (:day IS NULL OR day = :day)
+                    AND (:since IS NULL OR end_ts > :since)
+                    AND (:until IS NULL OR start_ts < :until)
+                ORDER BY start_ts, id""",
+                params,
+            ).fetchall()
+        return [
+            ExcuseNote(
+                r["agent_id"],
+                dt_in(r["start"]),
+                dt_in(r["end"]),
+                r["reason"],
+                r["who"],
+                dt_in(r["at"]),
+                r["alert_key"],
+                tuple(json_in(r["resolved"]) or ()),
+            )
+            for r in rows
+        ]
 
     def acknowledge_alert(self, key: str, at: datetime) -> int:
         """Mark every unacknowledged alert with this key as acknowledged at `at`."""
         with self._write("acknowledge the alert") as conn:
             cur = conn.execute(
-                "UPDATE alerts SET acknowledged_at = ? WHERE key = ? AND acknowledged_at IS NULL",
+                """UPDATE alerts SET acknowledged_at = ?,
+                    state = CASE state WHEN 'open' THEN 'acknowledged' ELSE state END
+                WHERE key = ? AND acknowledged_at IS NULL""",
                 (dt_out(at), key),
             )
             return cur.rowcount
@@ -1125,17 +1261,28 @@ class Store:
         until: datetime | None = None,
         kind: AlertKind | str | None = None,
     ) -> list[AlertRecord]:
-        """Alerts of a site day and/or raised in [since, until), in time order."""
+        """Alerts of a site day and/or raised in [since, until), in time order, with their
+        lifecycle and steps."""
         params = self._range(day, since, until) | {"kind": None if kind is None else str(kind)}
+        where = """(:day IS NULL OR a.day = :day)
+                    AND (:since IS NULL OR a.at_ts >= :since)
+                    AND (:until IS NULL OR a.at_ts < :until)
+                    AND (:kind IS NULL OR a.kind = :kind)"""
         with self._read("read alerts") as conn:
             rows = conn.execute(
-                """SELECT * FROM alerts WHERE (:day IS NULL OR day = :day)
-                    AND (:since IS NULL OR at_ts >= :since)
-                    AND (:until IS NULL OR at_ts < :until)
-                    AND (:kind IS NULL OR kind = :kind)
-                ORDER BY at_ts, id""",
+                f"SELECT * FROM alerts a WHERE {where} ORDER BY a.at_ts, a.id",  # noqa: S608
                 params,
             ).fetchall()
+            step_rows = conn.execute(
+                "SELECT s.* FROM alert_steps s JOIN alerts a ON a.key = s.alert_key "  # noqa: S608
+                f"AND a.at_ts = s.raised_ts WHERE {where} ORDER BY s.at_ts, s.id",
+                params,
+            ).fetchall()
+        steps: dict[tuple[str, float], list[AlertStep]] = {}
+        for r in step_rows:
+            steps.setdefault((r["alert_key"], r["raised_ts"]), []).append(
+                AlertStep(r["step"], dt_in(r["at"]), r["who"], dt_in_opt(r["until"]), r["reason"])
+            )
         return [
             AlertRecord(
                 date.fromisoformat(r["day"]),
@@ -1151,6 +1298,17 @@ class Store:
                     scope=r["scope"],
                     value=r["value"],
                     limit=r["limit_value"],
+                    what=r["what"],
+                    params=json_in(r["params"]) or {},
+                    condition=r["condition"],
+                    state=AlertState(r["state"]),
+                    acked_by=r["acked_by"],
+                    acked_at=dt_in_opt(r["acknowledged_at"]),
+                    snoozed_until=dt_in_opt(r["snoozed_until"]),
+                    snooze_reason=r["snooze_reason"],
+                    resolved_at=dt_in_opt(r["resolved_at"]),
+                    resolution=r["resolution"],
+                    steps=tuple(steps.get((r["key"], r["at_ts"]), ())),
                 ),
                 dt_in_opt(r["acknowledged_at"]),
             )

@@ -7,6 +7,7 @@ shows. A 1 Hz tick redraws clocks and timers from `now`, without polling.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -35,9 +36,9 @@ from rtm_tui.domain.types import (
     KpiValue,
     MonitorView,
     Roster,
-    Severity,
 )
 from rtm_tui.store.interface import PlanStore
+from rtm_tui.ui.alert_actions import AlertActions
 from rtm_tui.ui.alerts_pane import AlertsPane
 from rtm_tui.ui.board import AgentBoard
 from rtm_tui.ui.gauges import PERIODS, AttendanceCard, GaugePanel, KpiGauge, TrendKeeper
@@ -106,6 +107,9 @@ STORE_EVENT_SEVERITY: dict[str, SeverityLevel] = {
     "open_failed": "error",
     "writable": "information",
     "opened": "information",
+    "server_down": "error",
+    "server_back": "information",
+    "read_only_role": "error",
 }
 
 
@@ -168,7 +172,7 @@ class AppContext:
         return self.settings.tz
 
 
-class RtmApp(App[int]):
+class RtmApp(AlertActions, App[int]):
     """The TL's dashboard."""
 
     CSS_PATH = "app.tcss"
@@ -204,6 +208,9 @@ class RtmApp(App[int]):
         Binding("G", "jump('gauges')", "To gauges", show=False, id="jump_gauges"),
         Binding("B", "jump('board')", "To board", show=False, id="jump_board"),
         Binding("W", "jump('alerts')", "To alerts", show=False, id="jump_alerts"),
+        # in the alerts pane's key hint, not the footer (it has no room)
+        Binding("x", "excuse", "Excuse", id="excuse", show=False),
+        Binding("n", "neutral_window", "Neutral window", id="neutral", show=False),
     ]
 
     def __init__(self, context: AppContext) -> None:
@@ -219,7 +226,6 @@ class RtmApp(App[int]):
         self.roster: Roster | None = None
         self.period = "interval"
         self.trends = TrendKeeper()
-        self.acknowledged: set[str] = set()
         self.overdue_count = 0
         self.bells = 0  # rung so far (the terminal bell is silent in tests)
         self.updates = 0  # MonitorUpdated handled so far
@@ -310,11 +316,7 @@ class RtmApp(App[int]):
         if previous is None or previous.kpis != view.kpis:
             self.gauge_panel.update_kpis(view.kpis, self.trends)
         self.gauge_panel.update_attendance(view.attendance)
-        if previous is None or previous.open_alerts != view.open_alerts:
-            open_keys = {a.key for a in view.open_alerts}
-            # an acknowledged alert leaves the monitor's open list on its next view; until
-            # then (a message already on its way) it stays hidden here
-            self.acknowledged &= open_keys
+        if previous is None or previous.open_alerts != view.open_alerts or view.changed_alerts:
             self._show_alerts(view.open_alerts)
         if view.new_alerts:
             self._announce(view.new_alerts)
@@ -326,11 +328,6 @@ class RtmApp(App[int]):
             self._update_roster_view()
         else:
             self._roster_dirty = True
-
-    def _show_alerts(self, alerts: Iterable[Alert]) -> None:
-        shown = [a for a in alerts if a.key not in self.acknowledged]
-        self.alerts_pane.update_alerts(shown, ())
-        self.header.update_header(open_alerts=len(shown))
 
     def _update_board(self) -> None:
         board = self.board
@@ -457,27 +454,16 @@ class RtmApp(App[int]):
             )
         self.header.update_header(store_health=getattr(store, "health", "ok"))
 
-    def _announce(self, alerts: Iterable[Alert]) -> None:
-        """A toast and a bell for each new red alert (one summary toast for many)."""
-        red = [a for a in alerts if a.severity is Severity.BREACH]
-        if not red or self.context.quiet:
-            return
-        if len(red) > MAX_TOASTS:
-            self.notify(
-                t("alerts.new_many", count=len(red)), severity="error", markup=False
-            )
-        else:
-            for alert in red:
-                self.notify(alert.message, title=t("alerts.new_one"), severity="error", markup=False)
-        if self.settings.ui.bell:
-            self.bells += 1
-            self.bell()
-
     def _check_overdue(self) -> None:
+        if self.store is not None:
+            self.run_worker(self._count_overdue(), exclusive=True, group="overdue")
+
+    async def _count_overdue(self) -> None:
         if self.store is None:
             return
         try:
-            count = len(self.store.overdue_plans(self.clock.now()))
+            # off the event loop: on a shared database this is a network round trip
+            count = len(await asyncio.to_thread(self.store.overdue_plans, self.clock.now()))
         except Exception as exc:  # a busy or broken database must not stop the dashboard
             self.log.warning(f"overdue plans: {exc}")
             return
@@ -732,21 +718,6 @@ class RtmApp(App[int]):
         self._set_board_max(on)
         if on:
             self._focus_board()
-
-    def action_acknowledge(self) -> None:
-        pane = self.alerts_pane
-        alert = pane.selected_alert
-        if alert is None:
-            # nothing highlighted: the newest unacknowledged alert
-            alert = pane.alerts[0] if pane.alerts else None
-        if alert is None:
-            self.notify(t("alerts.nothing_to_ack"), severity="warning")
-            return
-        self.acknowledged.add(alert.key)
-        if self.feed is not None:
-            self.feed.acknowledge(alert.key)
-        self._show_alerts(pane.alerts)
-        self.notify(t("alerts.ack_done"), timeout=2)
 
     def action_freshness(self) -> None:
         now = self.clock.now()

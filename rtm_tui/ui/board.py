@@ -481,21 +481,6 @@ class AgentBoard(ScrollView, can_focus=True):
         self.refresh()
         return self._show_all
 
-    def select_agent(self, agent_id: str) -> bool:
-        """Put the cursor on an agent, widening the scope (exceptions only, `o`) when it
-        hides them; False if the board has no such agent (the filter is the app's)."""
-        if agent_id not in self._by_id:
-            return False
-        if all(r.agent_id != agent_id for r in self._visible):
-            self._exceptions_only = False
-            self._show_all = True
-            self._cells.clear()
-            self._lines.clear()
-        self._selected_id = agent_id
-        self._rebuild(keep_scroll=False)
-        self.refresh()
-        return self.selected_row is not None and self.selected_row.agent_id == agent_id
-
     def update_rows(self, rows: Sequence[AgentRow], now: datetime) -> None:
         """New poll result: re-filter, re-sort, repaint only the lines that changed."""
         before = self._window_keys()
@@ -542,6 +527,23 @@ class AgentBoard(ScrollView, can_focus=True):
         self._filter = text
         self._rebuild(keep_scroll=False)
         self.refresh()
+
+    def select_agent(self, agent_id: str) -> bool:
+        """Put the cursor on an agent's row (an alert's drill-down, the attendance list);
+        False if the board has no row of it. What hides the row is undone first: the
+        filter, exceptions only, the default scope (`o`)."""
+        for attempt in range(2):
+            for i, row in enumerate(self._visible):
+                if row.agent_id == agent_id:
+                    self._move_cursor(i)
+                    return True
+            if attempt == 0 and agent_id in self._by_id:
+                self._filter, self._exceptions_only, self._show_all = "", False, True
+                self._cells.clear()
+                self._lines.clear()
+                self._rebuild(keep_scroll=False)
+                self.refresh()
+        return False
 
     def toggle_exceptions(self) -> bool:
         """Show only rows flagged `exception` (or all again). Returns the new setting."""

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, tzinfo
 from functools import partial
@@ -33,6 +33,7 @@ from textual.message import Message
 
 from rtm_tui.app.recorder import Recorder
 from rtm_tui.clock import Clock
+from rtm_tui.domain.alerts import ExcuseNote
 from rtm_tui.domain.coverage import (
     IntervalForecast,
     need_for,
@@ -45,6 +46,7 @@ from rtm_tui.domain.skew import ClockSkew, on_our_clock
 from rtm_tui.domain.skew import describe as describe_skew
 from rtm_tui.domain.types import (
     AgentsSnapshot,
+    Alert,
     MonitorView,
     NonVoiceSnapshot,
     Roster,
@@ -350,6 +352,8 @@ class Feed:
         self.coverage = TodayCoverage(settings.staffing_rules(), self.tz, store)
         self.forecast_error: str | None = None
         self.skew = ClockSkew()
+        self._down_since: dict[str, datetime] = {}  # per source failing now: its last good data
+        self.outages: list[tuple[str, datetime, datetime]] = []  # (source, down from, back at)
         self.pollers: dict[str, Any] = self._make_pollers()
         if restore_state:
             self._restore_state()
@@ -417,10 +421,72 @@ class Feed:
     def freshness(self) -> dict[str, Any]:
         return {name: p.freshness for name, p in self.pollers.items()}
 
-    def acknowledge(self, key: str) -> None:
-        self.monitor.acknowledge(key)
+    # ------------------------------------------------------------------ the TL's alert steps
+    # Each goes to the monitor at `clock.now()`, and what changed to the shift record.
+
+    @property
+    def tl_name(self) -> str:
+        return self.settings.site.tl_name
+
+    def _record_alerts(self, alerts: Any) -> None:
+        if self.recorder is None:
+            return
+        for alert in alerts:
+            if alert is not None:
+                self.recorder.record_alert(self._today(), alert)
+
+    def acknowledge(self, key: str) -> Alert | None:
+        alert = self.monitor.acknowledge(key, self.tl_name, self.clock.now())
+        self._record_alerts([alert])
+        return alert
+
+    def acknowledge_all(self, keys: Iterable[str]) -> list[Alert]:
+        done = self.monitor.acknowledge_all(keys, self.tl_name, self.clock.now())
+        self._record_alerts(done)
+        return done
+
+    def snooze(self, key: str, minutes: float, reason: str) -> Alert | None:
+        alert = self.monitor.snooze(key, minutes, reason, self.tl_name, self.clock.now())
+        self._record_alerts([alert])
+        return alert
+
+    def unsnooze(self, key: str) -> Alert | None:
+        alert = self.monitor.unsnooze(key, self.tl_name, self.clock.now())
+        self._record_alerts([alert])
+        return alert
+
+    def excuse(
+        self, agent_id: str, start: datetime, end: datetime, reason: str,
+        alert_key: str | None = None,
+    ) -> ExcuseNote:
+        """Excuse an agent's period; its alerts resolve (recorded) and the row is judged
+        again at once."""
+        now = self.clock.now()
+        note = self.monitor.excuse(agent_id, start, end, reason, self.tl_name, now, alert_key)
+        self._after_excuse(note)
+        return note
+
+    def neutral_window(self, start: datetime, end: datetime, reason: str) -> ExcuseNote:
+        note = self.monitor.neutral_window(start, end, reason, self.tl_name, self.clock.now())
+        self._after_excuse(note)
+        return note
+
+    def _after_excuse(self, note: ExcuseNote) -> None:
         if self.recorder is not None:
-            self.recorder.acknowledge_alert(key, self.clock.now())
+            self.recorder.record_excuse(self._today(), note)
+        self._apply_now()
+
+    def _apply_now(self) -> None:
+        """A view now, with nothing new polled (after a TL's step changed the judgement)."""
+        view = self.monitor.apply(self.clock.now())
+        previous, self.last_view = self.last_view, view
+        self._send(MonitorUpdated(view, self.interval_minutes))
+        self._keep_record(view, previous)
+
+    def last_outage(self) -> tuple[str, datetime, datetime] | None:
+        """The latest window a source was down (source, from its last good data, to the
+        data again), from the pollers' freshness: what a neutral window covers."""
+        return self.outages[-1] if self.outages else None
 
     # ------------------------------------------------------------------ callbacks
 
@@ -494,11 +560,18 @@ class Feed:
             self._fold_agents(pending)
 
     def _on_error(self, source: str, error: BaseException) -> None:
+        if source != "roster" and source not in self._down_since:
+            fresh = self.pollers[source].freshness
+            self._down_since[source] = fresh.last_success or self.clock.now()
         self._freshness_changed(source)
         if source == "roster" and not self._roster_settled:
             self._settle_roster()  # no roster for now: show the agents anyway
 
     def _freshness_changed(self, source: str) -> None:
+        down = self._down_since.get(source)
+        if down is not None and not self.pollers[source].freshness.consecutive_failures:
+            del self._down_since[source]
+            self.outages.append((source, down, self.clock.now()))
         self._send(FreshnessChanged(source, self.pollers[source].freshness))
 
     def _send(self, message: Message) -> None:
@@ -633,7 +706,7 @@ class Feed:
             return
         now = view.now
         day = now.astimezone(self.tz).date()
-        for alert in view.new_alerts:
+        for alert in view.changed_alerts:  # raised, escalated, resolved... (the lifecycle)
             self.recorder.record_alert(day, alert)
         starts = self._api_intervals()
         rolled = {

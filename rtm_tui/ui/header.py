@@ -119,6 +119,7 @@ class RtmHeader(Widget):
         self.shift: str | None = None
         self.sources: dict[str, SourceStatus] = {s: SourceStatus("never") for s in SOURCES}
         self.open_alerts = 0
+        self.alert_counts: tuple[int, int, int] = (0, 0, 0)  # severe, breach, warning
         self.overdue_plans = 0
         self.store_health = "ok"  # rtm_tui.store.Store.health: ok | read_only | unavailable
         self.clock_skew = ""  # the platform's clock against ours ("+10:00"), "" when in step
@@ -130,6 +131,7 @@ class RtmHeader(Widget):
         shift: str | None = None,
         sources: Mapping[str, SourceStatus] | None = None,
         open_alerts: int | None = None,
+        alert_counts: tuple[int, int, int] | None = None,
         overdue_plans: int | None = None,
         store_health: str | None = None,
         clock_skew: str | None = None,
@@ -142,6 +144,8 @@ class RtmHeader(Widget):
             self.sources.update(sources)
         if open_alerts is not None:
             self.open_alerts = open_alerts
+        if alert_counts is not None:
+            self.alert_counts = alert_counts
         if overdue_plans is not None:
             self.overdue_plans = overdue_plans
         if store_health is not None:
@@ -162,6 +166,7 @@ class RtmHeader(Widget):
             self.shift,
             ages,
             self.open_alerts,
+            self.alert_counts,
             self.overdue_plans,
             self.store_health,
             self.clock_skew,
@@ -225,7 +230,11 @@ class RtmHeader(Widget):
             if age:
                 bottom.append(f" {age}", style=style("header--muted"))
         bottom.append_text(sep)
-        alerts = t("header.alerts", count=self.open_alerts)
+        severe, breach, warning = self.alert_counts
+        if severe or breach or warning:  # in alarm, not acknowledged, by severity
+            alerts = t("alert.ui.header", severe=severe, breach=breach, warning=warning)
+        else:
+            alerts = t("header.alerts", count=self.open_alerts)
         bottom.append(alerts, style=style("header--alerts") if self.open_alerts else "")
         if self.overdue_plans:
             bottom.append_text(sep)

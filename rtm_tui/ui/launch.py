@@ -38,19 +38,24 @@ def make_monitor(settings: Settings) -> Any:
         settings.rotg_rules(),
         settings.attendance_rules(),
         tl_shifts={name: (s.start, s.end) for name, s in settings.site.tl_shifts.items()},
+        alert_rules=settings.alert_rules(),
     )
 
 
-def open_store(path: Path) -> tuple[Any | None, str | None]:
-    """(the SQLite store, None). A store that cannot be opened now (folder missing or
-    unwritable, disk full) or opens read-only is still returned: it retries at each use
-    and says what happened through its events, which the app shows from the start. The
-    dashboard works without it; only plans and the shift record wait. (None, why) only
-    for a failure that is not the database's."""
+def open_store(
+    path: Path | str, password: str | None = None
+) -> tuple[Any | None, str | None]:
+    """(the store, None): the SQLite file at `path`, or the shared PostgreSQL database
+    when `path` is its URL. A store that cannot be opened now (folder missing or
+    unwritable, disk full, server down) or opens read-only is still returned: it retries
+    at each use and says what happened through its events, which the app shows from the
+    start. The dashboard works without it; only plans and the shift record wait.
+    (None, why) only for a failure that is not the database's."""
     from rtm_tui.store import Store
 
     try:
-        store = Store.open_or_retry(path)
+        store = Store.open_url(str(path), password=password, retry=True)
+        path = store.path
     except Exception as exc:
         message = t("run.store_error", path=path, error=exc)
         print(message, file=sys.stderr)
@@ -240,7 +245,7 @@ def build_run_app(
         timeout=settings.omnichannel.timeout_seconds,
         verify_tls=settings.omnichannel.verify_tls,
     )
-    store, store_error = open_store(settings.database_path())
+    store, store_error = open_store(settings.store_url(), settings.store_password())
     app = build_app(
         settings,
         clock or Clock(settings.tz),
@@ -270,7 +275,9 @@ def run(args: argparse.Namespace, settings: Settings | None) -> int:
     from rtm_tui.sources.sanitise import TokenError
 
     clock = Clock(settings.tz)
-    server, metrics_error = start_metrics(settings, clock, settings.database_path())
+    server, metrics_error = start_metrics(
+        settings, clock, None if settings.storage.url else settings.database_path()
+    )  # plan counts from a shared database: not yet (README "Several TLs")
     try:
         app, store = build_run_app(
             settings,

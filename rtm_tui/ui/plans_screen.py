@@ -25,6 +25,7 @@ Overdue plans (past the latest action's due time, not verified) are shown in red
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -80,6 +81,9 @@ CurrentKpi = Callable[[str, str, str], KpiValue | None]  # (kpi, scope, period)
 
 # How far back the list starts when the screen opens (the TL can clear or change it).
 DEFAULT_DAYS_BACK = 30
+# the list is read again this often, so a plan filed or moved in another rtm on the same
+# database (README "Several TLs") shows here without a key press
+REFRESH_SECONDS = 15.0
 
 NEXT_STATUS = {
     PlanStatus.OPEN: PlanStatus.IN_PROGRESS,
@@ -407,6 +411,7 @@ class PlansScreen(ModalScreen[None]):
             table.add_column(t(f"plans.col.{key}"), key=key)
         self.reload()
         table.focus()
+        self.set_interval(REFRESH_SECONDS, self._poll, name="plans-refresh")
 
     # ------------------------------------------------------------------ list
 
@@ -455,12 +460,37 @@ class PlansScreen(ModalScreen[None]):
         except (StoreError, PlanError) as exc:
             self.say(t("plans.list_error", error=exc), error=True)
             return
-        now = self.clock.now()
+        self._show(plans, keep)
+
+    async def _poll(self) -> None:
+        """Read the list again off the event loop; redraw only when it changed."""
+        args = self.filters()
+        if args is None or not self.is_current:
+            return
+        try:
+            listed = await asyncio.to_thread(self.store.list_plans, **args)  # type: ignore[arg-type]
+        except (StoreError, PlanError):
+            return  # said by the store's own events; the list stays as it was
+        if not self.is_current or args != self.filters():
+            return  # a filter changed meanwhile: that reload wins
+        plans = [p for p in listed if self.wanted(p)]
+        if self._sorted(plans) != self.plans:
+            self._show(plans, None)
+
+    def _sorted(self, plans: list[RecoveryPlan]) -> list[RecoveryPlan]:
         if self.by_due:  # soonest due first, plans without a due time last
-            far = now + timedelta(days=36500)
-            self.plans = sorted(plans, key=lambda p: (plan_due(p) or far, p.id or 0))
-        else:  # newest first: the latest interval on top
-            self.plans = sorted(plans, key=lambda p: (p.interval_start, p.id or 0), reverse=True)
+            far = self.clock.now() + timedelta(days=36500)
+            return sorted(plans, key=lambda p: (plan_due(p) or far, p.id or 0))
+        # newest first: the latest interval on top
+        return sorted(plans, key=lambda p: (p.interval_start, p.id or 0), reverse=True)
+
+    def _show(self, plans: list[RecoveryPlan], keep: int | None) -> None:
+        table = self.query_one("#plans-table", DataTable)
+        if keep is None:
+            current = self.selected_plan()
+            keep = current.id if current else None
+        self.plans = self._sorted(plans)
+        now = self.clock.now()
         table.clear()
         for p in self.plans:
             overdue = is_overdue(p, now)

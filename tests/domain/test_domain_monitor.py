@@ -7,13 +7,14 @@ import time
 from datetime import timedelta
 
 import pytest
-from domain_helpers import DAY, agent, at, shift, snapshot
+from domain_helpers import DAY, JKT, agent, at, shift, snapshot
 
 from rtm_tui.domain.monitor import ShiftMonitor
 from rtm_tui.domain.types import (
     AgentState,
     AgentToday,
     AlertKind,
+    AlertState,
     AttendanceRules,
     AuxRule,
     Direction,
@@ -31,6 +32,7 @@ from rtm_tui.domain.types import (
     VoiceQueue,
     VoiceSnapshot,
 )
+from rtm_tui.i18n.alert_text import alert_line
 
 ROTG = RotgRules(
     rules={
@@ -87,26 +89,45 @@ def test_rows_for_snapshot_and_rostered_agents_who_never_appeared() -> None:
     assert v.attendance.not_rostered == 1 and v.attendance.not_yet_in == 2
 
 
-def test_absent_alert_exactly_at_no_show_limit_once() -> None:
+def test_late_then_absent_is_one_alert_escalated_at_the_no_show_limit() -> None:
     m = monitor()
     m.apply(at(7, 0), snapshot(at(7, 0)), roster=ROSTER)  # nobody logged in
+    assert m.apply(at(7, 4, 59)).new_alerts == ()  # within the late grace
+    v = m.apply(at(7, 5))
+    late = ["attendance:A0012:login:2026-11-24", "attendance:A0013:login:2026-11-24"]
+    assert keys(v.new_alerts) == late
+    assert {(a.severity, a.what) for a in v.new_alerts} == {(Severity.WARNING, "att.late_missing")}
     v = m.apply(at(7, 29, 59))
     assert row(v, "A0013").login_status is LoginStatus.NOT_YET_IN
     assert v.new_alerts == ()
     v = m.apply(at(7, 30))
     assert row(v, "A0013").login_status is LoginStatus.ABSENT
-    new = keys(v.new_alerts)
-    assert new == ["attendance:A0012:absent:2026-11-24", "attendance:A0013:absent:2026-11-24"]
+    # the same alerts, escalated to a breach (news again), not two more
+    assert keys(v.new_alerts) == late
+    assert {(a.severity, a.what, a.code) for a in v.new_alerts} == {
+        (Severity.BREACH, "att.absent", "absent")
+    }
     assert all(a.kind is AlertKind.ATTENDANCE for a in v.new_alerts)
+    assert sorted(keys(v.open_alerts)) == late
     v = m.apply(at(7, 31))
-    assert v.new_alerts == ()  # new only on the apply that raised them
+    assert v.new_alerts == ()  # news only on the apply that raised or escalated them
     assert len(v.open_alerts) == 2
-    assert m.acknowledge("attendance:A0013:absent:2026-11-24")
-    assert not m.acknowledge("attendance:A0013:absent:2026-11-24")
+    assert m.acknowledge(late[1], "Rina") is not None
+    assert m.acknowledge(late[1], "Rina") is None  # already acknowledged
     v = m.apply(at(7, 32))
-    assert keys(v.open_alerts) == ["attendance:A0012:absent:2026-11-24"]
+    # acknowledged, still in alarm (the pane dims it) until the condition ends
+    acked = next(a for a in v.open_alerts if a.key == late[1])
+    assert acked.state is AlertState.ACKNOWLEDGED and acked.acked_by == "Rina"
+    assert acked.acked_at == at(7, 31)
     assert v.attendance.absent == 2  # A0014 starts at 08:00: not yet in until 08:30
     assert row(v, "A0014").login_status is LoginStatus.NOT_YET_IN
+    # A0012 logs in at 07:40: its alert resolves by itself, saying how late
+    v = m.apply(at(7, 40), snapshot(at(7, 40), agent("A0012", since=at(7, 40), login_at=at(7, 40))))
+    done = m.alert(late[0])
+    assert done is not None and done.state is AlertState.RESOLVED and done.resolved_at == at(7, 40)
+    assert done.what == "att.late" and done.params["late_by"] == 40 * 60
+    assert keys(v.open_alerts) == [late[1]]
+    assert [s.step for s in done.steps] == ["raised", "escalated", "resolved"]
 
 
 def test_late_login_is_observed_and_flagged() -> None:
@@ -167,15 +188,19 @@ def test_aux_each_limit_running_timer_alert_once_at_boundary() -> None:
     r = row(v, "A0012")
     assert r.aux_used_seconds == 600
     assert r.aux_limit_each_seconds == 600 and r.aux_warn_ratio == 0.8
-    assert v.new_alerts == () and not r.exception  # exactly at the limit
+    rotg = [x for x in v.new_alerts if x.kind is AlertKind.ROTG]
+    assert rotg == [] and not r.exception  # exactly at the limit
     v = m.apply(at(8, 10, 1))
-    assert keys(v.new_alerts) == ["rotg:A0012:TOILET:each:2026-11-24T08:00:00+07:00"]
-    alert = v.new_alerts[0]
-    assert alert.kind is AlertKind.ROTG and alert.severity is Severity.BREACH
+    key = "rotg:A0012:TOILET:each:2026-11-24T08:00:00+07:00"
+    assert rotg_keys(v.new_alerts) == [key]
+    alert = next(x for x in v.new_alerts if x.kind is AlertKind.ROTG)
+    # within the grace (1 min over): a warning
+    assert alert.kind is AlertKind.ROTG and alert.severity is Severity.WARNING
     assert alert.agent_id == "A0012" and alert.code == "TOILET"
-    assert "Agent A0012" in alert.message
+    assert "Agent A0012" in alert_line(alert, JKT)
     assert row(v, "A0012").exception
-    assert m.apply(at(8, 12)).new_alerts == ()
+    v = m.apply(at(8, 12))  # 2 min over: a breach, the same alert
+    assert keys(v.new_alerts) == [key] and v.new_alerts[0].severity is Severity.BREACH
     # closing the same occurrence does not raise it again
     v = m.apply(at(8, 13), snapshot(at(8, 13), agent(since=at(8, 12, 30))))
     assert v.new_alerts == ()
@@ -351,28 +376,51 @@ def test_kpi_values_per_queue_and_all_summed() -> None:
     assert kpi(v, "asa").status is Status.OK  # no target: nothing to miss
 
 
-def test_kpi_breach_alert_once_per_episode_rearmed_after_recovery() -> None:
+def test_kpi_breach_is_one_alert_for_all_scopes_after_the_minimum_duration() -> None:
     m = monitor()
     v = m.apply(at(8, 10), voice=voice(at(8, 10), BAD, BAD))
-    breach = [a for a in v.new_alerts if a.kpi == "scr" and a.scope == "all" and a.kpi]
-    assert len(breach) == 2  # interval and today
-    assert breach[0].key.startswith("kpi:scr:all:")
-    assert {a.severity for a in breach} == {Severity.BREACH}
-    assert "SCR" in breach[0].message and "80.0 %" in breach[0].message
-    assert m.apply(at(8, 11), voice=voice(at(8, 11), BAD, BAD)).new_alerts == ()
-    # recovery, then a new breach: a new alert
-    m.apply(at(8, 12), voice=voice(at(8, 12), GOOD, GOOD))
-    v = m.apply(at(8, 13), voice=voice(at(8, 13), BAD, GOOD))
-    scr_all = [a.key for a in v.new_alerts if a.key.startswith("kpi:scr:all:interval")]
-    assert scr_all == ["kpi:scr:all:interval:breach:2026-11-24T08:13:00+07:00"]
+    assert v.new_alerts == ()  # in breach for less than kpi_min_breach (2 min)
+    assert m.apply(at(8, 11, 59), voice=voice(at(8, 11, 59), BAD, BAD)).new_alerts == ()
+    v = m.apply(at(8, 12), voice=voice(at(8, 12), BAD, BAD))
+    # one alert: the "all" and per-queue figures of every voice KPI of the interval
+    assert keys(v.new_alerts) == ["kpi:voice:interval:2026-11-24T08:12:00+07:00"]
+    alert = v.new_alerts[0]
+    assert alert.severity is Severity.BREACH and alert.kpi == "scr"
+    text = alert_line(alert, JKT)
+    assert "SCR" in text and "80.0 %" in text and alert.scope in ("INB", "VIP")
+    assert m.apply(at(8, 13), voice=voice(at(8, 13), BAD, BAD)).new_alerts == ()
+    # back on target: resolved by itself; back in breach within the cooldown: reopened
+    v = m.apply(at(8, 14), voice=voice(at(8, 14), GOOD, GOOD))
+    assert v.open_alerts == () and m.alert(alert.key).state is AlertState.RESOLVED
+    m.apply(at(8, 15), voice=voice(at(8, 15), BAD, GOOD))
+    v = m.apply(at(8, 17), voice=voice(at(8, 17), BAD, GOOD))
+    assert keys(v.open_alerts) == [alert.key] and v.new_alerts == ()
+    steps = [s.step for s in v.open_alerts[0].steps]
+    assert steps == ["raised", "resolved", "reopened"]
+    # resolved, and back after the cooldown (15 min): a new alert
+    m.apply(at(8, 20), voice=voice(at(8, 20), GOOD, GOOD))
+    m.apply(at(8, 40), voice=voice(at(8, 40), BAD, GOOD))
+    v = m.apply(at(8, 42), voice=voice(at(8, 42), BAD, GOOD))
+    assert keys(v.new_alerts) == ["kpi:voice:interval:2026-11-24T08:42:00+07:00"]
+    assert v.new_alerts[0].scope == "INB"  # the worst figure: INB is the bad queue
 
 
-def test_kpi_new_interval_rearms_the_breach_alert() -> None:
+def test_a_kpi_needs_a_minimum_sample_before_it_is_judged() -> None:
+    few = VoiceCounts(offered=4, answered=2, abandoned=2, answered_within_sl=1)
+    m = monitor()
+    m.apply(at(8, 0), voice=voice(at(8, 0), few, few))
+    v = m.apply(at(8, 5), voice=voice(at(8, 5), few, few))
+    assert kpi(v, "scr").status is Status.BREACH and v.new_alerts == ()
+
+
+def test_kpi_interval_over_resolves_the_alert() -> None:
     m = monitor()
     m.apply(at(8, 20), voice=voice(at(8, 20), BAD, BAD))
-    v = m.apply(at(8, 31), voice=voice(at(8, 31), BAD, BAD, start=at(8, 30)))
-    new = {(a.kpi, a.scope, a.key.split(":")[3]) for a in v.new_alerts}
-    assert ("scr", "all", "interval") in new and ("scr", "all", "today") not in new
+    v = m.apply(at(8, 23), voice=voice(at(8, 23), BAD, BAD))
+    assert len(v.open_alerts) == 1
+    # a new interval, too few calls in it yet: the interval's breach is over
+    v = m.apply(at(8, 31), voice=voice(at(8, 31), VoiceCounts(), VoiceCounts(), start=at(8, 30)))
+    assert v.open_alerts == ()
 
 
 def test_warning_alerts_only_after_configured_duration() -> None:
@@ -381,15 +429,12 @@ def test_warning_alerts_only_after_configured_duration() -> None:
     v = m.apply(at(8, 0), voice=voice(at(8, 0), warn, warn))
     assert kpi(v, "scr").status is Status.WARNING and v.new_alerts == ()
     assert m.apply(at(8, 10)).new_alerts == ()  # exactly 10 min: not yet exceeded
-    v = m.apply(at(8, 10, 1))
-    assert {(a.scope, a.key.split(":")[3], a.severity) for a in v.new_alerts if a.kpi == "scr"} == {
-        ("all", "interval", Severity.WARNING),
-        ("all", "today", Severity.WARNING),
-        ("INB", "interval", Severity.WARNING),
-        ("INB", "today", Severity.WARNING),
-        ("VIP", "interval", Severity.WARNING),
-        ("VIP", "today", Severity.WARNING),
-    }
+    assert m.apply(at(8, 10, 1)).new_alerts == ()  # the minimum breach duration runs from now
+    assert m.apply(at(8, 12)).new_alerts == ()
+    v = m.apply(at(8, 12, 1))
+    assert [(a.key.split(":")[2], a.severity, a.kpi) for a in v.new_alerts] == [
+        ("interval", Severity.WARNING, "scr")
+    ]
     assert m.apply(at(8, 20)).new_alerts == ()
     # without the option warnings never alert
     m2 = monitor()
@@ -440,7 +485,7 @@ def test_names_are_data() -> None:
     a = agent(state="aux", code="[bold]X", since=at(9), name="Ann [/]")
     m.apply(at(9), snapshot(at(9), a), roster=ROSTER)
     v = m.apply(at(9, 6))
-    assert v.new_alerts[0].message.startswith("Ann [/] (A0012) [bold]X:")
+    assert alert_line(v.new_alerts[0], JKT).startswith("Ann [/] (A0012) [bold]X:")
 
 
 def test_apply_with_2000_agents_is_fast_enough() -> None:
@@ -476,9 +521,10 @@ def test_no_absent_alert_before_the_first_agents_snapshot() -> None:
     assert v.new_alerts == ()
     v = m.apply(at(9, 0, 2), snapshot(at(9, 0, 2), agent("A0012", since=at(6, 58))))
     assert keys(v.new_alerts) == [
-        "attendance:A0013:absent:2026-11-24",
-        "attendance:A0014:absent:2026-11-24",
+        "attendance:A0013:login:2026-11-24",
+        "attendance:A0014:login:2026-11-24",
     ]
+    assert {a.what for a in v.new_alerts} == {"att.absent"}
 
 
 def test_platform_today_tally_is_not_used_after_a_night_shift() -> None:

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from datetime import UTC, timedelta
 
-from domain_helpers import DAY, agent, at, shift, snapshot
+from domain_helpers import DAY, JKT, agent, at, shift, snapshot
 
+from rtm_tui.domain.alerts import AlertRules
 from rtm_tui.domain.monitor import ShiftMonitor
 from rtm_tui.domain.types import (
     AgentState,
     AgentToday,
     AlertKind,
+    AlertState,
     AttendanceRules,
     AuxRule,
     Direction,
@@ -21,11 +23,13 @@ from rtm_tui.domain.types import (
     MonitorView,
     Roster,
     RotgRules,
+    Severity,
     VoiceCounts,
     VoiceNow,
     VoiceQueue,
     VoiceSnapshot,
 )
+from rtm_tui.i18n.alert_text import alert_line
 
 ROTG = RotgRules(
     rules={
@@ -104,7 +108,11 @@ def test_a_too_long_occurrence_that_ended_before_start_is_proved_by_the_totals()
     keys = rotg(v)
     assert "rotg:A0012:TOILET:each:2026-11-24:before-start" in keys
     alert = next(a for a in v.new_alerts if a.key.endswith("before-start"))
-    assert "before rtm started" in alert.message and "25:00 in 2" in alert.message
+    text = alert_line(alert, JKT)
+    assert "before rtm started" in text and "25:00 in 2" in text
+    # over before rtm saw it: kept in the shift's history, not in alarm
+    assert m.alert(alert.key).state is AlertState.RESOLVED
+    assert alert.key not in {a.key for a in v.open_alerts}
     # seen again: no second alert
     v = m.apply(at(11, 1), snapshot(at(11, 1), agent("A0012", since=at(10, 0), today=tally)))
     assert rotg(v) == []
@@ -155,15 +163,20 @@ def _voice(start, answered: int) -> VoiceSnapshot:  # type: ignore[no-untyped-de
 
 
 def test_today_breaches_re_arm_at_local_midnight_when_the_api_speaks_utc() -> None:
-    m = monitor()
+    rules = AlertRules(kpi_periods=("interval", "today"), kpi_min_breach=timedelta(0))
+    targets = {"scr": KpiTarget("scr", Direction.HIGHER, sla=95.0, slg=90.0)}
+    m = ShiftMonitor(targets, KpiOptions(), ROTG, AttendanceRules(), alert_rules=rules)
     # 23:00 WIB is 16:00 UTC, the same UTC date as 06:30 WIB next morning (23:30 UTC)
     late = at(23, 0).astimezone(UTC)
     v = m.apply(at(23, 0), voice=_voice(late, 50))
-    assert any(a.key.startswith("kpi:scr:all:today:breach") for a in v.new_alerts)
+    first = [a for a in v.new_alerts if a.key.startswith("kpi:voice:today:")]
+    assert [a.condition for a in first] == ["kpi:voice:today:2026-11-24"]
     morning = at(6, 30, day=NEXT)
     v = m.apply(morning, voice=_voice(at(6, 30, day=NEXT).astimezone(UTC), 50))
-    # a new local day: the breach of today's SCR is a new episode and alerts again
-    assert any(a.key.startswith("kpi:scr:all:today:breach") for a in v.new_alerts)
+    # a new local day: the breach of today's SCR is a new condition and alerts again
+    again = [a for a in v.new_alerts if a.key.startswith("kpi:voice:today:")]
+    assert [a.condition for a in again] == ["kpi:voice:today:2026-11-25"]
+    assert m.alert(first[0].key).state is AlertState.RESOLVED
 
 
 def test_an_aux_alert_carries_the_real_length_while_it_lasts_and_when_it_ends() -> None:
@@ -172,18 +185,24 @@ def test_an_aux_alert_carries_the_real_length_while_it_lasts_and_when_it_ends() 
     m.apply(at(9, 0), snapshot(at(9, 0), toilet), roster=Roster(DAY, (shift("A0012"),)))
     v = m.apply(at(9, 10, 30), snapshot(at(9, 10, 30), toilet))
     (raised,) = [a for a in v.new_alerts if ":each:" in a.key]
-    assert raised.value == 630 and "10:30 one occurrence, limit 10:00" in raised.message
+    assert raised.value == 630 and "10:30 in one occurrence, limit 10:00" in alert_line(raised, JKT)
+    assert raised.severity is Severity.WARNING  # 30 s over: within the grace
     v = m.apply(at(9, 20), snapshot(at(9, 20), toilet))
     (now,) = [a for a in v.open_alerts if a.key == raised.key]
-    assert now.value == 1200 and "20:00 one occurrence" in now.message
-    assert now.raised_at == raised.raised_at and v.new_alerts == ()  # the same alert
+    assert now.value == 1200 and "20:00 in one occurrence" in alert_line(now, JKT)
+    assert now.severity is Severity.SEVERE  # twice the limit
+    assert now.raised_at == raised.raised_at
+    assert [a.key for a in v.new_alerts] == [raised.key]  # the same alert, escalated
     back = agent("A0012", "available", at(9, 25))
     v = m.apply(at(9, 25, 2), snapshot(at(9, 25, 2), back))
-    (final,) = [a for a in v.open_alerts if a.key == raised.key]
-    assert final.value == 25 * 60 and "25:00 one occurrence" in final.message
-    v = m.apply(at(9, 40), snapshot(at(9, 40), back))
-    (still,) = [a for a in v.open_alerts if a.key == raised.key]
-    assert still.value == 25 * 60  # ended: no longer grows
+    # out of AUX: resolved by itself at the occurrence's end, with its real length
+    assert raised.key not in {a.key for a in v.open_alerts}
+    final = m.alert(raised.key)
+    assert final is not None and final.state is AlertState.RESOLVED
+    assert final.resolved_at == at(9, 25)
+    assert final.value == 25 * 60 and "25:00 in one occurrence" in alert_line(final, JKT)
+    m.apply(at(9, 40), snapshot(at(9, 40), back))
+    assert m.alert(raised.key).value == 25 * 60  # ended: no longer grows
 
 
 def test_totals_prove_nothing_new_for_a_scheduled_break_or_a_code_over_its_shift_limit() -> None:

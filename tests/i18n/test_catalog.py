@@ -29,11 +29,14 @@ from rtm_tui.domain.types import (
     NonVoiceCounts,
     NonVoiceNow,
     RosterStatus,
+    Severity,
     Status,
     VoiceCounts,
     VoiceNow,
 )
 from rtm_tui.i18n import CATALOG, LANGUAGES
+from rtm_tui.i18n.plans import _FIELDS as _PLAN_FIELDS
+from rtm_tui.reports.alert_section import _ALERT_COLUMNS, _EXCUSE_COLUMNS
 from rtm_tui.sources.client import ErrorKind
 from rtm_tui.ui.app import _TEXTUAL_COMMANDS
 
@@ -191,6 +194,20 @@ DYNAMIC: dict[str, tuple[str, ...] | None] = {
     "plans.d.": None,
     "plan.ctx.": None,
     "plan.period.": None,
+    # what an alert says (Alert.what, emitted by domain/monitor): every code the monitor raises
+    "alert.": (
+        "rotg.each", "rotg.shift", "rotg.count", "rotg.total", "rotg.before_start",
+        "kpi.breach", "kpi.warning",
+        "att.late_missing", "att.absent", "att.late", "att.early_out", "att.not_rostered",
+    ),
+    "alert.severity.": tuple(s.value for s in Severity),
+    "alert.ui.filter.": ("all", "agents", "kpis"),
+    "report.alerts.col.": _ALERT_COLUMNS + _EXCUSE_COLUMNS,
+    "plans.d.history_": ("note_progress", "note_addendum"),
+    "rp.": None,  # exports.py's own labels, read back by tests/reports/test_plans_export_language
+    "rp.action_attr.": ("what", "pic", "due", "status", "result"),
+    "rp.field.": tuple(sorted(_PLAN_FIELDS)),
+    "word.": tuple(f"{w}.{n}" for w in ("agent", "contact") for n in ("one", "other")),
 }
 
 

@@ -50,9 +50,54 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "data" / "rtm.sqlite3"
 
 
+ENGINES = ("sqlite", "postgres")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A test of the `store` (or `store_url`) runs on both engines, unless it also reads
+    the SQLite file itself (`db_path`): then on SQLite only."""
+    names = metafunc.fixturenames
+    if "engine" in names:
+        sqlite_only = "db_path" in names and "store_url" not in names
+        metafunc.parametrize("engine", ("sqlite",) if sqlite_only else ENGINES)
+
+
 @pytest.fixture
-def store(db_path: Path) -> Iterator[Store]:
-    s = Store.open(db_path)
+def engine() -> str:  # parametrised above
+    return "sqlite"
+
+
+@pytest.fixture
+def store_url(engine: str, request: pytest.FixtureRequest, tmp_path: Path) -> tuple[str, str | None]:
+    """(url, password) of an empty database on the engine under test."""
+    if engine == "postgres":
+        url, password = request.getfixturevalue("pg_database")
+        return url, password
+    return f"sqlite:{tmp_path / 'data' / 'rtm.sqlite3'}", None
+
+
+@pytest.fixture
+def open_store(store_url: tuple[str, str | None]) -> Iterator[Callable[..., Store]]:
+    """Open another instance on the test's database (closed at the end)."""
+    opened: list[Store] = []
+
+    def open_(**kwargs: object) -> Store:
+        s = Store.open_url(store_url[0], password=store_url[1], **kwargs)  # type: ignore[arg-type]
+        opened.append(s)
+        return s
+
+    yield open_
+    for s in opened:
+        s.close()
+
+
+@pytest.fixture
+def store(engine: str, request: pytest.FixtureRequest) -> Iterator[Store]:
+    if engine == "sqlite":
+        s = Store.open(request.getfixturevalue("db_path"))
+    else:
+        url, password = request.getfixturevalue("store_url")
+        s = Store.open_url(url, password=password)
     yield s
     s.close()
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -17,7 +18,8 @@ T0 = datetime(2025, 3, 10, 9, 30, tzinfo=JKT)
 
 def main() -> None:
     path, label, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    store = Store.open(path)
+    # a file path or a postgresql:// URL (its password in RTM_TEST_PGPASSWORD)
+    store = Store.open_url(path, password=os.environ.get("RTM_TEST_PGPASSWORD"))
     i = 0
     while count == 0 or i < count:
         at = T0 + timedelta(seconds=i)

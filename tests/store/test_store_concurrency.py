@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import os
 import signal
 import sqlite3
@@ -24,27 +25,31 @@ WRITER = Path(__file__).with_name("plan_writer.py")
 SOURCE_ROOT = Path(__file__).resolve().parents[2]
 
 
-def _writer(db: Path, label: str, count: int) -> subprocess.Popen[str]:
+def _writer(db: tuple[str, str | None], label: str, count: int) -> subprocess.Popen[str]:
+    """A writer process on the database `db` (url, password), a file or PostgreSQL."""
     path = os.pathsep.join(p for p in (str(SOURCE_ROOT), os.environ.get("PYTHONPATH")) if p)
+    env = {**os.environ, "PYTHONPATH": path}
+    if db[1] is not None:
+        env["RTM_TEST_PGPASSWORD"] = db[1]
     return subprocess.Popen(
-        [sys.executable, str(WRITER), str(db), label, str(count)],
+        [sys.executable, str(WRITER), db[0], label, str(count)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env={**os.environ, "PYTHONPATH": path},
+        env=env,
     )
 
 
-def test_two_processes_writing_at_once_lose_nothing_and_never_see_a_lock(db_path):
-    Store.open(db_path).close()
-    procs = [_writer(db_path, label, 40) for label in ("A", "B")]
+def test_two_processes_writing_at_once_lose_nothing_and_never_see_a_lock(store_url, open_store):
+    open_store().close()
+    procs = [_writer(store_url, label, 40) for label in ("A", "B")]
     outputs = [p.communicate(timeout=120) for p in procs]
     for p, (_out, err) in zip(procs, outputs, strict=True):
         assert p.returncode == 0, err
         assert "locked" not in err and "busy" not in err
     reported = [line.split() for out, _ in outputs for line in out.splitlines()]
     assert len(reported) == 80
-    with Store.open(db_path) as store:
+    with open_store() as store:
         plans = {p.id: p for p in store.list_plans()}
         assert len(plans) == 80
         for _, plan_id, note in reported:
@@ -53,8 +58,8 @@ def test_two_processes_writing_at_once_lose_nothing_and_never_see_a_lock(db_path
         assert len(store.agent_events()) == 80
 
 
-def test_two_store_instances_in_threads_lose_nothing(db_path, make_plan):
-    stores = [Store.open(db_path), Store.open(db_path)]
+def test_two_store_instances_in_threads_lose_nothing(open_store, make_plan):
+    stores = [open_store(), open_store()]
     errors: list[BaseException] = []
 
     def work(store: Store, who: str) -> None:
@@ -127,9 +132,9 @@ def test_the_default_busy_timeout_waits_out_a_short_lock(db_path, make_plan):
     store.close()
 
 
-def test_kill_9_while_writing_loses_no_reported_plan(db_path):
-    Store.open(db_path).close()
-    proc = _writer(db_path, "K", 0)
+def test_kill_9_while_writing_loses_no_reported_plan(store_url, open_store, engine):
+    open_store().close()
+    proc = _writer(store_url, "K", 0)
     reported: list[list[str]] = []
     assert proc.stdout is not None
     while len(reported) < 30:
@@ -140,13 +145,18 @@ def test_kill_9_while_writing_loses_no_reported_plan(db_path):
     rest, _ = proc.communicate(timeout=30)
     reported += [line.split() for line in rest.splitlines() if line.count(" ") == 2]
     assert proc.returncode == -signal.SIGKILL
-    with Store.open(db_path) as store:
+    with open_store() as store:
         plans = {p.id: p for p in store.list_plans()}
         for _, plan_id, note in reported:
             assert plans[int(plan_id)].note == note
             assert plans[int(plan_id)].status is PlanStatus.IN_PROGRESS
-        # at most the one in flight was committed without being reported
+        # at most the one in flight was committed without being reported, and whole
         assert len(plans) - len(reported) in (0, 1)
-        conn = sqlite3.connect(db_path)
+        for plan in plans.values():
+            assert len(plan.actions) == 1 and store.plan_history(plan.id)[0].field == "created"
+        # the dead writer's lock went with its session: the next save does not wait
+        store.save_plan(dataclasses.replace(next(iter(plans.values())), note="after"), "Z")
+    if engine == "sqlite":
+        conn = sqlite3.connect(store_url[0].removeprefix("sqlite:"))
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         conn.close()

@@ -25,7 +25,7 @@ def _old_database(path, version: int) -> None:
                 'in_progress', '2024-01-02T10:00:00+07:00', 1704164400)"""
         )
         conn.execute(
-            "INSERT INTO plan_actions VALUES (7, 0, 'Coach 3 agents', 'Budi', "
+            "INSERT INTO plan_actions (plan_id, position, what, pic, due) VALUES (7, 0, 'Coach 3 agents', 'Budi', "
             "'2024-01-02T10:00:00+07:00')"
         )
         conn.execute(
@@ -124,10 +124,28 @@ def test_version_5_agent_plans_get_the_name_team_and_period_from_the_kept_roster
     conn = sqlite3.connect(path, isolation_level=None)
     apply_migrations(conn, upto=5)
     entries = [
-        {"date": "2024-01-02", "agent_id": "A0001", "name": "Ani Lestari", "team": "Team A",
-         "status": "scheduled", "shift_code": None, "start": None, "end": None, "breaks": []},
-        {"date": "2024-01-02", "agent_id": "A0002", "name": "Bayu Sinaga", "team": "Team B",
-         "status": "scheduled", "shift_code": None, "start": None, "end": None, "breaks": []},
+        {
+            "date": "2024-01-02",
+            "agent_id": "A0001",
+            "name": "Ani Lestari",
+            "team": "Team A",
+            "status": "scheduled",
+            "shift_code": None,
+            "start": None,
+            "end": None,
+            "breaks": [],
+        },
+        {
+            "date": "2024-01-02",
+            "agent_id": "A0002",
+            "name": "Bayu Sinaga",
+            "team": "Team B",
+            "status": "scheduled",
+            "shift_code": None,
+            "start": None,
+            "end": None,
+            "breaks": [],
+        },
     ]
     conn.execute(
         "INSERT INTO rosters VALUES ('2024-01-02', ?, '2024-01-02T07:00:00+07:00')",
@@ -156,3 +174,36 @@ def test_version_5_agent_plans_get_the_name_team_and_period_from_the_kept_roster
     # a verification kept before evidence was recorded is still there, with no evidence
     assert (agent.verified_value, agent.verified_achieved) == (120.0, True)
     assert (agent.verified_note, agent.verified_by, agent.verified_read_at) == ("", "", None)
+
+
+def test_migration_6_backfills_agent_names_on_postgres_too(pg_database):
+    """The same old database, on PostgreSQL: migration 6's backfill has its own form there
+    (jsonb instead of json_each) and must give the same names."""
+    from rtm_tui.store.pg_engine import PgTarget, apply_pg_migrations, connect
+
+    url, password = pg_database
+    conn = connect(PgTarget(url, password), 5)
+    apply_pg_migrations(conn, upto=5)
+    entries = [
+        {"date": "2024-01-02", "agent_id": "A0002", "name": "Bayu Sinaga", "team": "Team B"},
+    ]
+    conn.execute(
+        "INSERT INTO rosters VALUES ('2024-01-02', ?, '2024-01-02T07:00:00+07:00')",
+        (json.dumps({"date": "2024-01-02", "entries": entries}),),
+    )
+    for scope in ("agent:A0002", "q_general", "agent:A0404"):
+        conn.execute(
+            """INSERT INTO plans (created_at, created_ts, updated_at, date, tl_shift,
+                interval_start, kpi, scope, actual, root_cause, analysis, tl_name)
+            VALUES ('2024-01-02T09:05:00+07:00', 1704161100, '2024-01-02T09:05:00+07:00',
+                '2024-01-02', 'pagi', '2024-01-02T09:00:00+07:00', 'aux_over_limit', ?,
+                808.5, 'excess_aux', 'Long toilet break', 'Rina')""",
+            (scope,),
+        )
+    conn.close()
+    with Store.open_url(url, password=password) as store:
+        assert store.schema_version == SCHEMA_VERSION
+        agent, queue, unknown = store.list_plans()
+    assert (agent.scope_label, agent.team, agent.period) == ("Bayu Sinaga", "Team B", "now")
+    assert (queue.scope_label, queue.team, queue.period) == ("", "", "interval")
+    assert (unknown.scope_label, unknown.team) == ("", "")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -10,6 +11,7 @@ from rtm_tui.domain.types import (
     AgentState,
     Alert,
     AlertKind,
+    AlertState,
     KpiValue,
     Severity,
     Status,
@@ -96,7 +98,8 @@ def test_alerts_are_kept_updated_and_acknowledged(store):
     assert store.acknowledge_alert("kpi:scr:all", T0 + timedelta(minutes=6)) == 1
     assert store.acknowledge_alert("kpi:scr:all", T0 + timedelta(minutes=7)) == 0
     records = store.alerts(day=DAY)
-    assert [r.alert for r in records] == [warn, kpi]
+    acked = replace(kpi, state=AlertState.ACKNOWLEDGED, acked_at=T0 + timedelta(minutes=6))
+    assert [r.alert for r in records] == [warn, acked]
     assert [r.acknowledged_at for r in records] == [None, T0 + timedelta(minutes=6)]
     assert [r.alert.key for r in store.alerts(kind="kpi")] == ["kpi:scr:all"]
     assert store.alerts(since=T0 + timedelta(minutes=1), until=T0 + timedelta(minutes=5)) == []

@@ -14,7 +14,7 @@ from app_helpers import (
 )
 
 from rtm_tui.domain.format import fmt_kpi
-from rtm_tui.domain.types import Severity
+from rtm_tui.domain.types import AlertState, Severity
 from rtm_tui.ui.gauges import KpiGauge
 from rtm_tui.ui.header import FreshnessScreen
 
@@ -121,44 +121,50 @@ async def test_a_acknowledges_the_selected_alert() -> None:
     app, _sim, _ = sim_app()
     async with app.run_test(size=SIZE) as pilot:
         await wait_live(pilot, app)
-        await wait_for(pilot, lambda: len(app.alerts_pane.alerts) >= 2)
-        before = len(app.alerts_pane.alerts)
-        options = app.alerts_pane.option_list
+        pane = app.alerts_pane
+        await wait_for(pilot, lambda: pane.open_count >= 2)
+        before = pane.open_count
+        options = pane.option_list
         options.focus()
         options.highlighted = 1
-        chosen = app.alerts_pane.alerts[1]
+        chosen = pane.alerts[1]
         await pilot.press("a")
         await pilot.pause()
-        keys = [a.key for a in app.alerts_pane.alerts]
-        assert chosen.key not in keys
-        assert len(keys) == before - 1
-        assert f"Alerts {before - 1}" in screen_text(app).splitlines()[1]
-        # the monitor agrees on its next poll: the alert stays closed
+        # acknowledged (who, when), still in alarm, dimmed, after those not acknowledged
+        acked = app.feed.monitor.alert(chosen.key)
+        assert acked.state is AlertState.ACKNOWLEDGED
+        assert acked.acked_by == app.settings.site.tl_name and acked.acked_at is not None
+        assert pane.open_count == before - 1
+        assert pane.alerts[-1].key == chosen.key
+        header = screen_text(app).splitlines()[1]
+        severe, breach, warning = app.header.alert_counts
+        assert severe + breach + warning == before - 1
+        assert f"{breach}■ {warning}▲" in header
+        # the monitor agrees on its next poll: the alert stays acknowledged
         await pilot.pause(1.2)
-        assert chosen.key not in [a.key for a in app.view.open_alerts]
-        assert chosen.key not in [a.key for a in app.alerts_pane.alerts]
+        kept = next(a for a in app.view.open_alerts if a.key == chosen.key)
+        assert kept.state is AlertState.ACKNOWLEDGED
 
 
-async def test_new_red_alerts_toast_and_ring_once() -> None:
+async def test_new_red_alerts_show_in_the_news_line_and_ring_once() -> None:
     app, _sim, _ = sim_app(quiet=False)
     async with app.run_test(size=SIZE) as pilot:
         await wait_live(pilot, app)
         await wait_for(pilot, lambda: app.bells > 0)
         assert any(a.severity is Severity.BREACH for a in app.view.open_alerts)
-        toasts = len(app._notifications)
+        assert app.alerts_pane.news  # one line in the pane ...
+        assert len(app._notifications) == 0  # ... and no toast over the board's data
         bells = app.bells
-        assert toasts >= 1
         # the frozen clock: nothing new is raised by the next polls
         await pilot.pause(1.5)
         assert app.bells == bells
-        assert len(app._notifications) == toasts
 
 
 async def test_bell_off_in_the_config() -> None:
     app, _sim, _ = sim_app(make_settings(ui={"bell": False}), quiet=False)
     async with app.run_test(size=SIZE) as pilot:
         await wait_live(pilot, app)
-        await wait_for(pilot, lambda: len(app._notifications) > 0)
+        await wait_for(pilot, lambda: bool(app.alerts_pane.news))
         assert app.bells == 0
 
 

@@ -124,7 +124,7 @@ async def test_a_restart_keeps_the_monitor_state_and_raises_nothing_twice(store)
     assert open_before
 
     again, _sim2, _ = sim_app(store=store, quiet=False)
-    restored = {a["key"] for a in again.feed.monitor.export_state()["open_alerts"]}
+    restored = {a.key for a in again.feed.monitor.book.active()}
     assert restored == open_before
     async with again.run_test(size=SIZE) as pilot:
         await wait_live(pilot, again)

@@ -1,9 +1,9 @@
 """The monitor's state, the roster entry each agent is judged on, and raising an alert.
 
 Rosters are kept per date (the last KEEP_DAYS dates), so that an overnight shift stays
-attached to the day it started. Alerts: one per key (see rotg.py for ROTG keys, kpis.py
-and attendance_card.py for the others); `open_alerts` holds alerts until acknowledged,
-newest first.
+attached to the day it started. Alerts: one per condition (see rotg.py for ROTG keys,
+kpis.py and attendance_card.py for the others), kept with their lifecycle in `book`
+(domain/alerts.py).
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from collections.abc import Mapping
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
+from ..alerts import AlertBook, AlertRules
 from ..shift import TlShifts, TlWindow, latest_begun
 from ..types import (
     AgentsSnapshot,
-    Alert,
     AttendanceRules,
     KpiOptions,
     KpiTarget,
@@ -43,6 +43,7 @@ class MonitorBase:
         rotg: RotgRules,
         attendance: AttendanceRules,
         tl_shifts: TlShifts | None = None,
+        alert_rules: AlertRules | None = None,
     ) -> None:
         self.targets = targets
         # the site's TL windows: the card counts the TL's people (shift.py); None: everyone
@@ -63,16 +64,17 @@ class MonitorBase:
         self._kpis: tuple[KpiValue, ...] = ()
         self._kpi_epochs: dict[tuple[str, str, str], str] = {}
         self._episodes: dict[tuple[str, str, str], KpiEpisode] = {}
-        self._open: list[Alert] = []
-        self._open_tuple: tuple[Alert, ...] = ()
-        self._raised: dict[str, datetime] = {}  # every key raised, for one-alert-per-key
+        self.alert_rules = alert_rules or AlertRules()
+        self.book = AlertBook(self.alert_rules)
+        # per KPI condition: since when its figures are in breach (min breach duration)
+        self._kpi_breach: dict[str, datetime] = {}
         # per (family, scope): interval start -> the interval's counts as last seen; the
         # TL shift so far is their sum (the "shift" period)
         self._seen_intervals: dict[tuple[str, str], dict[datetime, Any]] = {}
         self._kpi_window: TlWindow | None = None
         self._running_each: dict[str, str] = {}  # per-occurrence alert key -> agent, still running
-        self._new: list[Alert] = []
         self._today: date | None = None
+        self._now: datetime | None = None  # of the last apply()
         self._tz: tzinfo | None = None  # the site's, from `now`: "today" is its local date
         self.team_adherence: float | None = None
 
@@ -151,9 +153,3 @@ class MonitorBase:
     def _workday(self, track: Track, now: datetime) -> date:
         entry = self._entry_for(track, now)
         return entry.date if entry is not None else now.date()
-
-    def _raise(self, alert: Alert) -> None:
-        self._raised[alert.key] = alert.raised_at
-        self._new.append(alert)
-        self._open.insert(0, alert)
-        self._open_tuple = tuple(self._open)

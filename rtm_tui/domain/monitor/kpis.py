@@ -4,11 +4,14 @@
   seen or seeded; shown, not alerted) and "today". Instantaneous KPIs (calls_waiting,
   longest_wait, waiting_list) exist for the "interval" period only. Scope "all" comes
   first, then queues/channels in API order.
-- KPI breaches alert once per breach episode (re-armed when the KPI is back to ok or a
-  new interval/day starts; a warning between does not re-arm), key
-  `kpi:<kpi>:<scope>:<period>:<severity>:<raised ISO>`; a warning alerts (if
-  `warning_alert_after` is set) when it lasted strictly longer, once per episode and
-  not after a breach alert in the same episode.
+- KPI alerts: one condition per KPI family (voice, non-voice) and period alerted
+  (`[alerts] kpi_periods`), over all its KPIs and scopes, naming the worst figure (key
+  `kpi:<family>:<period>:<raised ISO>`). A figure counts once its period has
+  `kpi_min_offered` contacts (the queue now always counts) and is in breach, or in
+  warning for strictly longer than `warning_alert_after` (if set). The alert is raised
+  once the family lasted `kpi_min_breach` with such a figure, and resolved when it has
+  none (back on target, or a new interval without enough contacts yet); back within
+  the cooldown, the same alert reopens (domain/alerts.py).
 """
 
 from __future__ import annotations
@@ -17,11 +20,11 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from ..format import fmt_kpi
+from ..alerts import RANK
 from ..kpi import (
-    KPI_LABELS,
     NOW_KPIS,
     aggregates,
+    family_of,
     nonvoice_kpis,
     status_of,
     sum_nonvoice,
@@ -32,6 +35,8 @@ from ..kpi import voice_kpis as compute_voice_kpis
 from ..types import (
     Alert,
     AlertKind,
+    AlertState,
+    Direction,
     KpiValue,
     NonVoiceCounts,
     NonVoiceNow,
@@ -172,69 +177,109 @@ class KpiBuilder(MonitorBase):
         self._kpi_epochs = epochs
         return tuple(out)
 
+    def _sampled(self, kv: KpiValue) -> bool:
+        """Enough contacts in the period to judge a rate or a mean (the queue now is
+        always judged): the first call or two of an interval prove nothing."""
+        if kv.kpi in NOW_KPIS:
+            return True
+        sample = kv.counts.get("offered", kv.counts.get("received", 0.0))
+        return sample >= self.alert_rules.kpi_min_offered
+
     def _judge_kpis(self, now: datetime) -> None:
+        """One alert per KPI family and period (all scopes and KPIs together), naming the
+        worst figure; raised after the breach lasted `kpi_min_breach`, resolved when no
+        figure of the family is in breach (back on target, or a new interval without
+        enough contacts yet)."""
+        rules = self.alert_rules
+        if not rules.kpi:
+            return
         after = self.options.warning_alert_after
+        groups: dict[str, list[tuple[Severity, KpiValue]]] = {}
         for kv in self._kpis:
-            if kv.target is None or kv.period == "shift":
-                continue  # the TL shift so far is shown, not alerted: interval and day are
+            if kv.target is None or kv.period not in rules.kpi_periods:
+                continue  # the TL shift so far is shown, not alerted (nor today, by default)
+            family = family_of(kv.kpi)
+            if family is None:
+                continue
             ident = (kv.kpi, kv.scope, kv.period)
             ep = self._episodes.get(ident)
             epoch = self._kpi_epochs.get(ident, "")
             if ep is None or ep.epoch != epoch:
                 ep = self._episodes[ident] = KpiEpisode(epoch)
             status = kv.status
-            if status == Status.OK:
+            if status == Status.OK or not self._sampled(kv):
                 ep.breach_since = ep.warn_since = None
-                ep.warn_alerted = False
-            elif status == Status.BREACH:
-                if ep.warn_since is None:
-                    ep.warn_since = now
-                if ep.breach_since is None:
-                    ep.breach_since = now
-                    self._raise_kpi(kv, Severity.BREACH, now)
-            elif status == Status.WARNING:
-                if ep.warn_since is None:
-                    ep.warn_since = now
-                if (
-                    after is not None
-                    and not ep.warn_alerted
-                    and ep.breach_since is None
-                    and now - ep.warn_since > after
-                ):
-                    ep.warn_alerted = True
-                    self._raise_kpi(kv, Severity.WARNING, now, ep.warn_since)
+                continue
+            if ep.warn_since is None:
+                ep.warn_since = now
+            # an interval's condition goes on into the next interval (the cooldown);
+            # a day's is the day's
+            cond = f"kpi:{family}:{kv.period}"
+            if kv.period != "interval":
+                cond += f":{epoch}"
+            if status == Status.BREACH:
+                groups.setdefault(cond, []).append((Severity.BREACH, kv))
+            elif after is not None and now - ep.warn_since > after:
+                groups.setdefault(cond, []).append((Severity.WARNING, kv))
+        for cond in [c for c in self._kpi_breach if c not in groups]:
+            del self._kpi_breach[cond]
+        for a in self.book.active():
+            if a.kind is AlertKind.KPI and a.condition not in groups:
+                self.book.resolve(a.condition, now)  # back on target, or the period is over
+        for cond, members in groups.items():
+            self._judge_kpi_group(cond, members, now)
 
-    def _raise_kpi(
-        self, kv: KpiValue, severity: Severity, now: datetime, since: datetime | None = None
+    def _judge_kpi_group(
+        self, cond: str, members: list[tuple[Severity, KpiValue]], now: datetime
     ) -> None:
-        key = f"kpi:{kv.kpi}:{kv.scope}:{kv.period}:{severity.value}:{now.isoformat()}"
-        target = kv.target
+        since = self._kpi_breach.setdefault(cond, now)
+        latest = self.book.latest(cond)
+        active = latest is not None and latest.state is not AlertState.RESOLVED
+        if not active and now - since < self.alert_rules.kpi_min_breach:
+            return
+        # the worst figure; on a tie a queue's rather than "all" (the queue is what to act on)
+        severity, worst = max(
+            members, key=lambda m: (RANK[m[0]], _badness(m[1]), m[1].scope != "all")
+        )
+        target = worst.target
         assert target is not None
-        label = KPI_LABELS.get(kv.kpi, kv.kpi)
-        scope = "all" if kv.scope == "all" else kv.scope
-        parts = []
-        if target.sla is not None:
-            parts.append(f"SLA {fmt_kpi(kv.kpi, target.sla)}")
-        if target.slg is not None:
-            parts.append(f"SLG {fmt_kpi(kv.kpi, target.slg)}")
-        limit = target.slg if severity == Severity.BREACH and target.slg is not None else target.sla
-        what = "breach" if severity == Severity.BREACH else "warning"
-        lasting = ""
-        if since is not None:
-            lasting = f" for {int((now - since).total_seconds() // 60)} min"
-        self._raise(
+        limit = target.slg if severity is Severity.BREACH and target.slg is not None else target.sla
+        others = sorted({kv.kpi for _, kv in members} - {worst.kpi})
+        self.book.raise_(
             Alert(
-                key=key,
+                key=f"{cond}:{now.isoformat()}",
                 kind=AlertKind.KPI,
                 severity=severity,
                 raised_at=now,
-                message=(
-                    f"{label} {scope} ({kv.period}) {fmt_kpi(kv.kpi, kv.value)}: "
-                    f"{what}{lasting} ({', '.join(parts)})"
-                ),
-                kpi=kv.kpi,
-                scope=kv.scope,
-                value=kv.value,
+                kpi=worst.kpi,
+                scope=worst.scope,
+                value=worst.value,
                 limit=limit,
-            )
+                what=f"kpi.{severity.value}",
+                params={
+                    "kpi": worst.kpi,
+                    "scope": worst.scope,
+                    "period": worst.period,
+                    "value": worst.value,
+                    "sla": target.sla,
+                    "slg": target.slg,
+                    "others": ",".join(others),
+                    "scopes": len({kv.scope for _, kv in members if kv.kpi == worst.kpi}),
+                },
+                condition=cond,
+            ),
+            now,
+            renew=True,
         )
+
+
+def _badness(kv: KpiValue) -> float:
+    """How far past its target a figure is, relative to the target (0 = on it)."""
+    target = kv.target
+    if target is None or kv.value is None:
+        return 0.0
+    level = target.slg if target.slg is not None else target.sla
+    if level is None:
+        return 0.0
+    gap = level - kv.value if target.direction is Direction.HIGHER else kv.value - level
+    return gap / abs(level) if level else gap

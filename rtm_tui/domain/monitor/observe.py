@@ -144,4 +144,4 @@ class Observer(RotgJudge):
         breaks = entry.breaks if entry is not None else ()
         v = each_violation(track.agent_id, code, start, end, self.rotg, breaks)
         if v is not None:
-            self._raise_rotg(track, v, end)
+            self._raise_rotg(track, v, end, ended=True)

@@ -12,20 +12,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
 from datetime import date, datetime, timedelta
 
+from ..alerts import EXCUSED, rotg_severity
 from ..rotg import (
     NO_CODE,
     Violation,
     code_label,
     each_violation,
     in_scheduled_break,
-    mmss,
     occurrence_start,
     shift_violations,
 )
-from ..types import Agent, AgentState, Alert, AlertKind, RosterEntry, Severity
+from ..types import Agent, AgentState, Alert, AlertKind, AlertState, RosterEntry
 from .base import MonitorBase
 from .tracks import Track
 
@@ -99,7 +98,7 @@ class RotgJudge(MonitorBase):
                 track.agent_id, code, agent.state_since, now, self.rotg, breaks, running=True
             )
             if v is not None:
-                over = True
+                over = over or not self._excused(v.key)
                 self._raise_rotg(track, v, now)
             # the running occurrence only grows: the next limit it can cross
             rule = self.rotg.for_code(code)
@@ -115,57 +114,115 @@ class RotgJudge(MonitorBase):
                 # "past" the limit is strictly greater: look again just after it
                 track.next_judge = now + timedelta(seconds=min(waits) + 0.001)
         for v in shift_violations(track.agent_id, workday, seconds, counts, self.rotg, exempt):
-            over = True
+            over = over or not self._excused(v.key)
             self._raise_rotg(track, v, now)
         if over != track.over_limit:
             track.over_limit = over
             track.row_dirty = True
 
-    def _raise_rotg(self, track: Track, v: Violation, now: datetime, before_start: int = 0) -> None:
-        if v.key in self._raised:
-            self._update_value(v.key, v, track)  # the same condition, its real value now
+    def _excused(self, key: str) -> bool:
+        a = self.book.latest(key)
+        return a is not None and a.resolution == EXCUSED
+
+    def _rotg_holds(self, track: Track, v: Violation) -> bool:
+        """Is the condition of a ROTG violation going on now: the agent in that AUX
+        occurrence (each), in that code (shift, count), in any AUX (total)?"""
+        agent = track.agent
+        if agent is None or agent.state is not _AUX or not track.present:
+            return False
+        if v.limit_kind == "each":
+            return occurrence_start(v.key) == agent.state_since
+        return v.limit_kind == "total" or code_label(agent.aux_code) == v.code
+
+    def _raise_rotg(
+        self,
+        track: Track,
+        v: Violation,
+        now: datetime,
+        before_start: int = 0,
+        ended: bool = False,
+    ) -> None:
+        """Raise (or follow) the alert of a violation. One whose condition is over (an
+        occurrence closed between polls, totals proved before rtm started) is kept
+        resolved at once: in the shift's history, not in alarm."""
+        if not self.alert_rules.rotg:
             return
-        if v.limit_kind == "each" and not before_start:
+        book = self.book
+        holds = not ended and not before_start and self._rotg_holds(track, v)
+        existing = book.latest(v.key)
+        if existing is None and v.limit_kind == "shift":
+            if self._each_says_it(track, v, None if holds else track.judged_day):
+                return
+        if not holds and existing is not None:
+            self._update_value(v.key, v, track, now)
+            if ended:
+                book.resolve(v.key, now)
+            return
+        book.raise_(self._rotg_alert(track, v, now, before_start), now)
+        if holds and v.limit_kind == "each":
             self._running_each[v.key] = track.agent_id
-        self._raise(
-            self._rotg_alert(track, v, now, before_start),
+        if not holds:
+            book.resolve(v.key, now)
+
+    def _each_says_it(self, track: Track, v: Violation, workday: date | None = None) -> bool:
+        """An occurrence over its own limit already has its alert: the shift limit it
+        crosses too (a 60-minute break, 60 minutes a shift) is the same overrun, not a
+        second alert. Running: that occurrence's alert is active; over: one of the
+        workday's occurrences of the code had one."""
+        agent = track.agent
+        if workday is None:
+            assert agent is not None
+            each = f"rotg:{track.agent_id}:{v.code}:each:{agent.state_since.isoformat()}"
+            a = self.book.latest(each)
+            return a is not None and a.state is not AlertState.RESOLVED
+        prefix = f"rotg:{track.agent_id}:{v.code}:each:"
+        return any(
+            k.startswith(prefix) and a.raised_at.date() >= workday
+            for k, a in self.book.alerts.items()
         )
 
     def _rotg_alert(
         self, track: Track, v: Violation, now: datetime, before_start: int = 0
     ) -> Alert:
         agent = track.agent
-        who = f"{agent.name} ({track.agent_id})" if agent is not None else track.agent_id
-        what = v.describe()
+        name = agent.name if agent is not None else track.agent_id
+        params: dict[str, str | float | None] = {
+            "name": name,
+            "agent": track.agent_id,
+            "aux": v.code,
+            "value": v.value,
+            "limit": v.limit,
+        }
+        what = f"rotg.{v.limit_kind}"
         if before_start:
             # proved from the platform's totals, not seen: say so, with the evidence
-            what = (
-                f"{v.code}: at least one occurrence over {mmss(v.limit)} before rtm started "
-                f"({mmss(v.value * before_start)} in {before_start})"
-            )
+            what = "rotg.before_start"
+            params["total"] = v.value * before_start
+            params["count"] = before_start
         return Alert(
             key=v.key,
             kind=AlertKind.ROTG,
-            severity=Severity.BREACH,
+            severity=rotg_severity(v.value, v.limit, self.alert_rules, v.limit_kind),
             raised_at=now,
-            message=f"{who} {what}",
             agent_id=track.agent_id,
             code=v.code,
             value=v.value,
             limit=v.limit,
+            what=what,
+            params=params,
         )
 
-    def _update_value(self, key: str, v: Violation, track: Track) -> None:
+    def _update_value(self, key: str, v: Violation, track: Track, now: datetime) -> None:
         """An open alert follows its condition: the occurrence's real length, the real
-        total used, not the value at the instant it crossed the limit."""
-        for i, a in enumerate(self._open):
-            if a.key == key:
-                if a.value is not None and int(a.value) == int(v.value):
-                    return  # the text shows whole seconds: nothing to redraw
-                fresh = self._rotg_alert(track, v, a.raised_at)
-                self._open[i] = replace(fresh, raised_at=a.raised_at)
-                self._open_tuple = tuple(self._open)
-                return
+        total used, not the value at the instant it crossed the limit; its severity
+        grows with it."""
+        a = self.book.latest(key)
+        if a is None or a.state is AlertState.RESOLVED:
+            return
+        if a.value is not None and int(a.value) == int(v.value):
+            return  # the text shows whole seconds: nothing to redraw
+        severity = rotg_severity(v.value, v.limit, self.alert_rules, v.limit_kind)
+        self.book.follow(a.key, now, severity, params={**a.params, "value": v.value}, value=v.value)
 
     def _follow_running(self, now: datetime) -> None:
         """Running occurrences already over their limit: their alerts show the length
@@ -183,6 +240,7 @@ class RotgJudge(MonitorBase):
                 or not track.present
             ):
                 del self._running_each[key]  # closed: _close_aux gave it its final length
+                self.book.resolve(key, now)
                 continue
             rule = self.rotg.for_code(agent.aux_code)
             if rule.max_minutes_each is None:
@@ -190,5 +248,16 @@ class RotgJudge(MonitorBase):
             label = code_label(agent.aux_code)
             value = (now - start).total_seconds()
             self._update_value(
-                key, Violation(key, label, "each", value, rule.max_minutes_each * 60.0), track
+                key, Violation(key, label, "each", value, rule.max_minutes_each * 60.0), track, now
             )
+
+    def _resolve_rotg(self, now: datetime) -> None:
+        """Shift, count and total alerts resolve when the agent leaves that AUX."""
+        for a in self.book.active():
+            if a.kind is not AlertKind.ROTG or a.key in self._running_each:
+                continue
+            track = self._tracks.get(a.agent_id or "")
+            kind = a.key.split(":")[3] if a.key.count(":") >= 4 else "each"
+            v = Violation(a.key, a.code or "", kind, a.value or 0.0, a.limit or 0.0)
+            if track is None or not self._rotg_holds(track, v):
+                self.book.resolve(a.key, now)

@@ -196,14 +196,7 @@ class RowBuilder(RotgJudge, AttendanceCard):
                     result,
                     login_flag,
                 )
-                # no absent alert before the first agents snapshot: logins are unknown
-                if (
-                    result.status == _ABSENT
-                    and entry is not None
-                    and self._agents is not None
-                    and self._absent_is_ours(entry, now)
-                ):
-                    self._raise_absent(track, entry, now)
+                self._judge_attendance(track, entry, result, logged_in, now)
 
             adh_in, adh_out = track.meter.totals(
                 entry, track.timeline, now, grace, track.excuses, track.version

@@ -7,11 +7,12 @@ from datetime import date, datetime
 from typing import Any
 
 from ..adherence import Excuse
-from ..types import AgentState, Alert, AlertKind, Severity
+from ..rotg import occurrence_start
+from ..types import AgentState, Alert, AlertKind, AlertState, AlertStep, Severity
 from .base import MonitorBase
 from .tracks import Day, KpiEpisode, Track
 
-STATE_VERSION = 1
+STATE_VERSION = 2  # 2: alerts with their lifecycle (1 is still read)
 
 
 def _iso(t: datetime | None) -> str | None:
@@ -52,8 +53,7 @@ class Persistence(MonitorBase):
         return {
             "version": STATE_VERSION,
             "agents": agents,
-            "raised": {k: t.isoformat() for k, t in self._raised.items()},
-            "open_alerts": [_alert_out(a) for a in self._open],
+            "alerts": [alert_out(a) for a in self.book.alerts.values()],
             "kpi_episodes": [
                 {
                     "kpi": k[0],
@@ -75,7 +75,7 @@ class Persistence(MonitorBase):
         left unchanged.
         """
         try:
-            if state.get("version") != STATE_VERSION:
+            if state.get("version") not in (1, STATE_VERSION):
                 raise ValueError(f"unknown monitor state version {state.get('version')!r}")
             tracks: dict[str, Track] = {}
             for agent_id, a in state.get("agents", {}).items():
@@ -101,8 +101,8 @@ class Persistence(MonitorBase):
                     for s, e, r in a.get("excuses", [])
                 ]
                 tracks[t.agent_id] = t
-            raised = {k: datetime.fromisoformat(v) for k, v in state.get("raised", {}).items()}
-            open_alerts = [_alert_in(x) for x in state.get("open_alerts", [])]
+            # version 1 kept the open alerts only (and the keys raised: not needed now)
+            alerts = [alert_in(x) for x in state.get("alerts", state.get("open_alerts", []))]
             episodes = {
                 (e["kpi"], e["scope"], e["period"]): KpiEpisode(
                     e["epoch"],
@@ -120,13 +120,23 @@ class Persistence(MonitorBase):
                 t.entry, t.entry_valid = old.entry, old.entry_valid
             self._tracks[agent_id] = t
         self._order_dirty = True
-        self._raised.update(raised)
-        self._open = sorted(open_alerts, key=lambda a: a.raised_at, reverse=True)
-        self._open_tuple = tuple(self._open)
+        self.book.load(alerts)
+        for a in self.book.active():
+            if a.kind is AlertKind.ROTG and a.agent_id and occurrence_start(a.key) is not None:
+                self._running_each[a.key] = a.agent_id  # followed, or resolved if it ended
         self._episodes.update(episodes)
 
 
-def _alert_out(a: Alert) -> dict[str, Any]:
+def _step_out(st: AlertStep) -> list[Any]:
+    return [st.step, st.at.isoformat(), st.who, _iso(st.until), st.reason]
+
+
+def _step_in(x: list[Any]) -> AlertStep:
+    return AlertStep(str(x[0]), datetime.fromisoformat(x[1]), str(x[2]), _dt(x[3]), str(x[4]))
+
+
+def alert_out(a: Alert) -> dict[str, Any]:
+    """An alert with its lifecycle as plain JSON-serialisable data (the store uses it too)."""
     return {
         "key": a.key,
         "kind": a.kind.value,
@@ -139,20 +149,42 @@ def _alert_out(a: Alert) -> dict[str, Any]:
         "scope": a.scope,
         "value": a.value,
         "limit": a.limit,
+        "what": a.what,
+        "params": dict(a.params),
+        "condition": a.condition,
+        "state": a.state.value,
+        "acked_by": a.acked_by,
+        "acked_at": _iso(a.acked_at),
+        "snoozed_until": _iso(a.snoozed_until),
+        "snooze_reason": a.snooze_reason,
+        "resolved_at": _iso(a.resolved_at),
+        "resolution": a.resolution,
+        "steps": [_step_out(st) for st in a.steps],
     }
 
 
-def _alert_in(d: Mapping[str, Any]) -> Alert:
+def alert_in(d: Mapping[str, Any]) -> Alert:
     return Alert(
         key=d["key"],
         kind=AlertKind(d["kind"]),
         severity=Severity(d["severity"]),
         raised_at=datetime.fromisoformat(d["raised_at"]),
-        message=d["message"],
+        message=d.get("message") or "",
         agent_id=d.get("agent_id"),
         code=d.get("code"),
         kpi=d.get("kpi"),
         scope=d.get("scope"),
         value=d.get("value"),
         limit=d.get("limit"),
+        what=d.get("what") or "",
+        params=dict(d.get("params") or {}),
+        condition=d.get("condition") or d["key"],
+        state=AlertState(d.get("state") or AlertState.OPEN),
+        acked_by=d.get("acked_by") or "",
+        acked_at=_dt(d.get("acked_at")),
+        snoozed_until=_dt(d.get("snoozed_until")),
+        snooze_reason=d.get("snooze_reason") or "",
+        resolved_at=_dt(d.get("resolved_at")),
+        resolution=d.get("resolution") or "",
+        steps=tuple(_step_in(x) for x in d.get("steps") or ()),
     )

@@ -1,0 +1,224 @@
+"""Several instances on one database (two TLs' apps and the CLI): on SQLite (one file) and
+on PostgreSQL. And what only a server can do to a store: a read-only role, a wrong
+password, the server restarted or stopped mid-shift."""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from datetime import timedelta
+
+import pytest
+from conftest import T0
+
+from rtm_tui.domain.plans import PlanStatus
+from rtm_tui.store import PlanConflict, Store, StoreError
+from rtm_tui.store.schema import SCHEMA_VERSION
+
+
+def test_a_second_writer_of_one_plan_gets_a_conflict_and_keeps_nothing_of_the_first(
+    open_store, make_plan
+):
+    pagi, siang = open_store(), open_store()
+    filed = pagi.save_plan(make_plan(), "Rina")
+    seen_by_siang = siang.get_plan(filed.id)
+    assert seen_by_siang == filed
+    pagi.save_plan(
+        dataclasses.replace(filed, note="pagi: called the vendor"),
+        "Rina",
+        at=T0 + timedelta(minutes=10),
+    )
+    typed = dataclasses.replace(seen_by_siang, analysis="siang: the promo ended at 14:00")
+    with pytest.raises(PlanConflict) as info:
+        siang.save_plan(typed, "Budi", at=T0 + timedelta(minutes=11))
+    assert info.value.kind == "conflict" and isinstance(info.value, StoreError)
+    assert f"#{filed.id} was changed by Rina at 09:40" in str(info.value)
+    assert "what you typed is kept" in str(info.value)
+    # nothing of the second edit was written; the first is whole
+    now = siang.get_plan(filed.id)
+    assert now.note == "pagi: called the vendor" and now.analysis == filed.analysis
+    # reopened, the second edit saves on top of the first: both are kept
+    again = siang.save_plan(
+        dataclasses.replace(now, analysis=typed.analysis), "Budi", at=T0 + timedelta(minutes=12)
+    )
+    assert (again.note, again.analysis, again.revision) == (now.note, typed.analysis, 2)
+    assert [c.who for c in pagi.plan_history(filed.id)] == ["Rina", "Rina", "Budi"]
+
+
+def test_a_status_move_meanwhile_is_no_conflict_for_an_edit(open_store, make_plan):
+    pagi, siang = open_store(), open_store()
+    filed = pagi.save_plan(make_plan(), "Rina")
+    siang.set_status(filed.id, PlanStatus.IN_PROGRESS, "Budi", T0 + timedelta(minutes=5))
+    pagi.save_plan(dataclasses.replace(filed, note="later"), "Rina", at=T0 + timedelta(hours=1))
+    assert siang.get_plan(filed.id).status is PlanStatus.IN_PROGRESS
+
+
+def test_edits_racing_from_two_instances_never_lose_one(open_store, make_plan):
+    stores = [open_store(), open_store()]
+    plan_id = stores[0].save_plan(make_plan(note=""), "Rina").id
+    errors: list[BaseException] = []
+    conflicts = [0]
+
+    def work(store: Store, who: str) -> None:
+        try:
+            for i in range(15):
+                while True:  # what a TL does on a conflict: reopen, type it again, save
+                    current = store.get_plan(plan_id)
+                    try:
+                        store.save_plan(
+                            dataclasses.replace(current, note=f"{current.note} {who}{i}"),
+                            who,
+                            at=T0 + timedelta(minutes=1),
+                        )
+                        break
+                    except PlanConflict:
+                        conflicts[0] += 1
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    threads = [
+        threading.Thread(target=work, args=(s, w)) for s, w in zip(stores, "AB", strict=True)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    final = stores[1].get_plan(plan_id)
+    words = final.note.split()
+    assert sorted(words) == sorted([f"A{i}" for i in range(15)] + [f"B{i}" for i in range(15)])
+    assert final.revision == 30
+
+
+def test_a_plan_filed_in_one_instance_is_in_the_others_next_read(open_store, make_plan):
+    pagi, siang = open_store(), open_store()
+    assert siang.list_plans() == [] and siang.overdue_plans(T0 + timedelta(hours=3)) == []
+    filed = pagi.save_plan(make_plan(), "Rina")
+    assert [p.id for p in siang.list_plans(since=T0.date())] == [filed.id]
+    assert [p.id for p in siang.overdue_plans(T0 + timedelta(hours=3))] == [filed.id]
+
+
+# ---------------------------------------------------------------------- PostgreSQL only
+
+
+def test_placeholders_and_ddl_are_mapped_outside_quotes():
+    pytest.importorskip("psycopg")
+    from rtm_tui.store.pg_engine import map_ddl, translate
+
+    sql = "SELECT ':x', \"a?\" FROM t WHERE a = :a AND b = ? AND c LIKE 'x%' AND d::text = ?"
+    assert translate(sql) == (
+        "SELECT ':x', \"a?\" FROM t WHERE a = %(a)s AND b = %s AND c LIKE 'x%%' AND d::text = %s"
+    )
+    assert translate("INSERT OR IGNORE INTO t (a) VALUES (?)") == (
+        "INSERT INTO t (a) VALUES (%s) ON CONFLICT DO NOTHING"
+    )
+    assert map_ddl("CREATE TABLE t (id INTEGER PRIMARY KEY, v REAL, s TEXT DEFAULT 'REAL')") == (
+        "CREATE TABLE t (id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, "
+        "v DOUBLE PRECISION, s TEXT COLLATE \"C\" DEFAULT 'REAL')"
+    )
+    # a column named like a type stays a name (names are lower case in our migrations)
+    assert (
+        map_ddl("CREATE TABLE n (text TEXT NOT NULL)")
+        == 'CREATE TABLE n (text TEXT COLLATE "C" NOT NULL)'
+    )
+
+
+def test_postgres_keeps_the_schema_version_in_a_table(pg_server, pg_database):
+    url, password = pg_database
+    with Store.open_url(url, password=password) as store:
+        assert store.schema_version == SCHEMA_VERSION
+    with pg_server.admin(url.rsplit("/", 1)[1]) as conn:
+        assert conn.execute("SELECT version FROM schema_version").fetchall() == [(SCHEMA_VERSION,)]
+
+
+def test_a_password_in_the_url_is_refused(pg_server):
+    with pytest.raises(StoreError, match="holds a password") as info:
+        Store.open_url(pg_server.url().replace("@", ":hunter2@"))
+    assert "hunter2" not in str(info.value)
+
+
+def test_a_wrong_password_says_where_and_never_shows_it(pg_server, pg_database):
+    url, _ = pg_database
+    with pytest.raises(StoreError) as info:
+        Store.open_url(url, password="not-the-password-42")
+    message = str(info.value)
+    assert info.value.kind == "unreachable"
+    assert f"rtm_admin@127.0.0.1:{pg_server.port}/" in message
+    assert "password authentication failed" in message
+    assert "not-the-password-42" not in message
+    assert "not-the-password-42" not in repr(info.value.__cause__)
+
+
+def test_a_read_only_role_reads_and_each_save_says_why(pg_server, pg_database, make_plan):
+    url, password = pg_database
+    name = url.rsplit("/", 1)[1]
+    with Store.open_url(url, password=password) as writer:
+        filed = writer.save_plan(make_plan(), "Rina")
+    with pg_server.admin(name) as conn:
+        conn.execute("CREATE ROLE koordinator LOGIN PASSWORD 'ro-pass-9'")
+        conn.execute("GRANT SELECT ON ALL TABLES IN SCHEMA public TO koordinator")
+    reader = Store.open_url(pg_server.url(name, user="koordinator"), password="ro-pass-9")
+    try:
+        assert reader.health == "read_only"
+        assert [e.kind for e in reader.take_events()] == ["read_only_role"]
+        assert [p.id for p in reader.list_plans()] == [filed.id]
+        with pytest.raises(StoreError) as info:
+            reader.save_plan(make_plan(note="mine"), "Koordinator")
+        assert info.value.kind == "read_only"
+        assert "koordinator@127.0.0.1" in str(info.value) and "ro-pass-9" not in str(info.value)
+        with pytest.raises(StoreError, match="may not write"):
+            reader.set_status(filed.id, PlanStatus.IN_PROGRESS, "Koordinator", T0)
+        # rights granted while it runs: the next save works, and it says so
+        with pg_server.admin(name) as conn:
+            conn.execute("GRANT INSERT, UPDATE ON ALL TABLES IN SCHEMA public TO koordinator")
+        reader.set_status(filed.id, PlanStatus.IN_PROGRESS, "Koordinator", T0)
+        assert reader.health == "ok"
+        assert "writable" in [e.kind for e in reader.take_events()]
+    finally:
+        reader.close()
+
+
+def test_the_server_restarted_mid_shift_is_invisible_and_stopped_is_said(own_server, make_plan):
+    store = Store.open_url(own_server.url(), password=own_server.password, busy_timeout=1)
+    try:
+        first = store.save_plan(make_plan(note="before"), "Rina")
+        own_server.restart()
+        # the connection died while idle: opened again at once, the save goes through
+        second = store.save_plan(make_plan(note="after the restart"), "Rina")
+        assert store.take_events() == []
+        own_server.stop()
+        with pytest.raises(StoreError) as info:
+            store.save_plan(make_plan(note="while down"), "Rina")
+        assert info.value.kind == "unreachable"
+        assert "is not reachable" in str(info.value) and own_server.password not in str(info.value)
+        assert store.health == "unavailable"
+        with pytest.raises(StoreError, match="not reachable"):
+            store.list_plans()
+        events = store.take_events()
+        assert [e.kind for e in events] == ["server_down"]  # said once, not at every try
+        assert "rtm_admin@127.0.0.1" in str(events[0].path)
+        own_server.start()
+        third = store.save_plan(make_plan(note="while down"), "Rina")  # the TL's retry
+        assert [e.kind for e in store.take_events()] == ["server_back"]
+        assert [p.note for p in store.list_plans()] == ["before", "after the restart", "while down"]
+        assert [p.id for p in store.list_plans()] == [first.id, second.id, third.id]
+    finally:
+        store.close()
+
+
+def test_a_store_opened_while_the_server_is_down_starts_working_when_it_is_up(
+    own_server, make_plan
+):
+    own_server.stop()
+    store = Store.open_url(
+        own_server.url(), password=own_server.password, busy_timeout=1, retry=True
+    )
+    try:
+        assert store.health == "unavailable"
+        assert [e.kind for e in store.take_events()] == ["server_down"]
+        own_server.start()
+        store.save_plan(make_plan(), "Rina")
+        assert store.health == "ok"
+        assert [e.kind for e in store.take_events()] == ["server_back"]
+    finally:
+        store.close()
