@@ -60,6 +60,29 @@ def adherence_ratio(in_seconds: float, out_seconds: float) -> float | None:
     return in_seconds / total if total > 0 else None
 
 
+# Adherence is shown for an agent only once this much scheduled time has been observed:
+# "0.0 %" after 20 seconds says nothing (issue 12).
+MIN_OBSERVED = timedelta(minutes=5)
+_MIN_OBSERVED_SECONDS = MIN_OBSERVED.total_seconds()
+
+
+def shown_adherence(in_seconds: float, out_seconds: float) -> float | None:
+    """An agent's adherence as shown: 0..1 rounded to the 0.1 % displayed, None until
+    MIN_OBSERVED of scheduled time has been observed."""
+    total = in_seconds + out_seconds
+    if total < _MIN_OBSERVED_SECONDS or total <= 0:
+        return None
+    return round(in_seconds / total, 3)
+
+
+def observed_since(entry: RosterEntry | None, timeline: Timeline) -> datetime | None:
+    """Where an agent's adherence starts counting: the shift's start, or the first
+    observed state when the app saw the agent first later (e.g. started mid-shift)."""
+    if entry is None or entry.start is None or not timeline:
+        return None
+    return max(entry.start, timeline[0][0])
+
+
 def team_adherence(totals: Iterable[AdherenceTotals]) -> float | None:
     """Time-weighted over agents (never the mean of percentages)."""
     t = AdherenceTotals()

@@ -174,3 +174,35 @@ def status_valid_until(
         times.append(entry.end)
     later = [t for t in times if t > now]
     return min(later) if later else None
+
+
+# The attendance card's lists, in the order they are shown; each counts the same rows as
+# the card's number of that name (attendance_counts): "late" everyone who came late,
+# also if they then left early, so one agent may be in two lists.
+ATTENDANCE_LISTS = ("absent", "late", "early_out", "not_rostered")
+
+
+def attendance_lists(rows: Iterable[AgentRow]) -> dict[str, list[AgentRow]]:
+    """Who is absent, late, out early or not rostered, per ATTENDANCE_LISTS name; within
+    a list the latest (the most minutes late) first, then by shift start and name."""
+    out: dict[str, list[AgentRow]] = {name: [] for name in ATTENDANCE_LISTS}
+    for row in rows:
+        s = row.login_status
+        if s is _ABSENT:
+            out["absent"].append(row)
+        elif s is _NOT_ROSTERED:
+            out["not_rostered"].append(row)
+        elif s is _ON_TIME or s is _LATE or s is _EARLY_OUT:
+            if row.late_by is not None:
+                out["late"].append(row)
+            if s is _EARLY_OUT:
+                out["early_out"].append(row)
+
+    def order(row: AgentRow) -> tuple[float, str, str, str]:
+        late = -row.late_by.total_seconds() if row.late_by is not None else 0.0
+        start = row.roster.start.isoformat() if row.roster and row.roster.start else ""
+        return (late, start, row.name.casefold(), row.agent_id)
+
+    for rows_of in out.values():
+        rows_of.sort(key=order)
+    return out

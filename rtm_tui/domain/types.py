@@ -425,6 +425,10 @@ class AgentRow:
     last_logout_at: datetime | None = None
     exception: bool = False  # anything a TL should look at (late, absent, over a limit...)
     missing: bool = False  # not in the platform's latest /agents: the state is the last seen
+    # why `exception` is set: codes "over_limit", "missing" and the LoginStatus values
+    # (late, absent, early_out, not_rostered); in the order of how bad
+    reasons: tuple[str, ...] = ()
+    adherence_since: datetime | None = None  # adherence counts from here (adherence.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -453,3 +457,6 @@ class MonitorView:
     new_alerts: tuple[Alert, ...]
     open_alerts: tuple[Alert, ...]  # not resolved (in alarm, acknowledged or snoozed)
     changed_alerts: tuple[Alert, ...] = ()  # every alert whose lifecycle moved: to record
+    # agent ids the attendance card counts (the TL's people and anyone logged in without a
+    # roster entry); None: no TL windows, everyone
+    card_ids: frozenset[str] | None = None

@@ -11,6 +11,7 @@ import asyncio
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual import on
@@ -27,6 +28,7 @@ from textual.widgets import Footer, Input, TabbedContent, TabPane
 from textual.widgets._footer import FooterKey
 
 from rtm_tui.clock import Clock
+from rtm_tui.config import data_dir
 from rtm_tui.domain.types import (
     AgentRow,
     Alert,
@@ -39,9 +41,9 @@ from rtm_tui.store.interface import PlanStore
 from rtm_tui.ui.alert_actions import AlertActions
 from rtm_tui.ui.alerts_pane import AlertsPane
 from rtm_tui.ui.board import AgentBoard
-from rtm_tui.ui.gauges import PERIODS, GaugePanel, KpiGauge, TrendKeeper
+from rtm_tui.ui.gauges import PERIODS, AttendanceCard, GaugePanel, KpiGauge, TrendKeeper
 from rtm_tui.ui.header import FreshnessScreen, RtmHeader, SourceStatus
-from rtm_tui.ui.help_screen import HelpScreen
+from rtm_tui.ui.help_screen import HelpScreen, binding_rows, merge_rows
 from rtm_tui.ui.i18n import has, set_language, t
 from rtm_tui.ui.messages import FreshnessChanged, MonitorUpdated, PlansChanged, RosterChanged
 from rtm_tui.ui.outlook_view import OutlookView
@@ -78,6 +80,10 @@ FOOTER_TIERS = {
     "sort": 4,
     "period": 4,
     "freshness": 4,
+    "attendance": 4,
+    "toggle_all": 4,
+    "find_agent": 3,  # the roster view's
+    "to_coverage": 3,
 }
 
 
@@ -197,6 +203,12 @@ class RtmApp(AlertActions, DiffedOutput, App[int]):
         Binding("w", "toggle_alerts", "Alerts", id="alerts"),
         Binding("g", "cycle_gauges", "Gauges", id="gauges"),
         Binding("b", "maximise_board", "Board", id="board"),
+        Binding("l", "attendance", "Attendance", id="attendance"),
+        Binding("o", "toggle_all", "All agents", id="all_agents"),
+        # jumps (shift + the letter of the toggle): focus, showing the pane if hidden
+        Binding("G", "jump('gauges')", "To gauges", show=False, id="jump_gauges"),
+        Binding("B", "jump('board')", "To board", show=False, id="jump_board"),
+        Binding("W", "jump('alerts')", "To alerts", show=False, id="jump_alerts"),
         # in the alerts pane's key hint, not the footer (it has no room)
         Binding("x", "excuse", "Excuse", id="excuse", show=False),
         Binding("n", "neutral_window", "Neutral window", id="neutral", show=False),
@@ -226,6 +238,7 @@ class RtmApp(AlertActions, DiffedOutput, App[int]):
         self._roster_dirty = False
         self._board_dirty = False
         self._day: date | None = None
+        self.screenshots: list[tuple[Path, str | None]] = []  # (path, error) of each taken
         self.sub_title = t("app.demo") if context.demo else t("app.sub_title")
 
     # ------------------------------------------------------------------ layout
@@ -244,6 +257,7 @@ class RtmApp(AlertActions, DiffedOutput, App[int]):
         self.filter_input.display = False
         board = self.board = AgentBoard(id="board")
         roster_view = self.roster_view = RosterView(id="roster-view")
+        translate_bindings(roster_view)  # its keys in the footer, in the UI language
         outlook_view = self.outlook_view = OutlookView(id="outlook-view")
         yield self.header
         with self.tabs:
@@ -272,15 +286,13 @@ class RtmApp(AlertActions, DiffedOutput, App[int]):
             self.notify(self.context.metrics_error, severity="error", timeout=15, markup=False)
         if self.feed is not None:
             self.feed.start(self)
-        gauges = self.gauge_panel.gauges()
-        if gauges:
-            gauges[0].focus()
-        # whether the gauges are shown depends on the screen size: known after a layout
-        self.call_after_refresh(self._focus_off_hidden_gauges)
-
-    def _focus_off_hidden_gauges(self) -> None:
-        if isinstance(self.focused, KpiGauge) and self.gauge_panel.shown_mode != "full":
-            self._focus_board()
+        # the board first: what a TL works on (Tab: alerts, gauges, the attendance card)
+        if self.board is not None:
+            self.board.focus()
+        else:
+            gauges = self.gauge_panel.gauges()
+            if gauges:
+                gauges[0].focus()
 
     async def on_unmount(self) -> None:
         if self.feed is not None:
@@ -321,6 +333,7 @@ class RtmApp(AlertActions, DiffedOutput, App[int]):
     def _update_board(self) -> None:
         board = self.board
         if board is not None and self.view is not None:
+            board.set_scope(self.view.card_ids)
             board.update_rows(self.view.rows, self.view.now)
         self._board_dirty = False
 
@@ -328,8 +341,17 @@ class RtmApp(AlertActions, DiffedOutput, App[int]):
         roster_view = self.roster_view
         if roster_view is not None and self.view is not None:
             source, coverage = self._coverage()
+            roster_view.set_tl_window(self._tl_window(self.view.now))
             roster_view.update_view(self.view, self.roster, coverage, source)
         self._roster_dirty = False
+
+    def _tl_window(self, now: datetime) -> tuple[datetime, datetime] | None:
+        """The TL window that has begun (the TL on duty's), as [start, end)."""
+        from rtm_tui.domain.shift import latest_begun
+
+        shifts = {name: (s.start, s.end) for name, s in self.settings.site.tl_shifts.items()}
+        window = latest_begun(shifts, now, self.settings.tz) if shifts else None
+        return None if window is None else (window.start, window.end)
 
     def _coverage(self) -> tuple[str | None, list[Any] | None]:
         """Today's coverage per interval (cached by the feed until an input changes)."""
@@ -498,39 +520,66 @@ class RtmApp(AlertActions, DiffedOutput, App[int]):
     # ------------------------------------------------------------------ actions
 
     def action_help(self) -> None:
-        self.push_screen(HelpScreen(self.help_rows()))
+        """`?`: the keys of what is in front (dashboard, roster view, or a dialog such
+        as the plans screen: built from its bindings), with the legend."""
+        screen = self.screen
+        if screen is not self.screen_stack[0]:
+            if isinstance(screen, HelpScreen):
+                return
+            focused = screen.focused
+            widget_rows = binding_rows(focused.BINDINGS) if focused is not None else []
+            self.push_screen(
+                HelpScreen.for_bindings(
+                    type(screen).BINDINGS,
+                    title=self._screen_title(screen),
+                    extra=widget_rows,
+                )
+            )
+            return
+        view = self.active_view
+        self.push_screen(
+            HelpScreen(
+                self.help_rows(view),
+                legend=view,
+                title=t("help.title_view", view=t(f"tab.{view}")),
+            )
+        )
 
-    def help_rows(self) -> list[tuple[str, str]]:
-        """Every key with what it does (the long text); keys for one action are listed
-        together ("^q, q")."""
-        keys: dict[str, list[str]] = {}
+    @staticmethod
+    def _screen_title(screen: Screen) -> str:
+        """A dialog's help title: "help.screen.<class name>" when the catalog has it."""
+        key = f"help.screen.{type(screen).__name__}"
+        return t("help.title_view", view=t(key)) if has(key) else t("help.title")
 
-        def add(key: str, description: str) -> None:
-            if description and key not in keys.setdefault(description, []):
-                keys[description].append(key)
-
-        def long(name: str, fallback: str) -> str:
-            return t(f"cmd.{name}") if has(f"cmd.{name}") else fallback
-
-        for bindings in self._bindings.key_to_bindings.values():
-            for b in bindings:
-                if b.id:
-                    name = b.id
-                elif b.action in ("command_palette", "app.command_palette"):
-                    name = "palette"
-                elif b.action in ("quit", "app.quit"):
-                    name = "quit"
-                else:
-                    name = ""
-                add(b.key_display or self.get_key_display(b), long(name, b.description))
-        for gb in (*KpiGauge.BINDINGS, *OutlookView.BINDINGS):  # keys of a focused view
-            if isinstance(gb, Binding):
-                for key in gb.key.split(","):
-                    add(self.get_key_display(replace(gb, key=key)), long(gb.id or "", gb.description))
-        add("↑ ↓ pgup pgdn home end", t("cmd.move"))
-        add("tab, shift+tab", t("cmd.next_pane"))
-        add("esc", t("cmd.close"))
-        return [(", ".join(k), description) for description, k in keys.items()]
+    def help_rows(self, view: str = "dashboard") -> list[tuple[str, str]]:
+        """Every key of a view with what it does (the long text); keys for one action
+        are listed together ("^q, q"): the app's, then those of the view's widgets."""
+        app_rows = binding_rows(
+            (b for bindings in self._bindings.key_to_bindings.values() for b in bindings),
+            self.get_key_display,
+        )
+        if view == "roster":
+            widgets: list[tuple[str, str]] = []
+            roster_view = self.roster_view
+            if roster_view is not None:
+                widgets = binding_rows(type(roster_view).BINDINGS, self.get_key_display)
+            move = [("↑ ↓ pgup pgdn home end", t("cmd.move_roster"))]
+            return merge_rows(app_rows, widgets, move, [("esc", t("cmd.close"))])
+        if view == "outlook":
+            outlook = binding_rows(OutlookView.BINDINGS, self.get_key_display)
+            return merge_rows(app_rows, outlook, [("esc", t("cmd.close"))])
+        widget_rows = binding_rows(
+            [*KpiGauge.BINDINGS, *AttendanceCard.BINDINGS], self.get_key_display
+        )
+        return merge_rows(
+            app_rows,
+            widget_rows,
+            [
+                ("↑ ↓ pgup pgdn home end", t("cmd.move")),
+                ("tab, shift+tab", t("cmd.next_pane")),
+                ("esc", t("cmd.close")),
+            ],
+        )
 
     def action_show_view(self, view: str) -> None:
         tabs = self.tabs
@@ -588,6 +637,17 @@ class RtmApp(AlertActions, DiffedOutput, App[int]):
             board.focus()
 
     def on_key(self, event: Any) -> None:
+        # `?` in a dialog (plans, plan form, sources…): a modal screen hides the app's
+        # bindings, but an unhandled key still bubbles up to here; its help from its bindings
+        if (
+            event.key == "question_mark"
+            and len(self.screen_stack) > 1
+            and not isinstance(self.screen, HelpScreen)
+        ):
+            # after this key is done with: its own binding would close the help at once
+            self.call_after_refresh(self.action_help)
+            event.stop()
+            return
         # escape clears the filter and hides its box: in the box, and after enter kept it
         # (as the help says), as long as no dialog is open
         if event.key != "escape" or len(self.screen_stack) > 1:
@@ -746,6 +806,159 @@ class RtmApp(AlertActions, DiffedOutput, App[int]):
             None,
         )
 
+    # ------------------------------------------------------------------ attendance, jumps
+
+    def action_attendance(self) -> None:
+        """`l` (or enter on the attendance card): who is late, absent, out early or not
+        rostered; enter on an agent goes to their board row."""
+        from rtm_tui.ui.attendance_screen import AttendanceScreen, card_rows
+
+        self.push_screen(
+            AttendanceScreen(card_rows(self.view), self.settings.tz), self._attendance_chosen
+        )
+
+    def _attendance_chosen(self, agent_id: str | None) -> None:
+        if agent_id:
+            self.jump_to_agent(agent_id)
+
+    def jump_to_agent(self, agent_id: str) -> bool:
+        """The dashboard, the board focused, its cursor on the agent (a filter that hides
+        them is cleared; exceptions only and the default scope widened)."""
+        board = self.board
+        if board is None:
+            return False
+        self.action_show_view("dashboard")
+        self._set_board_max(False)
+        box = self.filter_input
+        if box.value and all(r.agent_id != agent_id for r in board.visible_rows):
+            box.value = ""
+            box.display = False
+            board.set_filter("")
+        found = board.select_agent(agent_id)
+        self.call_after_refresh(self._focus_board)
+        if not found:
+            self.notify(t("board.agent_gone", agent=agent_id), severity="warning", markup=False)
+        return found
+
+    def action_toggle_all(self) -> None:
+        """`o`: the board with everyone (off, leave, finished shifts, other TLs' people,
+        dimmed), or the TL's people and anyone logged in again."""
+        self.action_show_view("dashboard")
+        if self.board is not None:
+            self.board.toggle_all()
+
+    def action_jump(self, target: str) -> None:
+        """`G` / `B` / `W`: focus the gauges, the board or the alerts, showing them first
+        when they are hidden or folded (the gauges come back full)."""
+        self.action_show_view("dashboard")
+        if target == "board":
+            self._focus_board()
+            return
+        self._set_board_max(False)
+        if target == "alerts":
+            pane = self.alerts_pane
+            pane.set_class(True, "-shown")
+            pane.set_class(False, "-hidden")
+            self.call_after_refresh(pane.option_list.focus)
+            return
+        panel = self.gauge_panel
+        if panel.shown_mode != "full":
+            panel.set_mode("full")
+        gauge = self._selected_gauge() or next(iter(panel.gauges()), None)
+        if gauge is not None:
+            self.call_after_refresh(gauge.focus)
+
+    def _tab_stops(self) -> list[Widget]:
+        """The dashboard's Tab order: board, alerts, the gauges (one stop: the arrows move
+        between them), the attendance card, the filter box when shown."""
+        stops: list[Widget] = []
+        if self.board is not None and self.board.display:
+            stops.append(self.board)
+        pane = self.alerts_pane
+        if pane.display and not self.board_maximised:
+            stops.append(pane.option_list)
+        panel = self.gauge_panel
+        if panel.shown_mode == "full" and not self.board_maximised:
+            gauge = self._selected_gauge() or next(iter(panel.gauges()), None)
+            if gauge is not None:
+                stops.append(gauge)
+            stops.append(panel.attendance)
+        if self.filter_input.display:
+            stops.append(self.filter_input)
+        return stops
+
+    def _cycle_focus(self, step: int) -> bool:
+        if self.screen is not self.screen_stack[0] or self.active_view != "dashboard":
+            return False
+        stops = self._tab_stops()
+        if not stops:
+            return False
+        focused = self.focused
+        here = -1
+        if isinstance(focused, KpiGauge):
+            here = next((i for i, w in enumerate(stops) if isinstance(w, KpiGauge)), -1)
+        elif focused in stops:
+            here = stops.index(focused)
+        if here < 0 and step < 0:
+            here = 0
+        stops[(here + step) % len(stops)].focus()
+        return True
+
+    def action_focus_next(self) -> None:
+        if not self._cycle_focus(1):
+            super().action_focus_next()
+
+    def action_focus_previous(self) -> None:
+        if not self._cycle_focus(-1):
+            super().action_focus_previous()
+
+    # ------------------------------------------------------------------ screenshot
+
+    def screenshot_dir(self) -> Path:
+        """Where the palette's Screenshot saves: `<data dir>/screenshots`."""
+        configured = self.context.extra.get("screenshot_dir")
+        return Path(configured) if configured else data_dir() / "screenshots"
+
+    def take_screenshot(self) -> None:
+        """Save an SVG of the screen and say where, or why it could not be saved. The
+        file is written off the event loop."""
+        folder = self.screenshot_dir()
+        name = f"rtm-{self.clock.now().astimezone(self.settings.tz):%Y%m%d-%H%M%S}.svg"
+        try:
+            svg = self.export_screenshot()
+        except Exception as exc:  # nothing on screen to export, a driver without output
+            self._screenshot_done(folder / name, f"{type(exc).__name__}: {exc}")
+            return
+        self.run_worker(
+            lambda: self._write_screenshot(folder, name, svg),
+            thread=True,
+            group="screenshot",
+            exit_on_error=False,
+        )
+
+    def _write_screenshot(self, folder: Path, name: str, svg: str) -> None:
+        path = folder / name
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path.write_text(svg, encoding="utf-8")
+        except OSError as exc:
+            self.call_from_thread(self._screenshot_done, path, exc.strerror or str(exc))
+            return
+        self.call_from_thread(self._screenshot_done, path, None)
+
+    def _screenshot_done(self, path: Path, error: str | None) -> None:
+        self.screenshots.append((path, error))
+        if error is None:
+            self.notify(t("screenshot.saved", path=str(path)), title=t("screenshot.title"), markup=False)
+        else:
+            self.notify(
+                t("screenshot.failed", path=str(path), error=error),
+                title=t("screenshot.title"),
+                severity="error",
+                timeout=15,
+                markup=False,
+            )
+
     def action_command_palette(self) -> None:
         """Textual's palette, with its search prompt in the UI language."""
         if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
@@ -753,7 +966,15 @@ class RtmApp(AlertActions, DiffedOutput, App[int]):
             self.push_screen(palette)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from (_own_words(c) for c in super().get_system_commands(screen))
+        for command in super().get_system_commands(screen):
+            if command.title == "Screenshot":  # Textual's: ours says where it saved, or why not
+                continue
+            yield _own_words(command)
+        yield SystemCommand(
+            t("palette.screenshot"),
+            t("screenshot.help"),
+            lambda: self.set_timer(0.1, self.take_screenshot),
+        )
         yield SystemCommand(t("key.recovery_plan"), t("cmd.recovery_plan"), self.action_recovery_plan)
         yield SystemCommand(t("key.plans"), t("cmd.plans"), self.action_plans)
         yield SystemCommand(
@@ -775,3 +996,5 @@ class RtmApp(AlertActions, DiffedOutput, App[int]):
         yield SystemCommand(t("key.gauges"), t("cmd.gauges"), self.action_cycle_gauges)
         yield SystemCommand(t("key.board"), t("cmd.board"), self.action_maximise_board)
         yield SystemCommand(t("key.help"), t("cmd.help"), self.action_help)
+        yield SystemCommand(t("key.attendance"), t("cmd.attendance"), self.action_attendance)
+        yield SystemCommand(t("key.all_agents"), t("cmd.all_agents"), self.action_toggle_all)

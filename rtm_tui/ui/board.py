@@ -57,7 +57,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("time", 9, right=True),
     Column("aux_used", 15, right=True),
     Column("login", 14),
-    Column("adherence", 7, right=True),
+    Column("adherence", 8, right=True),  # "100.0 %*"
 )
 _TIME_WIDTH, _AUX_WIDTH = COLUMNS[4].width, COLUMNS[5].width
 # a board too narrow for every column gives these up, in this order (at 80 columns
@@ -110,8 +110,30 @@ def _name_key(row: AgentRow) -> tuple[str, str]:
 
 
 SortKey = Callable[[AgentRow], tuple]
-SORTS: tuple[tuple[str, SortKey], ...] = (
-    # (column key: marked in the header, label "board.sort.<key>"; key function)
+_LEVEL_RANK = {"breach": 0, "warning": 1}
+
+
+def severity_rank(row: AgentRow, now: datetime) -> int:
+    """How bad the agent's condition is, as the board colours it: 0 a red cell (absent,
+    an AUX over its limit or the allowance), 1 a yellow one (late, early out, not
+    rostered, near a limit, not listed), 2 nothing to look at."""
+    levels = (
+        login_level(row.login_status),
+        timer_level(row, now),
+        aux_used_level(row, row.aux_used_seconds),
+        "warning" if row.missing or row.exception else None,
+    )
+    return min((_LEVEL_RANK.get(level or "", 2) for level in levels), default=2)
+
+
+def worst_first(now: datetime) -> SortKey:
+    """"Worst first": severity, then the longest in that state first (no timer: last)."""
+    return lambda r: (severity_rank(r, now), no_timer(r), r.state_since, *_name_key(r))
+
+
+SORTS: tuple[tuple[str, SortKey | None], ...] = (
+    # (column key: marked in the header, label "board.sort.<key>"; key function, None
+    # for one that depends on `now`: worst first)
     ("name", _name_key),
     ("team", lambda r: (r.team.casefold(), *_name_key(r))),
     ("state", lambda r: (_STATE_ORDER.get(r.state, 9), *_name_key(r))),
@@ -119,6 +141,7 @@ SORTS: tuple[tuple[str, SortKey], ...] = (
     ("time", lambda r: (no_timer(r), r.state_since, *_name_key(r))),
     ("aux_used", lambda r: (-r.aux_used_seconds, *_name_key(r))),
     ("login", lambda r: (_LOGIN_ORDER.get(r.login_status, 99), *_name_key(r))),
+    ("worst", None),
 )
 
 # --------------------------------------------------------------------------- cells
@@ -254,6 +277,64 @@ def login_level(status: LoginStatus) -> str | None:
     return None
 
 
+_RESTING = frozenset(
+    {
+        LoginStatus.OFF,
+        LoginStatus.LEAVE,
+        LoginStatus.SICK,
+        LoginStatus.TRAINING,
+        LoginStatus.NOT_SCHEDULED,
+    }
+)
+
+
+def resting(row: AgentRow, now: datetime) -> bool:
+    """Off, on leave, sick, in training, no shift today, or the shift is over and the agent gone:
+    behind `o` on the board, and dimmed when shown."""
+    if row.state is not AgentState.LOGGED_OUT or row.missing:
+        return False
+    if row.login_status in _RESTING:
+        return True
+    entry = row.roster
+    return entry is not None and entry.end is not None and entry.end <= now
+
+
+def in_scope(row: AgentRow, card_ids: frozenset[str] | None, now: datetime) -> bool:
+    """On the board by default: anyone logged in, and the TL's people (the attendance
+    card's, `card_ids`; None: everyone) who are not resting."""
+    if row.state is not AgentState.LOGGED_OUT and not row.missing:
+        return True
+    return (card_ids is None or row.agent_id in card_ids) and not resting(row, now)
+
+
+def reason_text(row: AgentRow) -> str:
+    """Why a row is an exception, in words (the exceptions view's login column)."""
+    words = []
+    for code in row.reasons:
+        if code == LoginStatus.LATE.value:
+            words.append(login_text(LoginStatus.LATE, row.late_by))
+        elif code in ("over_limit", "missing"):
+            words.append(t(f"board.reason.{code}"))
+        else:
+            words.append(t(f"board.login.{code}"))
+    return ", ".join(words) or login_label(row)
+
+
+SINCE_MARK = "*"  # adherence counted from later than the shift start (help legend)
+
+
+def adherence_text(row: AgentRow) -> str:
+    """"96.2 %"; marked "96.2 %*" when it counts from later than the shift start (the app
+    first saw the agent mid-shift: `AgentRow.adherence_since`)."""
+    if row.adherence is None:
+        return fmt_percent(None)
+    text = fmt_percent(row.adherence * 100.0)
+    since, entry = row.adherence_since, row.roster
+    if since is not None and entry is not None and entry.start is not None and since > entry.start:
+        text += SINCE_MARK
+    return text
+
+
 def haystack(row: AgentRow) -> str:
     """What `/` searches: name, id, team, state, AUX code, login status (value and label)."""
     return "\x00".join(
@@ -347,6 +428,9 @@ class AgentBoard(ScrollView, can_focus=True):
         self._rows_now: datetime | None = None  # `now` of the last poll (AUX used basis)
         self._filter = ""
         self._exceptions_only = False
+        self._show_all = False  # `o`: resting and other TLs' people too
+        self._card_ids: frozenset[str] | None = None
+        self._hidden = 0  # rows out of the default scope
         self._sort_index = 0
         self._cursor = 0
         self._selected_id: str | None = None
@@ -391,6 +475,22 @@ class AgentBoard(ScrollView, can_focus=True):
     @property
     def exceptions_only(self) -> bool:
         return self._exceptions_only
+
+    @property
+    def show_all(self) -> bool:
+        return self._show_all
+
+    def set_scope(self, card_ids: frozenset[str] | None) -> None:
+        """The attendance card's people (MonitorView.card_ids), for the default scope;
+        applied with the next `update_rows`."""
+        self._card_ids = card_ids
+
+    def toggle_all(self) -> bool:
+        """`o`: everyone (resting rows dimmed), or the default scope again."""
+        self._show_all = not self._show_all
+        self._rebuild(keep_scroll=False)
+        self.refresh()
+        return self._show_all
 
     def update_rows(self, rows: Sequence[AgentRow], now: datetime) -> None:
         """New poll result: re-filter, re-sort, repaint only the lines that changed."""
@@ -451,15 +551,18 @@ class AgentBoard(ScrollView, can_focus=True):
         self.refresh()
 
     def select_agent(self, agent_id: str) -> bool:
-        """Put the cursor on an agent's row (an alert's drill-down); False if no row of it
-        is shown (a filter hides it: the filter is cleared first)."""
+        """Put the cursor on an agent's row (an alert's drill-down, the attendance list);
+        False if the board has no row of it. What hides the row is undone first: the
+        filter, exceptions only, the default scope (`o`)."""
         for attempt in range(2):
             for i, row in enumerate(self._visible):
                 if row.agent_id == agent_id:
                     self._move_cursor(i)
                     return True
-            if attempt == 0 and (self._filter or self._exceptions_only):
-                self._filter, self._exceptions_only = "", False
+            if attempt == 0 and agent_id in self._by_id:
+                self._filter, self._exceptions_only, self._show_all = "", False, True
+                self._cells.clear()
+                self._lines.clear()
                 self._rebuild(keep_scroll=False)
                 self.refresh()
         return False
@@ -467,6 +570,8 @@ class AgentBoard(ScrollView, can_focus=True):
     def toggle_exceptions(self) -> bool:
         """Show only rows flagged `exception` (or all again). Returns the new setting."""
         self._exceptions_only = not self._exceptions_only
+        self._cells.clear()  # the login column says why, in this view
+        self._lines.clear()
         self._rebuild(keep_scroll=False)
         self.refresh()
         return self._exceptions_only
@@ -474,7 +579,11 @@ class AgentBoard(ScrollView, can_focus=True):
     def cycle_sort(self) -> str:
         """Next sort order; returns its label."""
         self._sort_index = (self._sort_index + 1) % len(SORTS)
+        # a new order starts at its top: the cursor on the first row
+        self._selected_id = None
+        self._cursor = 0
         self._rebuild(keep_scroll=False)
+        self.scroll_to(y=0, animate=False)
         self.refresh()
         return self.sort_label
 
@@ -522,12 +631,21 @@ class AgentBoard(ScrollView, can_focus=True):
     def _rebuild(self, *, keep_scroll: bool) -> None:
         """Filter and sort `_rows` into `_visible`; keep the cursor on the same agent."""
         rows: Sequence[AgentRow] = self._rows
+        now = self._rows_now
+        needle = self._filter.strip().casefold()
+        # the default scope; a filter finds anyone (the TL typed a name: show them)
+        if not self._show_all and now is not None and not needle:
+            card_ids = self._card_ids
+            rows = [row for row in rows if in_scope(row, card_ids, now)]
+        self._hidden = len(self._rows) - len(rows)
         if self._exceptions_only:
             rows = [row for row in rows if row.exception]
-        needle = self._filter.strip().casefold()
         if needle:
             rows = [row for row in rows if needle in self._haystack_of(row)]
-        self._visible = sorted(rows, key=SORTS[self._sort_index][1])
+        key = SORTS[self._sort_index][1]
+        if key is None:  # worst first: by the poll's `now` (no rows before a poll)
+            key = worst_first(now) if now is not None else _name_key
+        self._visible = sorted(rows, key=key)
         self._prune_haystacks()
         index = 0
         if self._selected_id is not None:
@@ -665,7 +783,15 @@ class AgentBoard(ScrollView, can_focus=True):
         """The colour of a level alone (partial style), None for no level."""
         if level is None:
             return None
-        return self.get_component_rich_style(f"agent-board--{level}", partial=True)
+        return self._level_style(level)
+
+    def _level_style(self, level: str) -> Style:
+        """A level's partial style with its colour blended over the background: the
+        partial style alone drops the alpha, and `$text-muted` ("auto 60%") came out
+        white, brighter than the working agents' rows."""
+        name = f"agent-board--{level}"
+        blended = self.get_component_rich_style(name).color
+        return self.get_component_rich_style(name, partial=True) + Style(color=blended)
 
     def _cell_style(self, is_cursor: bool, level: str | None) -> Style:
         """Final style of a cell: widget base (+ cursor) + level colour, computed once."""
@@ -676,7 +802,7 @@ class AgentBoard(ScrollView, can_focus=True):
             if is_cursor:
                 style += self.get_component_rich_style("agent-board--cursor")
             if level is not None:
-                style += self.get_component_rich_style(f"agent-board--{level}", partial=True)
+                style += self._level_style(level)
             self._cell_styles[key] = style
         return style
 
@@ -715,6 +841,10 @@ class AgentBoard(ScrollView, can_focus=True):
         total = len(self._rows)
         shown = len(self._visible)
         text = t("board.summary", shown=f"{shown:,}", total=f"{total:,}", sort=self.sort_label)
+        if self._show_all:
+            text += " · " + t("board.summary.all")
+        elif self._hidden:
+            text += " · " + t("board.summary.scope", hidden=f"{self._hidden:,}")
         if self._exceptions_only:
             text += " · " + t("board.summary.exceptions")
         if self._filter:
@@ -776,7 +906,9 @@ class AgentBoard(ScrollView, can_focus=True):
         )
         # nobody expects AUX of someone off, on leave or not rostered to work: no "0:00/90:00"
         aux = None if not used and row.login_status in _NOT_WORKING else fmt_minutes(used)
-        return timer, timer_level(row, now), aux, aux_used_level(row, used)
+        # a row not working is dimmer than those who are, its timers too
+        dim = "muted" if row.state is AgentState.LOGGED_OUT and not row.missing else None
+        return timer, timer_level(row, now) or dim, aux, aux_used_level(row, used) or dim
 
     def _static_cells(
         self, row: AgentRow, version: int, is_cursor: bool
@@ -786,17 +918,17 @@ class AgentBoard(ScrollView, can_focus=True):
         if cached is not None:
             return cached
         style = self._cell_style(is_cursor, None)
-        state_level = "muted" if row.state == AgentState.LOGGED_OUT else None
-        if row.missing:
-            state_level = "warning"
-        adherence = None if row.adherence is None else row.adherence * 100.0
+        # not working (logged out, off, not yet in): the whole row dimmer than those who are
+        dim = "muted" if row.state == AgentState.LOGGED_OUT and not row.missing else None
+        state_level = "warning" if row.missing else dim
+        login = reason_text(row) if self._exceptions_only and row.exception else login_label(row)
         cells = {
-            "name": (row.name, None),
-            "team": (row.team, None),
+            "name": (row.name, dim),
+            "team": (row.team, dim),
             "state": (row_state_label(row), state_level),
-            "aux_code": (row.aux_code or "", None),
-            "login": (login_label(row), login_level(row.login_status)),
-            "adherence": (fmt_percent(adherence), None),
+            "aux_code": (row.aux_code or "", dim),
+            "login": (login, login_level(row.login_status) or dim),
+            "adherence": (adherence_text(row), dim),
         }
         left: list[Segment] = []
         right: list[Segment] = []

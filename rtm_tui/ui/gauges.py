@@ -245,8 +245,9 @@ class KpiGauge(Widget, can_focus=True):
         self.app.push_screen(CountsScreen(self.kpi, self.scope, dict(self.values)))
 
 
-class AttendanceCard(Static):
-    """Attendance against today's roster, in the slot beside the voice gauges."""
+class AttendanceCard(Static, can_focus=True):
+    """Attendance against today's roster, in the slot beside the voice gauges; enter
+    opens who is late, absent, out early or not rostered (the app's `l` does too)."""
 
     DEFAULT_CSS = """
     AttendanceCard {
@@ -257,7 +258,10 @@ class AttendanceCard(Static):
         border-subtitle-color: $text-warning;
         padding: 0 1;
     }
+    AttendanceCard:focus { border: heavy $foreground 60%; background: $boost; }
+    AttendanceCard:focus { border-title-style: bold reverse; }
     """
+    BINDINGS = [Binding("enter", "app.attendance", "Who", show=False, id="attendance")]
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)

@@ -1,4 +1,6 @@
-"""Today's roster as a timeline per agent, attendance counts and coverage per interval.
+"""Today's roster, top to bottom: attendance counts, a timeline per agent, then coverage
+per interval with the TL's window picked out (the other intervals dimmed); `j` finds an
+agent, `c` goes to the coverage.
 
 A Line-API ScrollView like the agent board: only visible lines are rendered, each agent
 line is cached by its content and the geometry (width, day span, now column), so a poll
@@ -19,6 +21,7 @@ from typing import Any, Protocol
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
+from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
@@ -46,7 +49,7 @@ LEFT_WIDTH = NAME_WIDTH + 1 + CODE_WIDTH + 1 + STATUS_WIDTH + 1
 MIN_AXIS = 12
 
 SHIFT, BREAK, LOGIN, LOGOUT, NOW = "━", "╍", "▶", "■", "│"
-COVERAGE_CELL = 24  # "07:00  1200  130.5  1180"
+COVERAGE_CELL = 25  # "▸07:00  1200  130.5  1180" (▸: in the TL's window)
 COVERAGE_GAP = 4
 
 DAY_START, DAY_END = time(6, 0), time(0, 0)  # default span 06:00–24:00, widened to fit
@@ -170,6 +173,8 @@ class RosterView(ScrollView, can_focus=True):
         "roster-view--warning",
         "roster-view--breach",
         "roster-view--muted",
+        "roster-view--window",
+        "roster-view--marked",
     }
 
     DEFAULT_CSS = """
@@ -192,13 +197,26 @@ class RosterView(ScrollView, can_focus=True):
         & > .roster-view--warning { color: $warning; }
         & > .roster-view--breach { color: $error; text-style: bold; }
         & > .roster-view--muted { color: $text-muted; }
+        & > .roster-view--window { text-style: bold; }
+        & > .roster-view--marked { background: $block-cursor-background; }
     }
     """
+
+    BINDINGS = [
+        Binding("j", "find_agent", "Find agent", id="roster_jump"),
+        Binding("c", "to_coverage", "Coverage", id="roster_coverage"),
+        Binding("up", "scroll_up", "Up", show=False),
+        Binding("down", "scroll_down", "Down", show=False),
+        Binding("home", "scroll_home", "Top", show=False),
+        Binding("end", "scroll_end", "Bottom", show=False),
+    ]
 
     def __init__(
         self, *, name: str | None = None, id: str | None = None, classes: str | None = None
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
+        self._tl_window: tuple[datetime, datetime] | None = None
+        self._marked: str | None = None  # agent id found with `j`, drawn highlighted
         self._now: datetime | None = None
         self._counts = AttendanceCounts()
         self._lines: list[AgentLine] = []
@@ -211,6 +229,7 @@ class RosterView(ScrollView, can_focus=True):
         self._width_key: tuple | None = None
         self._view_width_cache = 0
         self._base_style: Style | None = None  # widget style, until the CSS changes
+        self._styles: dict[str, Style] = {}  # component styles, until the CSS changes
 
     # ------------------------------------------------------------------ public API
 
@@ -238,6 +257,65 @@ class RosterView(ScrollView, can_focus=True):
         self._span = day_span(view.now, self._lines, roster.date if roster else None)
         self._layout_body()
         self.refresh()
+
+    def set_tl_window(self, window: tuple[datetime, datetime] | None) -> None:
+        """The TL's window [start, end): its intervals stand out in the coverage."""
+        if window != self._tl_window:
+            self._tl_window = window
+            self.refresh()
+
+    def in_tl_window(self, start: datetime) -> bool:
+        window = self._tl_window
+        return window is None or window[0] <= start < window[1]
+
+    def line_of(self, agent_id: str) -> int | None:
+        """Body line (0 = first under the header) of an agent's timeline."""
+        for y, (kind, i) in enumerate(self._body):
+            if kind == "agent" and self._lines[i].agent_id == agent_id:
+                return y
+        return None
+
+    def show_agent(self, agent_id: str) -> bool:
+        """Scroll the agent's line to the top of the body and highlight it."""
+        y = self.line_of(agent_id)
+        if y is None:
+            return False
+        self._marked = agent_id
+        self._strips.clear()
+        self.scroll_to(y=y, animate=False)
+        self.refresh()
+        return True
+
+    @property
+    def coverage_line(self) -> int | None:
+        return next((y for y, (kind, _i) in enumerate(self._body) if kind == "coverage_title"), None)
+
+    def action_to_coverage(self) -> None:
+        """`c`: the coverage at the top; when it is longer than the screen (one column
+        of intervals at 80 wide), from the row of the TL window's first interval."""
+        y = self.coverage_line
+        if y is None:
+            return
+        rows = math.ceil(len(self._coverage) / self._coverage_per_line())
+        first = next(
+            (i for i, item in enumerate(self._coverage) if self._tl_window and self.in_tl_window(item.start)),
+            0,
+        )
+        row = first % rows
+        body = self.size.height - HEADER_LINES
+        if 2 + row >= body - 1:  # title and column header above the rows
+            y += 1 + row
+        self.scroll_to(y=y, animate=False)
+
+    def action_find_agent(self) -> None:
+        from rtm_tui.ui.agent_picker import AgentPicker
+
+        choices = [(line.agent_id, line.name) for line in self._lines]
+        self.app.push_screen(AgentPicker(choices), self._found)
+
+    def _found(self, agent_id: str | None) -> None:
+        if agent_id:
+            self.show_agent(agent_id)
 
     def tick(self, now: datetime) -> None:
         """Move the now-line; repaints only when it moves to another column."""
@@ -287,17 +365,18 @@ class RosterView(ScrollView, can_focus=True):
         return max(1, (self._width() + COVERAGE_GAP) // (COVERAGE_CELL + COVERAGE_GAP))
 
     def _layout_body(self) -> None:
+        # top to bottom: the timeline under its axis, then the coverage
         body: list[tuple[str, int]] = []
+        if not self._lines:
+            body.append(("empty", 0))
+        body.extend(("agent", i) for i in range(len(self._lines)))
         if self._coverage:
             rows = math.ceil(len(self._coverage) / self._coverage_per_line())
+            body.append(("blank", 0))
             body.append(("coverage_title", 0))
             body.append(("coverage_header", 0))
             body.extend(("coverage", i) for i in range(rows))
             body.append(("coverage_note", 0))
-            body.append(("blank", 0))
-        if not self._lines:
-            body.append(("empty", 0))
-        body.extend(("agent", i) for i in range(len(self._lines)))
         self._body = body
         self.virtual_size = Size(self._width(), HEADER_LINES + len(body))
 
@@ -309,11 +388,21 @@ class RosterView(ScrollView, can_focus=True):
         super().notify_style_update()
         self._strips.clear()
         self._base_style = None
+        self._styles.clear()
 
     # ------------------------------------------------------------------ rendering
 
     def _style(self, name: str) -> Style:
-        return self.get_component_rich_style(f"roster-view--{name}", partial=True)
+        """A component's partial style, its colour blended over the background (a
+        partial style alone drops the alpha: `$text-muted` came out white)."""
+        cached = self._styles.get(name)
+        if cached is None:
+            component = f"roster-view--{name}"
+            cached = self.get_component_rich_style(component, partial=True)
+            if self.get_component_styles(component).has_rule("color"):
+                cached += Style(color=self.get_component_rich_style(component).color)
+            self._styles[name] = cached
+        return cached
 
     def render_line(self, y: int) -> Strip:
         width = self._view_width()
@@ -338,11 +427,20 @@ class RosterView(ScrollView, can_focus=True):
             elif kind == "coverage_title":
                 source = t(f"roster.coverage.source.{self._coverage_source or 'none'}")
                 title = t("roster.coverage.title", source=source)
-                strip = Strip([Segment(title, self._style("section"))])
+                segments = [Segment(title, self._style("section"))]
+                window = self._tl_window
+                if window is not None:
+                    start, end = window
+                    tz = self._now.tzinfo if self._now is not None else start.tzinfo
+                    span = f"{start.astimezone(tz):%H:%M}–{end.astimezone(tz):%H:%M}"
+                    segments.append(
+                        Segment(" · " + t("roster.coverage.window", span=span), self._style("window"))
+                    )
+                strip = Strip(segments)
             elif kind == "coverage_note":
                 strip = Strip([Segment(t("roster.coverage.note"), self._style("muted"))])
             elif kind == "coverage_header":
-                header = fit(t("roster.coverage.header"), COVERAGE_CELL)
+                header = fit(" " + t("roster.coverage.header"), COVERAGE_CELL)
                 cells = [header] * min(self._coverage_per_line(), len(self._coverage))
                 strip = Strip([Segment((" " * COVERAGE_GAP).join(cells), self._style("muted"))])
             elif kind == "empty":
@@ -416,7 +514,8 @@ class RosterView(ScrollView, can_focus=True):
         return Strip(segments)
 
     def _agent_strip(self, line: AgentLine) -> Strip:
-        key = (line, self._span, self._axis_width(), self._now_column(self._now), language())
+        marked = line.agent_id == self._marked
+        key = (line, self._span, self._axis_width(), self._now_column(self._now), language(), marked)
         cached = self._strips.get(key)
         if cached is not None:
             return cached
@@ -434,6 +533,8 @@ class RosterView(ScrollView, can_focus=True):
             *self._timeline(line),
         ]
         strip = Strip(segments)
+        if marked:
+            strip = strip.apply_style(self._style("marked"))
         self._strips[key] = strip
         return strip
 
@@ -511,11 +612,17 @@ class RosterView(ScrollView, can_focus=True):
                 style = self._style("breach")
             elif needed is not None and item.scheduled is not None and item.scheduled < needed:
                 style = self._style("warning")
+            ours = self._tl_window is not None and self.in_tl_window(item.start)
+            if self._tl_window is not None and not ours:
+                style = self._style("muted")  # another TL's interval: there, but quiet
+            elif ours:
+                style = self._style("window") if style is None else style + self._style("window")
             if current:
                 current_style = self._style("current")
                 style = current_style if style is None else style + current_style
+            mark = "▸" if ours else " "
             text = (
-                f"{item.start:%H:%M} {_number(needed):>5} {_number(item.scheduled):>6} "
+                f"{mark}{item.start:%H:%M} {_number(needed):>5} {_number(item.scheduled):>6} "
                 f"{_number(logged_in):>5}"
             )
             segments.append(Segment(fit(plain(text), COVERAGE_CELL), style))

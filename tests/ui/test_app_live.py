@@ -73,6 +73,8 @@ async def test_hostile_names_from_the_api_show_literally() -> None:
         await pilot.press("e")  # all agents, whatever the default view
         if app.board.exceptions_only:
             await pilot.press("e")
+        if not app.board.show_all:  # everyone, not only the TL's people and who is in
+            await pilot.press("o")
         await pilot.pause()
         text = screen_text(app)
         svg = app.export_screenshot()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from app_helpers import JAKARTA, SIZE, frozen, make_settings, screen_text
+from app_helpers import JAKARTA, SIZE, frozen, make_settings, screen_text, wait_for
 from textual.widgets import Input, TabbedContent
 
 from rtm_tui.ui.app import AppContext, RtmApp
@@ -116,6 +116,8 @@ async def test_gauges_take_focus_left_right_and_show_counts() -> None:
     app = shell()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
+        await pilot.press("G")  # the board has the focus at start; G goes to the gauges
+        await pilot.pause()
         assert isinstance(app.focused, KpiGauge) and app.focused.kpi == "scr"
         await pilot.press("right", "right")
         assert app.focused.kpi == "service_level"
@@ -200,7 +202,7 @@ async def test_command_palette_offers_the_main_actions() -> None:
 async def test_indonesian_ui() -> None:
     app = shell(site={"language": "id"}, at=datetime(2026, 11, 24, 23, 30, tzinfo=JAKARTA))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await wait_for(pilot, lambda: "Keluar" in screen_text(app))  # the footer is drawn
         text = screen_text(app)
         assert "Dasbor" in text
         assert "Keluar" in text  # footer

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app_helpers import SIZE, sim_app, wait_for, wait_live
 
-from rtm_tui.ui.board import HEADER_LINES
+from rtm_tui.ui.board import HEADER_LINES, no_timer
 
 
 def board_lines(board) -> list[str]:  # noqa: ANN001
@@ -23,6 +23,8 @@ async def test_filter_exceptions_sort_and_timers_through_the_app() -> None:
         assert board is not None
         if board.exceptions_only:  # whatever the default, start from all agents
             await pilot.press("e")
+        if not board.show_all:  # everyone, not only the TL's people and who is logged in
+            await pilot.press("o")
         await pilot.pause()
         assert len(board.visible_rows) == 40
 
@@ -59,7 +61,10 @@ async def test_filter_exceptions_sort_and_timers_through_the_app() -> None:
         assert teams == sorted(teams)
 
         # the 1 Hz tick moves the timers on the clock, between polls
-        row = board.visible_rows[int(board.scroll_offset.y)]  # the first line on screen
+        # a new sort starts at the top
+        assert board.scroll_offset.y == 0 and board.selected_row is board.visible_rows[0]
+        on_screen = board.visible_rows[: board.size.height - HEADER_LINES]
+        row = next(r for r in on_screen if not no_timer(r))  # the first with a clock
         before = next(line for line in board_lines(board) if line.startswith(row.name[:10]))
         app.clock.advance(65)
         await pilot.pause(1.2)

@@ -154,8 +154,10 @@ async def test_filter_exceptions_and_sort_change_what_is_visible() -> None:
         assert board.toggle_exceptions() is False
         assert len(board.visible_rows) == 20
 
-        labels = [board.cycle_sort() for _ in range(6)]
-        assert labels == ["team", "state", "time in state", "AUX used", "login status", "name"]
+        labels = [board.cycle_sort() for _ in range(7)]
+        assert labels == [
+            "team", "state", "time in state", "AUX used", "login status", "worst first", "name"
+        ]  # fmt: skip
         board.cycle_sort()  # team
         teams = [r.team for r in board.visible_rows]
         assert teams == sorted(teams)
@@ -421,6 +423,7 @@ async def test_no_clock_for_who_never_logged_in_and_no_aux_for_who_is_off() -> N
     async with app.run_test(size=(160, 48)) as pilot:
         board = app.query_one(AgentBoard)
         board.update_rows(rows, T0)
+        board.toggle_all()  # who is off is behind `o`
         await pilot.pause()
         not_in, off, working = body_texts(board)
         assert "10:00:00" not in not_in and " — " in not_in  # no clock "since midnight"

@@ -56,12 +56,21 @@ def app_in(language: str) -> Any:
     return app
 
 
+async def live_everyone(pilot: Any, app: Any) -> None:
+    """Live, with every agent on the board (`o`): 40 agents fill the largest layout,
+    the TL's people alone (15 at 09:40) do not."""
+    await wait_live(pilot, app)
+    if not app.board.show_all:
+        await pilot.press("o")
+    await pilot.pause(0.2)
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("size", list(TARGETS), ids=lambda s: f"{s[0]}x{s[1]}")
 async def test_board_rows_and_alerts_at_each_size(size: tuple[int, int], language: str) -> None:
     app = app_in(language)
     async with app.run_test(size=size) as pilot:
-        await wait_live(pilot, app)
+        await live_everyone(pilot, app)
         await pilot.pause(0.2)
         rows = board_rows_on_screen(app)
         assert rows >= TARGETS[size], f"{rows} rows at {size}:\n{screen_text(app)}"
@@ -88,7 +97,7 @@ async def test_alerts_beside_the_board_when_wide() -> None:
 async def test_w_hides_and_shows_the_alerts_at_80x24() -> None:
     app = app_in("en")
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_live(pilot, app)
+        await live_everyone(pilot, app)
         assert not app.alerts_pane.display
         await pilot.press("w")
         await pilot.pause(0.2)
@@ -119,7 +128,7 @@ async def test_compact_strip_shows_the_gauges_values() -> None:
 async def test_g_cycles_the_gauges_full_compact_hidden() -> None:
     app = app_in("en")
     async with app.run_test(size=(120, 36)) as pilot:
-        await wait_live(pilot, app)
+        await live_everyone(pilot, app)
         panel = app.gauge_panel
         compact_rows = board_rows_on_screen(app)
         seen = [panel.shown_mode]
@@ -146,7 +155,7 @@ async def test_g_cycles_the_gauges_full_compact_hidden() -> None:
 async def test_b_maximises_the_board_and_back() -> None:
     app = app_in("id")
     async with app.run_test(size=(160, 48)) as pilot:
-        await wait_live(pilot, app)
+        await live_everyone(pilot, app)
         before = board_rows_on_screen(app)
         await pilot.press("b")
         await pilot.pause(0.2)

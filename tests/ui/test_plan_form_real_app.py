@@ -36,6 +36,8 @@ async def test_r_files_a_plan_and_p_follows_it_up(tmp_path: Path) -> None:
             ),
             timeout=20,
         )
+        await pilot.press("G")  # the board has the focus at start: to the gauges
+        await pilot.pause()
         assert isinstance(app.focused, KpiGauge)
         gauge_kpi = app.selection()
         assert gauge_kpi is not None

@@ -39,7 +39,7 @@ def coverage_table(app: Any) -> dict[str, tuple[str, str, str]]:
     cells: dict[str, tuple[str, str, str]] = {}
     inside = False
     for line in screen_text(app).splitlines():
-        if line.startswith(("time ", "jam ")) and ("need" in line or "butuh" in line):
+        if line.lstrip().startswith(("time ", "jam ")) and ("need" in line or "butuh" in line):
             inside = True
             continue
         if inside:
@@ -49,6 +49,14 @@ def coverage_table(app: Any) -> dict[str, tuple[str, str, str]]:
             for hhmm, need, sched, logged_in in found:
                 cells[hhmm] = (need, sched, logged_in)
     return cells
+
+
+async def to_coverage(pilot: Any, app: Any) -> None:
+    """The roster view, scrolled to its coverage (under the agents' timeline): `2`, `c`."""
+    await pilot.press("2")
+    await wait_for(pilot, lambda: app.roster_view.coverage_line is not None)
+    await pilot.press("c")
+    await pilot.pause()
 
 
 def number(text: str) -> float | None:
@@ -82,7 +90,7 @@ async def test_forecast_file_gives_the_need_and_is_reread_when_it_changes(tmp_pa
     app, _sim, _ = sim_app(settings)
     async with app.run_test(size=SIZE) as pilot:
         await wait_live(pilot, app)
-        await pilot.press("2")
+        await to_coverage(pilot, app)
         await wait_for(pilot, lambda: "need from the forecast" in screen_text(app))
         table = coverage_table(app)
         for hhmm, (calls, aht) in FORECAST.items():
@@ -120,7 +128,7 @@ async def test_without_forecast_past_intervals_need_actual_calls(tmp_path: Path)
             await wait_live(pilot, app)
             assert app.feed.last_voice.interval_minutes == 30
             rules = replace(app.settings.staffing_rules(), interval_minutes=30)
-            await pilot.press("2")
+            await to_coverage(pilot, app)
             await wait_for(pilot, lambda: "need from actual calls" in screen_text(app))
             table = coverage_table(app)
             for hhmm, (offered, _answered, aht) in recorded.items():
@@ -152,6 +160,6 @@ async def test_indonesian_roster_view_names_the_source(tmp_path: Path) -> None:
     app, _sim, _ = sim_app(make_settings(site={"language": "id"}))
     async with app.run_test(size=SIZE) as pilot:
         await wait_live(pilot, app)
-        await pilot.press("2")
+        await to_coverage(pilot, app)
         await wait_for(pilot, lambda: "butuh dari panggilan aktual" in screen_text(app))
         assert coverage_table(app)["09:30"][1] != "—"

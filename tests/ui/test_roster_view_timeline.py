@@ -203,7 +203,10 @@ async def test_coverage_table_per_interval_with_logged_in_now() -> None:
         view = app.query_one(RosterView)
         view.update_view(view_data, roster, coverage)
         await pilot.pause()
-        lines = [view.render_line(y).text for y in range(HEADER_LINES, HEADER_LINES + 4)]
+        # top to bottom: the agents' timeline first, then the coverage
+        assert find_line(view, "Ani")
+        top = HEADER_LINES + view.coverage_line
+        lines = [view.render_line(y).text for y in range(top, top + 4)]
         assert lines[0].startswith("Coverage per interval")
         assert "need" in lines[1] and "sched" in lines[1]
         table = lines[2]
@@ -211,14 +214,12 @@ async def test_coverage_table_per_interval_with_logged_in_now() -> None:
         assert "09:30     2      2     —" in table
         assert "10:00     4    1.5     3" in table
         assert "10:30     3      3     —" in table
-        current = next(s for s in view.render_line(HEADER_LINES + 2) if "10:00" in s.text)
+        current = next(s for s in view.render_line(top + 2) if "10:00" in s.text)
         assert current.style.reverse  # the interval we are in
         assert (
             current.style.color
             == view.get_component_rich_style("roster-view--breach", partial=True).color
         )  # 3 logged in < 4 needed
-        # agents come after the table
-        assert find_line(view, "Ani")
 
 
 async def test_hostile_names_and_two_thousand_agents_scroll() -> None:

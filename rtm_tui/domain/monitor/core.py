@@ -89,14 +89,17 @@ class ShiftMonitor(Observer, RowBuilder, KpiBuilder, Persistence):
             self._follow_running(now)
         self._resolve_rotg(now)
         news, changed = self.book.take()
+        card = self._tl_rows(rows, now)
+        card_rows = card if isinstance(card, tuple) else tuple(card)
         return MonitorView(
             now=now,
             rows=rows,
             kpis=self._kpis,
-            attendance=attendance_counts(self._tl_rows(rows, now)),
+            attendance=attendance_counts(card_rows),
             new_alerts=tuple(news),
             open_alerts=self.book.active(),
             changed_alerts=tuple(changed),
+            card_ids=None if card_rows is rows else frozenset(r.agent_id for r in card_rows),
         )
 
     # ------------------------------------------------------------------ the TL's steps

@@ -15,9 +15,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
-from ..adherence import adherence_ratio
-from ..attendance import EXCEPTIONS, login_status, status_valid_until
-from ..types import AgentRow, AgentState
+from ..adherence import adherence_ratio, observed_since, shown_adherence
+from ..attendance import EXCEPTIONS, LoginResult, login_status, status_valid_until
+from ..types import AgentRow, AgentState, LoginStatus
 from .attendance_card import AttendanceCard
 from .rotg_judge import RotgJudge
 from .tracks import Day
@@ -25,9 +25,28 @@ from .tracks import Day
 # enum members as module constants: attribute access on an Enum class is slow in a hot loop
 _AUX = AgentState.AUX
 _LOGGED_OUT = AgentState.LOGGED_OUT
+_ABSENT = LoginStatus.ABSENT
 
 
 _EMPTY_DAY = Day()
+
+
+def exception_reasons(over_limit: bool, login: LoginResult, missing: bool) -> tuple[str, ...]:
+    """Why a row is an exception, worst first: "absent", "over_limit", "missing", then
+    the other attendance codes ("late" also for a late login that left early)."""
+    reasons: list[str] = []
+    status = login.status
+    if status is _ABSENT:
+        reasons.append(status.value)
+    if over_limit:
+        reasons.append("over_limit")
+    if missing:
+        reasons.append("missing")
+    if login.late_by is not None:
+        reasons.append(LoginStatus.LATE.value)
+    if status in EXCEPTIONS and status is not _ABSENT and status is not LoginStatus.LATE:
+        reasons.append(status.value)
+    return tuple(reasons)
 
 
 def _refreshed(row: AgentRow, aux_used: float, adherence: float | None) -> AgentRow:
@@ -50,6 +69,8 @@ def _refreshed(row: AgentRow, aux_used: float, adherence: float | None) -> Agent
         last_logout_at=row.last_logout_at,
         exception=row.exception,
         missing=row.missing,
+        reasons=row.reasons,
+        adherence_since=row.adherence_since,
     )
 
 
@@ -97,7 +118,7 @@ class RowBuilder(RotgJudge, AttendanceCard):
                 )
                 team_in += adh_in
                 team_out += adh_out
-                adh = round(adh_in / (adh_in + adh_out), 3) if adh_in + adh_out > 0 else None
+                adh = shown_adherence(adh_in, adh_out)
                 aux_used = row.aux_used_seconds
                 if in_aux and track.running_counts:
                     assert agent is not None
@@ -183,9 +204,12 @@ class RowBuilder(RotgJudge, AttendanceCard):
             team_in += adh_in
             team_out += adh_out
             # rounded to the display precision (0.1 %): lets unchanged rows be reused
-            adh = round(adh_in / (adh_in + adh_out), 3) if adh_in + adh_out > 0 else None
+            adh = shown_adherence(adh_in, adh_out)
 
             exception = track.over_limit or login_flag or missing
+            reasons: tuple[str, ...] = ()
+            if exception:
+                reasons = exception_reasons(track.over_limit, result, missing)
             if agent is not None:
                 name, team_name = agent.name, agent.team
                 state, code, state_since = agent.state, agent.aux_code, agent.state_since
@@ -210,6 +234,7 @@ class RowBuilder(RotgJudge, AttendanceCard):
                 last_logout,
                 exception,
                 missing,
+                reasons,
             )
             track.row_dirty = False
             if row is not None and track.row_sig == sig:
@@ -234,6 +259,8 @@ class RowBuilder(RotgJudge, AttendanceCard):
                 last_logout_at=last_logout,
                 exception=exception,
                 missing=missing,
+                reasons=reasons,
+                adherence_since=observed_since(entry, track.timeline),
             )
             track.row, track.row_sig = row, sig
             rows.append(row)
