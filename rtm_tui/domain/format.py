@@ -60,6 +60,12 @@ def fmt_duration(seconds: float | None) -> str:
     return f"{m}:{s:02d}"
 
 
+def fmt_minutes(seconds: float) -> str:
+    """AUX used vs allowance reads in minutes, as the rules are written: 60:00, 95:30."""
+    minutes, secs = divmod(int(max(0.0, seconds)), 60)
+    return f"{minutes}:{secs:02d}"
+
+
 def fmt_count(v: float | None) -> str:
     if _missing(v):
         return NO_DATA

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import NotRequired, TypedDict
 
-from rtm_tui.domain.format import fmt_duration, fmt_kpi
+from rtm_tui.domain.format import fmt_duration, fmt_kpi, fmt_percent
 from rtm_tui.domain.kpi import KPI_LABELS, NONVOICE_KPIS
 from rtm_tui.domain.plan_suggestions import (
     MAX_NAMES_PER_LINE,
@@ -169,12 +169,10 @@ class _Subject(TypedDict):
 
 
 def format_value(kpi: str, value: float | None) -> str:
+    """A KPI or agent-indicator value in its unit (agent indicators are seconds or %):
+    the one formatter of a plan's values, for the form, the list and every export."""
     if kpi in AGENT_INDICATORS:
-        if value is None:
-            return "—"
-        if kpi == "adherence":
-            return f"{value:.1f} %"
-        return fmt_duration(value)
+        return fmt_percent(value) if kpi == "adherence" else fmt_duration(value)
     return fmt_kpi(kpi, value)
 
 

@@ -24,8 +24,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from rtm_tui.domain.format import fmt_duration, fmt_kpi, fmt_percent
-from rtm_tui.domain.plan_draft import AGENT_INDICATORS
+from rtm_tui.domain.plan_draft import format_value as fmt_value
 from rtm_tui.domain.plans import (
     ActionStatus,
     NoteKind,
@@ -105,13 +104,6 @@ def write_text_output(text: str, output: Path | None) -> None:
 
 def _local(value: datetime | None, tz: tzinfo, fmt: str = "%Y-%m-%d %H:%M") -> str:
     return "" if value is None else value.astimezone(tz).strftime(fmt)
-
-
-def fmt_value(kpi: str, value: float | None) -> str:
-    """A KPI or agent-indicator value in its unit (agent indicators are seconds or %)."""
-    if kpi in AGENT_INDICATORS:
-        return fmt_percent(value) if kpi == "adherence" else fmt_duration(value)
-    return fmt_kpi(kpi, value)
 
 
 def status_text(plan: RecoveryPlan, now: datetime) -> str:

@@ -18,9 +18,9 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from rtm_tui.domain.plan_draft import kpi_label
 from rtm_tui.domain.plans import PlanError, is_overdue, plan_due
-from rtm_tui.i18n import set_language
+from rtm_tui.i18n import set_language, t
+from rtm_tui.i18n.plans import kpi_text
 from rtm_tui.reports.cli_args import UsageError, parse_age, parse_day
 from rtm_tui.reports.exports import (
     fmt_value,
@@ -98,16 +98,16 @@ def _list(
     else:
         plans = store.list_plans(since=since, until=until, status=status)
     if not plans:
-        print(f"no recovery plans found (database: {path})", file=sys.stderr)
+        print(t("plans.cli.none", path=path), file=sys.stderr)
         return 0
-    header = ("ID", "DATE", "SHIFT", "INTERVAL", "KPI", "SCOPE", "ACTUAL", "DUE", "STATUS", "TL")
+    header = tuple(t(f"plans.cli.col.{c}") for c in _LIST_COLUMNS)
     rows = [
         (
             str(p.id),
             p.date.isoformat(),
             p.tl_shift,
             p.interval_start.astimezone(tz).strftime("%H:%M"),
-            kpi_label(p.kpi),
+            kpi_text(p.kpi),
             scope_text(p, team=False),
             fmt_value(p.kpi, p.actual),
             _due(p, tz),
@@ -120,6 +120,9 @@ def _list(
     for row in (header, *rows):
         print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
     return 0
+
+
+_LIST_COLUMNS = ("id", "date", "shift", "interval", "kpi", "scope", "actual", "due", "status", "tl")
 
 
 def _due(plan: Any, tz: Any) -> str:

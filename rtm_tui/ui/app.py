@@ -29,6 +29,7 @@ from textual.widgets._footer import FooterKey
 
 from rtm_tui.clock import Clock
 from rtm_tui.config import data_dir
+from rtm_tui.domain.kpi import VOICE_KPIS
 from rtm_tui.domain.types import (
     AgentRow,
     Alert,
@@ -46,7 +47,7 @@ from rtm_tui.ui.header import FreshnessScreen, RtmHeader, SourceStatus
 from rtm_tui.ui.help_screen import HelpScreen, binding_rows, merge_rows
 from rtm_tui.ui.i18n import has, set_language, t
 from rtm_tui.ui.messages import FreshnessChanged, MonitorUpdated, PlansChanged, RosterChanged
-from rtm_tui.ui.outlook_view import OutlookView
+from rtm_tui.ui.outlook_view import OutlookView, outlook_suggestion
 from rtm_tui.ui.plan_form import RecoveryPlanForm
 from rtm_tui.ui.plans_screen import PlansScreen
 from rtm_tui.ui.roster_view import RosterView
@@ -754,7 +755,7 @@ class RtmApp(AlertActions, DiffedOutput, App[int]):
             now = self.clock.now()
             view = self.view or MonitorView(now, (), (), AttendanceCounts(), (), ())
             feed = self.feed
-            return draft_plan(
+            draft = draft_plan(
                 now,
                 self.settings.tl_shift_at(now),
                 self.settings.site.tl_name,
@@ -765,6 +766,9 @@ class RtmApp(AlertActions, DiffedOutput, App[int]):
                 feed.interval_minutes if feed is not None and feed.interval_minutes else 0,
                 feed.last_agents if feed is not None else None,
             )
+            if draft.kpi in VOICE_KPIS and (line := outlook_suggestion(self)) is not None:
+                draft = replace(draft, suggestions=(*draft.suggestions, line))
+            return draft
 
         form = RecoveryPlanForm(
             make(), store, self.settings.tz, tuple(self.settings.site.tl_shifts), make

@@ -27,7 +27,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from rtm_tui.domain.format import fmt_duration, fmt_percent
+from rtm_tui.domain.format import fmt_duration, fmt_minutes, fmt_percent
 from rtm_tui.domain.types import AgentRow, AgentState, LoginStatus
 from rtm_tui.sources.sanitise import clean
 from rtm_tui.ui.i18n import language, t
@@ -167,12 +167,6 @@ def fit(text: str, width: int, right: bool = False) -> str:
         return set_cell_size(text, width - 1) + "…" if width > 1 else set_cell_size(text, width)
     padding = " " * (width - length)
     return padding + text if right else text + padding
-
-
-def fmt_minutes(seconds: float) -> str:
-    """AUX used vs allowance reads in minutes, as the rules are written: 60:00, 95:30."""
-    minutes, secs = divmod(int(max(0.0, seconds)), 60)
-    return f"{minutes}:{secs:02d}"
 
 
 def state_label(state: AgentState) -> str:

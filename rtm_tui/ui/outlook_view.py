@@ -19,6 +19,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from rtm_tui.domain.coverage import scheduled_per_interval
+from rtm_tui.domain.format import fmt_count
 from rtm_tui.domain.kpi import counts_from, target_for
 from rtm_tui.domain.outlook import (
     ChannelNow,
@@ -27,7 +28,9 @@ from rtm_tui.domain.outlook import (
     Period,
     WhatIf,
     build_outlook,
+    next_staffing,
 )
+from rtm_tui.domain.plan_suggestions import Suggestion
 from rtm_tui.domain.shift import window_at
 from rtm_tui.domain.types import AgentState, VoiceCounts
 from rtm_tui.i18n.outlook_text import outlook_lines, staffing_line
@@ -162,6 +165,29 @@ def staffing_suggestion(app: Any) -> str | None:
         return staffing_line(gather_outlook(app), app.settings.tz)
     except Exception:  # a suggestion must never break the form
         return None
+
+
+def outlook_suggestion(app: Any) -> Suggestion | None:
+    """The outlook's staffing line as a plan suggestion (voice plans): agents needed now by
+    Erlang C and Erlang A beside the voice agents there. None without a forecast."""
+    try:
+        outlook = gather_outlook(app)
+    except Exception:  # a suggestion must never break the form
+        return None
+    r = None if outlook is None else next_staffing(outlook)
+    if r is None:
+        return None
+    gap = None if r.agents is None else round(r.agents - r.need_c)
+    return Suggestion(
+        "outlook_staffing",
+        {
+            "start": f"{r.start.astimezone(app.settings.tz):%H:%M}",
+            "need_c": r.need_c,
+            "need_a": r.need_a,
+            "there": "—" if r.agents is None else fmt_count(r.agents),
+            "gap": "—" if gap is None else f"{gap:+d}",
+        },
+    )
 
 
 # ---------------------------------------------------------------------- widget

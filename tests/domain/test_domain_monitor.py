@@ -326,6 +326,28 @@ def test_adherence_and_excuse() -> None:
         m.excuse("A0012", at(9), at(9), "empty")
 
 
+def test_excused_aux_counts_toward_no_limit() -> None:
+    # ROTG is judged again without the excused time: closed and running occurrences
+    m = monitor()
+    m.apply(at(7), snapshot(at(7), agent(since=at(6, 55))), roster=ROSTER)
+    m.apply(at(8), snapshot(at(8), agent(state="aux", code="SYSTEM", since=at(8))))
+    v = m.apply(at(8, 30), snapshot(at(8, 30), agent(since=at(8, 30))))
+    assert row(v, "A0012").aux_used_seconds == 1800
+    m.excuse("A0012", at(8), at(8, 20), "system down")
+    v = m.apply(at(8, 31))
+    assert row(v, "A0012").aux_used_seconds == 600  # 08:20-08:30 still counts
+    m.apply(at(9), snapshot(at(9), agent(state="aux", code="SYSTEM", since=at(9))))
+    v = m.apply(at(9, 20), snapshot(at(9, 20), agent(state="aux", code="SYSTEM", since=at(9))))
+    assert row(v, "A0012").aux_used_seconds == 600 + 1200
+    m.excuse("A0012", at(9), at(9, 20), "system down again")
+    v = m.apply(
+        at(9, 20, 1), snapshot(at(9, 20, 1), agent(state="aux", code="SYSTEM", since=at(9)))
+    )
+    assert row(v, "A0012").aux_used_seconds == pytest.approx(600 + 1)
+    v = m.apply(at(9, 30), snapshot(at(9, 30), agent(state="aux", code="SYSTEM", since=at(9))))
+    assert row(v, "A0012").aux_used_seconds == pytest.approx(600 + 600)
+
+
 def test_rows_follow_state_changes_after_reuse() -> None:
     m = monitor()
     v1 = m.apply(at(8), snapshot(at(8), agent(since=at(7))), roster=ROSTER)

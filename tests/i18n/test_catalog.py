@@ -20,6 +20,7 @@ from typing import get_args
 import pytest
 
 import rtm_tui
+from rtm_tui.domain.attendance import ATTENDANCE_LISTS
 from rtm_tui.domain.kpi import NONVOICE_KPIS, VOICE_KPIS
 from rtm_tui.domain.plans import PlanStatus, RootCause, Verdict
 from rtm_tui.domain.roster_check import FindingKind, NoteKind
@@ -37,8 +38,10 @@ from rtm_tui.domain.types import (
 from rtm_tui.i18n import CATALOG, LANGUAGES
 from rtm_tui.i18n.plans import _FIELDS as _PLAN_FIELDS
 from rtm_tui.reports.alert_section import _ALERT_COLUMNS, _EXCUSE_COLUMNS
+from rtm_tui.reports.plans_cli import _LIST_COLUMNS
 from rtm_tui.sources.client import ErrorKind
 from rtm_tui.ui.app import _TEXTUAL_COMMANDS
+from rtm_tui.ui.help_screen import ABBREVIATIONS, COLOURS, LEGENDS, MARKS
 
 SOURCE = Path(rtm_tui.__file__).parent
 
@@ -203,6 +206,17 @@ DYNAMIC: dict[str, tuple[str, ...] | None] = {
     "alert.severity.": tuple(s.value for s in Severity),
     "alert.ui.filter.": ("all", "agents", "kpis"),
     "report.alerts.col.": _ALERT_COLUMNS + _EXCUSE_COLUMNS,
+    "plans.cli.col.": _LIST_COLUMNS,
+    # the shell: attendance lists, exception reasons, help legends, view tabs
+    "attlist.": ATTENDANCE_LISTS,
+    "board.reason.": ("over_limit", "missing"),
+    "help.legend.": tuple(dict.fromkeys(p for parts in LEGENDS.values() for p in parts)),
+    "help.abbr.": tuple(ABBREVIATIONS),
+    "help.abbr_name.": tuple(ABBREVIATIONS),
+    "help.colour.": tuple(name for name, _style in COLOURS),
+    "help.swatch.": tuple(name for name, _style in COLOURS),
+    "help.mark.": tuple(name for _mark, name in MARKS),
+    "tab.": ("dashboard", "roster", "outlook"),
     "plans.d.history_": ("note_progress", "note_addendum"),
     "rp.": None,  # exports.py's own labels, read back by tests/reports/test_plans_export_language
     "rp.action_attr.": ("what", "pic", "due", "status", "result"),

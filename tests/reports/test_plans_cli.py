@@ -64,9 +64,32 @@ def setup(tmp_path):
         old = store.save_plan(_plan(NOW - timedelta(days=800), note="old"), "Rina")
         mid = store.save_plan(_plan(NOW - timedelta(days=10), kpi="abandon", note="mid"), "Rina")
         store.set_status(mid.id, PlanStatus.DONE, "Rina", NOW - timedelta(days=10))
-        store.verify(mid.id, Verification(value=3.0, period="interval", read_at=NOW - timedelta(days=10) + timedelta(hours=2), verdict=Verdict.ACHIEVED, by="Rina", note="checked on the wallboard"), NOW - timedelta(days=10) + timedelta(hours=2))
+        store.verify(
+            mid.id,
+            Verification(
+                value=3.0,
+                period="interval",
+                read_at=NOW - timedelta(days=10) + timedelta(hours=2),
+                verdict=Verdict.ACHIEVED,
+                by="Rina",
+                note="checked on the wallboard",
+            ),
+            NOW - timedelta(days=10) + timedelta(hours=2),
+        )
         new = store.save_plan(_plan(NOW - timedelta(minutes=30), note="new"), "Rina")
     return config, db, {"old": old, "mid": mid, "new": new}
+
+
+def test_list_in_the_sites_language(setup, capsys):
+    config, _, _ = setup
+    config.write_text(
+        config.read_text().replace('name = "CC Bandung"', 'name = "CC Bandung"\nlanguage = "id"')
+    )
+    assert main(["--config", str(config), "plans", "list"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].split()[:4] == ["ID", "TANGGAL", "SHIFT", "INTERVAL"]
+    assert "Tingkat abandon" in out[2]
+    assert not {"DATE", "SCOPE", "DUE", "Abandon rate"} & set(" ".join(out).split())
 
 
 def _days_ago(n: int) -> str:
@@ -134,6 +157,7 @@ def test_days_follow_the_given_clock_just_after_midnight(setup, tmp_path):
     args = ["plans", "export", "--config", str(config), "--output", str(out)]
     assert main([*args, "--since", "2026-11-18", "--until", "2026-11-18"], after_midnight) == 0
     assert "new" in out.read_text(encoding="utf-8")
+
 
 def test_purge_refuses_below_two_years_and_dry_run_deletes_nothing(setup, capsys):
     config, db, plans = setup

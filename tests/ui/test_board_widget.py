@@ -449,6 +449,7 @@ async def test_a_tick_repaints_only_the_timers_that_read_otherwise() -> None:
     app = BoardApp()
     async with app.run_test(size=(160, 48)) as pilot:
         board = app.query_one(AgentBoard)
+        board.toggle_all()  # the off row too (hidden by the default scope)
         board.update_rows(rows, T0)
         await pilot.pause()
         board._repaint_regions.clear()  # Textual's dirty regions of the widget

@@ -21,6 +21,7 @@ from rtm_tui.domain.coverage import staffed_in
 from rtm_tui.domain.format import fmt_count, fmt_decimal, fmt_kpi
 from rtm_tui.domain.kpi import counts_from, rate_parts, sum_voice
 from rtm_tui.domain.types import AgentState, VoiceCounts
+from rtm_tui.i18n.plans import suggestion_text
 from rtm_tui.simulator import Simulator, make_asgi_app
 from rtm_tui.sources.client import OmnichannelClient
 from rtm_tui.store import Store
@@ -274,5 +275,15 @@ async def test_the_plan_forms_staffing_line(
             later = outlook.intervals[2]
             expected = staffed_in(entries, later.start, later.start + timedelta(minutes=30))[0]
             assert later.scheduled == expected
+            # a voice plan's form offers the outlook's line beside the Erlang C one
+            await pilot.press("G")  # the gauges: the plan is about the SCR gauge
+            await pilot.press("r")
+            await wait_for(pilot, lambda: hasattr(app.screen, "draft"), timeout=5)
+            offered = [suggestion_text(s) for s in app.screen.draft.suggestions]
+            assert (
+                f"Outlook 11:00: {first.need_c} agents needed (Erlang C), {first.need_a} (Erlang A)"
+                in " | ".join(offered)
+            )
+            assert sum(s.startswith("Outlook ") for s in offered) == 1
     finally:
         store.close()

@@ -93,6 +93,7 @@ async def test_shadow_writes_less_and_shows_the_same_screen() -> None:
         await wait_live(pilot, app)
         twin = Twin(app)
         app._display = twin.display  # headless Textual writes nothing: write it here
+        await pilot.press("o", "end")  # everyone, to the last rows: wide names sort last
         app.refresh(layout=True)
         await pilot.pause()
         shown = {char for char, _sgr in twin.plain.cells.values()}

@@ -17,10 +17,11 @@ from datetime import datetime
 
 from ..adherence import adherence_ratio, observed_since, shown_adherence
 from ..attendance import EXCEPTIONS, LoginResult, login_status, status_valid_until
+from ..rotg import code_label
 from ..types import AgentRow, AgentState, LoginStatus
 from .attendance_card import AttendanceCard
 from .rotg_judge import RotgJudge
-from .tracks import Day
+from .tracks import Day, Track
 
 # enum members as module constants: attribute access on an Enum class is slow in a hot loop
 _AUX = AgentState.AUX
@@ -123,7 +124,7 @@ class RowBuilder(RotgJudge, AttendanceCard):
                 if in_aux and track.running_counts:
                     assert agent is not None
                     running = (now - agent.state_since).total_seconds()
-                    aux_used = track.closed_aux + (running if running > 0 else 0.0)
+                    aux_used = max(0.0, track.closed_aux + (running if running > 0 else 0.0))
                 if adh != row.adherence or aux_used != row.aux_used_seconds:
                     row = _refreshed(row, aux_used, adh)
                     sig = track.row_sig
@@ -153,6 +154,8 @@ class RowBuilder(RotgJudge, AttendanceCard):
             else:
                 first_login, last_logout = day.first_login, day.last_logout
                 seconds, counts = day.aux_seconds, day.aux_count
+            if track.excuses:  # an excused period's AUX counts toward no limit
+                seconds = _less_excused(seconds, track, first_login, now)
             limit_each = None
             warn_ratio = default_warn
             aux_used = track.closed_aux = sum(seconds.values())
@@ -167,6 +170,7 @@ class RowBuilder(RotgJudge, AttendanceCard):
                     limit_each = rule.max_minutes_each * 60.0
                 if track.running_counts:
                     aux_used += max(0.0, (now - agent.state_since).total_seconds())
+            aux_used = max(0.0, aux_used)  # below 0 only while excused time is taken off
 
             if (
                 track.dirty
@@ -266,3 +270,25 @@ class RowBuilder(RotgJudge, AttendanceCard):
             rows.append(row)
         self.team_adherence = adherence_ratio(team_in, team_out)
         return tuple(rows)
+
+
+def _less_excused(
+    seconds: Mapping[str, float], track: Track, since: datetime | None, now: datetime
+) -> dict[str, float]:
+    """AUX seconds by code less the AUX time inside the TL's excuses (this workday's, from
+    its first login). The running occurrence's excused part is taken off here too, so a
+    code may go below 0 until the judge adds the running time back."""
+    out = dict(seconds)
+    timeline = track.timeline
+    for i, (start, state, code) in enumerate(timeline):
+        if state is not _AUX or (since is not None and start < since):
+            continue
+        end = timeline[i + 1][0] if i + 1 < len(timeline) else now
+        off = sum(
+            max(0.0, (min(end, e.end) - max(start, e.start)).total_seconds())
+            for e in track.excuses
+        )
+        if off:
+            label = code_label(code)
+            out[label] = out.get(label, 0.0) - off
+    return out
