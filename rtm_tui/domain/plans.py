@@ -329,6 +329,51 @@ def _aware(value: object) -> bool:
     return isinstance(value, datetime) and value.utcoffset() is not None
 
 
+
+class Problem(str):
+    """A validation problem as data: `code` and `params`, rendered by the UI as
+    `plan.err.<code>`. As a str it reads in English, for the store's errors and logs."""
+
+    code: str
+    params: dict[str, object]
+
+    def __new__(cls, code: str, **params: object) -> Problem:
+        self = super().__new__(cls, _ENGLISH.get(code, code).format(**params))
+        self.code = code
+        self.params = params
+        return self
+
+
+def _problem(code: str, **params: object) -> Problem:
+    return Problem(code, **params)
+
+
+# English of every problem code (what str(problem) says; the catalog has both languages)
+_ENGLISH: dict[str, str] = {
+    "tl_shift": "choose the TL shift",
+    "interval_start": "interval start is required (with its timezone)",
+    "created_at": "filing time must carry a timezone",
+    "kpi": "KPI or indicator is required",
+    "scope": "queue or channel is required (use 'all' for the whole site)",
+    "root_cause": "choose a root cause category",
+    "analysis": "root cause analysis is required",
+    "tl_name": "TL name is required",
+    "actions": "add at least one action",
+    "action_what": "say what will be done",
+    "action_pic": "a person in charge (PIC) is required",
+    "action_due": "a due time is required",
+    "due_after_start": "due time must be after the interval start",
+    "number": "must be a number",
+    "due_past": "due time is already past: give a later time",
+    "action_status": "choose open, done or not done",
+    "final": "a verified plan is final: add an addendum",
+    "addendum_early": "an addendum is for a verified plan; write a progress note",
+    "note_empty": "the note is empty",
+    "note_who": "who writes the note is required",
+    "note_kind": "a note is a progress note or an addendum",
+    "too_long": "at most {limit} characters",
+}
+
 def validate_plan(
     plan: RecoveryPlan, tl_shifts: Sequence[str] | None = None, now: datetime | None = None
 ) -> dict[str, str]:
@@ -344,38 +389,38 @@ def validate_plan(
     """
     errors: dict[str, str] = {}
     if not plan.tl_shift.strip() or (tl_shifts is not None and plan.tl_shift not in tl_shifts):
-        errors["tl_shift"] = "choose the TL shift"
+        errors["tl_shift"] = _problem("tl_shift")
     if not _aware(plan.interval_start):
-        errors["interval_start"] = "interval start is required (with its timezone)"
+        errors["interval_start"] = _problem("interval_start")
     if not _aware(plan.created_at):
-        errors["created_at"] = "filing time must carry a timezone"
+        errors["created_at"] = _problem("created_at")
     if not plan.kpi.strip():
-        errors["kpi"] = "KPI or indicator is required"
+        errors["kpi"] = _problem("kpi")
     if not plan.scope.strip():
-        errors["scope"] = "queue or channel is required (use 'all' for the whole site)"
+        errors["scope"] = _problem("scope")
     try:
         RootCause(plan.root_cause)
     except ValueError:
-        errors["root_cause"] = "choose a root cause category"
+        errors["root_cause"] = _problem("root_cause")
     if not plan.analysis.strip():
-        errors["analysis"] = "root cause analysis is required"
+        errors["analysis"] = _problem("analysis")
     if not plan.tl_name.strip():
-        errors["tl_name"] = "TL name is required"
+        errors["tl_name"] = _problem("tl_name")
     if not plan.actions:
-        errors["actions"] = "add at least one action"
+        errors["actions"] = _problem("actions")
     for i, action in enumerate(plan.actions):
         if not action.what.strip():
-            errors[f"actions.{i}.what"] = "say what will be done"
+            errors[f"actions.{i}.what"] = _problem("action_what")
         if not action.pic.strip():
-            errors[f"actions.{i}.pic"] = "a person in charge (PIC) is required"
+            errors[f"actions.{i}.pic"] = _problem("action_pic")
         if not _aware(action.due):
-            errors[f"actions.{i}.due"] = "a due time is required"
+            errors[f"actions.{i}.due"] = _problem("action_due")
         elif _aware(plan.interval_start) and action.due <= plan.interval_start:
-            errors[f"actions.{i}.due"] = "due time must be after the interval start"
+            errors[f"actions.{i}.due"] = _problem("due_after_start")
         elif now is not None and action.due <= now:
-            errors[f"actions.{i}.due"] = "due time is already past: give a later time"
+            errors[f"actions.{i}.due"] = _problem("due_past")
         if action.status not in set(ActionStatus):
-            errors[f"actions.{i}.status"] = "choose open, done or not done"
+            errors[f"actions.{i}.status"] = _problem("action_status")
         for part in ("what", "pic", "result"):
             if len(getattr(action, part)) > FIELD_LIMITS[part]:
                 errors[f"actions.{i}.{part}"] = _too_long(part)
@@ -385,12 +430,12 @@ def validate_plan(
     for name in ("sla", "slg", "actual"):
         value = getattr(plan, name)
         if value is not None and (value != value or value in (float("inf"), float("-inf"))):
-            errors[name] = "must be a number"
+            errors[name] = _problem("number")
     return errors
 
 
 def _too_long(field_name: str) -> str:
-    return f"at most {FIELD_LIMITS[field_name]} characters"
+    return _problem("too_long", limit=FIELD_LIMITS[field_name])
 
 
 def edit_errors(
@@ -400,13 +445,13 @@ def edit_errors(
     addendum instead). An action's due time is refused when already past only if it was
     changed or the action is new: an old action whose time has passed stays as it was."""
     if old.status is PlanStatus.VERIFIED:
-        return {"status": "a verified plan is final: add an addendum"}
+        return {"status": _problem("final")}
     errors = validate_plan(new, tl_shifts)
     for i, action in enumerate(new.actions):
         before = old.actions[i].due if i < len(old.actions) else None
         key = f"actions.{i}.due"
         if key not in errors and action.due != before and _aware(action.due) and action.due <= now:
-            errors[key] = "due time is already past: give a later time"
+            errors[key] = _problem("due_past")
     return errors
 
 
@@ -417,16 +462,16 @@ def note_errors(plan: RecoveryPlan, kind: NoteKind | str, text: str, who: str) -
     try:
         kind = NoteKind(kind)
     except ValueError:
-        return {"kind": "a note is a progress note or an addendum"}
+        return {"kind": _problem("note_kind")}
     verified = plan.status is PlanStatus.VERIFIED
     if kind is NoteKind.ADDENDUM and not verified:
-        errors["kind"] = "an addendum is for a verified plan; write a progress note"
+        errors["kind"] = _problem("addendum_early")
     if kind is NoteKind.PROGRESS and verified:
-        errors["kind"] = "a verified plan is final: add an addendum"
+        errors["kind"] = _problem("final")
     if not text.strip():
-        errors["text"] = "the note is empty"
+        errors["text"] = _problem("note_empty")
     elif len(text.strip()) > FIELD_LIMITS["progress"]:
         errors["text"] = _too_long("progress")
     if not who.strip():
-        errors["who"] = "who writes the note is required"
+        errors["who"] = _problem("note_who")
     return errors

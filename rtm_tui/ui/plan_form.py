@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
@@ -43,6 +42,7 @@ from rtm_tui.domain.plans import (
     PlanAction,
     PlanError,
     PlanValidationError,
+    Problem,
     RecoveryPlan,
     RootCause,
     validate_plan,
@@ -60,43 +60,13 @@ from rtm_tui.i18n.plans import (
 from rtm_tui.store import PlanStore, StoreError
 from rtm_tui.ui.i18n import t
 
-# validate_plan's messages (English, the domain has no i18n) -> catalog keys. A message
-# not listed here (a new rule in the domain) is shown as it is, in English.
-_VALIDATION_KEYS = {
-    "choose the TL shift": "plan.err.tl_shift",
-    "interval start is required (with its timezone)": "plan.err.interval_start",
-    "filing time must carry a timezone": "plan.err.created_at",
-    "KPI or indicator is required": "plan.err.kpi",
-    "queue or channel is required (use 'all' for the whole site)": "plan.err.scope",
-    "choose a root cause category": "plan.err.root_cause",
-    "root cause analysis is required": "plan.err.analysis",
-    "TL name is required": "plan.err.tl_name",
-    "add at least one action": "plan.err.actions",
-    "say what will be done": "plan.err.action_what",
-    "a person in charge (PIC) is required": "plan.err.action_pic",
-    "a due time is required": "plan.err.action_due",
-    "due time must be after the interval start": "plan.err.due_after_start",
-    "must be a number": "plan.err.number",
-    "due time is already past: give a later time": "plan.err.due_past",
-    "choose open, done or not done": "plan.err.action_status",
-    "a verified plan is final: add an addendum": "plan.err.final",
-    "an addendum is for a verified plan; write a progress note": "plan.err.addendum_early",
-    "the note is empty": "plan.err.note_empty",
-    "who writes the note is required": "plan.err.note_who",
-    "a note is a progress note or an addendum": "plan.err.note_kind",
-}
-
-
-_TOO_LONG = re.compile(r"^at most (\d+) characters$")
-
 
 def error_text(message: str) -> str:
-    """A validation message of the domain in the UI language."""
-    key = _VALIDATION_KEYS.get(message)
-    if key:
-        return t(key)
-    too_long = _TOO_LONG.match(message)
-    return t("plan.err.too_long", limit=too_long.group(1)) if too_long else message
+    """A validation problem of the domain (a `Problem`: code and parameters) in the UI
+    language; any other message (the store's) as it is."""
+    if isinstance(message, Problem):
+        return t(f"plan.err.{message.code}", **message.params)
+    return message
 
 
 def text_input(value: str = "", **kwargs: Any) -> Input:

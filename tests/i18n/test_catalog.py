@@ -22,6 +22,7 @@ import pytest
 import rtm_tui
 from rtm_tui.domain.attendance import ATTENDANCE_LISTS
 from rtm_tui.domain.kpi import NONVOICE_KPIS, VOICE_KPIS
+from rtm_tui.domain.plans import _ENGLISH as _PLAN_PROBLEMS
 from rtm_tui.domain.plans import PlanStatus, RootCause, Verdict
 from rtm_tui.domain.roster_check import FindingKind, NoteKind
 from rtm_tui.domain.types import (
@@ -207,6 +208,7 @@ DYNAMIC: dict[str, tuple[str, ...] | None] = {
     "alert.ui.filter.": ("all", "agents", "kpis"),
     "report.alerts.col.": _ALERT_COLUMNS + _EXCUSE_COLUMNS,
     "plans.cli.col.": _LIST_COLUMNS,
+    "plan.err.": tuple(_PLAN_PROBLEMS),
     # the shell: attendance lists, exception reasons, help legends, view tabs
     "attlist.": ATTENDANCE_LISTS,
     "board.reason.": ("over_limit", "missing"),
@@ -325,3 +327,13 @@ def test_no_key_is_written_twice_in_a_language_file() -> None:
         ]
         doubled = sorted({k for k in keys if keys.count(k) > 1})
         assert not doubled, f"{name}: {doubled}"
+
+
+def test_every_plan_problem_code_has_its_text_in_both_languages() -> None:
+    from rtm_tui.domain.plans import _ENGLISH, Problem
+
+    for code in _ENGLISH:
+        for language in LANGUAGES:
+            assert f"plan.err.{code}" in CATALOG[language], (language, code)
+    problem = Problem("too_long", limit=200)
+    assert problem == "at most 200 characters" and problem.params == {"limit": 200}

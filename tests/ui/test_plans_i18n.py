@@ -133,7 +133,7 @@ async def test_form_and_plans_screen_speak_indonesian(tmp_path: Path) -> None:
                 assert english not in text, english
             await pilot.press("n")
             await pilot.pause()
-            assert f"Plan #{saved.id} kini Dikerjakan" in screen_text(app)
+            assert f"Plan #{saved.id} saat ini Dikerjakan" in screen_text(app)
             await pilot.press("v")
             await pilot.pause()
             assert t("plans.is_status", id=saved.id, status="Dikerjakan", hint="") in (
