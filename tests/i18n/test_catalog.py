@@ -22,7 +22,7 @@ import pytest
 import rtm_tui
 from rtm_tui.domain.attendance import ATTENDANCE_LISTS
 from rtm_tui.domain.kpi import NONVOICE_KPIS, VOICE_KPIS
-from rtm_tui.domain.plans import _ENGLISH as _PLAN_PROBLEMS
+from rtm_tui.domain.plan_checks import _ENGLISH as _PLAN_PROBLEMS
 from rtm_tui.domain.plans import PlanStatus, RootCause, Verdict
 from rtm_tui.domain.roster_check import FindingKind, NoteKind
 from rtm_tui.domain.types import (
@@ -330,7 +330,7 @@ def test_no_key_is_written_twice_in_a_language_file() -> None:
 
 
 def test_every_plan_problem_code_has_its_text_in_both_languages() -> None:
-    from rtm_tui.domain.plans import _ENGLISH, Problem
+    from rtm_tui.domain.plan_checks import _ENGLISH, Problem
 
     for code in _ENGLISH:
         for language in LANGUAGES:
