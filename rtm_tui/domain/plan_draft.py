@@ -328,7 +328,7 @@ def _interval_start(now: datetime, voice: VoiceSnapshot | None, minutes: int) ->
 
 def _scope_label(scope: str, voice: VoiceSnapshot | None) -> str:
     if scope == "all":
-        return "All queues and channels"
+        return ""  # said by the catalog where it is shown (plan.scope_all)
     if voice is not None:
         for q in voice.queues:
             if q.queue_id == scope:

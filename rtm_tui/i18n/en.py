@@ -1245,4 +1245,5 @@ TEXT: dict[str, str] = {
     "plans.cli.col.due": "DUE",
     "plans.cli.col.status": "STATUS",
     "plans.cli.col.tl": "TL",
+    "plan.scope_all": "All queues and channels",
 }

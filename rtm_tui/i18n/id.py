@@ -1244,4 +1244,5 @@ TEXT: dict[str, str] = {
     "plans.cli.col.due": "TENGGAT",
     "plans.cli.col.status": "STATUS",
     "plans.cli.col.tl": "TL",
+    "plan.scope_all": "Semua antrean dan channel",
 }

@@ -44,6 +44,7 @@ from rtm_tui.i18n.plans import (
     field_label,
     kpi_text,
     period_text,
+    scope_text,
     shift_label,
     status_label,
     when_text,
@@ -118,12 +119,6 @@ def status_text(plan: RecoveryPlan, now: datetime) -> str:
 def counts_text(counts: dict[str, float] | Any) -> str:
     """Counts in the screen's units with labels ("Offered 80 · Handle time 1:02:03")."""
     return _counts_text(dict(counts))
-
-
-def scope_text(p: RecoveryPlan, team: bool = True) -> str:
-    """The agent's or queue's name (and team), the stored id only when no name was kept."""
-    label = p.scope_label or p.scope
-    return f"{label} · {p.team}" if team and p.team else label
 
 
 _VALUE_FIELDS = frozenset({"sla", "slg", "actual", "verified_value"})

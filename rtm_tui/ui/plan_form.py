@@ -270,7 +270,7 @@ def context_text(draft: PlanDraft, tz: tzinfo) -> Text:
     status_style = {"breach": "bold red", "warning": "bold yellow"}.get(str(draft.status), "")
     period = t(f"plan.period.{draft.period}") if draft.period else ""
     line("kpi", f"{kpi_text(draft.kpi)} ({period})" if draft.kpi else "—")
-    line("scope", draft.scope_label or draft.scope)
+    line("scope", t("plan.scope_all") if draft.scope == "all" else draft.scope_label or draft.scope)
     targets = []
     if draft.sla is not None:
         targets.append(f"SLA {draft.value_text(draft.sla)}")

@@ -92,3 +92,19 @@ def test_due_is_the_last_action_and_overdue_needs_no_verification(make_plan):
     verified = dataclasses.replace(plan, status=PlanStatus.VERIFIED)
     assert not is_overdue(verified, T0 + timedelta(hours=3))
     assert not is_overdue(dataclasses.replace(plan, actions=()), T0 + timedelta(days=1))
+
+
+@pytest.mark.parametrize("stored_label", ["", "All queues and channels"])
+def test_a_plan_for_all_queues_reads_in_the_sites_language(make_plan, stored_label) -> None:
+    # the label is the catalog's, not stored text: older plans kept an English one
+    from rtm_tui.i18n import set_language
+    from rtm_tui.i18n.plans import scope_text
+
+    plan = dataclasses.replace(make_plan(), scope="all", scope_label=stored_label)
+    try:
+        set_language("id")
+        assert scope_text(plan) == "Semua antrean dan channel"
+        set_language("en")
+        assert scope_text(plan) == "All queues and channels"
+    finally:
+        set_language("en")
