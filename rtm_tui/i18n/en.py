@@ -1246,4 +1246,5 @@ TEXT: dict[str, str] = {
     "plans.cli.col.status": "STATUS",
     "plans.cli.col.tl": "TL",
     "plan.scope_all": "All queues and channels",
+    "plan.scope_all_short": "All",
 }

@@ -1245,4 +1245,5 @@ TEXT: dict[str, str] = {
     "plans.cli.col.status": "STATUS",
     "plans.cli.col.tl": "TL",
     "plan.scope_all": "Semua antrean dan channel",
+    "plan.scope_all_short": "Semua",
 }

@@ -42,7 +42,7 @@ def scope_text(plan: RecoveryPlan, team: bool = True) -> str:
     """Who or what the plan is about as the TL reads it: the agent's or queue's name
     (and the team, when there is room), the stored id only when no name was kept."""
     if plan.scope == "all":  # older plans kept an English label for it
-        return t("plan.scope_all")
+        return t("plan.scope_all" if team else "plan.scope_all_short")
     label = plan.scope_label or plan.scope
     return f"{label} · {plan.team}" if team and plan.team else label
 

@@ -106,5 +106,6 @@ def test_a_plan_for_all_queues_reads_in_the_sites_language(make_plan, stored_lab
         assert scope_text(plan) == "Semua antrean dan channel"
         set_language("en")
         assert scope_text(plan) == "All queues and channels"
+        assert scope_text(plan, team=False) == "All"  # the lists' narrow column
     finally:
         set_language("en")
