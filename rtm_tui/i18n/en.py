@@ -556,10 +556,6 @@ TEXT: dict[str, str] = {
     "outlook.staff_head": "time|calls|AHT|Erl C|Erl A|sched|in|occ",
     "outlook.over_cap": "over cap",
     "outlook.queues": "Queues today + rest of day: {queues}",
-    "outlook.staffing_line": (
-        "Outlook {start}: {need_c} agents needed (Erlang C), {need_a} (Erlang A), "
-        "{there} there ({gap})"
-    ),
     # ----------------------------------------------------------------- header
     "header.shift": "Shift {shift}",
     "header.no_shift": "No TL shift",

@@ -558,10 +558,6 @@ TEXT: dict[str, str] = {
     "outlook.staff_head": "jam|call|AHT|Erl C|Erl A|jadwal|login|okupansi",
     "outlook.over_cap": "lewat batas",
     "outlook.queues": "Antrean hari ini + sisa hari: {queues}",
-    "outlook.staffing_line": (
-        "Outlook {start}: butuh {need_c} agen (Erlang C), {need_a} (Erlang A), "
-        "ada {there} ({gap})"
-    ),
     # ----------------------------------------------------------------- header
     "header.shift": "Shift {shift}",
     "header.no_shift": "Di luar shift TL",

@@ -7,10 +7,10 @@ from datetime import datetime
 from typing import Any
 
 from rtm_tui.domain.format import fmt_count, fmt_decimal, fmt_duration, fmt_kpi
-from rtm_tui.domain.outlook import Outlook, Recovery, next_staffing
+from rtm_tui.domain.outlook import Outlook, Recovery
 from rtm_tui.i18n import t
 
-__all__ = ["outlook_lines", "staffing_line"]
+__all__ = ["outlook_lines"]
 
 
 def _pct(value: float | None) -> str:
@@ -158,23 +158,3 @@ def outlook_lines(
         parts = [f"{q} {fmt_count(n)}+{fmt_count(round(g or 0))}" for q, n, g in o.queues]
         out.append(t("outlook.queues", queues=", ".join(parts)))
     return [line[:width] for line in out]
-
-
-def staffing_line(o: Outlook | None, tz: Any) -> str | None:
-    """The plan form's staffing suggestion from the outlook: agents needed for the
-    running interval by Erlang C and Erlang A beside those there. None: no forecast."""
-    if o is None:
-        return None
-    r = next_staffing(o)
-    if r is None:
-        return None
-    there = r.agents
-    gap = None if there is None else round(there - r.need_c)
-    return t(
-        "outlook.staffing_line",
-        start=_hm(r.start, tz),
-        need_c=r.need_c,
-        need_a=r.need_a,
-        there=fmt_count(there),
-        gap="—" if gap is None else f"{gap:+d}",
-    )

@@ -4,7 +4,7 @@ from the app and writes the lines, in 80 columns).
 
 What-if keys while the view is shown: `m` / `M` one more / one fewer agent available
 from now, `x` / `X` move one voice agent to chat / back, `0` back to the plan.
-`staffing_line(outlook)` is the one-line staffing suggestion for the plan form.
+`outlook_suggestion(app)` is the staffing suggestion for the plan form.
 """
 
 from __future__ import annotations
@@ -33,9 +33,10 @@ from rtm_tui.domain.outlook import (
 from rtm_tui.domain.plan_suggestions import Suggestion
 from rtm_tui.domain.shift import window_at
 from rtm_tui.domain.types import AgentState, VoiceCounts
-from rtm_tui.i18n.outlook_text import outlook_lines, staffing_line
+from rtm_tui.i18n.outlook_text import outlook_lines
+from rtm_tui.i18n.plans import suggestion_text
 
-__all__ = ["OutlookView", "gather_outlook", "outlook_lines", "staffing_line", "staffing_suggestion"]
+__all__ = ["OutlookView", "gather_outlook", "outlook_lines", "outlook_suggestion", "staffing_suggestion"]
 
 MAX_WHAT_IF = 500
 
@@ -158,15 +159,6 @@ def gather_outlook(app: Any, what_if: WhatIf | None = None) -> Outlook | None:
     )
 
 
-def staffing_suggestion(app: Any) -> str | None:
-    """The plan form's staffing line from the outlook now, e.g. "Outlook 11:00: 16 agents
-    needed (Erlang C), 14 (Erlang A), 21 there (+5)"; None without a forecast or voice."""
-    try:
-        return staffing_line(gather_outlook(app), app.settings.tz)
-    except Exception:  # a suggestion must never break the form
-        return None
-
-
 def outlook_suggestion(app: Any) -> Suggestion | None:
     """The outlook's staffing line as a plan suggestion (voice plans): agents needed now by
     Erlang C and Erlang A beside the voice agents there. None without a forecast."""
@@ -188,6 +180,13 @@ def outlook_suggestion(app: Any) -> Suggestion | None:
             "gap": "—" if gap is None else f"{gap:+d}",
         },
     )
+
+
+def staffing_suggestion(app: Any) -> str | None:
+    """`outlook_suggestion` as the TL reads it, e.g. "Outlook 11:00: 16 agents needed
+    (Erlang C), 14 (Erlang A), 21 there (+5)"; None without a forecast or voice."""
+    suggestion = outlook_suggestion(app)
+    return None if suggestion is None else suggestion_text(suggestion)
 
 
 # ---------------------------------------------------------------------- widget
