@@ -142,7 +142,10 @@ def test_kill_9_while_writing_loses_no_reported_plan(store_url, open_store, engi
         assert line, proc.stderr.read() if proc.stderr else "writer died"
         reported.append(line.split())
     os.kill(proc.pid, signal.SIGKILL)
-    rest, _ = proc.communicate(timeout=30)
+    proc.wait(timeout=30)
+    # read what is left through the same buffered reader: communicate() reads the raw
+    # pipe and would drop lines readline() had already buffered
+    rest = proc.stdout.read()
     reported += [line.split() for line in rest.splitlines() if line.count(" ") == 2]
     assert proc.returncode == -signal.SIGKILL
     with open_store() as store:
