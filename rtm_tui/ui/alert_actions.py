@@ -6,8 +6,9 @@
   of the highlighted alert or board row (dialog: a reason from the config); `n` mark the
   last source outage neutral for everyone.
 - Notifications are quiet: the worst news of an update in the pane's one news line
-  (replacing the one before, never a toast over the board); the bell only for a breach
-  or severe alert, and only with `[ui] bell` on.
+  (replacing the one before, never a toast over the board), unless its row is on screen
+  in the list already; the bell only for a breach or severe alert, and only with
+  `[ui] bell` on.
 """
 
 from __future__ import annotations
@@ -79,20 +80,29 @@ class AlertActions:
         news = [a for a in alerts if self._still_news(a)]
         if not news or app.context.quiet:
             return
-        worst = max(news, key=lambda a: (RANK[a.severity], a.raised_at))
+        if app.settings.ui.bell and any(a.severity in LOUD for a in news):
+            self.bells += 1
+            app.bell()
+        # after the list's new rows are laid out, so "on screen" is what the TL sees
+        app.call_after_refresh(self._say_news, news)
+
+    def _say_news(self, news: list[Alert]) -> None:
+        app: Any = self
+        pane = self.alerts_pane
+        unseen = [a for a in news if not pane.in_view(a.key)]
+        if not unseen:  # every one is a row on screen: the line would only repeat it
+            return
+        worst = max(unseen, key=lambda a: (RANK[a.severity], a.raised_at))
         mark, style = MARKS[worst.severity]
         line = Text(f"{worst.raised_at.astimezone(app.settings.tz):%H:%M} ", style="dim")
         line.append(mark, style=style)
         line.append(alert_line(worst, app.settings.tz))
-        if len(news) > 1:
-            line.append(f"  (+{len(news) - 1})", style="dim")
-        self.alerts_pane.say(line)
+        if len(unseen) > 1:
+            line.append(f"  (+{len(unseen) - 1})", style="dim")
+        pane.say(line)
         self._news_key = worst.key
-        said = self.alerts_pane.news
+        said = pane.news
         app.set_timer(NEWS_SECONDS, lambda: self._clear_news(said))
-        if app.settings.ui.bell and any(a.severity in LOUD for a in news):
-            self.bells += 1
-            app.bell()
 
     def _still_news(self, alert: Alert) -> bool:
         """Not snoozed, nor already resolved (a late login rtm saw after the fact)."""

@@ -8,7 +8,8 @@
 - `v` filters: all, agents (ROTG and attendance), KPIs.
 - Keys (the app's actions): `a` acknowledge the highlighted one, `A` every one shown, `z`
   snooze, `u` unsnooze, `x` excuse the agent, enter: go to its gauge or agent row.
-- One notification at a time, in the pane's news line, never over the board's data.
+- One notification at a time, in the pane's news line, never over the board's data; an
+  alert whose row is on screen in the list is not announced a second time above it.
 
 What an alert says is rendered from its code (rtm_tui.i18n.alert_text); alert texts hold
 agent names: they are `Text`, never markup.
@@ -190,6 +191,17 @@ class AlertsPane(Vertical):
         alert = next((a for a in self.alerts if a.key == event.option.id), None)
         if alert is not None:
             self.post_message(self.Drill(alert))
+
+    def in_view(self, key: str) -> bool:
+        """Whether the alert's row is among the list's rows on screen now (its lines
+        counted one each: a wrapped one above it may push it off, which errs on saying
+        it again). Hidden or not laid out yet: only the first row counts."""
+        index = next((i for i, a in enumerate(self.alerts) if a.key == key), None)
+        if index is None:
+            return False
+        options = self.option_list
+        top = int(options.scroll_y)
+        return top <= index < top + max(1, options.scrollable_content_region.height)
 
     def say(self, text: Text | str) -> None:
         """The one notification shown: replaces the one before; "" hides it."""

@@ -202,13 +202,14 @@ _NOT_WORKING = frozenset(
 
 def no_timer(row: AgentRow) -> bool:
     """No time-in-state to show: a ghost (the platform no longer lists it), or someone
-    logged out who has not logged in at all today (a clock "since midnight" means nothing)."""
+    logged out who has not logged in at all today (a clock "since midnight" means nothing),
+    or whose shift has not started yet (the clock since this morning's logout of a night
+    agent says nothing about tonight's shift)."""
     if row.missing:
         return True
-    return (
-        row.state is AgentState.LOGGED_OUT
-        and row.first_login_at is None
-        and row.last_logout_at is None
+    return row.state is AgentState.LOGGED_OUT and (
+        (row.first_login_at is None and row.last_logout_at is None)
+        or row.login_status is LoginStatus.NOT_YET_IN
     )
 
 

@@ -99,12 +99,15 @@ async def test_snooze_hides_an_alert_with_a_reason_until_it_expires() -> None:
         clock.advance(29 * 60)
         await pilot.pause(1.2)
         assert chosen.key not in [a.key for a in pane.alerts]
-        clock.advance(61)  # the snooze is over: back in alarm, and said again
+        clock.advance(61)  # the snooze is over: back in alarm, on screen in the list
         await wait_for(pilot, lambda: chosen.key in [a.key for a in pane.alerts])
         back = app.feed.monitor.alert(chosen.key)
         assert back.state is AlertState.OPEN
         assert [s.step for s in back.steps][-2:] == ["snoozed", "snooze_ended"]
-        assert "absent" in pane.news
+        await pilot.pause()
+        assert pane.in_view(chosen.key)
+        # ... so the news line does not say it a second time above its row
+        assert "absent" not in pane.news
 
 
 async def test_unsnooze_from_the_history() -> None:

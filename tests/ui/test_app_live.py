@@ -149,11 +149,17 @@ async def test_a_acknowledges_the_selected_alert() -> None:
 async def test_new_red_alerts_show_in_the_news_line_and_ring_once() -> None:
     app, _sim, _ = sim_app(quiet=False)
     async with app.run_test(size=SIZE) as pilot:
+        pane = app.alerts_pane
+        pane.cycle_filter()
+        pane.cycle_filter()  # KPIs only: the agents' alerts are not rows on screen
         await wait_live(pilot, app)
         await wait_for(pilot, lambda: app.bells > 0)
         assert any(a.severity is Severity.BREACH for a in app.view.open_alerts)
-        assert app.alerts_pane.news  # one line in the pane ...
+        await wait_for(pilot, lambda: bool(pane.news))  # one line in the pane ...
+        assert app._news_key is not None and not pane.in_view(app._news_key)
         assert len(app._notifications) == 0  # ... and no toast over the board's data
+        pane.cycle_filter()  # all: every alert is a row on screen, nothing more to say
+        await wait_for(pilot, lambda: all(pane.in_view(a.key) for a in pane.alerts[:3]))
         bells = app.bells
         # the frozen clock: nothing new is raised by the next polls
         await pilot.pause(1.5)
@@ -163,6 +169,8 @@ async def test_new_red_alerts_show_in_the_news_line_and_ring_once() -> None:
 async def test_bell_off_in_the_config() -> None:
     app, _sim, _ = sim_app(make_settings(ui={"bell": False}), quiet=False)
     async with app.run_test(size=SIZE) as pilot:
+        app.alerts_pane.cycle_filter()
+        app.alerts_pane.cycle_filter()  # KPIs only: an agent's alert is news
         await wait_live(pilot, app)
         await wait_for(pilot, lambda: bool(app.alerts_pane.news))
         assert app.bells == 0

@@ -418,6 +418,11 @@ async def test_no_clock_for_who_never_logged_in_and_no_aux_for_who_is_off() -> N
         make_row(2, state=AgentState.LOGGED_OUT, login_status=LoginStatus.OFF,
                  state_since=T0 - timedelta(hours=10), aux_used_seconds=0.0),
         make_row(3, state_since=T0 - timedelta(minutes=5), first_login_at=T0 - timedelta(hours=2)),
+        # last night's agent, out since 07:04 this morning, due again tonight
+        make_row(4, state=AgentState.LOGGED_OUT, login_status=LoginStatus.NOT_YET_IN,
+                 state_since=T0 - timedelta(hours=7, minutes=3),
+                 first_login_at=T0 - timedelta(hours=16), last_logout_at=T0 - timedelta(hours=7, minutes=3),
+                 aux_used_seconds=0.0),
     ]  # fmt: skip
     app = BoardApp()
     async with app.run_test(size=(160, 48)) as pilot:
@@ -425,8 +430,10 @@ async def test_no_clock_for_who_never_logged_in_and_no_aux_for_who_is_off() -> N
         board.update_rows(rows, T0)
         board.toggle_all()  # who is off is behind `o`
         await pilot.pause()
-        not_in, off, working = body_texts(board)
+        not_in, off, working, night = body_texts(board)
         assert "10:00:00" not in not_in and " — " in not_in  # no clock "since midnight"
+        # nor since this morning's logout: it says nothing about tonight's shift
+        assert "7:03:00" not in night and " — " in night
         assert "0:00/60:00" in not_in  # expected today: its AUX allowance stands
         assert "0:00/60:00" not in off  # off today: no AUX to count
         assert " 5:00 " in working
