@@ -7,19 +7,23 @@ patience 2 minutes. Erlang A: 3.1 % of callers abandon, average wait 3.7 s, agen
 occupancy 93 %.
   Source: A. Mandelbaum & S. Zeltyn, "The Palm/Erlang-A Queue, with Applications to
   Call Centers", Technion teaching note (2004/2005, ie.technion.ac.il/serveng/References/
-  Erlang_A.pdf), §2 "Significance of abandonment in practice and modelling"; published as
-  "Service Engineering in Action: The Palm/Erlang-A Queue, with Applications to Call
-  Centers", in Advances in Services Innovations, Springer 2007, pp. 17-45,
+  Erlang_A.pdf), its Erlang-C/Erlang-A comparison (taken to be in §2, "Significance of
+  abandonment in practice and modelling"; not verified); published as "Service
+  Engineering in Action: The Palm/Erlang-A Queue, with Applications to Call Centers", in
+  Advances in Services Innovations, Springer 2007, pp. 17-45,
   doi:10.1007/978-3-540-29860-1_2.
-  The note's body could not be read from this machine (only stored copies of its first
-  page); the setup is as the note is quoted at zinnov.com/blog/introduction-to-erlang/
-  ("Comparison between Erlang-C and Erlang-A: 50 Agents, 2880 calls per hour, 1 min.
-  average service time, 2 min. average patience") and the three Erlang A figures as
-  quoted in github.com/mathieutellene/shiftmesh, tests/test_channels.py ("Published: 3.1%
-  abandon, 3.7s ASA, 93% occupancy"). docs/OUTLOOK.md says the same.
-Definitions: the note's average wait E(W) is over all callers, answered and abandoned
-(its §4.6: P{Ab} = θ·E(W)); our `asa` is the mean wait of the answered only (3.6 s
-here), so the test adds the abandoned callers' waits (computed independently below) to
+  Provenance: the note's body could not be read from this machine (only stored copies of
+  its first pages). The figures and the setup are as quoted from it in
+  github.com/mathieutellene/shiftmesh, tests/test_channels.py ("Mandelbaum & Zeltyn's
+  worked case: 50 agents, 48 calls/min, 1 min AHT, 2 min mean patience. Published: 3.1%
+  abandon, 3.7s ASA, 93% occupancy"); the same setup heads the "Comparison between
+  Erlang-C and Erlang-A" at zinnov.com/blog/introduction-to-erlang/ ("50 Agents, 2880
+  calls per hour, 1 min. average service time, 2 min. average patience"; its table an
+  image). docs/OUTLOOK.md says the same.
+Definitions: the quoted 3.7 s (called "ASA" in the quote) is the average wait over all
+callers, answered and abandoned: E(W) = P{Ab}/θ = 3.71 s (the note's §4.6, P{Ab} = θ·E(W));
+the answered callers' mean wait, our `asa`, is 3.62 s and would round to 3.6. So the
+test adds the abandoned callers' waits (computed independently below) to ours to
 compare. Occupancy is λ(1 − P{Ab})/(nμ). The example gives no service level.
 
 **Independent evaluation.** For any parameters, the published formulas (Garnett,
@@ -212,6 +216,7 @@ def _erlang_c_n(a: float, aht: float, t: float, target: float) -> int:
         (1000.0, 240.0, 90.0, 1800, 20, 0.8),
         (48.0 * 15, 60.0, 120.0, 900, 20, 0.8),
         (30.0, 300.0, 30.0, 1800, 60, 0.7),
+        (100.0, 300.0, 10.0, 1800, 120, 0.95),  # callers hang up within t: N above C's
     ],
 )
 def test_staffing_is_the_smallest_n_meeting_the_target(
