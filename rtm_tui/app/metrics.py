@@ -10,10 +10,10 @@
   reads the latest snapshot and builds the series from it;
 - the plan counts are read every 30 s by a thread of their own, through the app's own
   store (`PlanStore.plan_counts`: SQLite or the shared PostgreSQL, the same two COUNTs in
-  one read transaction, READ ONLY on PostgreSQL). That thread is the only one that waits
-  for it; it opens no connection of its own and, while the store is unavailable (server
-  down, file cannot be opened), it does not try to reconnect: `rtm_plans_up` is 0 until
-  the app's own use of the store brings it back.
+  one read transaction, READ ONLY on PostgreSQL). Only that thread waits when a write
+  holds the store's lock; it opens no connection of its own and, while the store is
+  unavailable (server down, file cannot be opened), it does not try to reconnect:
+  `rtm_plans_up` is 0 until the app's own use of the store brings it back.
 
 Nothing from the config but the site name is exposed: never the API token, URL or paths.
 
