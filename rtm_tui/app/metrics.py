@@ -8,8 +8,12 @@
   Freshness values) and returns: nothing is computed on the event loop;
 - a scrape runs in prometheus_client's own HTTP server threads: `RtmCollector.collect`
   reads the latest snapshot and builds the series from it;
-- the plan counts are read every 30 s by a thread of their own, on a read-only SQLite
-  connection of their own (`rtm_tui.store.counts`), never through the app's Store.
+- the plan counts are read every 30 s by a thread of their own, through the app's own
+  store (`PlanStore.plan_counts`: SQLite or the shared PostgreSQL, the same two COUNTs in
+  one read transaction, READ ONLY on PostgreSQL). Only that thread waits when a write
+  holds the store's lock; it opens no connection of its own and, while the store is
+  unavailable (server down, file cannot be opened), it does not try to reconnect:
+  `rtm_plans_up` is 0 until the app's own use of the store brings it back.
 
 Nothing from the config but the site name is exposed: never the API token, URL or paths.
 
@@ -37,7 +41,7 @@ Series (every one has a `site` label; units are base units: seconds, ratios 0..1
 | rtm_aux_over_limit_agents | limit (occurrence, shift) | in AUX past the code's limit now; AUX used past the shift allowance |
 | rtm_attendance_agents | status | the attendance card: scheduled, present, late, absent, off, not_yet_in, not_rostered, early_out, on_leave, sick, training |
 | rtm_alerts_open | kind, severity | open alerts |
-| rtm_plans | status | recovery plans by status (from the store, every 30 s) |
+| rtm_plans | status | recovery plans by status (from the store, SQLite or shared, every 30 s) |
 | rtm_plans_overdue | | plans past their due time, not verified |
 | rtm_plans_up | | 1 when the last plan count read worked |
 | rtm_source_age_seconds | source | since the source's last success (at the scrape) |
@@ -59,7 +63,6 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from importlib import metadata
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from prometheus_client import CollectorRegistry, start_http_server
@@ -77,11 +80,12 @@ from rtm_tui.domain.types import (
     Severity,
     Status,
 )
-from rtm_tui.store.counts import PlanCounts, read_plan_counts
+from rtm_tui.store.counts import PlanCounts
 
 if TYPE_CHECKING:
     from rtm_tui.clock import Clock
     from rtm_tui.config import Settings
+    from rtm_tui.store.interface import PlanStore
 
 PLANS_EVERY_SECONDS = 30.0
 # a label whose values come from the platform's data (queues, channels, AUX codes): at most
@@ -427,7 +431,8 @@ def _component_doc(name: str) -> str:
 
 class MetricsServer:
     """prometheus_client's HTTP server (its own threads) on a registry holding only the
-    RtmCollector, and the thread that reads the plan counts every `plans_every` s."""
+    RtmCollector, and the thread that reads the plan counts every `plans_every` s from
+    the app's store (given here or later with `count_plans`)."""
 
     def __init__(
         self,
@@ -438,14 +443,14 @@ class MetricsServer:
         site: str,
         clock: Clock,
         per_agent: bool = False,
-        store_path: Path | None = None,
+        store: PlanStore | None = None,
         plans_every: float = PLANS_EVERY_SECONDS,
     ) -> None:
         self.hub = hub
         self.host = host
         self.port = port
         self.clock = clock
-        self.store_path = store_path
+        self.store: PlanStore | None = None
         self.plans_every = plans_every
         self.registry = CollectorRegistry(auto_describe=False)
         self.collector = RtmCollector(hub, site=site, clock=clock, per_agent=per_agent)
@@ -453,8 +458,8 @@ class MetricsServer:
         self._httpd: Any | None = None
         self._stop = threading.Event()
         self._plans_thread: threading.Thread | None = None
-        if store_path is not None:
-            hub.plans_ok = False
+        if store is not None:
+            self.count_plans(store)
 
     @property
     def url(self) -> str:
@@ -466,12 +471,22 @@ class MetricsServer:
         httpd, _thread = start_http_server(self.port, addr=self.host, registry=self.registry)
         self._httpd = httpd
         self.port = int(httpd.server_port)
-        if self.store_path is not None:
-            self.refresh_plans()
-            self._plans_thread = threading.Thread(
-                target=self._plans_loop, name="rtm-metrics-plans", daemon=True
-            )
-            self._plans_thread.start()
+        self._start_plans()
+
+    def count_plans(self, store: PlanStore) -> None:
+        """Serve the plan counts of `store` (the app's, already open: SQLite or the shared
+        database), read in the plans thread; `rtm_plans_up` is 0 until the first read."""
+        self.store = store
+        self.hub.plans_ok = False
+        self._start_plans()
+
+    def _start_plans(self) -> None:
+        if self.store is None or self._httpd is None or self._plans_thread is not None:
+            return
+        self._plans_thread = threading.Thread(
+            target=self._plans_loop, name="rtm-metrics-plans", daemon=True
+        )
+        self._plans_thread.start()
 
     def stop(self) -> None:
         self._stop.set()
@@ -483,24 +498,32 @@ class MetricsServer:
             self._plans_thread.join(timeout=5)
 
     def refresh_plans(self) -> None:
-        if self.store_path is None:
+        """Read the counts once (the plans thread; never the event loop: it may wait for
+        the store's lock behind a write)."""
+        store = self.store
+        if store is None:
+            return
+        if getattr(store, "health", "ok") == "unavailable":
+            self.hub.plans_ok = False  # reconnecting is the app's; counts kept as they were
             return
         try:
-            self.hub.plans = read_plan_counts(self.store_path, self.clock.now())
+            self.hub.plans = store.plan_counts(self.clock.now())
             self.hub.plans_ok = True
-        except Exception:  # a busy, missing or damaged file: rtm_plans_up 0, keep going
+        except Exception:  # busy, server down, a damaged file: rtm_plans_up 0, keep going
             self.hub.plans_ok = False
 
     def _plans_loop(self) -> None:
+        self.refresh_plans()
         while not self._stop.wait(self.plans_every):
             self.refresh_plans()
 
 
 def start_metrics(
-    settings: Settings, clock: Clock, store_path: Path | None = None
+    settings: Settings, clock: Clock, store: PlanStore | None = None
 ) -> tuple[MetricsServer | None, str | None]:
-    """The running metrics server for `[metrics]` (plan counts from the database at
-    `store_path`), or (None, None) when off, or (None, why) when it cannot listen."""
+    """The running metrics server for `[metrics]` (plan counts from `store`, the app's;
+    or given later with `MetricsServer.count_plans`), or (None, None) when off, or
+    (None, why) when it cannot listen."""
     address = settings.metrics.address
     if address is None:
         return None, None
@@ -512,7 +535,7 @@ def start_metrics(
         site=settings.site.name,
         clock=clock,
         per_agent=settings.metrics.per_agent,
-        store_path=store_path,
+        store=store,
     )
     try:
         server.start()

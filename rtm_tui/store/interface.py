@@ -14,6 +14,7 @@ from rtm_tui.domain.plans import (
     RecoveryPlan,
     Verification,
 )
+from rtm_tui.store.counts import PlanCounts
 
 
 class PlanStore(Protocol):
@@ -49,5 +50,7 @@ class PlanStore(Protocol):
     def last_tl_name(self) -> str: ...
 
     def overdue_plans(self, now: datetime) -> list[RecoveryPlan]: ...
+
+    def plan_counts(self, now: datetime) -> PlanCounts: ...
 
     def purge_plans(self, older_than: timedelta, now: datetime, dry_run: bool = False) -> int: ...

@@ -71,6 +71,7 @@ from rtm_tui.store.codec import (
     roster_out,
     ts,
 )
+from rtm_tui.store.counts import PlanCounts
 from rtm_tui.store.errors import PlanConflict, PlanNotFoundError, StoreError, store_error
 from rtm_tui.store.records import AgentEvent, AlertRecord, KpiRecord
 from rtm_tui.store.schema import MIGRATIONS, SCHEMA_VERSION
@@ -967,6 +968,19 @@ class Store:
             ):
                 actions.setdefault(a["plan_id"], []).append(a)
         return [self._row_to_plan(r, actions.get(r["id"], ())) for r in rows]
+
+    def plan_counts(self, now: datetime) -> PlanCounts:
+        """Plans by status (every status, 0 when none) and how many are overdue (as
+        `overdue_plans`: not verified, past their due time), in one read: two COUNTs, no
+        plan loaded. For the metrics endpoint."""
+        by_status = {str(s): 0 for s in PlanStatus}
+        with self._read("count the recovery plans") as conn:
+            for row in conn.execute("SELECT status, COUNT(*) FROM plans GROUP BY status"):
+                by_status[str(row[0])] = int(row[1])
+            overdue = conn.execute(
+                "SELECT COUNT(*) FROM plans WHERE status != 'verified' AND due_ts < ?", (ts(now),)
+            ).fetchone()[0]
+        return PlanCounts(by_status, int(overdue))
 
     def purge_plans(self, older_than: timedelta, now: datetime, dry_run: bool = False) -> int:
         """Delete plans filed before `now - older_than`, with their actions and history.

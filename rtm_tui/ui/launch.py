@@ -192,7 +192,7 @@ def demo(args: argparse.Namespace, settings: Settings | None) -> int:
     )
     clock = FastClock(start, getattr(args, "speed", 1.0) or 1.0)
     store, store_error = open_store(data_dir() / DEMO_DATABASE)
-    server, metrics_error = start_metrics(settings, clock, data_dir() / DEMO_DATABASE)
+    server, metrics_error = start_metrics(settings, clock, store)
     app, _sim = build_demo_app(
         settings,
         clock,
@@ -214,16 +214,17 @@ def demo(args: argparse.Namespace, settings: Settings | None) -> int:
 
 
 def start_metrics(
-    settings: Settings, clock: Clock, store_path: Path | None
+    settings: Settings, clock: Clock, store: Any | None
 ) -> tuple[Any | None, str | None]:
     """The Prometheus endpoint of `[metrics]` (None when off), its plan counts read from
-    `store_path`; (None, why) when it cannot listen, said in the app: the dashboard runs
+    the app's `store` (SQLite or the shared database; None: later, `count_plans`, or no
+    plan metrics); (None, why) when it cannot listen, said in the app: the dashboard runs
     on without it."""
     if settings.metrics.address is None:
         return None, None
     from rtm_tui.app.metrics import start_metrics as start
 
-    server, error = start(settings, clock, store_path)
+    server, error = start(settings, clock, store)
     if error:
         print(f"rtm: {error}", file=sys.stderr)
     return server, error
@@ -275,9 +276,7 @@ def run(args: argparse.Namespace, settings: Settings | None) -> int:
     from rtm_tui.sources.sanitise import TokenError
 
     clock = Clock(settings.tz)
-    server, metrics_error = start_metrics(
-        settings, clock, None if settings.storage.url else settings.database_path()
-    )  # plan counts from a shared database: not yet (README "Several TLs")
+    server, metrics_error = start_metrics(settings, clock, None)
     try:
         app, store = build_run_app(
             settings,
@@ -290,6 +289,8 @@ def run(args: argparse.Namespace, settings: Settings | None) -> int:
             server.stop()
         print(f"rtm: {exc}", file=sys.stderr)
         return 2
+    if server is not None and store is not None:
+        server.count_plans(store)  # the app's store, SQLite or the shared database
     try:
         app.run()
     finally:

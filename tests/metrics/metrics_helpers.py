@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import socket
 import urllib.request
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -31,14 +30,16 @@ def metrics_app(
     *,
     agents: int = 40,
     store: Any | None = None,
-    store_path: Path | None = None,
+    plans_every: float | None = None,
     token: str | None = None,
     clock: Any | None = None,
     cable: list[Switchable] | None = None,
 ) -> tuple[Any, Any, Any]:
-    """(app, simulator, metrics server) wired as `rtm demo` does (launch.start_metrics,
-    build_app(metrics=...)); the simulator is in-process, on a frozen clock by default.
-    Pass `cable=[]` to get the Switchable transport appended to it."""
+    """(app, simulator, metrics server) wired as `rtm demo` does (launch.start_metrics
+    with the app's store, build_app(metrics=...)); the simulator is in-process, on a frozen
+    clock by default. With `plans_every`, the store is given as `rtm run` does, once open
+    (`count_plans`), and counted every `plans_every` s. Pass `cable=[]` to get the
+    Switchable transport appended to it."""
     from rtm_tui.simulator import Simulator, make_asgi_app
     from rtm_tui.sources.client import OmnichannelClient
     from rtm_tui.ui.launch import SIM_BASE_URL, build_app, start_metrics
@@ -50,7 +51,13 @@ def metrics_app(
         transport = Switchable(transport)
         cable.append(transport)
     client = OmnichannelClient(base_url=SIM_BASE_URL, token=token, transport=transport)
-    server, error = start_metrics(settings, clock, store_path)
+    if plans_every is None:
+        server, error = start_metrics(settings, clock, store)
+    else:
+        server, error = start_metrics(settings, clock, None)
+        if server is not None and store is not None:
+            server.plans_every = plans_every
+            server.count_plans(store)
     assert error is None, error
     app = build_app(
         settings,

@@ -70,7 +70,7 @@ async def test_every_metric_the_dashboard_queries_is_served(tmp_path) -> None:
     path = tmp_path / "rtm.sqlite3"
     store = Store.open(path)  # an empty store: the plan series are there, at 0
     settings = metrics_settings()
-    app, _sim, server = metrics_app(settings, agents=30, store=store, store_path=path)
+    app, _sim, server = metrics_app(settings, agents=30, store=store)
     try:
         async with app.run_test(size=SIZE) as pilot:
             await wait_live(pilot, app)

@@ -207,3 +207,54 @@ async def test_prometheus_scrapes_rtm_and_stores_what_the_app_shows(prometheus) 
                     assert result, expr
     finally:
         server.stop()
+
+
+async def test_prometheus_stores_the_plan_counts_of_either_engine(prometheus, store_url) -> None:
+    """The plan series as Prometheus keeps them, from a SQLite file or the shared
+    PostgreSQL database; a plan another TL's rtm files there is in the next scrapes."""
+    from datetime import timedelta
+
+    from test_metrics_plans import Filed
+
+    from rtm_tui.store import Store
+
+    url, password = store_url
+    pagi = Store.open_url(url, password=password)
+    siang = Store.open_url(url, password=password)
+    filed = Filed()
+    filed.file(pagi, "Rina", -timedelta(hours=1))
+    done = filed.file(siang, "Budi", timedelta(hours=1))
+    filed.move(siang, done, "in_progress", "done")
+    settings = metrics_settings()
+    app, _sim, server = metrics_app(settings, agents=10, store=pagi, plans_every=0.3)
+    host, port = settings.metrics.address
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_live(pilot, app)
+            prom = await asyncio.to_thread(prometheus, f"{host}:{port}")
+
+            def stored(by_status: dict[str, int], overdue: int) -> bool:
+                got = {
+                    r["metric"]["status"]: int(float(r["value"][1]))
+                    for r in prom.query(f'rtm_plans{{site="{settings.site.name}"}}')
+                }
+                late = prom.query("rtm_plans_overdue")
+                up = prom.query("rtm_plans_up")
+                return (
+                    got == by_status
+                    and bool(late) and int(float(late[0]["value"][1])) == overdue
+                    and bool(up) and up[0]["value"][1] == "1"
+                )  # fmt: skip
+
+            by_status, overdue = filed.expected()
+            assert (by_status, overdue) == ({"open": 1, "in_progress": 0, "done": 1, "verified": 0}, 1)
+            await _until(lambda: stored(by_status, overdue))
+            filed.file(siang, "Budi", -timedelta(minutes=20))
+            by_status, overdue = filed.expected()
+            await _until(lambda: stored(by_status, overdue))
+            total = await asyncio.to_thread(prom.scalar, "sum(rtm_plans)")
+            assert total == len(filed.plans) == 3
+    finally:
+        server.stop()
+        pagi.close()
+        siang.close()
