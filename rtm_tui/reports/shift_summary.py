@@ -23,9 +23,12 @@ report can be made after the app was closed or restarted:
 - AUX used: per agent and code, the sum of the recorded AUX segments of the agent's
   workday up to the as-of instant (see `aux_used_from_events`). A segment runs from its
   AUX event to the agent's next recorded event; the last one, still open, runs to the
-  as-of instant but no later than the app was last seen recording (the end of its last
-  recorded interval, or its last recorded event), so a closed app adds no AUX. This does
-  not depend on the platform's daily tally, which the monitor uses but does not keep.
+  as-of instant but no later than the app was last seen recording (its last monitor-state
+  save, its last recorded event, or the end of an interval it saw close), so a closed app
+  adds no AUX. Where
+  the monitor's saved state has the agent's tally (the platform's `today`, with the AUX
+  from before rtm started), that is the base and the recorded AUX after the agent's last
+  state at the save is added: the figure the dashboard showed, carried on.
   The workday starts `BEFORE_SHIFT` before the agent's roster shift, else at midnight.
 - AUX over limits: the recorded ROTG alerts in the window, one line per agent, code and
   limit, with the AUX used of that code (or of all codes, for a total limit) in the
@@ -695,8 +698,10 @@ def build_aux_used(
     as_of: datetime,
     open_until: datetime,
     names: Mapping[str, str],
+    state: Mapping[str, Any] | None = None,
 ) -> dict[tuple[str, date], AuxUsed]:
-    """AUX used of each (agent, workday) in `wanted`, from one read of the events."""
+    """AUX used of each (agent, workday) in `wanted`, from one read of the events, on top
+    of the monitor's saved tally where there is one (`_with_tally`)."""
     rosters: dict[date, Roster | None] = {day: roster}
     since: dict[tuple[str, date], datetime] = {}
     for agent_id, workday in wanted:
@@ -712,11 +717,59 @@ def build_aux_used(
             by_agent.setdefault(e.agent_id, []).append(e)
     out = {}
     for (agent_id, workday), t0 in since.items():
-        seconds, count = aux_used_from_events(by_agent.get(agent_id, ()), t0, as_of, open_until)
+        evs = by_agent.get(agent_id, ())
+        seconds, count = aux_used_from_events(evs, t0, as_of, open_until)
+        if state is not None:
+            seconds, count = _with_tally(state, agent_id, workday, evs, t0, as_of, open_until) or (
+                seconds,
+                count,
+            )
         out[(agent_id, workday)] = AuxUsed(
             agent_id, names.get(agent_id, agent_id), workday, seconds, count
         )
     return out
+
+
+def _with_tally(
+    state: Mapping[str, Any],
+    agent_id: str,
+    workday: date,
+    events: Sequence[AgentEvent],
+    t0: datetime,
+    as_of: datetime,
+    open_until: datetime,
+) -> tuple[dict[str, float], dict[str, int]] | None:
+    """AUX used as the dashboard showed it, carried on to `as_of`: the monitor's saved
+    tally (the platform's `today`, which has the AUX from before rtm started) up to the
+    agent's last state at the save, plus the recorded AUX from that state on. None: no
+    tally, or it was saved after `as_of`. The tally's seconds leave the open segment out
+    and its count has it (the monitor's way), so that segment's occurrence is not
+    counted twice."""
+    tally = _tally(state, agent_id, workday)
+    kept_s, kept_n = tally.get("aux_seconds"), tally.get("aux_count")
+    try:
+        last = state["agents"][agent_id]["last"]
+        cut = _dt(last[2])
+    except (KeyError, TypeError, IndexError):
+        return None
+    if not isinstance(kept_s, Mapping) or cut is None or cut > as_of:
+        return None
+    seconds: dict[str, float] = {}
+    count: dict[str, int] = {}
+    for k, v in kept_s.items():
+        seconds[code_label(str(k))] = seconds.get(code_label(str(k)), 0.0) + float(v)
+    for k, v in (kept_n or {}).items():
+        count[code_label(str(k))] = count.get(code_label(str(k)), 0) + int(v)
+    more_s, more_n = aux_used_from_events(events, max(t0, cut), as_of, open_until)
+    if last[0] == AgentState.AUX:
+        open_code = code_label(str(last[1] or ""))
+        if more_n.get(open_code, 0) and count.get(open_code, 0):
+            more_n[open_code] -= 1  # the open segment, counted in the tally already
+    for k, v in more_s.items():
+        seconds[k] = seconds.get(k, 0.0) + v
+    for k, n in more_n.items():
+        count[k] = count.get(k, 0) + n
+    return seconds, count
 
 
 def build_aux_over(
@@ -901,14 +954,29 @@ def build_shift_summary(
     rotg = [a for a in alerts if a.alert.kind == AlertKind.ROTG]
     tz = w0.tzinfo or as_of.tzinfo
     assert tz is not None
-    # an open AUX segment runs no later than the app was last seen recording
-    seen_until = [iv.start + timedelta(minutes=minutes) for iv in intervals]
+    # an open AUX segment runs no later than the app was last seen recording: the end of
+    # an interval it saw close, its last recorded event, or its last monitor-state save
+    # (the last interval is recorded on exit, part way through: its end was not seen)
+    closed = sorted(iv.start for iv in intervals)[:-1]
+    seen_until = [start + timedelta(minutes=minutes) for start in closed]
     seen_until += [e.at for e in events if w0 <= e.at < as_of]
+    saved_at = store.monitor_state_saved_at(day)  # saved on exit: the last instant seen
+    if saved_at is not None and w0 <= saved_at <= as_of:
+        seen_until.append(saved_at)
     open_until = min(as_of, max(seen_until)) if seen_until else as_of
     in_aux = _in_aux_during(events, w0, as_of)
+    # and who had AUX before rtm started (the saved tally has it; no event says so)
+    if state is not None:
+        entries = {e.agent_id: e for e in roster.entries} if roster is not None else {}
+        for agent_id in state.get("agents") or {}:
+            kept = _tally(state, agent_id, day).get("aux_seconds")
+            if not isinstance(kept, Mapping) or not any(kept.values()):
+                continue
+            if roster is None or (people is not None and people(entries.get(agent_id))):
+                in_aux.add(agent_id)
     wanted = [(a, day) for a in sorted(in_aux)]
     wanted += [(r.alert.agent_id, alert_workday(r, day)) for r in rotg if r.alert.agent_id]
-    used = build_aux_used(store, wanted, roster, day, tz, as_of, open_until, names)
+    used = build_aux_used(store, wanted, roster, day, tz, as_of, open_until, names, state)
     aux = build_aux_over(rotg, state, names, day, used, events, open_until)
     aux_used = sorted(
         (used[(a, day)] for a in in_aux if used[(a, day)].seconds),

@@ -1184,6 +1184,15 @@ class Store:
             ).fetchone()
         return None if row is None else str(row[0])
 
+    def monitor_state_saved_at(self, day: date) -> datetime | None:
+        """When the monitor state of `day` was last saved (the app saves it on exit): the
+        last instant a report knows the app was running."""
+        with self._read("read when the monitor state was saved") as conn:
+            row = conn.execute(
+                "SELECT saved_at FROM monitor_state WHERE day = ?", (day_out(day),)
+            ).fetchone()
+        return None if row is None else dt_in(row[0])
+
     def record_roster(self, roster: Roster, at: datetime | None = None) -> None:
         """Keep the day's roster as last read (replaces the earlier copy of that day)."""
         saved = at or datetime.now().astimezone()

@@ -163,6 +163,7 @@ def test_aux_used_is_the_sum_of_recorded_aux_segments(store: Store):
         AgentEvent("B2", at(9), "available"),  # never in AUX: not listed
     ]
     store.record_agent_events(DAY, events)
+    store.save_monitor_state(DAY, "{}", at(11, 52))  # the app's exit
     store.record_alert(
         DAY,
         Alert(
@@ -182,8 +183,9 @@ def test_aux_used_is_the_sum_of_recorded_aux_segments(store: Store):
     )
     assert [u.agent_id for u in s.aux_used] == ["A1"]
     used = s.aux_used[0]
-    # TOILET 08:00-08:12 and 11:40 until 12:00 (the end of the last recorded interval)
-    assert dict(used.seconds) == {"TOILET": 12 * 60 + 20 * 60, "ISTIRAHAT": 65 * 60}
+    # TOILET 08:00-08:12 and 11:40 until 11:52, when the app saved its state on exit
+    # (not 12:00, the end of the 11:30 interval it recorded part way through)
+    assert dict(used.seconds) == {"TOILET": 12 * 60 + 12 * 60, "ISTIRAHAT": 65 * 60}
     assert dict(used.count) == {"TOILET": 2, "ISTIRAHAT": 1}
     (over,) = s.aux_over
     assert (over.used_seconds, over.used_count) == (65 * 60, 1)

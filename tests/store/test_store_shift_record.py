@@ -107,10 +107,12 @@ def test_alerts_are_kept_updated_and_acknowledged(store):
 
 def test_monitor_state_is_saved_per_day_and_replaced(store, db_path):
     assert store.load_monitor_state(DAY) is None
+    assert store.monitor_state_saved_at(DAY) is None
     store.save_monitor_state(DAY, json.dumps({"aux": {"a1": 120}}), at=T0)
-    store.save_monitor_state(DAY, json.dumps({"aux": {"a1": 180}}), at=T0)
+    store.save_monitor_state(DAY, json.dumps({"aux": {"a1": 180}}), at=T0 + timedelta(minutes=7))
     store.save_monitor_state(DAY + timedelta(days=1), "{}", at=T0)
     store.close()
     with Store.open(db_path) as again:  # what a restarted app sees
         assert json.loads(again.load_monitor_state(DAY)) == {"aux": {"a1": 180}}
+        assert again.monitor_state_saved_at(DAY) == T0 + timedelta(minutes=7)  # the last save
         assert again.load_monitor_state(DAY + timedelta(days=1)) == "{}"
