@@ -414,3 +414,6 @@ class MonitorView:
     # agent ids the attendance card counts (the TL's people and anyone logged in without a
     # roster entry); None: no TL windows, everyone
     card_ids: frozenset[str] | None = None
+    # where the TL shift's figures begin when later than the shift's start (rtm was not
+    # running, nor seeded from the store, before): "shift" figures are from here only
+    shift_from: datetime | None = None

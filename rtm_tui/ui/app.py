@@ -317,6 +317,10 @@ class RtmApp(AlertActions, DiffedOutput, App[int]):
         self.trends.record(view, minutes)
         if previous is None or previous.kpis != view.kpis:
             self.gauge_panel.update_kpis(view.kpis, self.trends)
+            shift_from = view.shift_from
+            self.gauge_panel.set_shift_from(
+                shift_from.astimezone(self.settings.tz) if shift_from is not None else None
+            )
         self.gauge_panel.update_attendance(view.attendance)
         if previous is None or previous.open_alerts != view.open_alerts or view.changed_alerts:
             self._show_alerts(view.open_alerts)

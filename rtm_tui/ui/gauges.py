@@ -425,6 +425,7 @@ class GaugePanel(Vertical):
         super().__init__(id=id, classes="-auto")
         self.targets: Mapping[str, KpiTarget] = targets or {}
         self.period = "interval"
+        self.shift_from: datetime | None = None  # local time; None: from the shift's start
         self.mode = "auto"
         self._channels: tuple[str, ...] = ()
         self._kpis: dict[tuple[str, str, str], KpiValue] = {}
@@ -473,7 +474,16 @@ class GaugePanel(Vertical):
         return target_for(self.targets, kpi, scope)
 
     def _period_text(self) -> str:
-        return t("gauge.period_hint", period=t(f"gauge.period.{self.period}"))
+        period = t(f"gauge.period.{self.period}")
+        if self.period == "shift" and self.shift_from is not None:
+            period = t("gauge.period.shift_from", period=period, at=f"{self.shift_from:%H:%M}")
+        return t("gauge.period_hint", period=period)
+
+    def set_shift_from(self, at: datetime | None) -> None:
+        """The TL shift's figures begin at `at` (rtm started after the shift did)."""
+        if at != self.shift_from:
+            self.shift_from = at
+            self.period_label.update(self._period_text())
 
     def gauges(self) -> list[KpiGauge]:
         return list(self.query(KpiGauge))

@@ -35,6 +35,7 @@ from rtm_tui.domain.shift import window_at
 from rtm_tui.domain.types import AgentState, VoiceCounts
 from rtm_tui.i18n.outlook_text import outlook_lines
 from rtm_tui.i18n.plans import suggestion_text
+from rtm_tui.ui.i18n import t
 
 __all__ = ["OutlookView", "gather_outlook", "outlook_lines", "outlook_suggestion", "staffing_suggestion"]
 
@@ -230,7 +231,12 @@ class OutlookView(VerticalScroll, can_focus=True):
             app.log.warning(f"outlook: {exc}")
             self.outlook = None
         width = max(40, min(self.size.width or 80, 120))
-        text = "\n".join(outlook_lines(self.outlook, app.settings.tz, width))
+        lines = outlook_lines(self.outlook, app.settings.tz, width)
+        since = app.view.shift_from if self.outlook is not None and app.view else None
+        if since is not None:  # the shift rows cover what rtm saw
+            at = f"{since.astimezone(app.settings.tz):%H:%M}"
+            lines.insert(1, t("outlook.shift_from", at=at))
+        text = "\n".join(lines)
         self.body.update(Text(text))
 
     def action_more(self, step: int) -> None:

@@ -100,7 +100,14 @@ class ShiftMonitor(Observer, RowBuilder, KpiBuilder, Persistence):
             open_alerts=self.book.active(),
             changed_alerts=tuple(changed),
             card_ids=None if card_rows is rows else frozenset(r.agent_id for r in card_rows),
+            shift_from=self._shift_from(),
         )
+
+    def _shift_from(self) -> datetime | None:
+        since, window = self.shift_since(), self._kpi_window
+        if since is None or window is None or since <= window.start:
+            return None
+        return since
 
     # ------------------------------------------------------------------ the TL's steps
     # Each returns what changed (to record at once); the next view shows it too.
