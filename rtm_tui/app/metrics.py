@@ -446,6 +446,7 @@ class MetricsServer:
         self.port = port
         self.clock = clock
         self.store_path = store_path
+        self.site = site  # the plans counted are this site's (the store's scope)
         self.plans_every = plans_every
         self.registry = CollectorRegistry(auto_describe=False)
         self.collector = RtmCollector(hub, site=site, clock=clock, per_agent=per_agent)
@@ -486,7 +487,7 @@ class MetricsServer:
         if self.store_path is None:
             return
         try:
-            self.hub.plans = read_plan_counts(self.store_path, self.clock.now())
+            self.hub.plans = read_plan_counts(self.store_path, self.clock.now(), site=self.site)
             self.hub.plans_ok = True
         except Exception:  # a busy, missing or damaged file: rtm_plans_up 0, keep going
             self.hub.plans_ok = False

@@ -13,7 +13,8 @@ for the Plans screen and `rtm plans list --mine / --shift`.
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Mapping
+from datetime import date, datetime
 from enum import StrEnum
 
 from .plans import RecoveryPlan
@@ -66,3 +67,29 @@ def in_view(
         return window is not None and in_shift(plan, window)
     return True
 
+
+
+def narrow(
+    args: Mapping[str, object], view: PlanView, who: str = "", window: TlWindow | None = None
+) -> dict[str, object] | None:
+    """The store's `list_plans` arguments `args` (the filter bar's) narrowed to `view`: the
+    TL name for mine, the shift and its days for my shift, both kept with what the bar
+    asks. None: the view and the bar leave nothing to list (mine without a TL name, my
+    shift with none, the bar's shift or dates outside my shift)."""
+    out = dict(args)
+    if view is PlanView.MINE:
+        if not _folded(who):
+            return None
+        out["tl_name"] = who
+    elif view is PlanView.MY_SHIFT:
+        if window is None or out.get("tl_shift") not in (None, window.name):
+            return None
+        out["tl_shift"] = window.name
+        since, until = out.get("since"), out.get("until")
+        first, last = window.day, window.end.date()
+        start = max(since, first) if isinstance(since, date) else first
+        stop = min(until, last) if isinstance(until, date) else last
+        if start > stop:
+            return None
+        out["since"], out["until"] = start, stop
+    return out

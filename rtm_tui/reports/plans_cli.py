@@ -74,7 +74,12 @@ def _run(args: argparse.Namespace, settings: Any) -> int:
         raise UsageError("--format xlsx writes a file: give it with --output FILE.xlsx")
     status = _status(getattr(args, "status", None))
     set_language(settings.site.language)  # the printed form and the CSV in the site's words
-    with Store.open_url(settings.store_url(), password=settings.store_password()) as store:
+    with Store.open_url(
+        settings.store_url(),
+        password=settings.store_password(),
+        site=settings.site.name,
+        tl_name=settings.site.tl_name,
+    ) as store:
         if command == "list":
             return _list(store, store.path, since, until, status, now, tz)
         if command == "export":

@@ -25,9 +25,12 @@ class PlanCounts:
     overdue: int = 0
 
 
-def read_plan_counts(path: Path, now: datetime, *, busy_timeout: float = 1.0) -> PlanCounts:
-    """Counts of the plans in the database at `path` (not created when missing: raises
-    StoreError). Overdue as `Store.overdue_plans`: not verified and past its due time."""
+def read_plan_counts(
+    path: Path, now: datetime, *, site: str = "", busy_timeout: float = 1.0
+) -> PlanCounts:
+    """Counts of the site's plans in the database at `path` (not created when missing:
+    raises StoreError). Overdue as `Store.overdue_plans`: not verified and past its due
+    time."""
     path = Path(path).expanduser()
     if not path.is_file():
         raise StoreError("io", f"no database at {path}")
@@ -39,10 +42,13 @@ def read_plan_counts(path: Path, now: datetime, *, busy_timeout: float = 1.0) ->
         raise store_error(exc, path, "read the plan counts") from exc
     try:
         by_status = {str(s): 0 for s in PlanStatus}
-        for status, count in conn.execute("SELECT status, COUNT(*) FROM plans GROUP BY status"):
+        for status, count in conn.execute(
+            "SELECT status, COUNT(*) FROM plans WHERE site = ? GROUP BY status", (site,)
+        ):
             by_status[str(status)] = int(count)
         row = conn.execute(
-            "SELECT COUNT(*) FROM plans WHERE status != 'verified' AND due_ts < ?", (ts(now),)
+            "SELECT COUNT(*) FROM plans WHERE site = ? AND status != 'verified' AND due_ts < ?",
+            (site, ts(now)),
         ).fetchone()
         return PlanCounts(by_status, int(row[0]))
     except sqlite3.Error as exc:

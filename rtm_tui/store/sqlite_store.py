@@ -294,6 +294,7 @@ class Store:
         busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
         site: str = UNLABELLED_SITE,
         tl_name: str = "",
+        adopt: bool = True,
     ) -> Store:
         """Like `open`, but a database that cannot be opened now (folder missing or
         unwritable, disk full) gives a Store that says so (`health`, an `open_failed`
@@ -301,10 +302,18 @@ class Store:
         fixed. Until then every call raises the StoreError of the last attempt."""
         path = Path(path).expanduser()
         try:
-            return cls.open(path, busy_timeout=busy_timeout, site=site, tl_name=tl_name)
+            return cls.open(
+                path, busy_timeout=busy_timeout, site=site, tl_name=tl_name, adopt=adopt
+            )
         except StoreError as exc:
             return cls(
-                None, path, busy_timeout=busy_timeout, open_error=exc, site=site, tl_name=tl_name
+                None,
+                path,
+                busy_timeout=busy_timeout,
+                open_error=exc,
+                site=site,
+                tl_name=tl_name,
+                adopt=adopt,
             )
 
     @classmethod
@@ -317,6 +326,7 @@ class Store:
         retry: bool = False,
         site: str = UNLABELLED_SITE,
         tl_name: str = "",
+        adopt: bool = True,
     ) -> Store:
         """The store `url` names: `postgresql://user@host/db` (the shared database;
         `password` apart, never in the URL), or `sqlite:PATH` / a plain path (this file).
@@ -326,12 +336,19 @@ class Store:
             from rtm_tui.store.pg_store import open_pg  # psycopg only when it is used
 
             return open_pg(
-                url, password, busy_timeout=busy_timeout, retry=retry, site=site, tl_name=tl_name
+                url,
+                password,
+                busy_timeout=busy_timeout,
+                retry=retry,
+                site=site,
+                tl_name=tl_name,
+                adopt=adopt,
             )
         path = url.removeprefix("sqlite:")
+        who: dict[str, Any] = {"site": site, "tl_name": tl_name, "adopt": adopt}
         if retry:
-            return cls.open_or_retry(path, busy_timeout=busy_timeout, site=site, tl_name=tl_name)
-        return cls.open(path, busy_timeout=busy_timeout, site=site, tl_name=tl_name)
+            return cls.open_or_retry(path, busy_timeout=busy_timeout, **who)
+        return cls.open(path, busy_timeout=busy_timeout, **who)
 
     @staticmethod
     def _connect(path: Path, busy_timeout: float) -> tuple[sqlite3.Connection, bool]:

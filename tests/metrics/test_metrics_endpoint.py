@@ -244,7 +244,8 @@ async def test_plans_by_status_and_overdue_from_the_store(tmp_path) -> None:
     from rtm_tui.store import Store
 
     path = tmp_path / "rtm.sqlite3"
-    store = Store.open(path)
+    settings = metrics_settings()
+    store = Store.open(path, site=settings.site.name)  # as the app opens it: its site's plans
     base = dict(
         created_at=MORNING - timedelta(hours=2),
         date=MORNING.date(),
@@ -264,7 +265,6 @@ async def test_plans_by_status_and_overdue_from_the_store(tmp_path) -> None:
     store.save_plan(late, "Rina")
     second = store.save_plan(later, "Rina")
     store.set_status(second.id, "in_progress", "Rina", MORNING)
-    settings = metrics_settings()
     app, _sim, server = metrics_app(settings, agents=10, store=store, store_path=path)
     try:
         async with app.run_test(size=SIZE) as pilot:

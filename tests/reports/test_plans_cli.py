@@ -26,6 +26,7 @@ JKT = ZoneInfo("Asia/Jakarta")
 # A fixed clock, never the wall clock: with "now" read from the wall, a plan filed 30 minutes
 # ago fell on yesterday whenever the suite ran between 00:00 and 00:30 WIB.
 NOW = datetime(2026, 11, 18, 10, 0, tzinfo=JKT)
+SITE = "CC Bandung"  # [site] name: the CLI reads and writes this site's records
 
 
 def main(argv: list[str], now: datetime = NOW) -> int:
@@ -56,11 +57,11 @@ def setup(tmp_path):
     db = tmp_path / "data" / "rtm.sqlite3"
     config = tmp_path / "config.toml"
     config.write_text(
-        f'[site]\nname = "CC Bandung"\ntimezone = "Asia/Jakarta"\n\n'
+        f'[site]\nname = "{SITE}"\ntimezone = "Asia/Jakarta"\n\n'
         f"[storage]\ndatabase = '{db}'\n",
         encoding="utf-8",
     )
-    with Store.open(db) as store:
+    with Store.open(db, site=SITE) as store:
         old = store.save_plan(_plan(NOW - timedelta(days=800), note="old"), "Rina")
         mid = store.save_plan(_plan(NOW - timedelta(days=10), kpi="abandon", note="mid"), "Rina")
         store.set_status(mid.id, PlanStatus.DONE, "Rina", NOW - timedelta(days=10))
@@ -168,11 +169,11 @@ def test_purge_refuses_below_two_years_and_dry_run_deletes_nothing(setup, capsys
     assert "730d" in capsys.readouterr().err
     assert main(["plans", "purge", "--config", str(config), "--dry-run"]) == 0
     assert "1 plan(s)" in capsys.readouterr().out
-    with Store.open(db) as store:
+    with Store.open(db, site=SITE) as store:
         assert len(store.list_plans()) == 3
     assert main(["plans", "purge", "--config", str(config), "--older-than", "2y"]) == 0
     assert "deleted 1 plan(s)" in capsys.readouterr().out
-    with Store.open(db) as store:
+    with Store.open(db, site=SITE) as store:
         assert [p.note for p in store.list_plans()] == ["mid", "new"]
         assert store.get_plan(plans["old"].id) is None
 
