@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -195,3 +196,31 @@ def test_a_store_failure_exits_1_with_the_reason(tmp_path, capsys):
     config.write_text(f"[storage]\ndatabase = '{db}'\n", encoding="utf-8")
     assert main(["plans", "list", "--config", str(config)]) == 1
     assert "damaged or not an rtm database" in capsys.readouterr().err
+
+
+def test_list_mine_and_shift_and_never_another_sites(setup, capsys):
+    config, db, plans = setup
+    with Store.open(db, site=SITE) as store:
+        sari = _plan(NOW - timedelta(hours=2), note="sari's")
+        store.save_plan(replace(sari, tl_name="Sari", tl_shift="pagi"), "Sari")
+    with Store.open(db, site="CC Jakarta") as other:
+        other.save_plan(_plan(NOW - timedelta(minutes=10), note="jakarta's"), "Rina")
+
+    def ids(*extra: str) -> list[str]:
+        assert main(["plans", "list", "--config", str(config), *extra]) == 0
+        return [line.split()[0] for line in capsys.readouterr().out.splitlines()[1:]]
+
+    new, mid, old = (str(plans[k].id) for k in ("new", "mid", "old"))
+    sari_id = str(plans["new"].id + 1)
+    assert ids() == [old, mid, sari_id, new]  # the site's, not Jakarta's
+    named = config.read_text().replace(f'name = "{SITE}"', f'name = "{SITE}"\ntl_name = "rina"')
+    config.write_text(named)
+    assert ids("--mine") == [old, mid, new]
+    assert ids("--shift") == [sari_id, new]  # pagi, today (10:00)
+    with pytest.raises(SystemExit) as refused:  # one or the other
+        main(["plans", "list", "--config", str(config), "--mine", "--shift"])
+    assert refused.value.code == 2 and "not allowed with" in capsys.readouterr().err
+    args = ["--shift", "--since", _days_ago(1), "--until", _days_ago(1)]
+    assert main(["plans", "list", "--config", str(config), *args]) == 0
+    out, err = capsys.readouterr()
+    assert out == "" and "No recovery plans of my shift (pagi 2026-11-18)" in err
