@@ -19,10 +19,11 @@ Keys: `/` filters (tab between since, until, status, KPI, shift; enter or escape
 the list), `m` cycles all / mine / my shift (`domain.plan_views`: all the site's plans by
 default, so the next TL reads the previous TL's; mine = filed under the TL's name, the
 configured one or else the one remembered from the last plan; my shift = the TL shift
-that has begun, from `tl_shift_times`), up/down pick a plan, `n` moves it to its next status (open -> in progress ->
-done), `b` takes a done plan back to in progress, `v` verifies a done plan (shows the KPI
-now, for the plan's period, beside its value when filed; the TL chooses achieved, not
-achieved or override, names the verifier, writes a note; ctrl+s records), `escape` back.
+that has begun, from `tl_shift_times`), up/down pick a plan, `n` moves it to its next
+status (open -> in progress -> done), `b` takes a done plan back to in progress, `v`
+verifies a done plan (shows the KPI now, for the plan's period, beside its value when
+filed; the TL chooses achieved, not achieved or override, names the verifier, writes a
+note; ctrl+s records), `escape` back.
 Overdue plans (past the latest action's due time, not verified) are shown in red.
 """
 
@@ -532,8 +533,9 @@ class PlansScreen(ModalScreen[None]):
         if not self.is_current or (ok, args, who, window) != self._listing():
             return  # a filter changed meanwhile: that reload wins
         plans = self._pick(listed, who, window)
-        self._shown_view = view_text(self.view, who, window)
-        if self._sorted(plans) != self.plans:
+        words = view_text(self.view, who, window)  # my shift turns at the handover
+        if self._sorted(plans) != self.plans or words != self._shown_view:
+            self._shown_view = words
             self._show(plans, None)
 
     def _sorted(self, plans: list[RecoveryPlan]) -> list[RecoveryPlan]:
