@@ -124,6 +124,13 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--since")
     c.add_argument("--until")
     c.add_argument("--status")
+    whose = c.add_mutually_exclusive_group()
+    whose.add_argument(
+        "--mine", action="store_true", help="only plans under [site] tl_name (else the last TL's)"
+    )
+    whose.add_argument(
+        "--shift", action="store_true", help="only the plans of the TL shift that has begun"
+    )
     c = psub.add_parser(
         "export", help="export plans as csv, xlsx or md (a printable Form Recovery Plan)"
     )

@@ -1245,4 +1245,14 @@ TEXT: dict[str, str] = {
     "plans.cli.col.tl": "TL",
     "plan.scope_all": "All queues and channels",
     "plan.scope_all_short": "All",
+    # issue 15: whose plans the list shows (m), the site's records
+    "plans.view.all": "all the site's plans",
+    "plans.view.mine": "mine ({name})",
+    "plans.view.mine_nobody": "mine: no TL name known (set [site] tl_name)",
+    "plans.view.my_shift": "my shift ({shift} {day})",
+    "plans.view.my_shift_none": "my shift: no TL shifts configured",
+    "key.plans_view": "All/mine/shift",
+    "help.plans.view": "Whose plans: all the site's / mine / my TL shift",
+    "plans.cli.none_view": "No recovery plans of {view} in {path}",
+    "store.unlabelled": "{path} holds records from before rtm knew sites, and site '{detail}' uses it too: rtm cannot tell whose they are, so it does not show them (README, Several TLs)",
 }

@@ -1244,4 +1244,14 @@ TEXT: dict[str, str] = {
     "plans.cli.col.tl": "TL",
     "plan.scope_all": "Semua antrean dan channel",
     "plan.scope_all_short": "Semua",
+    # issue 15: plan siapa yang ditampilkan (m), catatan site
+    "plans.view.all": "semua plan site",
+    "plans.view.mine": "milik saya ({name})",
+    "plans.view.mine_nobody": "milik saya: nama TL belum diketahui (isi [site] tl_name)",
+    "plans.view.my_shift": "shift saya ({shift} {day})",
+    "plans.view.my_shift_none": "shift saya: shift TL belum diatur",
+    "key.plans_view": "Semua/saya/shift",
+    "help.plans.view": "Plan siapa: semua plan site / milik saya / shift TL saya",
+    "plans.cli.none_view": "Tidak ada recovery plan {view} di {path}",
+    "store.unlabelled": "{path} berisi catatan dari sebelum rtm mengenal site, dan site '{detail}' juga memakainya: rtm tidak dapat mengetahui milik siapa, jadi tidak ditampilkan (README, Several TLs)",
 }

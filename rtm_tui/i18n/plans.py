@@ -10,6 +10,7 @@ from datetime import date, datetime, tzinfo
 
 from rtm_tui.domain.format import count_label, fmt_counts, fmt_duration, fmt_when
 from rtm_tui.domain.plan_draft import Suggestion, kpi_label
+from rtm_tui.domain.plan_views import PlanView
 from rtm_tui.domain.plans import (
     ROOT_CAUSE_LABELS,
     STATUS_LABELS,
@@ -18,6 +19,7 @@ from rtm_tui.domain.plans import (
     RecoveryPlan,
     RootCause,
 )
+from rtm_tui.domain.shift import TlWindow
 from rtm_tui.i18n import t
 
 
@@ -45,6 +47,18 @@ def scope_text(plan: RecoveryPlan, team: bool = True) -> str:
         return t("plan.scope_all" if team else "plan.scope_all_short")
     label = plan.scope_label or plan.scope
     return f"{label} · {plan.team}" if team and plan.team else label
+
+
+def view_text(view: PlanView, who: str = "", window: TlWindow | None = None) -> str:
+    """Whose plans a list shows: "all the site's plans", "mine (Rina)", "my shift (pagi
+    2025-03-10)", or why mine / my shift is empty."""
+    if view is PlanView.MINE:
+        return t("plans.view.mine", name=who) if who.strip() else t("plans.view.mine_nobody")
+    if view is PlanView.MY_SHIFT:
+        if window is None:
+            return t("plans.view.my_shift_none")
+        return t("plans.view.my_shift", shift=window.name, day=window.day.isoformat())
+    return t("plans.view.all")
 
 
 def shift_label(shift: str) -> str:

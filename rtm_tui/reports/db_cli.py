@@ -77,7 +77,8 @@ def _migrate(args: argparse.Namespace, settings: Any) -> int:
     url = args.url or settings.store_url()
     password = _password(args, settings, url)
     found = _found_version(url, password)
-    with Store.open_url(url, password=password) as store:
+    # opened as the config's site: rows kept before sites become that site's (its records)
+    with Store.open_url(url, password=password, site=settings.site.name) as store:
         where, now = store.path, store.schema_version
     if found == now:
         print(f"rtm db: {where} is at schema version {now}, this rtm's: nothing to do")
@@ -103,7 +104,8 @@ def _copy(args: argparse.Namespace, settings: Any) -> int:
             f"{t.already:>7} already there  ({t.before} -> {t.after} in the database)"
         )
 
-    with Store.open_url(url, password=password) as target:
+    # the file's rows from before sites are copied as the config's site's
+    with Store.open_url(url, password=password, site=settings.site.name) as target:
         print(f"rtm db: copying {path} into {target.path}")
         report = copy_sqlite(path, target, progress=said)
     for t in report.tables:

@@ -125,7 +125,12 @@ def _run(args: argparse.Namespace, settings: Any) -> int:
         interval_minutes=settings.staffing.interval_minutes,
         tl_shifts=shifts,
     )
-    with Store.open_url(settings.store_url(), password=settings.store_password()) as store:
+    with Store.open_url(
+        settings.store_url(),
+        password=settings.store_password(),
+        site=settings.site.name,
+        tl_name=settings.site.tl_name,
+    ) as store:
         summary = build_shift_summary(
             store,
             day=day,

@@ -1,11 +1,13 @@
 """`rtm plans list|export|purge`: recovery plans from the command line.
 
     rtm plans list [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--status open|in_progress|
-                   done|verified|overdue]
+                   done|verified|overdue] [--mine | --shift]
     rtm plans export --format csv|xlsx|md [--since] [--until] [--output FILE]
     rtm plans purge --older-than 730d [--dry-run]
 
-Dates are site days (the site timezone), both ends included. Exit codes: 0 done,
+Dates are site days (the site timezone), both ends included. The site's plans only
+(`[site] name`); `--mine`: filed under `[site] tl_name` (else the name on the site's last
+plan), `--shift`: of the TL shift that has begun (`domain.plan_views`). Exit codes: 0 done,
 1 the database failed (message says why), 2 bad arguments or a refused purge.
 """
 
@@ -18,9 +20,10 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from rtm_tui.domain.plan_views import PlanView, in_view, narrow, shift_of
 from rtm_tui.domain.plans import PlanError, is_overdue, plan_due
 from rtm_tui.i18n import set_language, t
-from rtm_tui.i18n.plans import kpi_text
+from rtm_tui.i18n.plans import kpi_text, view_text
 from rtm_tui.reports.cli_args import UsageError, parse_age, parse_day
 from rtm_tui.reports.exports import (
     fmt_value,
@@ -74,9 +77,26 @@ def _run(args: argparse.Namespace, settings: Any) -> int:
         raise UsageError("--format xlsx writes a file: give it with --output FILE.xlsx")
     status = _status(getattr(args, "status", None))
     set_language(settings.site.language)  # the printed form and the CSV in the site's words
-    with Store.open_url(settings.store_url(), password=settings.store_password()) as store:
+    with Store.open_url(
+        settings.store_url(),
+        password=settings.store_password(),
+        site=settings.site.name,
+        tl_name=settings.site.tl_name,
+    ) as store:
         if command == "list":
-            return _list(store, store.path, since, until, status, now, tz)
+            view = (
+                PlanView.MINE
+                if getattr(args, "mine", False)
+                else PlanView.MY_SHIFT
+                if getattr(args, "shift", False)
+                else PlanView.ALL
+            )
+            shifts = {name: (s.start, s.end) for name, s in settings.site.tl_shifts.items()}
+            who = settings.site.tl_name
+            if view is PlanView.MINE and not who.strip():
+                who = store.last_tl_name()
+            window = shift_of(shifts, now) if view is PlanView.MY_SHIFT else None
+            return _list(store, store.path, since, until, status, now, tz, (view, who, window))
         if command == "export":
             return _export(store, args, since, until, now, tz, settings.site.name)
         if command == "purge":
@@ -92,13 +112,25 @@ def _list(
     status: str | None,
     now: datetime,
     tz: Any,
+    whose: tuple[PlanView, str, Any] = (PlanView.ALL, "", None),
 ) -> int:
-    if status == "overdue":
-        plans = [p for p in store.list_plans(since=since, until=until) if is_overdue(p, now)]
-    else:
-        plans = store.list_plans(since=since, until=until, status=status)
+    view, who, window = whose
+    bar: dict[str, object] = {"since": since, "until": until}
+    if status != "overdue":
+        bar["status"] = status
+    args = narrow(bar, view, who, window)
+    listed = [] if args is None else store.list_plans(**args)  # type: ignore[arg-type]
+    plans = [
+        p
+        for p in listed
+        if in_view(p, view, who, window) and (status != "overdue" or is_overdue(p, now))
+    ]
     if not plans:
-        print(t("plans.cli.none", path=path), file=sys.stderr)
+        if view is PlanView.ALL:
+            print(t("plans.cli.none", path=path), file=sys.stderr)
+        else:
+            words = view_text(view, who, window)
+            print(t("plans.cli.none_view", view=words, path=path), file=sys.stderr)
         return 0
     header = tuple(t(f"plans.cli.col.{c}") for c in _LIST_COLUMNS)
     rows = [

@@ -2,9 +2,11 @@
 and the shift record (KPI values per interval, observed agent events, alerts, the
 monitor's restart state).
 
-    store = Store.open(settings.database_path())
-    store = Store.open_url(settings.store_url(), password=settings.store_password())
+    store = Store.open(settings.database_path(), site="CC Bandung", tl_name="Rina")
+    store = Store.open_url(settings.store_url(), password=settings.store_password(),
+                           site=settings.site.name, tl_name=settings.site.tl_name)
                                                       # SQLite or the shared PostgreSQL
+    # every read is the site's records only, every write names the site (migration 10)
     plan = store.save_plan(plan, who="Rina")          # insert; id is set
     store.set_status(plan.id, PlanStatus.IN_PROGRESS, "Rina", now)
 

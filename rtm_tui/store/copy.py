@@ -2,6 +2,9 @@
 `rtm db copy` does: every table, in the order the migrations created them, in one write
 transaction on the target (all or nothing).
 
+Every row keeps the site that wrote it; a row kept before sites (site '', migration 10)
+gets the target store's site (`[site] name` of whoever copies): the file is that site's.
+
 Several TLs' files can go into one database: rows get the target's ids (a plan's actions
 and history follow their plan: any `<table>_id` column is mapped to the new id of that
 table's row). A row already there is skipped, not doubled, so copying the same file twice
@@ -24,12 +27,13 @@ from pathlib import Path
 from typing import Any
 
 from rtm_tui.store.errors import StoreError, store_error
+from rtm_tui.store.schema import UNLABELLED_SITE
 from rtm_tui.store.sqlite_store import Store
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_PLAN_KEY = ("created_at", "tl_name", "kpi", "scope", "interval_start")
-_FIND_PLAN = """SELECT id FROM plans WHERE created_at = ? AND tl_name = ? AND kpi = ?
-    AND scope = ? AND interval_start = ?"""
+_PLAN_KEY = ("site", "created_at", "tl_name", "kpi", "scope", "interval_start")
+_FIND_PLAN = """SELECT id FROM plans WHERE site = ? AND created_at = ? AND tl_name = ?
+    AND kpi = ? AND scope = ? AND interval_start = ?"""
 # what the target keeps of its own: not copied from a file
 _SKIP_TABLES = frozenset({"schema_version"})
 
@@ -106,7 +110,7 @@ def copy_sqlite(
         tables = _source_tables(src)
         with target._write("copy the records into the database") as conn:
             for table, columns, has_id in tables:
-                done = _copy_table(src, conn, table, columns, has_id, ids)
+                done = _copy_table(src, conn, table, columns, has_id, ids, target.site)
                 report.tables.append(done)
                 if progress is not None:
                     progress(done)
@@ -125,6 +129,7 @@ def _copy_table(
     columns: list[str],
     has_id: bool,
     ids: dict[str, dict[int, int]],
+    site: str,
 ) -> TableCopy:
     done = TableCopy(table)
     count = f"SELECT COUNT(*) FROM {table}"  # noqa: S608  # a checked name
@@ -146,6 +151,8 @@ def _copy_table(
     for row in src.execute(select):
         done.source += 1
         values = dict(zip(columns, row, strict=True))
+        if values.get("site", None) == UNLABELLED_SITE:
+            values["site"] = site  # the file's rows from before sites: the copier's site
         skip = False
         for column, mapping in refs.items():
             old = values[column]
@@ -178,16 +185,35 @@ def _copy_table(
 def _check_plans(
     path: Path, target: Store, plan_ids: dict[int, int], sample: int, report: CopyReport
 ) -> None:
+    """Each sampled plan read back through the source (as the site that wrote it) and the
+    target (as the site it was copied for) reads the same, history included."""
     olds = sorted(plan_ids)
     if sample and len(olds) > sample:
         step = len(olds) / sample
         olds = sorted({olds[int(i * step)] for i in range(sample)} | {olds[-1]})
-    with Store.open(path) as source:
+    src = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        sites = {int(r[0]): str(r[1]) for r in src.execute("SELECT id, site FROM plans")}
+    finally:
+        src.close()
+    sources: dict[str, Store] = {}
+    try:
         for old in olds:
+            site = sites.get(old, UNLABELLED_SITE)
+            if site not in sources:  # read as that site, and adopt nothing in the file
+                sources[site] = Store.open(path, site=site, adopt=False)
+            source = sources[site]
             want = source.get_plan(old)
-            got = target.get_plan(plan_ids[old])
+            new = plan_ids[old]
+            copied_as = site or target.site
+            with target._read("read the copied plan back") as conn:
+                got = target._load_plan(conn, new, site=copied_as)
+                history = target._history(conn, new, copied_as)
             report.plans_checked += 1
             if want is None or got is None or dataclasses.replace(want, id=got.id) != got:
-                report.mismatches.append(f"plan #{old} (now #{plan_ids[old]}) reads back different")
-            elif len(source.plan_history(old)) != len(target.plan_history(got.id or 0)):
+                report.mismatches.append(f"plan #{old} (now #{new}) reads back different")
+            elif len(source.plan_history(old)) != len(history):
                 report.mismatches.append(f"plan #{old}: its history did not all arrive")
+    finally:
+        for store in sources.values():
+            store.close()

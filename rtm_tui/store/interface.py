@@ -31,6 +31,7 @@ class PlanStore(Protocol):
         status: PlanStatus | str | None = None,
         kpi: str | None = None,
         tl_shift: str | None = None,
+        tl_name: str | None = None,
     ) -> list[RecoveryPlan]: ...
 
     def plan_history(self, plan_id: int) -> list[PlanChange]: ...

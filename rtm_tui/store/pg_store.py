@@ -36,7 +36,7 @@ from rtm_tui.store.pg_engine import (
     pg_store_error,
     schema_version,
 )
-from rtm_tui.store.schema import SCHEMA_VERSION
+from rtm_tui.store.schema import SCHEMA_VERSION, UNLABELLED_SITE
 from rtm_tui.store.sqlite_store import DEFAULT_BUSY_TIMEOUT, Store
 
 # StoreEvent kinds of a shared database (beside `writable`, as on SQLite)
@@ -63,10 +63,20 @@ class PgStore(Store):
         busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
         read_only: bool = False,
         open_error: StoreError | None = None,
+        site: str = UNLABELLED_SITE,
+        tl_name: str = "",
+        adopt: bool = True,
     ) -> None:
         self.target = target
         self._pg = conn
-        super().__init__(None, Path(target.display), busy_timeout=busy_timeout)
+        super().__init__(
+            None,
+            Path(target.display),
+            busy_timeout=busy_timeout,
+            site=site,
+            tl_name=tl_name,
+            adopt=adopt,
+        )
         self._read_only = read_only
         self._open_error = open_error
         if open_error is not None:
@@ -76,18 +86,41 @@ class PgStore(Store):
 
     @classmethod
     def open_target(
-        cls, target: PgTarget, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT, retry: bool = False
+        cls,
+        target: PgTarget,
+        *,
+        busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+        retry: bool = False,
+        site: str = UNLABELLED_SITE,
+        tl_name: str = "",
+        adopt: bool = True,
     ) -> PgStore:
         """Connect and migrate; StoreError if it cannot, or with `retry` a store that says
-        so and tries again at each use."""
+        so and tries again at each use. `site`, `tl_name`, `adopt`: as `Store.open`."""
         check_url(target.url)
         try:
             conn, read_only = cls._connect_pg(target, busy_timeout)
         except StoreError as exc:
             if not retry:
                 raise
-            return cls(None, target, busy_timeout=busy_timeout, open_error=exc)
-        return cls(conn, target, busy_timeout=busy_timeout, read_only=read_only)
+            return cls(
+                None,
+                target,
+                busy_timeout=busy_timeout,
+                open_error=exc,
+                site=site,
+                tl_name=tl_name,
+                adopt=adopt,
+            )
+        return cls(
+            conn,
+            target,
+            busy_timeout=busy_timeout,
+            read_only=read_only,
+            site=site,
+            tl_name=tl_name,
+            adopt=adopt,
+        )
 
     @staticmethod
     def _connect_pg(target: PgTarget, busy_timeout: float) -> tuple[PgConnection, bool]:
@@ -193,6 +226,7 @@ class PgStore(Store):
         self, begin: str, doing: str, *, write: bool
     ) -> Iterator[object]:
         with self._lock:
+            self._adopt_once()
             conn = self._begin(write, doing)
             raw = conn.raw
             try:
@@ -248,7 +282,18 @@ def open_pg(
     *,
     busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
     retry: bool = False,
+    site: str = UNLABELLED_SITE,
+    tl_name: str = "",
+    adopt: bool = True,
 ) -> Store:
     return cast(
-        Store, PgStore.open_target(PgTarget(url, password), busy_timeout=busy_timeout, retry=retry)
+        Store,
+        PgStore.open_target(
+            PgTarget(url, password),
+            busy_timeout=busy_timeout,
+            retry=retry,
+            site=site,
+            tl_name=tl_name,
+            adopt=adopt,
+        ),
     )

@@ -214,9 +214,167 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         )""",
         "CREATE INDEX excuses_day ON excuses(day, start_ts)",
     ),
+    # 10: several sites on one database. Every plan, alert (and its steps), excuse and
+    # shift record names the site that wrote it (`[site] name`); the shift record also
+    # the TL whose rtm recorded it (plans have tl_name, alerts acked_by, excuses who).
+    # Rows kept before get site '' ("not labelled yet"): a store opened with its site
+    # adopts them (sqlite_store.Store._adopt, docs/DECISIONS.md). Tables whose key must
+    # hold the site are rebuilt (create, copy, drop, rename, index), the portable way.
+    (
+        "ALTER TABLE plans ADD COLUMN site TEXT NOT NULL DEFAULT ''",
+        "DROP INDEX plans_date",
+        "CREATE INDEX plans_date ON plans(site, date)",
+        "DROP INDEX plans_due",
+        "CREATE INDEX plans_due ON plans(site, status, due_ts)",
+        "ALTER TABLE excuses ADD COLUMN site TEXT NOT NULL DEFAULT ''",
+        "DROP INDEX excuses_day",
+        "CREATE INDEX excuses_day ON excuses(site, day, start_ts)",
+        # alerts: unique per site
+        """CREATE TABLE alerts_v10 (
+            id INTEGER PRIMARY KEY,
+            site TEXT NOT NULL DEFAULT '',
+            tl_name TEXT NOT NULL DEFAULT '',
+            day TEXT NOT NULL,
+            key TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            severity TEXT NOT NULL,
+            at TEXT NOT NULL,
+            at_ts REAL NOT NULL,
+            message TEXT NOT NULL,
+            agent_id TEXT,
+            code TEXT,
+            kpi TEXT,
+            scope TEXT,
+            value REAL,
+            limit_value REAL,
+            acknowledged_at TEXT,
+            what TEXT NOT NULL DEFAULT '',
+            params TEXT NOT NULL DEFAULT '{}',
+            condition TEXT NOT NULL DEFAULT '',
+            state TEXT NOT NULL DEFAULT 'open',
+            acked_by TEXT NOT NULL DEFAULT '',
+            snoozed_until TEXT,
+            snooze_reason TEXT NOT NULL DEFAULT '',
+            resolved_at TEXT,
+            resolution TEXT NOT NULL DEFAULT '',
+            UNIQUE (site, key, at_ts)
+        )""",
+        """INSERT INTO alerts_v10 (id, site, tl_name, day, key, kind, severity, at, at_ts,
+            message, agent_id, code, kpi, scope, value, limit_value, acknowledged_at, what,
+            params, condition, state, acked_by, snoozed_until, snooze_reason, resolved_at,
+            resolution)
+        SELECT id, '', '', day, key, kind, severity, at, at_ts, message, agent_id, code, kpi,
+            scope, value, limit_value, acknowledged_at, what, params, condition, state,
+            acked_by, snoozed_until, snooze_reason, resolved_at, resolution FROM alerts""",
+        "DROP TABLE alerts",
+        "ALTER TABLE alerts_v10 RENAME TO alerts",
+        "CREATE INDEX alerts_day ON alerts(site, day, at_ts)",
+        "-- PostgreSQL only: new alerts' ids go on after the copied ones",
+        # alert steps: unique per site
+        """CREATE TABLE alert_steps_v10 (
+            id INTEGER PRIMARY KEY,
+            site TEXT NOT NULL DEFAULT '',
+            alert_key TEXT NOT NULL,
+            raised_ts REAL NOT NULL,
+            step TEXT NOT NULL,
+            at TEXT NOT NULL,
+            at_ts REAL NOT NULL,
+            who TEXT NOT NULL DEFAULT '',
+            until TEXT,
+            reason TEXT NOT NULL DEFAULT '',
+            UNIQUE (site, alert_key, raised_ts, step, at_ts)
+        )""",
+        """INSERT INTO alert_steps_v10 (id, site, alert_key, raised_ts, step, at, at_ts, who,
+            until, reason)
+        SELECT id, '', alert_key, raised_ts, step, at, at_ts, who, until, reason
+        FROM alert_steps""",
+        "DROP TABLE alert_steps",
+        "ALTER TABLE alert_steps_v10 RENAME TO alert_steps",
+        "-- PostgreSQL only: new steps' ids go on after the copied ones",
+        # the shift record: keyed by site
+        """CREATE TABLE interval_kpis_v10 (
+            site TEXT NOT NULL DEFAULT '',
+            tl_name TEXT NOT NULL DEFAULT '',
+            day TEXT NOT NULL,
+            kpi TEXT NOT NULL,
+            scope TEXT NOT NULL,
+            period TEXT NOT NULL,
+            period_start TEXT NOT NULL,
+            period_ts REAL NOT NULL,
+            value REAL,
+            status TEXT NOT NULL,
+            counts TEXT NOT NULL DEFAULT '{}',
+            PRIMARY KEY (site, kpi, scope, period, period_ts)
+        )""",
+        """INSERT INTO interval_kpis_v10 (site, tl_name, day, kpi, scope, period,
+            period_start, period_ts, value, status, counts)
+        SELECT '', '', day, kpi, scope, period, period_start, period_ts, value, status, counts
+        FROM interval_kpis""",
+        "DROP TABLE interval_kpis",
+        "ALTER TABLE interval_kpis_v10 RENAME TO interval_kpis",
+        "CREATE INDEX interval_kpis_day ON interval_kpis(site, day, period_ts)",
+        """CREATE TABLE agent_events_v10 (
+            site TEXT NOT NULL DEFAULT '',
+            tl_name TEXT NOT NULL DEFAULT '',
+            day TEXT NOT NULL,
+            agent_id TEXT NOT NULL,
+            at TEXT NOT NULL,
+            at_ts REAL NOT NULL,
+            state TEXT NOT NULL,
+            aux_code TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (site, agent_id, at_ts, state, aux_code)
+        )""",
+        """INSERT INTO agent_events_v10 (site, tl_name, day, agent_id, at, at_ts, state,
+            aux_code)
+        SELECT '', '', day, agent_id, at, at_ts, state, aux_code FROM agent_events""",
+        "DROP TABLE agent_events",
+        "ALTER TABLE agent_events_v10 RENAME TO agent_events",
+        "CREATE INDEX agent_events_day ON agent_events(site, day, at_ts)",
+        """CREATE TABLE monitor_state_v10 (
+            site TEXT NOT NULL DEFAULT '',
+            tl_name TEXT NOT NULL DEFAULT '',
+            day TEXT NOT NULL,
+            state TEXT NOT NULL,
+            saved_at TEXT NOT NULL,
+            PRIMARY KEY (site, day)
+        )""",
+        """INSERT INTO monitor_state_v10 (site, tl_name, day, state, saved_at)
+        SELECT '', '', day, state, saved_at FROM monitor_state""",
+        "DROP TABLE monitor_state",
+        "ALTER TABLE monitor_state_v10 RENAME TO monitor_state",
+        """CREATE TABLE rosters_v10 (
+            site TEXT NOT NULL DEFAULT '',
+            tl_name TEXT NOT NULL DEFAULT '',
+            day TEXT NOT NULL,
+            roster TEXT NOT NULL,
+            saved_at TEXT NOT NULL,
+            PRIMARY KEY (site, day)
+        )""",
+        """INSERT INTO rosters_v10 (site, tl_name, day, roster, saved_at)
+        SELECT '', '', day, roster, saved_at FROM rosters""",
+        "DROP TABLE rosters",
+        "ALTER TABLE rosters_v10 RENAME TO rosters",
+    ),
 )
 
+# The tables that name their site (migration 10), with the columns that, beside the site,
+# make a row unique (none: only its id). What a store adopts when it opens (`Store._adopt`).
+SITE_TABLES: dict[str, tuple[str, ...]] = {
+    "plans": (),
+    "excuses": (),
+    "alerts": ("key", "at_ts"),
+    "alert_steps": ("alert_key", "raised_ts", "step", "at_ts"),
+    "interval_kpis": ("kpi", "scope", "period", "period_ts"),
+    "agent_events": ("agent_id", "at_ts", "state", "aux_code"),
+    "monitor_state": ("day",),
+    "rosters": ("day",),
+}
+
 SCHEMA_VERSION = len(MIGRATIONS)
+
+# What migration 10 gave the rows kept before it: "written by this site", until a store
+# opened with its `[site] name` adopts them (see sqlite_store.Store._adopt).
+UNLABELLED_SITE = ""
 
 # The PostgreSQL form of the few statements with no portable spelling, by (migration
 # number, statement index); None = nothing to do there. Every other statement runs on
@@ -236,4 +394,9 @@ POSTGRES_VARIANTS: dict[tuple[int, int], str | None] = {
                 WHERE r.day = plans.date AND e ->> 'agent_id' = substr(plans.scope, 7)
                 LIMIT 1), '')
         WHERE scope LIKE 'agent:%'""",
+    # 10: rows copied with their ids into an identity column leave its sequence behind
+    (10, 13): "SELECT setval(pg_get_serial_sequence('alerts', 'id'), "
+    "coalesce((SELECT max(id) FROM alerts), 0) + 1, false)",
+    (10, 18): "SELECT setval(pg_get_serial_sequence('alert_steps', 'id'), "
+    "coalesce((SELECT max(id) FROM alert_steps), 0) + 1, false)",
 }

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from rtm_tui.domain.alerts import ExcuseNote
+from rtm_tui.domain.plan_views import same_tl
 from rtm_tui.domain.plans import (
     CONTENT_FIELDS,
     ActionStatus,
@@ -74,7 +75,7 @@ from rtm_tui.store.codec import (
 from rtm_tui.store.counts import PlanCounts
 from rtm_tui.store.errors import PlanConflict, PlanNotFoundError, StoreError, store_error
 from rtm_tui.store.records import AgentEvent, AlertRecord, KpiRecord
-from rtm_tui.store.schema import MIGRATIONS, SCHEMA_VERSION
+from rtm_tui.store.schema import MIGRATIONS, SCHEMA_VERSION, SITE_TABLES, UNLABELLED_SITE
 
 MIN_RETENTION = timedelta(days=730)  # the Form Recovery Plan is a 2-year record
 DEFAULT_BUSY_TIMEOUT = 5.0
@@ -180,14 +181,14 @@ def _diff(old: RecoveryPlan, new: RecoveryPlan) -> list[tuple[str, str | None, s
 # Static SQL (no string building): a NULL parameter means "no filter".
 _SELECT_PLANS = """
     SELECT p.* FROM plans p
-    WHERE (:since IS NULL OR p.date >= :since) AND (:until IS NULL OR p.date <= :until)
+    WHERE p.site = :site AND (:since IS NULL OR p.date >= :since) AND (:until IS NULL OR p.date <= :until)
     AND (:status IS NULL OR p.status = :status) AND (:kpi IS NULL OR p.kpi = :kpi)
     AND (:tl_shift IS NULL OR p.tl_shift = :tl_shift)
     ORDER BY p.date, p.created_ts, p.id
 """
 _SELECT_PLAN_ACTIONS = """
     SELECT a.* FROM plan_actions a JOIN plans p ON p.id = a.plan_id
-    WHERE (:since IS NULL OR p.date >= :since) AND (:until IS NULL OR p.date <= :until)
+    WHERE p.site = :site AND (:since IS NULL OR p.date >= :since) AND (:until IS NULL OR p.date <= :until)
     AND (:status IS NULL OR p.status = :status) AND (:kpi IS NULL OR p.kpi = :kpi)
     AND (:tl_shift IS NULL OR p.tl_shift = :tl_shift)
     ORDER BY a.plan_id, a.position
@@ -229,8 +230,16 @@ class Store:
         busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
         read_only: bool = False,
         open_error: StoreError | None = None,
+        site: str = UNLABELLED_SITE,
+        tl_name: str = "",
+        adopt: bool = True,
     ) -> None:
         self._conn = conn
+        # whose records these are: every read is scoped to the site, every write stamps it
+        # (and the shift record the TL); see `_adopt` for the rows kept before sites
+        self.site = site.strip()
+        self.tl_name = tl_name.strip()
+        self._adopted = not adopt or not self.site
         self.path = path
         self._path_str = str(path)
         self._busy_timeout = busy_timeout
@@ -252,16 +261,41 @@ class Store:
     # ------------------------------------------------------------------ lifecycle
 
     @classmethod
-    def open(cls, path: Path | str, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> Store:
+    def open(
+        cls,
+        path: Path | str,
+        *,
+        busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+        site: str = UNLABELLED_SITE,
+        tl_name: str = "",
+        adopt: bool = True,
+    ) -> Store:
         """Open (creating and migrating) the database; raises StoreError if it cannot.
-        A file that opens read-only still opens (reads work); `health` says so."""
+        A file that opens read-only still opens (reads work); `health` says so.
+        `site` (`[site] name`): the records this store reads and writes; `tl_name`: the
+        TL the shift record is written by; `adopt`: take the rows kept before sites
+        (see `_adopt`)."""
         path = Path(path).expanduser()
         conn, read_only = cls._connect(path, busy_timeout)
-        return cls(conn, path, busy_timeout=busy_timeout, read_only=read_only)
+        return cls(
+            conn,
+            path,
+            busy_timeout=busy_timeout,
+            read_only=read_only,
+            site=site,
+            tl_name=tl_name,
+            adopt=adopt,
+        )
 
     @classmethod
     def open_or_retry(
-        cls, path: Path | str, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT
+        cls,
+        path: Path | str,
+        *,
+        busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+        site: str = UNLABELLED_SITE,
+        tl_name: str = "",
+        adopt: bool = True,
     ) -> Store:
         """Like `open`, but a database that cannot be opened now (folder missing or
         unwritable, disk full) gives a Store that says so (`health`, an `open_failed`
@@ -269,9 +303,19 @@ class Store:
         fixed. Until then every call raises the StoreError of the last attempt."""
         path = Path(path).expanduser()
         try:
-            return cls.open(path, busy_timeout=busy_timeout)
+            return cls.open(
+                path, busy_timeout=busy_timeout, site=site, tl_name=tl_name, adopt=adopt
+            )
         except StoreError as exc:
-            return cls(None, path, busy_timeout=busy_timeout, open_error=exc)
+            return cls(
+                None,
+                path,
+                busy_timeout=busy_timeout,
+                open_error=exc,
+                site=site,
+                tl_name=tl_name,
+                adopt=adopt,
+            )
 
     @classmethod
     def open_url(
@@ -281,19 +325,31 @@ class Store:
         password: str | None = None,
         busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
         retry: bool = False,
+        site: str = UNLABELLED_SITE,
+        tl_name: str = "",
+        adopt: bool = True,
     ) -> Store:
         """The store `url` names: `postgresql://user@host/db` (the shared database;
         `password` apart, never in the URL), or `sqlite:PATH` / a plain path (this file).
         `retry`: a database that cannot be opened now gives a store that says so and
-        tries again at each use (see `open_or_retry`)."""
+        tries again at each use (see `open_or_retry`). `site`, `tl_name`: see `open`."""
         if url.startswith(("postgresql://", "postgres://")):
             from rtm_tui.store.pg_store import open_pg  # psycopg only when it is used
 
-            return open_pg(url, password, busy_timeout=busy_timeout, retry=retry)
+            return open_pg(
+                url,
+                password,
+                busy_timeout=busy_timeout,
+                retry=retry,
+                site=site,
+                tl_name=tl_name,
+                adopt=adopt,
+            )
         path = url.removeprefix("sqlite:")
+        who: dict[str, Any] = {"site": site, "tl_name": tl_name, "adopt": adopt}
         if retry:
-            return cls.open_or_retry(path, busy_timeout=busy_timeout)
-        return cls.open(path, busy_timeout=busy_timeout)
+            return cls.open_or_retry(path, busy_timeout=busy_timeout, **who)
+        return cls.open(path, busy_timeout=busy_timeout, **who)
 
     @staticmethod
     def _connect(path: Path, busy_timeout: float) -> tuple[sqlite3.Connection, bool]:
@@ -530,6 +586,7 @@ class Store:
     @contextmanager
     def _transaction(self, begin: str, doing: str, *, write: bool) -> Iterator[sqlite3.Connection]:
         with self._lock:
+            self._adopt_once()
             conn = self._ready(write, doing)
             try:
                 conn.execute(begin)
@@ -551,6 +608,71 @@ class Store:
                 self._conn.execute("ROLLBACK")
             except sqlite3.Error:
                 pass  # SQLite already rolled back (e.g. after SQLITE_FULL)
+
+    # ------------------------------------------------------------------ sites
+
+    def _adopt_once(self) -> None:
+        """Before this store's first transaction (lock held): `_adopt`, once. A database
+        that cannot be reached now is tried again at the next use; a read-only one is not
+        (it cannot be labelled)."""
+        if self._adopted:
+            return
+        self._adopted = True  # the transactions of `_adopt` must not come back here
+        try:
+            self._adopt()
+        except StoreError as exc:
+            if exc.kind != "read_only":
+                self._adopted = False
+
+    def _adopt(self) -> int:
+        """Rows migration 10 could not label (site '': kept before rtm knew sites) become
+        this store's site: they were written by the site that used this database then, and
+        a TL expects to find their plans and shift record after the upgrade. Only while no
+        other site has rows here: in a database already shared by named sites nobody can
+        tell whose they are, so they are left unread (a `unlabelled` event says so). A row
+        this site has kept again since (same key) is the same record twice: the older copy
+        goes. Returns how many rows were adopted."""
+        none = UNLABELLED_SITE
+        # table and column names below are the constants of schema.SITE_TABLES
+        with self._read("look for records kept before sites") as conn:
+            found = [
+                table
+                for table in SITE_TABLES
+                if conn.execute(
+                    f"SELECT 1 FROM {table} WHERE site = ? LIMIT 1",  # noqa: S608
+                    (none,),
+                ).fetchone()
+            ]
+        if not found:
+            return 0
+        adopted = 0
+        with self._write("label the records kept before sites") as conn:
+            for table in SITE_TABLES:
+                other = conn.execute(
+                    f"SELECT site FROM {table} WHERE site <> ? AND site <> ? LIMIT 1",  # noqa: S608
+                    (none, self.site),
+                ).fetchone()
+                if other is not None:
+                    self._event("unlabelled", str(other[0]))
+                    return 0
+            for table in found:
+                keys = SITE_TABLES[table]
+                if not keys:
+                    cur = conn.execute(
+                        f"UPDATE {table} SET site = ? WHERE site = ?",  # noqa: S608
+                        (self.site, none),
+                    )
+                    adopted += max(cur.rowcount, 0)
+                    continue
+                same = " AND ".join(f"x.{k} = {table}.{k}" for k in keys)
+                cur = conn.execute(
+                    f"UPDATE {table} SET site = ? WHERE site = ? AND NOT EXISTS "  # noqa: S608
+                    f"(SELECT 1 FROM {table} x WHERE x.site = ? AND {same})",
+                    (self.site, none, self.site),
+                )
+                adopted += max(cur.rowcount, 0)
+                conn.execute(f"DELETE FROM {table} WHERE site = ?", (none,))  # noqa: S608
+        return adopted
 
     # ------------------------------------------------------------------ plans
 
@@ -652,17 +774,18 @@ class Store:
         due = plan_due(stored)
         with self._write("save the recovery plan") as conn:
             cur = conn.execute(
-                """INSERT INTO plans (created_at, created_ts, updated_at, date, tl_shift,
+                """INSERT INTO plans (site, created_at, created_ts, updated_at, date, tl_shift,
                     interval_start, kpi, scope, scope_label, team, period, direction,
                     sla, slg, actual, counts, suggested_actions,
                     root_cause, analysis, tl_name, note, status, due_at, due_ts)
-                VALUES (:created_at, :created_ts, :updated_at, :date, :tl_shift,
+                VALUES (:site, :created_at, :created_ts, :updated_at, :date, :tl_shift,
                     :interval_start, :kpi, :scope, :scope_label, :team, :period, :direction,
                     :sla, :slg, :actual, :counts,
                     :suggested_actions, :root_cause, :analysis, :tl_name, :note, 'open',
                     :due_at, :due_ts)""",
                 self._plan_params(stored)
                 | {
+                    "site": self.site,
                     "created_at": dt_out(stored.created_at),
                     "created_ts": ts(stored.created_at),
                     "due_at": dt_out_opt(due),
@@ -760,8 +883,14 @@ class Store:
             revision=row["revision"],
         )
 
-    def _load_plan(self, conn: sqlite3.Connection, plan_id: int) -> RecoveryPlan | None:
-        row = conn.execute("SELECT * FROM plans WHERE id = ?", (plan_id,)).fetchone()
+    def _load_plan(
+        self, conn: sqlite3.Connection, plan_id: int, site: str | None = None
+    ) -> RecoveryPlan | None:
+        """The plan, if it is this store's site's (or `site`'s: `rtm db copy`'s check)."""
+        row = conn.execute(
+            "SELECT * FROM plans WHERE id = ? AND site = ?",
+            (plan_id, self.site if site is None else site),
+        ).fetchone()
         if row is None:
             return None
         actions = conn.execute(
@@ -780,9 +909,13 @@ class Store:
         status: PlanStatus | str | None = None,
         kpi: str | None = None,
         tl_shift: str | None = None,
+        tl_name: str | None = None,
     ) -> list[RecoveryPlan]:
-        """Plans whose site day is within [since, until] (both inclusive), oldest first."""
+        """The site's plans whose site day is within [since, until] (both inclusive),
+        oldest first. `tl_name`: only the plans filed under that TL name (as a TL writes
+        it: case and spaces aside, `domain.plan_views.same_tl`)."""
         params = {
+            "site": self.site,
             "since": None if since is None else day_out(since),
             "until": None if until is None else day_out(until),
             "status": None if status is None else str(PlanStatus(status)),
@@ -794,13 +927,22 @@ class Store:
             actions: dict[int, list[sqlite3.Row]] = {}
             for a in conn.execute(_SELECT_PLAN_ACTIONS, params):
                 actions.setdefault(a["plan_id"], []).append(a)
-        return [self._row_to_plan(r, actions.get(r["id"], ())) for r in rows]
+        plans = [self._row_to_plan(r, actions.get(r["id"], ())) for r in rows]
+        if tl_name is not None:
+            plans = [p for p in plans if same_tl(p.tl_name, tl_name)]
+        return plans
 
     def plan_history(self, plan_id: int) -> list[PlanChange]:
         with self._read("read the plan history") as conn:
-            rows = conn.execute(
-                "SELECT * FROM plan_history WHERE plan_id = ? ORDER BY id", (plan_id,)
-            ).fetchall()
+            return self._history(conn, plan_id, self.site)
+
+    @staticmethod
+    def _history(conn: sqlite3.Connection, plan_id: int, site: str) -> list[PlanChange]:
+        rows = conn.execute(
+            "SELECT h.* FROM plan_history h JOIN plans p ON p.id = h.plan_id "
+            "WHERE h.plan_id = ? AND p.site = ? ORDER BY h.id",
+            (plan_id, site),
+        ).fetchall()
         return [
             PlanChange(r["plan_id"], dt_in(r["at"]), r["who"], r["field"], r["old"], r["new"])
             for r in rows
@@ -838,7 +980,9 @@ class Store:
         """A plan's progress notes and addenda, oldest first."""
         with self._read("read the plan notes") as conn:
             rows = conn.execute(
-                "SELECT * FROM plan_notes WHERE plan_id = ? ORDER BY at_ts, id", (plan_id,)
+                "SELECT n.* FROM plan_notes n JOIN plans p ON p.id = n.plan_id "
+                "WHERE n.plan_id = ? AND p.site = ? ORDER BY n.at_ts, n.id",
+                (plan_id, self.site),
             ).fetchall()
         return [
             PlanNote(
@@ -856,7 +1000,9 @@ class Store:
         """The TL name on the plan filed last ("" when none): the form's default."""
         with self._read("read the last TL name") as conn:
             row = conn.execute(
-                "SELECT tl_name FROM plans ORDER BY created_ts DESC, id DESC LIMIT 1"
+                "SELECT tl_name FROM plans WHERE site = ? ORDER BY created_ts DESC, id DESC "
+                "LIMIT 1",
+                (self.site,),
             ).fetchone()
         return str(row["tl_name"]) if row is not None else ""
 
@@ -957,14 +1103,16 @@ class Store:
         """Plans past their due time (latest action due) and not verified, most late first."""
         with self._read("list overdue plans") as conn:
             rows = conn.execute(
-                "SELECT * FROM plans WHERE status != 'verified' AND due_ts < ? ORDER BY due_ts, id",
-                (ts(now),),
+                "SELECT * FROM plans WHERE site = ? AND status != 'verified' AND due_ts < ? "
+                "ORDER BY due_ts, id",
+                (self.site, ts(now)),
             ).fetchall()
             actions: dict[int, list[sqlite3.Row]] = {}
             for a in conn.execute(
                 "SELECT a.* FROM plan_actions a JOIN plans p ON p.id = a.plan_id "
-                "WHERE p.status != 'verified' AND p.due_ts < ? ORDER BY a.plan_id, a.position",
-                (ts(now),),
+                "WHERE p.site = ? AND p.status != 'verified' AND p.due_ts < ? "
+                "ORDER BY a.plan_id, a.position",
+                (self.site, ts(now)),
             ):
                 actions.setdefault(a["plan_id"], []).append(a)
         return [self._row_to_plan(r, actions.get(r["id"], ())) for r in rows]
@@ -975,10 +1123,13 @@ class Store:
         plan loaded. For the metrics endpoint."""
         by_status = {str(s): 0 for s in PlanStatus}
         with self._read("count the recovery plans") as conn:
-            for row in conn.execute("SELECT status, COUNT(*) FROM plans GROUP BY status"):
+            for row in conn.execute(
+                "SELECT status, COUNT(*) FROM plans WHERE site = ? GROUP BY status", (self.site,)
+            ):
                 by_status[str(row[0])] = int(row[1])
             overdue = conn.execute(
-                "SELECT COUNT(*) FROM plans WHERE status != 'verified' AND due_ts < ?", (ts(now),)
+                "SELECT COUNT(*) FROM plans WHERE site = ? AND status != 'verified' AND due_ts < ?",
+                (self.site, ts(now)),
             ).fetchone()[0]
         return PlanCounts(by_status, int(overdue))
 
@@ -990,10 +1141,12 @@ class Store:
         cutoff = ts(now - older_than)
         with self._write("purge old plans") as conn:
             count = conn.execute(
-                "SELECT COUNT(*) FROM plans WHERE created_ts < ?", (cutoff,)
+                "SELECT COUNT(*) FROM plans WHERE site = ? AND created_ts < ?", (self.site, cutoff)
             ).fetchone()[0]
             if not dry_run and count:
-                conn.execute("DELETE FROM plans WHERE created_ts < ?", (cutoff,))
+                conn.execute(
+                    "DELETE FROM plans WHERE site = ? AND created_ts < ?", (self.site, cutoff)
+                )
         return int(count)
 
     # ------------------------------------------------------------------ shift record
@@ -1005,6 +1158,8 @@ class Store:
         (kpi, scope, period, start) again replaces it: the last value of an interval wins."""
         rows = [
             (
+                self.site,
+                self.tl_name,
                 day_out(day),
                 k.kpi,
                 k.scope,
@@ -1019,10 +1174,11 @@ class Store:
         ]
         with self._write("record KPI values") as conn:
             conn.executemany(
-                """INSERT INTO interval_kpis (day, kpi, scope, period, period_start, period_ts,
-                    value, status, counts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (kpi, scope, period, period_ts) DO UPDATE SET
-                    day = excluded.day, value = excluded.value, status = excluded.status,
+                """INSERT INTO interval_kpis (site, tl_name, day, kpi, scope, period,
+                    period_start, period_ts, value, status, counts)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (site, kpi, scope, period, period_ts) DO UPDATE SET
+                    tl_name = excluded.tl_name, day = excluded.day, value = excluded.value, status = excluded.status,
                     counts = excluded.counts""",
                 rows,
             )
@@ -1032,14 +1188,23 @@ class Store:
         """Keep observed state changes; an event already kept is ignored. Returns how many
         were new."""
         rows = [
-            (day_out(day), e.agent_id, dt_out(e.at), ts(e.at), str(e.state), e.aux_code or "")
+            (
+                self.site,
+                self.tl_name,
+                day_out(day),
+                e.agent_id,
+                dt_out(e.at),
+                ts(e.at),
+                str(e.state),
+                e.aux_code or "",
+            )
             for e in events
         ]
         with self._write("record agent events") as conn:
             before = conn.total_changes
             conn.executemany(
-                "INSERT OR IGNORE INTO agent_events (day, agent_id, at, at_ts, state, aux_code) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT OR IGNORE INTO agent_events (site, tl_name, day, agent_id, at, at_ts, "
+                "state, aux_code) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 rows,
             )
             return conn.total_changes - before
@@ -1050,12 +1215,12 @@ class Store:
         raised = ts(alert.raised_at)
         with self._write("record the alert") as conn:
             conn.execute(
-                """INSERT INTO alerts (day, key, kind, severity, at, at_ts, message, agent_id,
-                    code, kpi, scope, value, limit_value, acknowledged_at, what, params,
-                    condition, state, acked_by, snoozed_until, snooze_reason, resolved_at,
-                    resolution)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (key, at_ts) DO UPDATE SET severity = excluded.severity,
+                """INSERT INTO alerts (site, tl_name, day, key, kind, severity, at, at_ts,
+                    message, agent_id, code, kpi, scope, value, limit_value, acknowledged_at,
+                    what, params, condition, state, acked_by, snoozed_until, snooze_reason,
+                    resolved_at, resolution)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (site, key, at_ts) DO UPDATE SET severity = excluded.severity,
                     message = excluded.message, value = excluded.value,
                     limit_value = excluded.limit_value, code = excluded.code,
                     acknowledged_at = coalesce(excluded.acknowledged_at, alerts.acknowledged_at),
@@ -1064,6 +1229,8 @@ class Store:
                     snooze_reason = excluded.snooze_reason, resolved_at = excluded.resolved_at,
                     resolution = excluded.resolution""",
                 (
+                    self.site,
+                    self.tl_name,
                     day_out(day),
                     alert.key,
                     str(alert.kind),
@@ -1090,10 +1257,11 @@ class Store:
                 ),
             )
             conn.executemany(
-                """INSERT OR IGNORE INTO alert_steps (alert_key, raised_ts, step, at, at_ts, who,
-                    until, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                """INSERT OR IGNORE INTO alert_steps (site, alert_key, raised_ts, step, at,
+                    at_ts, who, until, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 [
                     (
+                        self.site,
                         alert.key,
                         raised,
                         st.step,
@@ -1111,9 +1279,11 @@ class Store:
         """Keep a TL's excuse (an agent's period, or a neutral window: agent None)."""
         with self._write("record the excuse") as conn:
             conn.execute(
-                """INSERT INTO excuses (day, agent_id, start, start_ts, "end", end_ts, reason, who,
-                    at, at_ts, alert_key, resolved) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                """INSERT INTO excuses (site, day, agent_id, start, start_ts, "end", end_ts,
+                    reason, who, at, at_ts, alert_key, resolved)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 (
+                    self.site,
                     day_out(day),
                     note.agent_id,
                     dt_out(note.start),
@@ -1136,7 +1306,7 @@ class Store:
         params = self._range(day, since, until)
         with self._read("read excuses") as conn:
             rows = conn.execute(
-                """SELECT * FROM excuses WHERE (:day IS NULL OR day = :day)
+                """SELECT * FROM excuses WHERE site = :site AND (:day IS NULL OR day = :day)
                     AND (:since IS NULL OR end_ts > :since)
                     AND (:until IS NULL OR start_ts < :until)
                 ORDER BY start_ts, id""",
@@ -1162,8 +1332,8 @@ class Store:
             cur = conn.execute(
                 """UPDATE alerts SET acknowledged_at = ?,
                     state = CASE state WHEN 'open' THEN 'acknowledged' ELSE state END
-                WHERE key = ? AND acknowledged_at IS NULL""",
-                (dt_out(at), key),
+                WHERE site = ? AND key = ? AND acknowledged_at IS NULL""",
+                (dt_out(at), self.site, key),
             )
             return cur.rowcount
 
@@ -1171,16 +1341,18 @@ class Store:
         saved = at or datetime.now().astimezone()
         with self._write("save the monitor state") as conn:
             conn.execute(
-                """INSERT INTO monitor_state (day, state, saved_at) VALUES (?, ?, ?)
-                ON CONFLICT (day) DO UPDATE SET state = excluded.state,
-                    saved_at = excluded.saved_at""",
-                (day_out(day), state_json, dt_out(saved)),
+                """INSERT INTO monitor_state (site, tl_name, day, state, saved_at)
+                VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (site, day) DO UPDATE SET state = excluded.state,
+                    tl_name = excluded.tl_name, saved_at = excluded.saved_at""",
+                (self.site, self.tl_name, day_out(day), state_json, dt_out(saved)),
             )
 
     def load_monitor_state(self, day: date) -> str | None:
         with self._read("load the monitor state") as conn:
             row = conn.execute(
-                "SELECT state FROM monitor_state WHERE day = ?", (day_out(day),)
+                "SELECT state FROM monitor_state WHERE site = ? AND day = ?",
+                (self.site, day_out(day)),
             ).fetchone()
         return None if row is None else str(row[0])
 
@@ -1189,7 +1361,8 @@ class Store:
         last instant a report knows the app was running."""
         with self._read("read when the monitor state was saved") as conn:
             row = conn.execute(
-                "SELECT saved_at FROM monitor_state WHERE day = ?", (day_out(day),)
+                "SELECT saved_at FROM monitor_state WHERE site = ? AND day = ?",
+                (self.site, day_out(day)),
             ).fetchone()
         return None if row is None else dt_in(row[0])
 
@@ -1198,22 +1371,26 @@ class Store:
         saved = at or datetime.now().astimezone()
         with self._write("save the roster") as conn:
             conn.execute(
-                """INSERT INTO rosters (day, roster, saved_at) VALUES (?, ?, ?)
-                ON CONFLICT (day) DO UPDATE SET roster = excluded.roster,
-                    saved_at = excluded.saved_at""",
-                (day_out(roster.date), roster_out(roster), dt_out(saved)),
+                """INSERT INTO rosters (site, tl_name, day, roster, saved_at)
+                VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (site, day) DO UPDATE SET roster = excluded.roster,
+                    tl_name = excluded.tl_name, saved_at = excluded.saved_at""",
+                (self.site, self.tl_name, day_out(roster.date), roster_out(roster), dt_out(saved)),
             )
 
     def load_roster(self, day: date) -> Roster | None:
         with self._read("load the roster") as conn:
             row = conn.execute(
-                "SELECT roster FROM rosters WHERE day = ?", (day_out(day),)
+                "SELECT roster FROM rosters WHERE site = ? AND day = ?",
+                (self.site, day_out(day)),
             ).fetchone()
         return None if row is None else roster_in(str(row[0]))
 
-    @staticmethod
-    def _range(day: date | None, since: datetime | None, until: datetime | None) -> dict[str, Any]:
+    def _range(
+        self, day: date | None, since: datetime | None, until: datetime | None
+    ) -> dict[str, Any]:
         return {
+            "site": self.site,
             "day": None if day is None else day_out(day),
             "since": None if since is None else ts(since),
             "until": None if until is None else ts(until),
@@ -1232,7 +1409,8 @@ class Store:
         params = self._range(day, since, until) | {"kpi": kpi, "scope": scope, "period": period}
         with self._read("read KPI values") as conn:
             rows = conn.execute(
-                """SELECT * FROM interval_kpis WHERE (:day IS NULL OR day = :day)
+                """SELECT * FROM interval_kpis WHERE site = :site
+                    AND (:day IS NULL OR day = :day)
                     AND (:since IS NULL OR period_ts >= :since)
                     AND (:until IS NULL OR period_ts < :until)
                     AND (:kpi IS NULL OR kpi = :kpi) AND (:scope IS NULL OR scope = :scope)
@@ -1265,7 +1443,8 @@ class Store:
         params = self._range(day, since, until) | {"agent_id": agent_id}
         with self._read("read agent events") as conn:
             rows = conn.execute(
-                """SELECT * FROM agent_events WHERE (:day IS NULL OR day = :day)
+                """SELECT * FROM agent_events WHERE site = :site
+                    AND (:day IS NULL OR day = :day)
                     AND (:since IS NULL OR at_ts >= :since)
                     AND (:until IS NULL OR at_ts < :until)
                     AND (:agent_id IS NULL OR agent_id = :agent_id)
@@ -1287,7 +1466,7 @@ class Store:
         """Alerts of a site day and/or raised in [since, until), in time order, with their
         lifecycle and steps."""
         params = self._range(day, since, until) | {"kind": None if kind is None else str(kind)}
-        where = """(:day IS NULL OR a.day = :day)
+        where = """a.site = :site AND (:day IS NULL OR a.day = :day)
                     AND (:since IS NULL OR a.at_ts >= :since)
                     AND (:until IS NULL OR a.at_ts < :until)
                     AND (:kind IS NULL OR a.kind = :kind)"""
@@ -1298,7 +1477,8 @@ class Store:
             ).fetchall()
             step_rows = conn.execute(
                 "SELECT s.* FROM alert_steps s JOIN alerts a ON a.key = s.alert_key "  # noqa: S608
-                f"AND a.at_ts = s.raised_ts WHERE {where} ORDER BY s.at_ts, s.id",
+                f"AND a.at_ts = s.raised_ts AND a.site = s.site WHERE {where} "
+                "ORDER BY s.at_ts, s.id",
                 params,
             ).fetchall()
         steps: dict[tuple[str, float], list[AlertStep]] = {}

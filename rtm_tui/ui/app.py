@@ -790,6 +790,7 @@ class RtmApp(AlertActions, DiffedOutput, App[int]):
             clock=self.clock,
             who=self.settings.site.tl_name,
             tl_shifts=tuple(self.settings.site.tl_shifts),
+            tl_shift_times={n: (s.start, s.end) for n, s in self.settings.site.tl_shifts.items()},
         )
         self.push_screen(screen, lambda _result: self._check_overdue())
 

@@ -43,18 +43,21 @@ def make_monitor(settings: Settings) -> Any:
 
 
 def open_store(
-    path: Path | str, password: str | None = None
+    path: Path | str, password: str | None = None, *, site: str = "", tl_name: str = ""
 ) -> tuple[Any | None, str | None]:
     """(the store, None): the SQLite file at `path`, or the shared PostgreSQL database
     when `path` is its URL. A store that cannot be opened now (folder missing or
     unwritable, disk full, server down) or opens read-only is still returned: it retries
     at each use and says what happened through its events, which the app shows from the
     start. The dashboard works without it; only plans and the shift record wait.
-    (None, why) only for a failure that is not the database's."""
+    (None, why) only for a failure that is not the database's. `site`, `tl_name`: whose
+    records the app reads and writes (`[site] name`, `[site] tl_name`)."""
     from rtm_tui.store import Store
 
     try:
-        store = Store.open_url(str(path), password=password, retry=True)
+        store = Store.open_url(
+            str(path), password=password, retry=True, site=site, tl_name=tl_name
+        )
         path = store.path
     except Exception as exc:
         message = t("run.store_error", path=path, error=exc)
@@ -191,7 +194,9 @@ def demo(args: argparse.Namespace, settings: Settings | None) -> int:
         args.clock.now().astimezone(settings.tz), settings, getattr(args, "start", None)
     )
     clock = FastClock(start, getattr(args, "speed", 1.0) or 1.0)
-    store, store_error = open_store(data_dir() / DEMO_DATABASE)
+    store, store_error = open_store(
+        data_dir() / DEMO_DATABASE, site=settings.site.name, tl_name=settings.site.tl_name
+    )
     server, metrics_error = start_metrics(settings, clock, store)
     app, _sim = build_demo_app(
         settings,
@@ -246,7 +251,12 @@ def build_run_app(
         timeout=settings.omnichannel.timeout_seconds,
         verify_tls=settings.omnichannel.verify_tls,
     )
-    store, store_error = open_store(settings.store_url(), settings.store_password())
+    store, store_error = open_store(
+        settings.store_url(),
+        settings.store_password(),
+        site=settings.site.name,
+        tl_name=settings.site.tl_name,
+    )
     app = build_app(
         settings,
         clock or Clock(settings.tz),

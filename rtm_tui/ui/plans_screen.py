@@ -16,10 +16,14 @@ Entry point (the app pushes it on `p`):
   in `tz`); `who` is written in the history (default: the plan's TL name).
 
 Keys: `/` filters (tab between since, until, status, KPI, shift; enter or escape back to
-the list), up/down pick a plan, `n` moves it to its next status (open -> in progress ->
-done), `b` takes a done plan back to in progress, `v` verifies a done plan (shows the KPI
-now, for the plan's period, beside its value when filed; the TL chooses achieved, not
-achieved or override, names the verifier, writes a note; ctrl+s records), `escape` back.
+the list), `m` cycles all / mine / my shift (`domain.plan_views`: all the site's plans by
+default, so the next TL reads the previous TL's; mine = filed under the TL's name, the
+configured one or else the one remembered from the last plan; my shift = the TL shift
+that has begun, from `tl_shift_times`), up/down pick a plan, `n` moves it to its next
+status (open -> in progress -> done), `b` takes a done plan back to in progress, `v`
+verifies a done plan (shows the KPI now, for the plan's period, beside its value when
+filed; the TL chooses achieved, not achieved or override, names the verifier, writes a
+note; ctrl+s records), `escape` back.
 Overdue plans (past the latest action's due time, not verified) are shown in red.
 """
 
@@ -42,6 +46,7 @@ from textual.widgets import DataTable, Footer, Input, Label, Select, Static
 
 from rtm_tui.clock import Clock
 from rtm_tui.domain.plan_draft import format_value
+from rtm_tui.domain.plan_views import PlanView, in_view, narrow, next_view, shift_of
 from rtm_tui.domain.plans import (
     FIELD_LIMITS,
     TL_SHIFTS,
@@ -59,6 +64,7 @@ from rtm_tui.domain.plans import (
     plan_due,
     verification_errors,
 )
+from rtm_tui.domain.shift import TlShifts, TlWindow
 from rtm_tui.domain.types import KpiValue, Status
 from rtm_tui.i18n.plans import (
     action_status_label,
@@ -69,6 +75,7 @@ from rtm_tui.i18n.plans import (
     period_text,
     scope_text,
     status_label,
+    view_text,
     when_text,
 )
 from rtm_tui.store import PlanStore, StoreError
@@ -277,6 +284,7 @@ class PlansScreen(ModalScreen[None]):
         Binding("v", "verify", "Verify", id="plans_verify"),
         Binding("e", "open_plan", "Open", id="plans_open"),
         Binding("o", "sort", "Sort", id="plans_sort"),
+        Binding("m", "cycle_view", "All/mine/my shift", id="plans_view"),
         Binding("question_mark", "help", "Keys", key_display="?", id="plans_help"),
         Binding("f1", "keys", "Keys", show=False, id="plans_help_f1"),
         Binding("ctrl+l", "reload", "Reload", show=False, id="plans_reload"),
@@ -290,6 +298,7 @@ class PlansScreen(ModalScreen[None]):
         ("/", "help.plans.filter"),
         ("tab", "help.plans.tab"),
         ("o", "help.plans.sort"),
+        ("m", "help.plans.view"),
         ("ctrl+l", "help.plans.reload"),
         ("escape", "help.plans.back"),
         ("? / f1", "help.plans.help"),
@@ -318,10 +327,13 @@ class PlansScreen(ModalScreen[None]):
         clock: Clock | None = None,
         who: str = "",
         tl_shifts: Sequence[str] = TL_SHIFTS,
+        tl_shift_times: TlShifts | None = None,
     ) -> None:
         super().__init__()
         _translate_bindings(self)
         self.tl_shifts = tuple(tl_shifts)  # the site's [site.tl_shifts] names, for the filter
+        # their times, for "my shift" (none: my shift lists nothing)
+        self.tl_shift_times: TlShifts = dict(tl_shift_times or {})
         # Also accepts the app's `PlansScreen(store, clock, settings)`: a Clock in place of
         # tz, and the Settings (tz, site.tl_name) in place of current_kpi.
         if isinstance(tz, Clock):
@@ -331,7 +343,10 @@ class PlansScreen(ModalScreen[None]):
             settings = current_kpi
             current_kpi = None
             tz = getattr(settings, "tz", tz)
-            who = who or getattr(getattr(settings, "site", None), "tl_name", "") or ""
+            site = getattr(settings, "site", None)
+            who = who or getattr(site, "tl_name", "") or ""
+            if not self.tl_shift_times and site is not None:
+                self.tl_shift_times = {n: (s.start, s.end) for n, s in site.tl_shifts.items()}
         self.store = store
         self.tz: tzinfo = tz
         self._current_kpi: CurrentKpi | None = current_kpi
@@ -339,6 +354,9 @@ class PlansScreen(ModalScreen[None]):
         self.who = who
         self.plans: list[RecoveryPlan] = []
         self.by_due = False  # o: sort by due time instead of newest first
+        self.view = PlanView.ALL  # m: all / mine / my shift
+        self._shown_view = ""  # what the title says of the view listed
+        self._remembered: str | None = None  # the last plan's TL name, read once for mine
 
     def current_kpi(self, kpi: str, scope: str, period: str = "interval") -> KpiValue | None:
         """The KPI now for `period`: from the callable given, else from the app's latest
@@ -445,9 +463,47 @@ class PlansScreen(ModalScreen[None]):
         agent = self.query_one("#f-agent", Input).value
         return plan_matches(plan, text, kpi, agent)
 
-    def reload(self, keep: int | None = None) -> None:
+    # ------------------------------------------------------------------ mine / my shift
+
+    def mine_name(self) -> str:
+        """Whose plans "mine" are: the configured TL name, else the last plan's (read once)."""
+        if self.who.strip():
+            return self.who
+        if self._remembered is None:
+            try:
+                self._remembered = self.store.last_tl_name()
+            except StoreError:
+                return ""  # not remembered now; tried again at the next reload
+        return self._remembered
+
+    def shift_window(self) -> TlWindow | None:
+        """The TL shift "my shift" means now (the one running, else the last one ended)."""
+        return shift_of(self.tl_shift_times, self.clock.now().astimezone(self.tz))
+
+    def _listing(self) -> tuple[bool, dict[str, object] | None, str, TlWindow | None]:
+        """(filters valid, the store's arguments or None when the view leaves nothing, the
+        TL name for mine, the window for my shift)."""
         args = self.filters()
         if args is None:
+            return False, None, "", None
+        who = self.mine_name() if self.view is PlanView.MINE else ""
+        window = self.shift_window() if self.view is PlanView.MY_SHIFT else None
+        return True, narrow(args, self.view, who, window), who, window
+
+    def _pick(
+        self, listed: list[RecoveryPlan], who: str, window: TlWindow | None
+    ) -> list[RecoveryPlan]:
+        return [p for p in listed if in_view(p, self.view, who, window) and self.wanted(p)]
+
+    def action_cycle_view(self) -> None:
+        self.view = next_view(self.view)
+        self.reload()
+
+    # ------------------------------------------------------------------ list
+
+    def reload(self, keep: int | None = None) -> None:
+        ok, args, who, window = self._listing()
+        if not ok:
             return
         table = self.query_one("#plans-table", DataTable)
         if not table.columns:  # a filter event before on_mount built the table
@@ -456,25 +512,30 @@ class PlansScreen(ModalScreen[None]):
             current = self.selected_plan()
             keep = current.id if current else None
         try:
-            plans = [p for p in self.store.list_plans(**args) if self.wanted(p)]  # type: ignore[arg-type]
+            listed = [] if args is None else self.store.list_plans(**args)  # type: ignore[arg-type]
         except (StoreError, PlanError) as exc:
             self.say(t("plans.list_error", error=exc), error=True)
             return
-        self._show(plans, keep)
+        self._shown_view = view_text(self.view, who, window)
+        self._show(self._pick(listed, who, window), keep)
 
     async def _poll(self) -> None:
         """Read the list again off the event loop; redraw only when it changed."""
-        args = self.filters()
-        if args is None or not self.is_current:
+        ok, args, who, window = self._listing()
+        if not ok or not self.is_current:
             return
         try:
-            listed = await asyncio.to_thread(self.store.list_plans, **args)  # type: ignore[arg-type]
+            listed = (
+                [] if args is None else await asyncio.to_thread(self.store.list_plans, **args)  # type: ignore[arg-type]
+            )
         except (StoreError, PlanError):
             return  # said by the store's own events; the list stays as it was
-        if not self.is_current or args != self.filters():
+        if not self.is_current or (ok, args, who, window) != self._listing():
             return  # a filter changed meanwhile: that reload wins
-        plans = [p for p in listed if self.wanted(p)]
-        if self._sorted(plans) != self.plans:
+        plans = self._pick(listed, who, window)
+        words = view_text(self.view, who, window)  # my shift turns at the handover
+        if self._sorted(plans) != self.plans or words != self._shown_view:
+            self._shown_view = words
             self._show(plans, None)
 
     def _sorted(self, plans: list[RecoveryPlan]) -> list[RecoveryPlan]:
@@ -514,6 +575,7 @@ class PlansScreen(ModalScreen[None]):
         if overdue_count:
             title += t("plans.title_overdue", count=overdue_count)
         title += " · " + t("plans.sorted_due" if self.by_due else "plans.sorted_newest")
+        title += " · " + (self._shown_view or t("plans.view.all"))
         self.query_one("#plans-title", Static).update(Text(title))
         if keep is not None:
             for i, p in enumerate(self.plans):
@@ -691,7 +753,7 @@ class PlansScreen(ModalScreen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # plain letters belong to the filter inputs while typing there
-        letters = ("next_status", "reopen", "verify", "open_plan", "sort", "help")
+        letters = ("next_status", "reopen", "verify", "open_plan", "sort", "help", "cycle_view")
         if action in letters and isinstance(self.focused, Input):
             return False
         return True

@@ -141,7 +141,9 @@ DYNAMIC: dict[str, tuple[str, ...] | None] = {
     "fresh.": _FRESH,
     "fresh.kind.": get_args(ErrorKind),
     "header.store_": ("read_only", "unavailable"),
-    "store.": ("recreated", "replaced", "read_only", "writable", "open_failed", "opened"),
+    "store.": (
+        "recreated", "replaced", "read_only", "writable", "open_failed", "opened", "unlabelled",
+    ),
     "key.": None,  # the bindings' ids: checked in test_bindings_have_labels
     "cmd.": None,  # falls back to the binding's own text when absent (app.py)
     "check.finding.": tuple(k.value for k in FindingKind),

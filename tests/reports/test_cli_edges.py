@@ -17,6 +17,7 @@ from rtm_tui.store import AgentEvent, Store
 
 JKT = ZoneInfo("Asia/Jakarta")
 NOW = datetime(2026, 11, 18, 10, 0, tzinfo=JKT)
+SITE = "CC Bandung"  # [site] name: the CLI reads and writes this site's records
 
 
 def rtm(argv: list[str]) -> int:
@@ -48,11 +49,11 @@ def site(tmp_path: Path) -> tuple[Path, Path]:
     db = tmp_path / "data" / "rtm.sqlite3"
     config = tmp_path / "config.toml"
     config.write_text(
-        f'[site]\nname = "CC Bandung"\ntimezone = "Asia/Jakarta"\n\n'
+        f'[site]\nname = "{SITE}"\ntimezone = "Asia/Jakarta"\n\n'
         f"[storage]\ndatabase = '{db}'\n",
         encoding="utf-8",
     )
-    with Store.open(db) as store:
+    with Store.open(db, site=SITE) as store:
         store.save_plan(_plan(NOW - timedelta(days=800), "old"), "Rina")
         store.save_plan(_plan(NOW - timedelta(minutes=30), "new"), "Rina")
     return config, db
@@ -67,7 +68,7 @@ def _one_line_error(capsys: pytest.CaptureFixture[str], prefix: str) -> str:
 
 
 def _plan_count(db: Path) -> int:
-    with Store.open(db) as store:
+    with Store.open(db, site=SITE) as store:
         return len(store.list_plans())
 
 
@@ -169,7 +170,7 @@ def test_a_failed_export_leaves_no_temp_file(site, tmp_path, capsys, fmt):
 
 def test_a_failed_report_leaves_no_temp_file(site, tmp_path, capsys):
     config, db = site
-    with Store.open(db) as store:  # an agent seen in the pagi shift: there is a report
+    with Store.open(db, site=SITE) as store:  # an agent seen in the pagi shift: there is a report
         store.record_agent_events(NOW.date(), [AgentEvent("A1", NOW.replace(hour=8), "available")])
     out = tmp_path / "report.xlsx"
     out.mkdir()

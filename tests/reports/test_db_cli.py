@@ -24,6 +24,7 @@ from rtm_tui.store.schema import SCHEMA_VERSION
 JKT = ZoneInfo("Asia/Jakarta")
 NOW = datetime(2026, 11, 18, 10, 0, tzinfo=JKT)
 PW_ENV = "RTM_TEST_DB_PASSWORD"
+SITE = "CC Bandung"  # the config's [site] name
 
 
 def main(argv: list[str]) -> int:
@@ -52,10 +53,11 @@ def _plan(at: datetime, tl: str, note: str) -> RecoveryPlan:
     )
 
 
-def _tl_file(path, tl: str, days: int) -> list[RecoveryPlan]:
-    """A TL's SQLite file: plans over `days` days (some verified), the shift record."""
+def _tl_file(path, tl: str, days: int, site: str = "") -> list[RecoveryPlan]:
+    """A TL's SQLite file: plans over `days` days (some verified), the shift record.
+    `site`: as an rtm with that [site] name wrote it ("": one from before sites)."""
     plans = []
-    with Store.open(path) as s:
+    with Store.open(path, site=site) as s:
         for i in range(days):
             at = NOW - timedelta(days=i, hours=1)
             p = s.save_plan(_plan(at, tl, f"{tl} day {i} Ann [/]"), tl)
@@ -81,7 +83,7 @@ def shared(pg_server, pg_database, tmp_path, monkeypatch):
     monkeypatch.setenv(PW_ENV, password)
     config = tmp_path / "config.toml"
     config.write_text(
-        f'[site]\nname = "CC Bandung"\ntimezone = "Asia/Jakarta"\n\n'
+        f'[site]\nname = "{SITE}"\ntimezone = "Asia/Jakarta"\n\n'
         f'[storage]\nurl = "{url}"\npassword_env = "{PW_ENV}"\n',
         encoding="utf-8",
     )
@@ -105,7 +107,8 @@ def test_migrate_then_copy_two_tls_files_checked_and_listed(shared, tmp_path, ca
     out = capsys.readouterr().out
     assert "checked" in out and password not in out
 
-    with Store.open_url(url, password=password) as store:
+    # the files' rows from before sites are the copier's site's ([site] name)
+    with Store.open_url(url, password=password, site=SITE) as store:
         plans = store.list_plans()
         assert len(plans) == 65
         assert {p.tl_name for p in plans} == {"Rina", "Budi"}
@@ -122,7 +125,7 @@ def test_migrate_then_copy_two_tls_files_checked_and_listed(shared, tmp_path, ca
     assert main(["db", "copy", "--config", str(config), "--from", f"sqlite:{tmp_path / 'rina.sqlite3'}"]) == 0
     out = capsys.readouterr().out
     assert "      0 copied" in out.splitlines()[1]  # the plans line
-    with Store.open_url(url, password=password) as store:
+    with Store.open_url(url, password=password, site=SITE) as store:
         assert len(store.list_plans()) == 65
 
     # and `rtm plans list` reads the shared database
@@ -173,6 +176,37 @@ def test_an_old_sqlite_file_is_migrated_before_it_is_copied(shared, tmp_path, ca
     )
     conn.close()
     assert main(["db", "copy", "--config", str(config), "--from", f"sqlite:{old}"]) == 0
-    with Store.open_url(url, password=password) as store:
+    with Store.open_url(url, password=password, site=SITE) as store:
         [plan] = store.list_plans()
         assert (plan.tl_name, plan.date, plan.revision) == ("Sari", date(2025, 1, 6), 0)
+
+
+def test_copy_carries_each_rows_site(shared, tmp_path, capsys):
+    """A file written by another site's rtm keeps that site through the copy: the
+    copier's site does not see it, that site does, and the check reads it back as theirs."""
+    config, url, password = shared
+    jakarta = _tl_file(tmp_path / "jkt.sqlite3", "Sari", 7, site="CC Jakarta")
+    _tl_file(tmp_path / "bdg.sqlite3", "Rina", 3)  # from before sites: becomes Bandung's
+    for name in ("jkt", "bdg"):
+        assert main(["db", "copy", "--config", str(config), "--from",
+                     f"sqlite:{tmp_path / f'{name}.sqlite3'}"]) == 0
+    out = capsys.readouterr().out
+    assert "checked: counts per table; 7 plans read back" in out
+    assert "checked: counts per table; 3 plans read back" in out
+    with Store.open_url(url, password=password, site="CC Jakarta") as jkt:
+        assert sorted(p.note for p in jkt.list_plans()) == sorted(p.note for p in jakarta)
+        assert [a.alert.key for a in jkt.alerts()] == ["abandon:all:Sari"]
+        assert len(jkt.interval_kpis()) == 1 and jkt.load_monitor_state(NOW.date()) == "{}"
+    with Store.open_url(url, password=password, site=SITE) as bdg:
+        assert {p.tl_name for p in bdg.list_plans()} == {"Rina"}
+        assert [a.alert.key for a in bdg.alerts()] == ["abandon:all:Rina"]
+        # the same KPI interval and agent event, one per site
+        assert len(bdg.interval_kpis()) == 1 and len(bdg.agent_events()) == 1
+    # and the Jakarta file itself was not relabelled by the copy
+    import sqlite3
+
+    conn = sqlite3.connect(tmp_path / "jkt.sqlite3")
+    try:
+        assert {r[0] for r in conn.execute("SELECT site FROM plans")} == {"CC Jakarta"}
+    finally:
+        conn.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -26,6 +27,7 @@ JKT = ZoneInfo("Asia/Jakarta")
 # A fixed clock, never the wall clock: with "now" read from the wall, a plan filed 30 minutes
 # ago fell on yesterday whenever the suite ran between 00:00 and 00:30 WIB.
 NOW = datetime(2026, 11, 18, 10, 0, tzinfo=JKT)
+SITE = "CC Bandung"  # [site] name: the CLI reads and writes this site's records
 
 
 def main(argv: list[str], now: datetime = NOW) -> int:
@@ -56,11 +58,11 @@ def setup(tmp_path):
     db = tmp_path / "data" / "rtm.sqlite3"
     config = tmp_path / "config.toml"
     config.write_text(
-        f'[site]\nname = "CC Bandung"\ntimezone = "Asia/Jakarta"\n\n'
+        f'[site]\nname = "{SITE}"\ntimezone = "Asia/Jakarta"\n\n'
         f"[storage]\ndatabase = '{db}'\n",
         encoding="utf-8",
     )
-    with Store.open(db) as store:
+    with Store.open(db, site=SITE) as store:
         old = store.save_plan(_plan(NOW - timedelta(days=800), note="old"), "Rina")
         mid = store.save_plan(_plan(NOW - timedelta(days=10), kpi="abandon", note="mid"), "Rina")
         store.set_status(mid.id, PlanStatus.DONE, "Rina", NOW - timedelta(days=10))
@@ -168,11 +170,11 @@ def test_purge_refuses_below_two_years_and_dry_run_deletes_nothing(setup, capsys
     assert "730d" in capsys.readouterr().err
     assert main(["plans", "purge", "--config", str(config), "--dry-run"]) == 0
     assert "1 plan(s)" in capsys.readouterr().out
-    with Store.open(db) as store:
+    with Store.open(db, site=SITE) as store:
         assert len(store.list_plans()) == 3
     assert main(["plans", "purge", "--config", str(config), "--older-than", "2y"]) == 0
     assert "deleted 1 plan(s)" in capsys.readouterr().out
-    with Store.open(db) as store:
+    with Store.open(db, site=SITE) as store:
         assert [p.note for p in store.list_plans()] == ["mid", "new"]
         assert store.get_plan(plans["old"].id) is None
 
@@ -194,3 +196,31 @@ def test_a_store_failure_exits_1_with_the_reason(tmp_path, capsys):
     config.write_text(f"[storage]\ndatabase = '{db}'\n", encoding="utf-8")
     assert main(["plans", "list", "--config", str(config)]) == 1
     assert "damaged or not an rtm database" in capsys.readouterr().err
+
+
+def test_list_mine_and_shift_and_never_another_sites(setup, capsys):
+    config, db, plans = setup
+    with Store.open(db, site=SITE) as store:
+        sari = _plan(NOW - timedelta(hours=2), note="sari's")
+        store.save_plan(replace(sari, tl_name="Sari", tl_shift="pagi"), "Sari")
+    with Store.open(db, site="CC Jakarta") as other:
+        other.save_plan(_plan(NOW - timedelta(minutes=10), note="jakarta's"), "Rina")
+
+    def ids(*extra: str) -> list[str]:
+        assert main(["plans", "list", "--config", str(config), *extra]) == 0
+        return [line.split()[0] for line in capsys.readouterr().out.splitlines()[1:]]
+
+    new, mid, old = (str(plans[k].id) for k in ("new", "mid", "old"))
+    sari_id = str(plans["new"].id + 1)
+    assert ids() == [old, mid, sari_id, new]  # the site's, not Jakarta's
+    named = config.read_text().replace(f'name = "{SITE}"', f'name = "{SITE}"\ntl_name = "rina"')
+    config.write_text(named)
+    assert ids("--mine") == [old, mid, new]
+    assert ids("--shift") == [sari_id, new]  # pagi, today (10:00)
+    with pytest.raises(SystemExit) as refused:  # one or the other
+        main(["plans", "list", "--config", str(config), "--mine", "--shift"])
+    assert refused.value.code == 2 and "not allowed with" in capsys.readouterr().err
+    args = ["--shift", "--since", _days_ago(1), "--until", _days_ago(1)]
+    assert main(["plans", "list", "--config", str(config), *args]) == 0
+    out, err = capsys.readouterr()
+    assert out == "" and "No recovery plans of my shift (pagi 2026-11-18)" in err

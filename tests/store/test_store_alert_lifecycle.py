@@ -75,7 +75,8 @@ def test_excuses_are_kept_with_who_when_and_why(store):
     assert store.excuses(day=DAY + timedelta(days=1)) == []
 
 
-@pytest.mark.parametrize("version", range(3, SCHEMA_VERSION))
+# versions with alerts and before their lifecycle (9 writes the state itself)
+@pytest.mark.parametrize("version", range(3, 9))
 def test_alerts_kept_by_an_older_version_read_back_after_the_migration(tmp_path, version):
     path = tmp_path / "old.sqlite3"
     conn = sqlite3.connect(path, isolation_level=None)

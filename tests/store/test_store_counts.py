@@ -78,3 +78,19 @@ def test_a_read_only_role_counts(pg_server, pg_database, make_plan) -> None:
         assert reader.health == "read_only"
         assert reader.plan_counts(T0 + timedelta(hours=2)).by_status["open"] == 1
         assert reader.plan_counts(T0 + timedelta(hours=2)).overdue == 1
+
+
+def test_counts_are_the_sites_own(open_store, make_plan) -> None:
+    """Two sites on one database: each rtm's metrics count its own site's plans."""
+    jakarta = open_store(site="Jakarta")
+    medan = open_store(site="Medan")
+    _file_some(jakarta, make_plan)
+    medan.save_plan(make_plan(T0), "Budi")
+    now = T0 + timedelta(hours=3, minutes=5)
+    assert jakarta.plan_counts(now).by_status == {
+        "open": 2, "in_progress": 1, "done": 1, "verified": 1,
+    }  # fmt: skip
+    assert medan.plan_counts(now).by_status == {
+        "open": 1, "in_progress": 0, "done": 0, "verified": 0,
+    }  # fmt: skip
+    assert (jakarta.plan_counts(now).overdue, medan.plan_counts(now).overdue) == (3, 1)

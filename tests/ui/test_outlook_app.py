@@ -212,6 +212,7 @@ def test_the_handover_report_prints_the_outlook(
     tmp = settings.database_path().parent
     config = tmp / "config.toml"
     config.write_text(
+        f"[site]\nname = {settings.site.name!r}\n"
         f"[storage]\ndatabase = {str(settings.database_path())!r}\n"
         f"[staffing]\nforecast = {settings.staffing.forecast!r}\n",
         encoding="utf-8",
@@ -225,7 +226,8 @@ def test_the_handover_report_prints_the_outlook(
     assert "Outlook at 11:05" in notes
     # recomputed from the store: the platform's today as last recorded, the interval
     # records, the forecast file
-    with Store.open(settings.database_path()) as store:
+    # as the site the report was made for (the recorded rows are that site's now)
+    with Store.open(settings.database_path(), site=settings.site.name) as store:
         recs = store.interval_kpis(day=AT.date(), scope="all", kpi="scr")
     today = counts_from("voice", next(r for r in recs if r.period == "today").counts)
     ivs = {r.period_start: counts_from("voice", r.counts) for r in recs if r.period == "interval"}
