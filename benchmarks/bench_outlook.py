@@ -7,12 +7,12 @@ for a 2,000-agent site with 48 half-hour intervals.
 The forecast puts ~1,800 E on the phones at the peak (2,000 agents' worth). Figures:
 - cold: the first computation at 00:10 (all 48 intervals still to come), with the
   caches emptied first: Erlang C's and Erlang A's agents and the projection of every
-  interval
+  interval (also the Erlang B tables and the staffing searches' starting points)
 - poll: what every poll costs: the same interval, new counts (the running interval's
   calls move, so the recovery, projections and what-if are recomputed; the staffing of
   the intervals, which changes only when an interval closes, comes from the cache)
 - new interval: the first poll after an interval closed (new ratios: every remaining
-  interval's staffing is recomputed)
+  interval's staffing is recomputed; the searches start from the last answers' shape)
 - what-if: a poll with "+5 agents from now" (the projections recomputed at new staffing)
 Target: a poll under 20 ms, so the outlook can follow every poll.
 """
@@ -31,6 +31,7 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from rtm_tui.domain import erlang_a  # noqa: E402
 from rtm_tui.domain import outlook as outlook_module  # noqa: E402
 from rtm_tui.domain.coverage import IntervalForecast  # noqa: E402
 from rtm_tui.domain.erlang_a import staffing_c_and_a  # noqa: E402
@@ -102,6 +103,8 @@ def run(agents: int, repeat: int) -> dict[str, float]:
 
     staffing_c_and_a.cache_clear()
     outlook_module._erlang_a.cache_clear()
+    for kept in (erlang_a._B_TABLES, erlang_a._C_HINTS, erlang_a._A_HINTS):
+        kept.clear()  # the Erlang B tables and the searches' starting points too
     gc.collect()
     cold = at(10, 50)
     polls = [at(11 + (i % 15), 50 + i) for i in range(repeat)]
@@ -109,6 +112,7 @@ def run(agents: int, repeat: int) -> dict[str, float]:
     for i in range(min(repeat, 40)):
         staffing_c_and_a.cache_clear()  # as if the ratios moved when the interval closed
         outlook_module._erlang_a.cache_clear()
+        erlang_a._B_TABLES.clear()  # new traffic: no Erlang B table to carry on
         new_interval.append(at(40 + 30 * (i % 40), 30))
     what_if = [at(12, 60 + i, WhatIf(more_agents=5)) for i in range(repeat)]
     return {

@@ -24,10 +24,11 @@ and worked examples.
 from __future__ import annotations
 
 import math
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .erlang import MAX_AGENTS, erlang_b, traffic
+from .erlang import MAX_AGENTS, traffic
 
 __all__ = [
     "ErlangA",
@@ -42,6 +43,7 @@ MAX_PATIENCE = 3600.0
 _SCALE = 1e250  # the series is rescaled past this to stay in floats
 _LN_SCALE = math.log(_SCALE)
 ASA_PANELS = 6  # Simpson panels per dyadic piece of the ASA integral
+_MAX_TERMS = 10_000_000  # of the series, only reached for absurd inputs
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,25 +55,36 @@ class ErlangA:
 
 
 def _ln_a(x: float, y: float) -> float:
-    """ln A(x, y), the series summed term by term (each term y/(x+k) times the last)."""
+    """ln A(x, y), the series summed term by term (each term y/(x+k) times the last).
+
+    In two loops with the same floats as one: while k <= y − x the terms still rise and
+    the stopping test cannot pass, so only the second loop makes it."""
     if y <= 0:
         return 0.0
     total = term = 1.0
     shift = 0.0
-    k = 0
-    while True:
-        k += 1
+    scale, ln_scale = _SCALE, _LN_SCALE
+    peak = y - x
+    rising = min(int(peak), _MAX_TERMS) if peak >= 1 else 0
+    if rising:
+        for k in range(1, rising + 1):
+            term *= y / (x + k)
+            total += term
+            if total > scale:
+                total /= scale
+                term /= scale
+                shift += ln_scale
+    # past the peak (k > y − x) the terms fall at least geometrically
+    for k in range(rising + 1, _MAX_TERMS + 2):
         term *= y / (x + k)
         total += term
-        if total > _SCALE:
-            total /= _SCALE
-            term /= _SCALE
-            shift += _LN_SCALE
-        # past the peak (k > y − x) the terms fall at least geometrically
-        if term < 1e-17 * total and k > y - x:
-            return math.log(total) + shift
-        if k > 10_000_000:  # pragma: no cover - only for absurd inputs
-            return math.log(total) + shift
+        if total > scale:
+            total /= scale
+            term /= scale
+            shift += ln_scale
+        if term < 1e-17 * total:
+            break
+    return math.log(total) + shift  # also past _MAX_TERMS: only for absurd inputs
 
 
 def _ln_r(t: float, x: float, y: float, theta: float, ln_a: float) -> float:
@@ -120,7 +133,7 @@ def performance(
     n = agents
     x, y = n * mu / theta, lam / theta
     ln_a = _ln_a(x, y)
-    pw = _p_wait(erlang_b(lam / mu, n), ln_a)
+    pw = _p_wait(_erlang_b(lam / mu, n), ln_a)
     s = _served_given_wait(y / x, ln_a)
     p_ab = pw * (1.0 - s)
     r_t = math.exp(_ln_r(t, x, y, theta, ln_a)) if t > 0 else s
@@ -195,40 +208,137 @@ def staffing_c_and_a(
     a = traffic(calls, aht, interval_seconds) if aht > 0 else 0.0
     if a <= 0:
         return 0, 0
-    # Erlang C: the first N above the traffic meeting the target, B carried up from 0
-    bs = [1.0]
-    b = 1.0
-    n = 0
-    n_c = 0
-    while n < MAX_AGENTS:
-        n += 1
-        ab = a * b
-        b = ab / (n + ab)
-        bs.append(b)
-        if n > a:
-            c = n * b / (n - a * (1.0 - b))
-            if 1.0 - c * math.exp(-(n - a) * t / aht) >= target:
-                n_c = n
-                break
-    else:  # pragma: no cover
-        raise ValueError(f"more than {MAX_AGENTS} agents needed")
+    n_c = _erlang_c_n(a, aht, t, target)
     if patience is None:
         return n_c, n_c
-    lam, mu, theta = calls / interval_seconds, 1.0 / aht, 1.0 / patience
-    if _sl(bs[n_c], n_c, lam, mu, theta, t) < target:
-        n = n_c  # rare (very short patience): callers hang up within t; look above
+    return n_c, _erlang_a_n(a, n_c, calls / interval_seconds, aht, patience, t, target)
+
+
+# The searches start from the last answer's shape: Erlang C's N as a + β·√a with the
+# last β, Erlang A's as Erlang C's minus the same share of it as last time (neighbouring
+# intervals differ little). Only a starting point: SL grows with N, so any start gives
+# the same N (tests/domain/test_domain_erlang_a.py checks against the plain searches).
+_C_HINTS: dict[tuple[float, float, float], float] = {}
+_A_HINTS: dict[tuple[float, float, float, float], float] = {}
+_B_TABLES: dict[float, list[float]] = {}
+_B_TABLES_MAX = 128  # traffic values kept (2,000 agents: 16 kB of floats each)
+_B_LOCK = threading.Lock()
+_B_CHUNK = 16
+
+
+def _b_table(a: float, n: int) -> list[float]:
+    """[B(a, 0), …, B(a, m)] with m >= n: the Erlang B recurrence (as erlang.erlang_b,
+    the same floats) carried on from the table kept for this traffic, so asking for more
+    agents continues where the last question stopped."""
+    with _B_LOCK:
+        bs = _B_TABLES.get(a)
+        if bs is None:
+            if len(_B_TABLES) >= _B_TABLES_MAX:
+                del _B_TABLES[next(iter(_B_TABLES))]  # the oldest
+            bs = _B_TABLES[a] = [1.0]
+        m = len(bs) - 1
+        if m < n:
+            b = bs[m]
+            append = bs.append
+            for k in range(m + 1, n + 1):
+                ab = a * b
+                b = ab / (k + ab)
+                append(b)
+        return bs
+
+
+def _erlang_b(a: float, n: int) -> float:
+    return _b_table(a, n)[n]
+
+
+def _erlang_c_n(a: float, aht: float, t: float, target: float) -> int:
+    """The first N above the traffic whose Erlang C SL(t) meets the target."""
+    first = math.floor(a) + 1
+    if first > MAX_AGENTS:
+        raise ValueError(f"more than {MAX_AGENTS} agents needed")
+    key = (aht, t, target)
+    beta = _C_HINTS.get(key)
+    n = first if beta is None else max(first, math.floor(a + beta * math.sqrt(a)))
+    n = min(n, MAX_AGENTS)
+    bs = _b_table(a, n + 1)
+
+    def meets(n: int) -> bool:
+        b = bs[n]
+        c = n * b / (n - a * (1.0 - b))
+        return 1.0 - c * math.exp(-(n - a) * t / aht) >= target
+
+    if meets(n):
+        while n > first and meets(n - 1):
+            n -= 1
+    else:
+        while True:
+            n += 1
+            if n > MAX_AGENTS:
+                raise ValueError(f"more than {MAX_AGENTS} agents needed")
+            if n >= len(bs):
+                bs = _b_table(a, n + _B_CHUNK)
+            if meets(n):
+                break
+    _C_HINTS[key] = (n - a) / math.sqrt(a)
+    return n
+
+
+def _erlang_a_n(
+    a: float, n_c: int, lam: float, aht: float, patience: float, t: float, target: float
+) -> int:
+    """The smallest N whose Erlang A SL(t) meets the target, given Erlang C's N."""
+    mu, theta = 1.0 / aht, 1.0 / patience
+    bs = _b_table(a, n_c)
+
+    def meets(n: int) -> bool:
+        return _sl(bs[n], n, lam, mu, theta, t) >= target
+
+    key = (aht, patience, t, target)
+    share = _A_HINTS.get(key)
+    guess = n_c if share is None else min(n_c, max(1, n_c - round(share * n_c)))
+    if guess < n_c and not meets(guess):
+        lo, step = guess, 1  # SL(lo) < target: gallop up towards n_c
+        while True:
+            m = lo + step
+            if m >= n_c:
+                hi = n_c
+                break
+            if meets(m):
+                hi = m
+                break
+            lo, step = m, 2 * step
+        if hi == n_c and not meets(n_c):
+            hi = 0
+    elif guess == n_c and not meets(n_c):
+        hi = 0
+    else:
+        hi = guess  # SL(hi) >= target: gallop down
+        step = 1
+        while True:
+            m = hi - step
+            if m < 1:
+                lo = 0
+                break
+            if meets(m):
+                hi, step = m, 2 * step
+            else:
+                lo = m
+                break
+    if hi == 0:
+        # rare (very short patience): callers hang up within t; look above Erlang C's N
+        n = n_c
         while n < n_c * 4 + 10:
             n += 1
-            ab = a * bs[-1]
-            bs.append(ab / (n + ab))
-            if _sl(bs[n], n, lam, mu, theta, t) >= target:
-                return n_c, n
-        return n_c, n
-    lo, hi = 0, n_c  # SL(lo) < target <= SL(hi); SL grows with n
-    while hi - lo > 1:
+            if n >= len(bs):
+                bs = _b_table(a, n + _B_CHUNK)
+            if meets(n):
+                break
+        return n
+    while hi - lo > 1:  # SL(lo) < target <= SL(hi); SL grows with n
         mid = (lo + hi) // 2
-        if _sl(bs[mid], mid, lam, mu, theta, t) >= target:
+        if meets(mid):
             hi = mid
         else:
             lo = mid
-    return n_c, hi
+    _A_HINTS[key] = (n_c - hi) / n_c
+    return hi

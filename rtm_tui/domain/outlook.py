@@ -17,6 +17,9 @@ what would it take. Pure: counts, forecast and staffing in, codes and numbers ou
 4. Projection and what-if. Erlang A (Erlang C without abandons today) at the agents
    there, plus or minus the what-if's, gives SL, ASA and abandon per interval and the
    period's projected end value.
+   Per queue: with each queue's own forecast (a forecast file with a `queue` column) the
+   queue's calls to go are its forecast × its own ratios, as in 1; without, the day's
+   rest (all queues) split by today's share of the calls.
 5. Non-voice. time to clear = waiting × handle time ÷ agents on the channel, and when the
    response-time target will be missed (docs/OUTLOOK.md has the rule).
 """
@@ -42,6 +45,8 @@ from .outlook_types import (
     OutlookRules,
     Period,
     Projection,
+    QueueNow,
+    QueueOutlook,
     Recovery,
     Reforecast,
     WhatIf,
@@ -56,6 +61,8 @@ __all__ = [
     "OutlookRules",
     "Period",
     "Projection",
+    "QueueNow",
+    "QueueOutlook",
     "Recovery",
     "Reforecast",
     "WhatIf",
@@ -291,11 +298,14 @@ def build_outlook(
     forecast: Sequence[IntervalForecast] | None,
     scheduled: Mapping[datetime, float] | None = None,
     logged_in: int | None = None,
-    queues: Sequence[tuple[str, VoiceCounts]] = (),
+    queues: Sequence[QueueNow | tuple[str, VoiceCounts]] = (),
     channels: Sequence[ChannelNow] = (),
     what_if: WhatIf | None = None,
+    queue_forecast: Mapping[str, Sequence[IntervalForecast]] | None = None,
 ) -> Outlook:
-    """The outlook at `now`. `periods`: the TL shift (if any) and the day."""
+    """The outlook at `now`. `periods`: the TL shift (if any) and the day. `queues`:
+    today's (and the running interval's) counts per queue; `queue_forecast`: each
+    queue's own forecast (None or empty: the file has no queues, they get shares)."""
     what_if = what_if or WhatIf()
     staffing = rules.staffing
     seconds = staffing.interval_minutes * 60
@@ -361,16 +371,7 @@ def build_outlook(
         alt = _project(r.calls, r.aht, moved, patience, staffing, with_asa=True)
         if base is not None and alt is not None:
             nxt.append((r.start, base, alt))
-    day_to_go = sum(r.calls_to_go for r in rows)
-    total_today = today.offered
-    queue_rows = tuple(
-        (
-            q,
-            c.offered,
-            (day_to_go * c.offered / total_today) if ref.has_forecast and total_today else None,
-        )
-        for q, c in queues
-    )
+    queue_rows = _queue_rows(queues, queue_forecast, ref, rows, today, running_start)
     backlog = tuple(
         _backlog(c, what_if.to_chat if c.channel == "chat" else 0, now) for c in channels
     )
@@ -378,6 +379,37 @@ def build_outlook(
         now, ref, estimated, tuple(rows), tuple(recovery), tuple(periods), backlog,
         queue_rows, what_if, tuple(nxt),
     )  # fmt: skip
+
+
+def _queue_rows(
+    queues: Sequence[QueueNow | tuple[str, VoiceCounts]],
+    queue_forecast: Mapping[str, Sequence[IntervalForecast]] | None,
+    ref: Reforecast,
+    rows: Sequence[IntervalOutlook],
+    today: VoiceCounts,
+    running_start: datetime,
+) -> tuple[QueueOutlook, ...]:
+    day_to_go = sum(r.calls_to_go for r in rows)
+    out = []
+    for item in queues:
+        q = item if isinstance(item, QueueNow) else QueueNow(item[0], item[1])
+        if queue_forecast:
+            own = queue_forecast.get(q.queue)
+            if not own:
+                out.append(QueueOutlook(q.queue, q.today.offered, None, "none"))
+                continue
+            q_ref, rest = reforecast(own, q.today, q.running, running_start)
+            to_go = sum(
+                max(0.0, calls - q.running.offered) if f.start == running_start else calls
+                for f, calls, _ in rest
+            )
+            out.append(QueueOutlook(q.queue, q.today.offered, to_go, "forecast", q_ref))
+            continue
+        share = None
+        if ref.has_forecast and today.offered:
+            share = day_to_go * q.today.offered / today.offered
+        out.append(QueueOutlook(q.queue, q.today.offered, share, "share"))
+    return tuple(out)
 
 
 def next_staffing(outlook: Outlook) -> IntervalOutlook | None:

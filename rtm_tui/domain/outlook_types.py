@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from .types import KpiOptions, KpiTarget, StaffingRules
+from .types import KpiOptions, KpiTarget, StaffingRules, VoiceCounts
 
 DEFAULT_MAX_OCCUPANCY = 0.85
 
@@ -120,6 +120,27 @@ class WhatIf:
 
 
 @dataclass(frozen=True, slots=True)
+class QueueNow:
+    """One voice queue's counts: today so far and the running interval."""
+
+    queue: str
+    today: VoiceCounts
+    running: VoiceCounts = field(default_factory=VoiceCounts)
+
+
+@dataclass(frozen=True, slots=True)
+class QueueOutlook:
+    queue: str
+    offered: int  # today so far
+    to_go: float | None  # calls still to come today; None: no forecast for this queue
+    # "forecast": the queue's own forecast and ratios (`reforecast`); "share": the
+    # all-queues rest split by today's share of the calls; "none": the forecast file has
+    # queues but not this one
+    source: str
+    reforecast: Reforecast | None = None  # the queue's own ratios (source "forecast")
+
+
+@dataclass(frozen=True, slots=True)
 class Outlook:
     now: datetime
     reforecast: Reforecast
@@ -128,7 +149,7 @@ class Outlook:
     recovery: tuple[Recovery, ...]
     periods: tuple[Period, ...]
     backlog: tuple[ChannelBacklog, ...]
-    queues: tuple[tuple[str, int, float | None], ...] = ()  # queue, offered today, to go
+    queues: tuple[QueueOutlook, ...] = ()
     what_if: WhatIf = field(default_factory=WhatIf)
     next_projection: tuple[tuple[datetime, Projection, Projection], ...] = ()  # base, what-if
 

@@ -504,6 +504,7 @@ TEXT: dict[str, str] = {
     "file.bad_aht": "is not an AHT in seconds (more than 0)",
     "file.repeated_interval": "repeats {day} {time} (first in row {first})",
     "file.repeated_interval_queue": "repeats {day} {time} for queue {queue} (first in row {first})",
+    "file.no_queue": "has no queue, while other rows of the file name one",
     # ----------------------------------------------------------------- outlook (key 3)
     "tab.outlook": "Outlook",
     "key.outlook": "Outlook",
@@ -557,6 +558,9 @@ TEXT: dict[str, str] = {
     "outlook.staff_head": "time|calls|AHT|Erl C|Erl A|sched|in|occ",
     "outlook.over_cap": "over cap",
     "outlook.queues": "Queues today + rest of day: {queues}",
+    "outlook.queues_own": "Queues on their own forecasts (today + rest of day):",
+    "outlook.queue_own": " {queue} {today}+{rest}: volume ×{vol}, AHT ×{aht}",
+    "outlook.queue_own_none": " {queue} {today}: not in the forecast file",
     # ----------------------------------------------------------------- header
     "header.shift": "Shift {shift}",
     "header.no_shift": "No TL shift",

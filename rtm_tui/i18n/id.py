@@ -506,6 +506,7 @@ TEXT: dict[str, str] = {
     "file.bad_aht": "bukan AHT dalam detik (lebih dari 0)",
     "file.repeated_interval": "mengulang {day} {time} (pertama di baris {first})",
     "file.repeated_interval_queue": "mengulang {day} {time} untuk antrean {queue} (pertama di baris {first})",
+    "file.no_queue": "tanpa antrean, padahal baris lain di file menyebut antrean",
     # ----------------------------------------------------------------- outlook (tombol 3)
     "tab.outlook": "Outlook",
     "key.outlook": "Outlook",
@@ -559,6 +560,9 @@ TEXT: dict[str, str] = {
     "outlook.staff_head": "jam|call|AHT|Erl C|Erl A|jadwal|login|okupansi",
     "outlook.over_cap": "lewat batas",
     "outlook.queues": "Antrean hari ini + sisa hari: {queues}",
+    "outlook.queues_own": "Antrean dengan forecast sendiri (hari ini + sisa hari):",
+    "outlook.queue_own": " {queue} {today}+{rest}: volume ×{vol}, AHT ×{aht}",
+    "outlook.queue_own_none": " {queue} {today}: tidak ada di file forecast",
     # ----------------------------------------------------------------- header
     "header.shift": "Shift {shift}",
     "header.no_shift": "Di luar shift TL",

@@ -155,6 +155,30 @@ def outlook_lines(
                 f"{fmt_count(there) if there is not None else '':>6}{occ:>9} {flag}"
             )
     if o.queues and o.reforecast.has_forecast:
-        parts = [f"{q} {fmt_count(n)}+{fmt_count(round(g or 0))}" for q, n, g in o.queues]
-        out.append(t("outlook.queues", queues=", ".join(parts)))
+        if any(q.source == "forecast" for q in o.queues):
+            # the queues' own forecasts: one line each, with the queue's own ratios
+            out.append(t("outlook.queues_own"))
+            for q in o.queues:
+                if q.to_go is None:
+                    out.append(
+                        t("outlook.queue_own_none", queue=q.queue, today=fmt_count(q.offered))
+                    )
+                    continue
+                rest = fmt_count(round(q.to_go))
+                qr = q.reforecast
+                vol = aht = "—"
+                if qr is not None and qr.volume_ratio is not None:
+                    vol = fmt_decimal(qr.volume_ratio, 2)
+                if qr is not None and qr.aht_ratio is not None:
+                    aht = fmt_decimal(qr.aht_ratio, 2)
+                out.append(
+                    t("outlook.queue_own", queue=q.queue, today=fmt_count(q.offered),
+                      rest=rest, vol=vol, aht=aht)
+                )  # fmt: skip
+        else:
+            parts = [
+                f"{q.queue} {fmt_count(q.offered)}+{fmt_count(round(q.to_go or 0))}"
+                for q in o.queues
+            ]
+            out.append(t("outlook.queues", queues=", ".join(parts)))
     return [line[:width] for line in out]

@@ -355,6 +355,25 @@ class Simulator:
             rows.append((f"{m0 // 60:02d}:{m0 % 60:02d}", calls * 60, VOICE_AHT))
         return rows
 
+    def forecast_queues(
+        self, day: date, interval_minutes: int = 30
+    ) -> dict[str, list[tuple[str, float, float]]]:
+        """`forecast` per voice queue (queue id -> ("HH:MM", calls, AHT) per interval), from
+        each queue's own arrival rates."""
+        table = self._rate_table(day.toordinal() - 719_163)
+        out: dict[str, list[tuple[str, float, float]]] = {}
+        for stream, (queue_id, _) in zip((MAIN, VIP), QUEUES, strict=True):
+            rates = table[stream]
+            out[queue_id] = [
+                (
+                    f"{m0 // 60:02d}:{m0 % 60:02d}",
+                    sum(rates[m] for m in range(m0, m0 + interval_minutes)) * 60,
+                    VOICE_AHT,
+                )
+                for m0 in range(0, 1440, interval_minutes)
+            ]
+        return out
+
     def _rate(self, stream: int, t: int) -> float:
         minute = t // 60
         cached = self._rate_memo[stream]

@@ -2,7 +2,10 @@
 
 Columns: `date, interval, calls, aht` and optionally `queue`. `interval` is the start of an
 `interval_minutes`-long interval ("07:30"; "07:30-08:00" is read as its start). Several
-queues in one interval are summed: calls add up, AHT is the calls-weighted average.
+queues in one interval are summed for the all-queues forecast: calls add up, AHT is the
+calls-weighted average. With a `queue` column `read_forecast` also keeps each queue's own
+intervals (`ForecastFile.queues`), for the outlook's per-queue reforecast; a row without a
+queue in a file whose other rows name one is a problem (it would belong to no queue).
 Problems are collected and reported like the roster reader's (all of them, nothing
 partially read).
 """
@@ -25,7 +28,7 @@ from rtm_tui.sources.roster_files import (
     read_table,
 )
 
-__all__ = ["ForecastFileError", "read_forecast_file"]
+__all__ = ["ForecastFile", "ForecastFileError", "read_forecast", "read_forecast_file"]
 
 _ALIASES = {
     "tanggal": "date",
@@ -42,6 +45,15 @@ _ALIASES = {
 
 class ForecastFileError(RosterFileError):
     """The forecast file cannot be used; `.problems` lists every problem found."""
+
+
+@dataclass(frozen=True, slots=True)
+class ForecastFile:
+    """A forecast file read: the all-queues intervals per date and, when the file has a
+    `queue` column naming queues, each queue's intervals per date (else empty)."""
+
+    days: dict[date, tuple[IntervalForecast, ...]]
+    queues: dict[date, dict[str, tuple[IntervalForecast, ...]]]
 
 
 @dataclass(slots=True)
@@ -82,10 +94,22 @@ def read_forecast_file(
     interval_minutes: int = 30,
     sheet: str | None = None,
 ) -> dict[date, tuple[IntervalForecast, ...]]:
-    """Read a forecast into intervals per date, sorted by time.
+    """Read a forecast into intervals per date (all queues together), sorted by time.
 
     Raises ForecastFileError with every problem found.
     """
+    return read_forecast(path, tz, interval_minutes, sheet).days
+
+
+def read_forecast(
+    path: Path | str,
+    tz: tzinfo,
+    interval_minutes: int = 30,
+    sheet: str | None = None,
+) -> ForecastFile:
+    """Read a forecast: all queues together and, with a `queue` column, each queue's own
+    intervals (both per date, sorted by time). Raises ForecastFileError with every
+    problem found."""
     try:
         table = read_table(path, sheet)
     except RosterFileError as exc:
@@ -103,7 +127,7 @@ def read_forecast_file(
             problems.append(table.problem(table.header_row, None, None, "no_column", name=required))
     if problems:
         raise ForecastFileError(problems)
-    sums = _collect(table, columns, interval_minutes, problems)
+    sums, per_queue = _collect(table, columns, interval_minutes, problems)
     if problems:
         raise ForecastFileError(problems)
     out: dict[date, list[IntervalForecast]] = {}
@@ -112,7 +136,15 @@ def read_forecast_file(
         out.setdefault(day, []).append(
             IntervalForecast(datetime.combine(day, start, tzinfo=tz), s.calls, aht)
         )
-    return {day: tuple(items) for day, items in out.items()}
+    queues: dict[date, dict[str, list[IntervalForecast]]] = {}
+    for (day, start, queue), (calls, aht) in sorted(per_queue.items()):
+        queues.setdefault(day, {}).setdefault(queue, []).append(
+            IntervalForecast(datetime.combine(day, start, tzinfo=tz), calls, aht)
+        )
+    return ForecastFile(
+        {day: tuple(items) for day, items in out.items()},
+        {day: {q: tuple(items) for q, items in qs.items()} for day, qs in queues.items()},
+    )
 
 
 def _collect(
@@ -120,10 +152,16 @@ def _collect(
     columns: Mapping[str, int],
     interval_minutes: int,
     problems: list[RosterProblem],
-) -> dict[tuple[date, time], _Sum]:
+) -> tuple[dict[tuple[date, time], _Sum], dict[tuple[date, time, str], tuple[float, float]]]:
     header = {key: table.header[i] for key, i in columns.items()}
     sums: dict[tuple[date, time], _Sum] = {}
+    per_queue: dict[tuple[date, time, str], tuple[float, float]] = {}
     seen: dict[tuple[date, time, str], int] = {}
+    # with a queue column that names queues, every row must name one
+    named = "queue" in columns and any(
+        clean_text(cells[columns["queue"]]) for _, cells in table.rows
+        if cells[columns["queue"]] is not None
+    )  # fmt: skip
     for row, cells in table.rows:
 
         def bad(
@@ -151,6 +189,9 @@ def _collect(
         queue = ""
         if "queue" in columns and cells[columns["queue"]] is not None:
             queue = clean_text(cells[columns["queue"]])
+        if named and not queue:
+            bad("queue", "no_queue")
+            continue
         if day is None or start is None or calls is None or aht is None:
             continue
         key = (day, start, queue)
@@ -170,4 +211,6 @@ def _collect(
         s.handle += calls * aht
         s.aht_sum += aht
         s.rows += 1
-    return sums
+        if named:
+            per_queue[(day, start, queue)] = (calls, aht)
+    return sums, per_queue

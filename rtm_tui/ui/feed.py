@@ -117,6 +117,8 @@ class TodayCoverage:
         self.tz = tz
         self.store = store
         self.forecast: Mapping[date, tuple[IntervalForecast, ...]] | None = None
+        # each queue's own forecast per date (a file with a `queue` column); empty: none
+        self.queue_forecast: Mapping[date, Mapping[str, tuple[IntervalForecast, ...]]] = {}
         self._entries: tuple[RosterEntry, ...] | None = None  # None = no roster yet
         self._version = 0  # a new roster or forecast
         self._roster_version = 0
@@ -143,8 +145,14 @@ class TodayCoverage:
         self._version += 1
         self._roster_version += 1
 
-    def set_forecast(self, forecast: Mapping[date, tuple[IntervalForecast, ...]] | None) -> None:
+    def set_forecast(
+        self,
+        forecast: Mapping[date, tuple[IntervalForecast, ...]] | None,
+        queues: Mapping[date, Mapping[str, tuple[IntervalForecast, ...]]] | None = None,
+    ) -> None:
+        """The all-queues forecast and, when the file has them, each queue's own."""
         self.forecast = forecast
+        self.queue_forecast = queues or {}
         self._version += 1
 
     def note_voice(self, snapshot: VoiceSnapshot) -> None:
@@ -661,11 +669,11 @@ class Feed:
     async def load_forecast(self, path: Path) -> bool:
         """Read `path` off the UI thread; a bad file keeps the last good forecast and
         says why once (a toast), until the file changes."""
-        from rtm_tui.sources.forecast_files import read_forecast_file
+        from rtm_tui.sources.forecast_files import read_forecast
 
         try:
             forecast = await asyncio.to_thread(
-                read_forecast_file, path, self.tz, self.settings.staffing.interval_minutes
+                read_forecast, path, self.tz, self.settings.staffing.interval_minutes
             )
         except Exception as exc:
             message = _file_problem(path, exc)
@@ -676,7 +684,7 @@ class Feed:
             self.forecast_error = message
             return False
         self.forecast_error = None
-        self.coverage.set_forecast(forecast)
+        self.coverage.set_forecast(forecast.days, forecast.queues)
         self._send(ForecastChanged())
         return True
 

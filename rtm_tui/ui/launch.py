@@ -148,8 +148,9 @@ def build_demo_app(
         metrics_error=metrics_error,
     )
     if not settings.staffing.forecast and app.feed is not None:
+        day = clock.now().astimezone(settings.tz).date()
         app.feed.coverage.set_forecast(
-            simulator_forecast(sim, clock.now().astimezone(settings.tz).date(), settings)
+            simulator_forecast(sim, day, settings), simulator_queue_forecast(sim, day, settings)
         )
     return app, sim
 
@@ -169,6 +170,28 @@ def simulator_forecast(
             )
             for hhmm, calls, aht in sim.forecast(d, minutes)
         )
+    return out
+
+
+def simulator_queue_forecast(
+    sim: Any, day: date, settings: Settings
+) -> dict[date, dict[str, tuple[IntervalForecast, ...]]]:
+    """The same plan per voice queue (the simulator's own rates per queue), for the
+    outlook's per-queue reforecast, as a forecast file with a `queue` column gives."""
+    minutes = settings.staffing.interval_minutes
+    out: dict[date, dict[str, tuple[IntervalForecast, ...]]] = {}
+    for d in (day, day + timedelta(days=1)):
+        out[d] = {
+            queue: tuple(
+                IntervalForecast(
+                    datetime.combine(d, time(int(hhmm[:2]), int(hhmm[3:])), settings.tz),
+                    calls,
+                    aht,
+                )
+                for hhmm, calls, aht in rows
+            )
+            for queue, rows in sim.forecast_queues(d, minutes).items()
+        }
     return out
 
 

@@ -26,6 +26,7 @@ from rtm_tui.domain.outlook import (
     Outlook,
     OutlookRules,
     Period,
+    QueueNow,
     WhatIf,
     build_outlook,
     next_staffing,
@@ -138,7 +139,13 @@ def gather_outlook(app: Any, what_if: WhatIf | None = None) -> Outlook | None:
                     target.sla if target is not None else None,
                 )
             )
-    queues = [(q.queue_id, q.today) for q in voice.queues]
+    # a queue's running counts only if it is in the running interval (else none yet)
+    queues = [
+        QueueNow(q.queue_id, q.today, q.interval if q.interval_start == running_start else
+                 VoiceCounts())
+        for q in voice.queues
+    ]  # fmt: skip
+    queue_forecast = feed.coverage.queue_forecast.get(now.date())
     rules = OutlookRules(
         targets, settings.kpi_options(), settings.staffing_rules(),
         settings.staffing.max_occupancy,
@@ -157,6 +164,7 @@ def gather_outlook(app: Any, what_if: WhatIf | None = None) -> Outlook | None:
         queues=queues,
         channels=channels,
         what_if=what_if or WhatIf(),
+        queue_forecast=queue_forecast,
     )
 
 

@@ -1,4 +1,5 @@
-"""The forecast file reader: intervals, queues summed with a calls-weighted AHT."""
+"""The forecast file reader: intervals, queues summed with a calls-weighted AHT and kept
+apart per queue."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 import pytest
 from roster_helpers import TZ, write_csv, write_xlsx
 
-from rtm_tui.sources.forecast_files import ForecastFileError, read_forecast_file
+from rtm_tui.sources.forecast_files import ForecastFileError, read_forecast, read_forecast_file
 from rtm_tui.sources.roster_files import RosterFileError
 
 
@@ -78,3 +79,66 @@ def test_interval_minutes_is_respected(tmp_path: Path) -> None:
     rows = [["date", "interval", "calls", "aht"], ["2026-11-25", "07:15", "10", "180"]]
     fc = read_forecast_file(write_csv(tmp_path / "f.csv", rows), TZ, interval_minutes=15)
     assert fc[date(2026, 11, 25)][0].start.minute == 15
+
+
+def test_queues_are_kept_apart(tmp_path: Path) -> None:
+    rows = [
+        ["date", "interval", "queue", "calls", "aht"],
+        ["2026-11-25", "07:30", "retail", "30", "200"],
+        ["2026-11-25", "07:30", "vip", "10", "360"],
+        ["2026-11-25", "07:00", "retail", "0", "0"],
+        ["2026-11-25", "08:00", "vip", "4", "300"],
+    ]
+    read = read_forecast(write_csv(tmp_path / "f.csv", rows), TZ)
+    d = date(2026, 11, 25)
+    at = lambda h, m: datetime(2026, 11, 25, h, m, tzinfo=TZ)  # noqa: E731
+    assert set(read.queues[d]) == {"retail", "vip"}
+    assert [(f.start, f.calls, f.aht_seconds) for f in read.queues[d]["retail"]] == [
+        (at(7, 0), 0, 0),
+        (at(7, 30), 30, 200),
+    ]
+    assert [(f.start, f.calls, f.aht_seconds) for f in read.queues[d]["vip"]] == [
+        (at(7, 30), 10, 360),
+        (at(8, 0), 4, 300),
+    ]
+    # the all-queues forecast is still the sum, as read_forecast_file gives it
+    assert [(f.start, f.calls) for f in read.days[d]] == [
+        (at(7, 0), 0),
+        (at(7, 30), 40),
+        (at(8, 0), 4),
+    ]
+    assert read_forecast_file(tmp_path / "f.csv", TZ) == read.days
+
+
+def test_no_queue_column_or_an_empty_one_keeps_no_queues(tmp_path: Path) -> None:
+    plain = [["date", "interval", "calls", "aht"], ["2026-11-25", "07:30", "30", "200"]]
+    assert read_forecast(write_csv(tmp_path / "a.csv", plain), TZ).queues == {}
+    blank = [
+        ["date", "interval", "queue", "calls", "aht"],
+        ["2026-11-25", "07:30", "", "30", "200"],
+        ["2026-11-25", "08:00", None, "20", "200"],
+    ]
+    read = read_forecast(write_csv(tmp_path / "b.csv", blank), TZ)
+    assert read.queues == {}
+    assert [f.calls for f in read.days[date(2026, 11, 25)]] == [30, 20]
+
+
+def test_a_bad_row_of_a_queue_file_is_named(tmp_path: Path) -> None:
+    rows = [
+        ["date", "interval", "queue", "calls", "aht"],
+        ["2026-11-25", "07:30", "retail", "30", "200"],
+        ["2026-11-25", "07:30", "", "10", "360"],  # row 3: which queue?
+        ["2026-11-25", "08:00", "vip", "lots", "300"],  # row 4: calls
+        ["2026-11-25", "07:30", "retail", "12", "200"],  # row 5: retail 07:30 again
+    ]
+    with pytest.raises(ForecastFileError) as err:
+        read_forecast(write_csv(tmp_path / "q.csv", rows), TZ)
+    assert {(p.row, p.column) for p in err.value.problems} == {
+        (3, "queue"),
+        (4, "calls"),
+        (5, "interval"),
+    }
+    text = str(err.value)
+    assert 'q.csv row 3, column "queue"' in text
+    assert "has no queue, while other rows of the file name one" in text
+    assert "q.csv row 4, column \"calls\": 'lots'" in text

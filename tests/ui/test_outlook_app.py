@@ -289,3 +289,53 @@ async def test_the_plan_forms_staffing_line(
             assert sum(s.startswith("Outlook ") for s in offered) == 1
     finally:
         store.close()
+
+
+async def test_outlook_per_queue_from_a_forecast_file_with_queues(
+    recorded: tuple[Settings, Simulator, FrozenClock],
+) -> None:
+    """The same recording, with the simulator's plan written per queue (a `queue`
+    column): each queue's rest of the day is its own forecast × its own ratio."""
+    settings, sim, clock = recorded
+    path = Path(settings.staffing.forecast).with_name("forecast_queues.csv")
+    per_queue = sim.forecast_queues(AT.date())
+    lines = ["date,interval,queue,calls,aht"] + [
+        f"{AT.date().isoformat()},{hhmm},{queue},{calls:.3f},{aht:g}"
+        for queue, rows in per_queue.items()
+        for hhmm, calls, aht in rows
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    staffing = settings.staffing.model_copy(update={"forecast": str(path)})
+    settings = settings.model_copy(update={"staffing": staffing})
+    store = Store.open(settings.database_path())
+    app = build_app(settings, clock, _client(sim), store=store, demo=True, quiet=True)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_live(pilot, app)
+            await pilot.press("3")
+            await wait_for(pilot, lambda: "own forecasts" in str(app.outlook_view.body.render()))
+            text = str(app.outlook_view.body.render())
+            voice = app.feed.last_voice
+            running_start = max(q.interval_start for q in voice.queues)
+            ratios = []
+            for q in voice.queues:
+                fc = {}
+                for hhmm, calls, _aht in per_queue[q.queue_id]:
+                    h, m = map(int, hhmm.split(":"))
+                    fc[AT.replace(hour=h, minute=m)] = round(calls, 3)  # as written
+                run = q.interval.offered if q.interval_start == running_start else 0
+                ratio = (q.today.offered - run) / sum(c for t, c in fc.items() if t < AT)
+                rest = sum(c * ratio for t, c in fc.items() if t > AT)
+                rest += max(0.0, fc[AT] * ratio - run)
+                line = _line(text, q.queue_id).strip()
+                assert line.startswith(
+                    f"{q.queue_id} {fmt_count(q.today.offered)}+{fmt_count(round(rest))}: "
+                    f"volume ×{fmt_decimal(ratio, 2)}"
+                ), line
+                ratios.append(ratio)
+            # the queues run differently from plan (the spikes hit the main queue only)
+            assert len(set(ratios)) == 2
+            # the all-queues reforecast is still the summed forecast's
+            assert "Reforecast: volume ×" in text
+    finally:
+        store.close()
