@@ -329,16 +329,5 @@ def _aware(value: object) -> bool:
     return isinstance(value, datetime) and value.utcoffset() is not None
 
 
-# the checks of a plan, an edit and a note live in plan_checks (they use the types above)
-from .plan_checks import (  # noqa: E402
-    Problem as Problem,
-)
-from .plan_checks import (  # noqa: E402
-    edit_errors as edit_errors,
-)
-from .plan_checks import (  # noqa: E402
-    note_errors as note_errors,
-)
-from .plan_checks import (  # noqa: E402
-    validate_plan as validate_plan,
-)
+# The checks of a plan, an edit and a note are in plan_checks (it imports the types above;
+# they are not re-exported here, which made importing plan_checks first a cycle).

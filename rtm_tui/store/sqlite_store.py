@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from rtm_tui.domain.alerts import ExcuseNote
+from rtm_tui.domain.plan_checks import note_errors, validate_plan
 from rtm_tui.domain.plan_views import same_tl
 from rtm_tui.domain.plans import (
     CONTENT_FIELDS,
@@ -44,9 +45,7 @@ from rtm_tui.domain.plans import (
     Verdict,
     Verification,
     check_transition,
-    note_errors,
     plan_due,
-    validate_plan,
     verification_errors,
 )
 from rtm_tui.domain.types import (

@@ -24,6 +24,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Select, Static, TextArea
 
+from rtm_tui.domain.plan_checks import edit_errors, note_errors
 from rtm_tui.domain.plans import (
     FIELD_LIMITS,
     ActionStatus,
@@ -34,8 +35,6 @@ from rtm_tui.domain.plans import (
     PlanValidationError,
     RecoveryPlan,
     RootCause,
-    edit_errors,
-    note_errors,
 )
 from rtm_tui.i18n.plans import action_status_label, cause_label, kpi_text, scope_text, status_label
 from rtm_tui.store import PlanStore, StoreError

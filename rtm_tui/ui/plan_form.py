@@ -35,6 +35,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
+from rtm_tui.domain.plan_checks import Problem, validate_plan
 from rtm_tui.domain.plan_draft import AGENT_INDICATORS, PlanDraft
 from rtm_tui.domain.plans import (
     FIELD_LIMITS,
@@ -42,10 +43,8 @@ from rtm_tui.domain.plans import (
     PlanAction,
     PlanError,
     PlanValidationError,
-    Problem,
     RecoveryPlan,
     RootCause,
-    validate_plan,
 )
 from rtm_tui.domain.timefmt import parse_hhmm
 from rtm_tui.domain.types import Direction

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from rtm_tui.domain.plan_checks import validate_plan
 from rtm_tui.domain.plans import (
     TL_SHIFTS,
     IllegalTransitionError,
@@ -17,7 +18,6 @@ from rtm_tui.domain.plans import (
     check_transition,
     is_overdue,
     plan_due,
-    validate_plan,
 )
 
 JKT = ZoneInfo("Asia/Jakarta")

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import T0, sample_plan
 
+from rtm_tui.domain.plan_checks import edit_errors
 from rtm_tui.domain.plans import (
     ActionStatus,
     NoteKind,
@@ -21,7 +22,6 @@ from rtm_tui.domain.plans import (
     PlanValidationError,
     Verdict,
     Verification,
-    edit_errors,
 )
 from rtm_tui.store import SCHEMA_VERSION, Store, apply_migrations
 

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from app_helpers import MORNING, SIZE, make_settings, screen_text, sim_app, wait_for, wait_live
 
-from rtm_tui.domain.plans import PlanAction, RecoveryPlan, RootCause, validate_plan
+from rtm_tui.domain.plan_checks import validate_plan
+from rtm_tui.domain.plans import PlanAction, RecoveryPlan, RootCause
 from rtm_tui.store import Store
 from rtm_tui.ui.i18n import set_language, t
 from rtm_tui.ui.plan_form import RecoveryPlanForm, error_text
