@@ -305,7 +305,7 @@ class PlansScreen(ModalScreen[None]):
     )
     DEFAULT_CSS = """
     PlansScreen { layout: vertical; background: $background; }
-    PlansScreen #plans-title { text-style: bold; padding: 0 1; height: 1; }
+    PlansScreen #plans-title { text-style: bold; padding: 0 1; height: auto; }
     PlansScreen .filters { height: auto; padding: 0 1; }
     PlansScreen .filters > Vertical { height: auto; width: 1fr; margin-right: 1; }
     PlansScreen .filters Label { color: $text-muted; }

@@ -108,3 +108,20 @@ async def test_mine_without_a_configured_name_is_the_remembered_one(store):
         # the name on the site's last plan filed (Sari's), not Bandung's later one
         assert _notes(screen) == ["sari today"]
         assert "mine (Sari)" in _title(screen)
+
+
+async def test_the_title_wraps_at_80_columns_instead_of_losing_its_end(tmp_path):
+    """No TL name at all (an empty store): "mine" says how to set one, whole, at 80x24."""
+    from app_helpers import screen_text
+
+    settings = make_settings(site={"name": SITE, "tl_name": ""})
+    with Store.open(tmp_path / "empty.sqlite3", site=SITE) as empty:
+        app, _sim, _ = sim_app(settings, store=empty)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_live(pilot, app)
+            await pilot.press("p")
+            await pilot.pause()
+            await pilot.press("m")
+            await pilot.pause()
+            text = " ".join(screen_text(app).split())
+            assert "set [site] tl_name)" in text
