@@ -25,10 +25,10 @@ report can be made after the app was closed or restarted:
   AUX event to the agent's next recorded event; the last one, still open, runs to the
   as-of instant but no later than the app was last seen recording (its last monitor-state
   save, its last recorded event, or the end of an interval it saw close), so a closed app
-  adds no AUX. Where
-  the monitor's saved state has the agent's tally (the platform's `today`, with the AUX
-  from before rtm started), that is the base and the recorded AUX after the agent's last
-  state at the save is added: the figure the dashboard showed, carried on.
+  adds no AUX. Where the monitor's saved state has the agent's tally (the platform's
+  `today`, with the AUX from before rtm started), that is the base and the recorded AUX
+  after the agent's last state at the save is added: the figure the dashboard showed,
+  carried on.
   The workday starts `BEFORE_SHIFT` before the agent's roster shift, else at midnight.
 - AUX over limits: the recorded ROTG alerts in the window, one line per agent, code and
   limit, with the AUX used of that code (or of all codes, for a total limit) in the
@@ -718,12 +718,12 @@ def build_aux_used(
     out = {}
     for (agent_id, workday), t0 in since.items():
         evs = by_agent.get(agent_id, ())
-        seconds, count = aux_used_from_events(evs, t0, as_of, open_until)
-        if state is not None:
-            seconds, count = _with_tally(state, agent_id, workday, evs, t0, as_of, open_until) or (
-                seconds,
-                count,
-            )
+        tallied = (
+            _with_tally(state, agent_id, workday, evs, t0, as_of, open_until)
+            if state is not None
+            else None
+        )
+        seconds, count = tallied or aux_used_from_events(evs, t0, as_of, open_until)
         out[(agent_id, workday)] = AuxUsed(
             agent_id, names.get(agent_id, agent_id), workday, seconds, count
         )
@@ -756,20 +756,22 @@ def _with_tally(
         return None
     seconds: dict[str, float] = {}
     count: dict[str, int] = {}
-    for k, v in kept_s.items():
-        seconds[code_label(str(k))] = seconds.get(code_label(str(k)), 0.0) + float(v)
-    for k, v in (kept_n or {}).items():
-        count[code_label(str(k))] = count.get(code_label(str(k)), 0) + int(v)
+    _add(seconds, ((code_label(str(k)), float(v)) for k, v in kept_s.items()))
+    _add(count, ((code_label(str(k)), int(v)) for k, v in (kept_n or {}).items()))
     more_s, more_n = aux_used_from_events(events, max(t0, cut), as_of, open_until)
     if last[0] == AgentState.AUX:
         open_code = code_label(str(last[1] or ""))
         if more_n.get(open_code, 0) and count.get(open_code, 0):
             more_n[open_code] -= 1  # the open segment, counted in the tally already
-    for k, v in more_s.items():
-        seconds[k] = seconds.get(k, 0.0) + v
-    for k, n in more_n.items():
-        count[k] = count.get(k, 0) + n
+    _add(seconds, more_s.items())
+    _add(count, more_n.items())
     return seconds, count
+
+
+def _add(into: dict[str, Any], items: Iterable[tuple[str, Any]]) -> None:
+    """Sum per code into `into` (raw codes may share a label)."""
+    for k, v in items:
+        into[k] = into.get(k, 0) + v
 
 
 def build_aux_over(
