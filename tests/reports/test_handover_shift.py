@@ -66,9 +66,10 @@ class Recorded:
         return p.agent_id, p.name
 
 
-async def _record(
+def _recording_feed(
     settings: Settings, sim: Simulator, clock: FrozenClock
-) -> tuple[Roster, AgentsSnapshot, Any]:
+) -> tuple[Feed, OmnichannelClient, Store]:
+    """The app's own feed on the simulator (in-process ASGI), recording into the store."""
     client = OmnichannelClient(
         base_url="http://sim/api/v1", transport=httpx.ASGITransport(app=make_asgi_app(sim))
     )
@@ -81,6 +82,13 @@ async def _record(
         store=store,
         restore_state=False,
     )
+    return feed, client, store
+
+
+async def _record(
+    settings: Settings, sim: Simulator, clock: FrozenClock
+) -> tuple[Roster, AgentsSnapshot, Any]:
+    feed, client, store = _recording_feed(settings, sim, clock)
     polls = feed.pollers
     # agents before the roster, so nobody who is logged in is judged absent at the start
     await polls["agents"].poll_once()
@@ -365,14 +373,7 @@ def test_aux_used_without_the_monitor_state_comes_from_the_events(
 async def _record_from(settings: Settings, clock: FrozenClock, minutes: int) -> Any:
     """The app started mid-shift for `minutes` (agents every poll step, voice every 4)."""
     sim = Simulator(agents=40, seed=7, clock=clock, tz=JKT)
-    client = OmnichannelClient(
-        base_url="http://sim/api/v1", transport=httpx.ASGITransport(app=make_asgi_app(sim))
-    )
-    store = Store.open(settings.database_path())
-    feed = Feed(
-        settings=settings, clock=clock, client=client, monitor=make_monitor(settings),
-        store=store, restore_state=False,
-    )  # fmt: skip
+    feed, _client, store = _recording_feed(settings, sim, clock)
     polls = feed.pollers
     await polls["agents"].poll_once()
     await polls["roster"].poll_once()
